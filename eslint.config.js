@@ -2,8 +2,7 @@
 // ours, the device model never imports cloud code, and cloud capabilities never import the device.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-
-const cloudCapabilities = ['identity', 'cli'];
+import { boundaries } from './scripts/eslint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'schemas/'] },
@@ -20,49 +19,32 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/contract/**/*.ts'],
+    files: ['src/**/*.ts'],
+    plugins: { fleetplane: { rules: { boundaries } } },
     rules: {
-      'no-restricted-imports': [
+      'fleetplane/boundaries': [
         'error',
-        {
-          patterns: [
-            {
-              group: ['../*', '!../contract', '!../contract/*'],
-              message: 'The wire contract stands alone: device and cloud import it, it imports neither.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/device/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: cloudCapabilities.map((c) => ({
-            group: [`**/${c}`, `**/${c}/*`],
+        [
+          {
+            target: 'src/contract',
+            allowed: ['src/contract'],
+            message:
+              'The wire contract stands alone: device and cloud import it, it imports neither.',
+          },
+          {
+            target: 'src/device',
+            allowed: ['src/device', 'src/contract', 'src/failure.ts'],
             message: 'The device model never imports cloud code; share through src/contract.',
-          })),
-        },
-      ],
-    },
-  },
-  {
-    files: cloudCapabilities.map((c) => `src/${c}/**/*.ts`),
-    ignores: ['src/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/device', '**/device/*'],
-              message: 'The cloud never imports device code; share through src/contract.',
-            },
-          ],
-        },
+          },
+          {
+            // Everything else under src is the cloud; the CLI is the composition root.
+            target: 'src',
+            except: ['src/device', 'src/cli', 'src/contract'],
+            forbidden: ['src/device', 'src/cli'],
+            message:
+              'Cloud code never imports the device model or the CLI; share through src/contract.',
+          },
+        ],
       ],
     },
   },

@@ -1,0 +1,23 @@
+import Type, { type Static } from 'typebox';
+import { deviceEnvelope, Location, Percent } from '../envelope.js';
+
+/**
+ * A connected power tool's usage report. The operator is deliberately absent: who used a tool is
+ * joined downstream by the customer's own systems, never carried on the device wire.
+ */
+export const ToolTelemetry = Type.Object(
+  {
+    ...deviceEnvelope('tool-telemetry'),
+    mode: Type.Enum(['idle', 'drill', 'drive', 'torque', 'hammer']),
+    torque_nm: Type.Number({ minimum: 0, maximum: 2000 }),
+    rpm: Type.Integer({ minimum: 0, maximum: 50000 }),
+    usage_minutes: Type.Number({ minimum: 0, maximum: 1440 }),
+    battery_pct: Percent,
+    motor_temp_c: Type.Number({ minimum: -40, maximum: 200 }),
+    error_code: Type.Optional(Type.String({ pattern: '^[A-Z0-9_-]{1,32}$' })),
+    job_site_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })),
+    location: Type.Optional(Location),
+  },
+  { additionalProperties: false },
+);
+export type ToolTelemetry = Static<typeof ToolTelemetry>;
