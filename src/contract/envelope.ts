@@ -2,13 +2,17 @@ import Type from 'typebox';
 import { DEVICE_ID_PATTERN } from './ids.js';
 import { MAX_COUNTER, SCHEMA_VERSION } from './limits.js';
 
+// Patterns use only bracket classes such as [0-9], never \d: POSIX and embedded regex engines
+// that firmware teams validate with do not all know \d.
+
 /** RFC 3339 in UTC with exactly three fractional digits, e.g. 2026-11-23T09:15:02.123Z. */
-export const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$';
+export const TIMESTAMP_PATTERN =
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$';
 /** A lowercase RFC 4122 UUID (devices generate version 4). */
 export const UUID_PATTERN =
   '^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
 /** A semantic version as firmware reports it, e.g. 2.4.1 or 2.5.0-rc.1. */
-export const SEMVER_PATTERN = '^\\d{1,4}\\.\\d{1,4}\\.\\d{1,6}(-[0-9A-Za-z.-]{1,32})?$';
+export const SEMVER_PATTERN = '^[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,6}(-[0-9A-Za-z.-]{1,32})?$';
 /** A short machine-readable code: never free text, so never PII. */
 export const CODE_PATTERN = '^[a-z0-9][a-z0-9_.:-]{0,63}$';
 

@@ -1,0 +1,14 @@
+import { CLOUD_EXAMPLES, DEVICE_EXAMPLES, OTA_MANIFEST_EXAMPLE } from './examples.js';
+import { publishedSchemas } from './json-schema.js';
+
+const asJson = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+
+/** Every generated file under schemas/, by relative path, with its exact content. */
+export function publishedFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(publishedSchemas())) files[name] = asJson(schema);
+  const examples = { ...DEVICE_EXAMPLES, ...CLOUD_EXAMPLES, 'ota-manifest': OTA_MANIFEST_EXAMPLE };
+  for (const [type, example] of Object.entries(examples))
+    files[`examples/${type}.json`] = asJson(example);
+  return files;
+}
