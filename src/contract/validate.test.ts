@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CLOUD_DOCUMENTS, DEVICE_MESSAGE_TYPES, type CloudDocumentType } from './catalog.js';
 import { CLOUD_EXAMPLES, DEVICE_EXAMPLES, OTA_MANIFEST_EXAMPLE } from './examples.js';
-import { validateDeviceMessage, validateDocument } from './validate.js';
+import { isRealInstant, validateDeviceMessage, validateDocument } from './validate.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -84,7 +84,10 @@ describe('type-specific rules', () => {
       assert.equal(validateDeviceMessage('identify', { ...base, ...credential }).ok, true);
     invalid('identify', { ...base, method: 'loyalty', loyalty_number: 'ann@example.com' });
     invalid('identify', { ...base, method: 'loyalty', payment_token: 'tok_4f9a8b7c6d5e4f3a2b1c' });
-    invalid('identify', { ...base, method: 'email', email: 'ann@example.com' });
+    assert.equal(
+      invalid('identify', { ...base, method: 'email', email: 'ann@example.com' }),
+      '/method must be one of: loyalty, payment-token, app-code',
+    );
     invalid('identify', {
       ...base,
       method: 'loyalty',
@@ -165,5 +168,33 @@ describe('cloud documents', () => {
       validateDocument('ota-manifest', { ...OTA_MANIFEST_EXAMPLE, sha256: 'xyz' }).ok,
       false,
     );
+  });
+});
+
+describe('isRealInstant', () => {
+  it('accepts real instants, leap days included', () => {
+    for (const ts of [
+      '2026-11-23T09:15:02.123Z',
+      '2024-02-29T23:59:59.999Z',
+      '2000-02-29T00:00:00.000Z',
+      '2026-12-31T23:59:59.000Z',
+    ]) {
+      assert.equal(isRealInstant(ts), true, ts);
+    }
+  });
+  it('refuses impossible dates and times', () => {
+    for (const ts of [
+      '2026-02-29T00:00:00.000Z',
+      '1900-02-29T00:00:00.000Z',
+      '2026-04-31T00:00:00.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-00-10T00:00:00.000Z',
+      '2026-01-00T00:00:00.000Z',
+      '2026-01-01T24:00:00.000Z',
+      '2026-01-01T00:60:00.000Z',
+      '2026-01-01T00:00:60.000Z',
+    ]) {
+      assert.equal(isRealInstant(ts), false, ts);
+    }
   });
 });
