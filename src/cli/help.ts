@@ -28,7 +28,10 @@ export function renderCommandHelp(command: Command): string {
 }
 
 /** The closest command to what was typed, when one is close enough to be a typo. */
-export function suggest(commands: readonly Command[], words: readonly string[]): string | undefined {
+export function suggest(
+  commands: readonly Command[],
+  words: readonly string[],
+): string | undefined {
   const typed = words.join(' ');
   let best: { path: string; distance: number } | undefined;
   for (const c of commands) {

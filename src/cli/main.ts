@@ -60,7 +60,12 @@ export async function main(
 function parseOptions(command: Command, rest: readonly string[]) {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...rest], options: command.options, strict: true, allowPositionals: false });
+    parsed = parseArgs({
+      args: [...rest],
+      options: command.options,
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (error) {
     // parseArgs explains unknown flags and missing values well; keep its sentence, drop its advice
     // about '--' which does not apply here.
@@ -102,7 +107,8 @@ function longestGroup(commands: readonly Command[], words: readonly string[]): s
   const group: string[] = [];
   for (const word of words) {
     const next = [...group, word];
-    if (!commands.some((c) => c.path.length > next.length && next.every((w, i) => c.path[i] === w))) break;
+    if (!commands.some((c) => c.path.length > next.length && next.every((w, i) => c.path[i] === w)))
+      break;
     group.push(word);
   }
   return group;
