@@ -1,16 +1,17 @@
 // Lint rules, including the architecture's import boundaries: the wire contract imports nothing of
 // ours, the device model never imports cloud code, and cloud capabilities never import the device.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { boundaries } from './scripts/eslint/boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'schemas/'] },
+  { ignores: ['dist/', 'node_modules/', 'schemas/', 'tmp/', 'fleet-data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
+      globals: globals.node,
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

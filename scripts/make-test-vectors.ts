@@ -55,5 +55,8 @@ const file = {
   valid,
   invalid: [tampered],
 };
-writeFileSync(join(import.meta.dirname, '..', 'schemas', 'test-vectors.json'), JSON.stringify(file, null, 2) + '\n');
+writeFileSync(
+  join(import.meta.dirname, '..', 'schemas', 'test-vectors.json'),
+  JSON.stringify(file, null, 2) + '\n',
+);
 console.log('wrote schemas/test-vectors.json');
