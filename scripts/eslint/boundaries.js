@@ -35,7 +35,9 @@ export const boundaries = {
     const check = (node) => {
       const source = node.source?.value;
       if (typeof source !== 'string' || !source.startsWith('.')) return;
-      const imported = path.relative(root, path.resolve(path.dirname(context.filename), source));
+      // NodeNext imports name the emitted .js file; the zones name the .ts source.
+      const target = source.replace(/\.js$/, '.ts');
+      const imported = path.relative(root, path.resolve(path.dirname(context.filename), target));
       for (const zone of active) {
         const leaves =
           zone.allowed !== undefined
