@@ -1,0 +1,6 @@
+import { Failure } from '../../failure.js';
+
+/** Expected failures of the device's key storage. */
+export type KeystoreErrorCode = 'key-unreadable' | 'key-exists' | 'wrong-key-type';
+
+export class KeystoreFailure extends Failure<KeystoreErrorCode> {}
