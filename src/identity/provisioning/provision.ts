@@ -1,0 +1,288 @@
+import { X509Certificate } from 'node:crypto';
+import {
+  isDeviceClass,
+  isDeviceId,
+  type DeviceClass,
+  type DeviceId,
+  type StoreId,
+} from '../../contract/ids.js';
+import { loadFleetCa, type FleetCa } from '../ca/fleet-ca.js';
+import {
+  issueDeviceCertificate,
+  readDeviceCertificate,
+  type DeviceCertificateInfo,
+  type IssuedDeviceCertificate,
+} from '../certificates/device-certificate.js';
+import { verifyCsr } from '../certificates/csr.js';
+import { identityFailure } from '../errors.js';
+import type { IdentityContext } from '../identity.js';
+import type { CertificateRecord, DeviceRecord } from '../registry/device-record.js';
+import { requireStore } from '../stores/add-store.js';
+
+export interface ProvisionCheck {
+  readonly serial: string;
+  readonly store: string;
+  /** Required for a new device; for a known one it defaults to, and must match, the registry's. */
+  readonly deviceClass?: string;
+  /** Issue a fresh certificate from the newest generation for a known, active device. */
+  readonly renew?: boolean;
+  /** Issue without registering: the device registers just in time on first contact. */
+  readonly deferRegistration?: boolean;
+}
+
+export interface ProvisionRequest extends ProvisionCheck {
+  /** PKCS#10, PEM or DER: the only way a key reaches the cloud side. */
+  readonly csr: string | Uint8Array;
+  /** The certificate the output directory holds already, to recognise a repeated deferred run. */
+  readonly existingCertificatePem?: string;
+  /** Shorter validity than the profile's (tests, short-lived test fleets). */
+  readonly notAfter?: Date;
+}
+
+export type ProvisionOutcome = 'issued' | 'renewed' | 'already-provisioned';
+
+export interface ProvisionResult {
+  readonly outcome: ProvisionOutcome;
+  readonly certificatePem: string;
+  readonly info: DeviceCertificateInfo;
+  readonly generation: number;
+  /** The issuing CA certificate of that generation. */
+  readonly chainPem: string;
+  /** Every root trusted now: what the device should trust. */
+  readonly trustPem: string;
+  /** The registry record, unless registration was deferred. */
+  readonly record?: DeviceRecord;
+}
+
+interface Assessment {
+  readonly ca: FleetCa;
+  readonly serial: DeviceId;
+  readonly storeId: StoreId;
+  readonly deviceClass: DeviceClass;
+  readonly existing?: DeviceRecord;
+  /** 'same-key': the request repeats the registered one; 'new': nothing is registered. */
+  readonly decision: 'new' | 'same-key' | 'renew';
+}
+
+/**
+ * Everything that can refuse a request before a key or certificate is made: a CLI calls this
+ * first so a refused request leaves no key file behind. `publicKeySpki` is the key the device
+ * already has, if any.
+ */
+export async function checkProvisionable(
+  ctx: IdentityContext,
+  request: ProvisionCheck & { publicKeySpki?: Uint8Array },
+): Promise<Assessment> {
+  const { renew = false, deferRegistration = false } = request;
+  const serial = requireSerial(request.serial);
+  if (request.deviceClass !== undefined && !isDeviceClass(request.deviceClass)) {
+    throw identityFailure(
+      'invalid-class',
+      `'${request.deviceClass}' is not a device class (cart, coldchain, tool)`,
+    );
+  }
+  const store = await requireStore(ctx.stores, request.store);
+  const ca = await loadFleetCa(ctx.layout);
+  const existing = await ctx.devices.get(serial);
+  const base = { ca, serial, storeId: store.id };
+
+  if (!existing) {
+    if (renew && !deferRegistration) {
+      throw identityFailure(
+        'unknown-device',
+        `cannot renew '${serial}': it is not registered; provision it without --renew`,
+      );
+    }
+    if (request.deviceClass === undefined) {
+      throw identityFailure(
+        'invalid-class',
+        `a new device needs a class: give --class cart, coldchain or tool`,
+      );
+    }
+    return { ...base, deviceClass: request.deviceClass, decision: 'new' };
+  }
+
+  if (existing.status === 'revoked') {
+    throw identityFailure(
+      'device-revoked',
+      `'${serial}' was revoked at ${existing.revoked_at ?? 'an unknown time'}; a revoked serial is not issued certificates again`,
+    );
+  }
+  const deviceClass = existing.class;
+  const sameKey =
+    request.publicKeySpki !== undefined &&
+    existing.certificate.public_key === Buffer.from(request.publicKeySpki).toString('base64');
+  const sameStore = existing.store === store.id;
+  const sameClass = request.deviceClass === undefined || request.deviceClass === existing.class;
+  if (renew) {
+    if (!sameStore) {
+      throw identityFailure(
+        'store-mismatch',
+        `'${serial}' belongs to store '${existing.store}', not '${store.id}'; renewal keeps the store`,
+      );
+    }
+    if (!sameClass) {
+      throw identityFailure(
+        'class-mismatch',
+        `'${serial}' is a ${existing.class} device, not ${request.deviceClass}; renewal keeps the class`,
+      );
+    }
+    return { ...base, deviceClass, existing, decision: 'renew' };
+  }
+  if (sameKey && sameStore && sameClass) {
+    return { ...base, deviceClass, existing, decision: 'same-key' };
+  }
+  throw identityFailure(
+    'duplicate-serial',
+    `'${serial}' is already provisioned (store ${existing.store}, class ${existing.class}, ` +
+      `${sameKey ? 'same key' : 'another key'}); to issue it a new certificate use --renew`,
+  );
+}
+
+/**
+ * Issues a device certificate from a CSR and registers it. Idempotent: repeating a request
+ * with the same serial, store, class and key hands back the registered certificate and changes
+ * nothing. Identity only ever sees CSRs, whether the key was made by the CLI's software keystore
+ * or by a secure element on a factory line.
+ */
+export async function provisionDevice(
+  ctx: IdentityContext,
+  request: ProvisionRequest,
+): Promise<ProvisionResult> {
+  requireSerial(request.serial);
+  const csr = await verifyCsr(request.csr, { expectedCommonName: request.serial });
+  const assessment = await checkProvisionable(ctx, {
+    ...request,
+    publicKeySpki: csr.publicKeySpki,
+  });
+  const { ca, existing } = assessment;
+  const now = ctx.now();
+  const result = (
+    outcome: ProvisionOutcome,
+    certificatePem: string,
+    generation: number,
+    record?: DeviceRecord,
+  ): ProvisionResult => ({
+    outcome,
+    certificatePem,
+    info: readDeviceCertificate(certificatePem),
+    generation,
+    chainPem: ca.generation(generation)?.issuing.pem.trim() + '\n',
+    trustPem: ca.trustBundlePem(now),
+    ...(record ? { record } : {}),
+  });
+
+  if (assessment.decision === 'same-key' && existing) {
+    return result(
+      'already-provisioned',
+      existing.certificate.pem,
+      existing.certificate.generation,
+      existing,
+    );
+  }
+
+  if (request.deferRegistration && !existing) {
+    const repeat = repeatedDeferred(ca, assessment, csr.publicKeySpki, request, now);
+    if (repeat) return result('already-provisioned', repeat.pem, repeat.generation);
+  }
+
+  const issued = await issueDeviceCertificate(ca, {
+    deviceId: assessment.serial,
+    storeId: assessment.storeId,
+    deviceClass: assessment.deviceClass,
+    publicKeySpki: csr.publicKeySpki,
+    now,
+    ...(request.notAfter ? { notAfter: request.notAfter } : {}),
+  });
+
+  if (request.deferRegistration && !existing) {
+    return result(request.renew ? 'renewed' : 'issued', issued.pem, issued.generation);
+  }
+
+  if (assessment.decision === 'renew' && existing) {
+    const next: DeviceRecord = {
+      ...existing,
+      certificate: certificateRecord(issued),
+      // The replaced certificate stays acceptable until it expires: a device in the field keeps
+      // using it until it has installed the new one.
+      previous_certificates: [existing.certificate, ...existing.previous_certificates].filter(
+        (c) => new Date(c.not_after).getTime() > now.getTime(),
+      ),
+      revision: existing.revision + 1,
+    };
+    if ((await ctx.devices.update(next)) !== 'updated') {
+      throw identityFailure(
+        'concurrent-change',
+        `'${assessment.serial}' changed while it was being renewed; run the command again`,
+      );
+    }
+    return result('renewed', issued.pem, issued.generation, next);
+  }
+
+  const record: DeviceRecord = {
+    serial: assessment.serial,
+    store: assessment.storeId,
+    class: assessment.deviceClass,
+    status: 'active',
+    how: 'provisioned',
+    registered_at: now.toISOString(),
+    certificate: certificateRecord(issued),
+    previous_certificates: [],
+    revision: 1,
+  };
+  if ((await ctx.devices.create(record)) === 'exists') {
+    // Another run registered this serial since the check: decide again against what it wrote.
+    return provisionDevice(ctx, request);
+  }
+  return result('issued', issued.pem, issued.generation, record);
+}
+
+function requireSerial(serial: string): DeviceId {
+  if (!isDeviceId(serial)) {
+    throw identityFailure(
+      'invalid-serial',
+      `'${serial}' is not a valid serial (letters, digits, '.', '_', '-'; at most 64; no '..')`,
+    );
+  }
+  return serial;
+}
+
+export function certificateRecord(issued: IssuedDeviceCertificate): CertificateRecord {
+  return {
+    serial_hex: issued.info.certSerialHex,
+    fingerprint256: issued.info.fingerprint256,
+    public_key: issued.info.publicKeySpki.toString('base64'),
+    generation: issued.generation,
+    not_before: issued.info.notBefore.toISOString(),
+    not_after: issued.info.notAfter.toISOString(),
+    pem: issued.pem,
+  };
+}
+
+/** A deferred device has no record; the output directory's certificate shows a repeat. */
+function repeatedDeferred(
+  ca: FleetCa,
+  assessment: Assessment,
+  publicKeySpki: Buffer,
+  request: ProvisionRequest,
+  now: Date,
+): { pem: string; generation: number } | undefined {
+  if (request.renew || request.existingCertificatePem === undefined) return undefined;
+  try {
+    const info = readDeviceCertificate(request.existingCertificatePem);
+    const issuer = ca.issuerOf(new X509Certificate(request.existingCertificatePem));
+    const matches =
+      info.deviceId === assessment.serial &&
+      info.storeId === assessment.storeId &&
+      info.deviceClass === assessment.deviceClass &&
+      info.publicKeySpki.equals(publicKeySpki) &&
+      info.notAfter.getTime() > now.getTime() &&
+      issuer !== undefined &&
+      ca.isTrusted(issuer, now);
+    return matches && issuer
+      ? { pem: request.existingCertificatePem, generation: issuer.generation }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
