@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { identityCommands } from './identity/index.js';
 
 /** Every command of the `fleetplane` CLI; each capability contributes its own. */
-export const allCommands: readonly Command[] = [];
+export const allCommands: readonly Command[] = [...identityCommands()];
