@@ -56,7 +56,11 @@ describe('issueDeviceCertificate', () => {
     );
     assert.deepEqual(cert.signatureAlgorithm, { name: 'ECDSA', hash: { name: 'SHA-256' } });
     assert.deepEqual(Buffer.from(cert.publicKey.rawData), Buffer.from(spki));
-    assert.match(cert.serialNumber, /^[1-7][0-9a-f]{31}$/, 'a positive 16-byte serial');
+    assert.match(
+      cert.serialNumber,
+      /^(0[1-9a-f]|[1-7][0-9a-f])[0-9a-f]{30}$/,
+      'a positive 16-byte serial',
+    );
     assert.equal(cert.notBefore.getTime(), clock.now().getTime() - 5 * 60 * 1000);
     // 10 years, but never past the issuing CA (5 years): the cap binds.
     assert.equal(cert.notAfter.getTime(), ca.newest.issuing.cert.notAfter.getTime());
