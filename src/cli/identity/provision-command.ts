@@ -20,7 +20,7 @@ export function provisionCommand(now: Clock): Command {
     usage:
       'provision --data DIR --serial SERIAL --store STORE_ID --out DIR [--class cart|coldchain|tool] [--csr FILE] [--renew] [--defer-registration]',
     details: [
-      '--class               required for a new device; a known device keeps its class',
+      '--class               cart (default for a new device), coldchain or tool; a known device keeps its class',
       '--csr FILE            issue for a CSR (PEM or DER) from a secure element; no key is written',
       '                      (without it a P-256 key is generated into OUT/device.key.pem, mode 0600)',
       '--renew               a new certificate (and key, unless --csr) from the newest CA generation',

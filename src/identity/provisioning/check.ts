@@ -61,13 +61,8 @@ export async function checkProvisionable(
         `cannot renew '${serial}': it is not registered; provision it without --renew`,
       );
     }
-    if (request.deviceClass === undefined) {
-      throw identityFailure(
-        'invalid-class',
-        `a new device needs a class: give --class cart, coldchain or tool`,
-      );
-    }
-    return { ...base, deviceClass: request.deviceClass, decision: 'new' };
+    // The flagship device is the default, so the documented one-line provisioning works for carts.
+    return { ...base, deviceClass: request.deviceClass ?? 'cart', decision: 'new' };
   }
 
   if (existing.status === 'revoked') {

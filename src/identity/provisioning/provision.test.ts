@@ -53,6 +53,13 @@ describe('provisionDevice', () => {
     );
   });
 
+  it('provisions a new device as a cart when no class is given', async (t) => {
+    const { ctx } = await testFleet(t);
+    const { pem } = await makeCsr('SN-9');
+    await provisionDevice(ctx, { serial: 'SN-9', store: 'store-1', csr: pem });
+    assert.equal((await ctx.devices.get('SN-9' as DeviceId))?.class, 'cart');
+  });
+
   it('changes nothing when the same request is repeated', async (t) => {
     const { ctx } = await testFleet(t);
     const { pem } = await makeCsr('SN-1');
@@ -89,7 +96,7 @@ describe('provisionDevice', () => {
     );
   });
 
-  it('refuses an unknown store, an invalid serial, a missing class and a missing CA', async (t) => {
+  it('refuses an unknown store, an invalid serial, an unknown class and a missing CA', async (t) => {
     const { ctx } = await testFleet(t);
     const { pem } = await makeCsr('SN-1');
     await assert.rejects(
@@ -102,10 +109,6 @@ describe('provisionDevice', () => {
         failsWith('invalid-serial'),
       );
     }
-    await assert.rejects(
-      provisionDevice(ctx, { serial: 'SN-1', store: 'store-1', csr: pem }),
-      failsWith('invalid-class', /--class/),
-    );
     await assert.rejects(
       provisionDevice(ctx, { serial: 'SN-1', store: 'store-1', deviceClass: 'boat', csr: pem }),
       failsWith('invalid-class'),
