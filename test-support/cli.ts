@@ -31,7 +31,21 @@ export async function cli(t: TestContext) {
     const code = await main(argv, io, commands);
     return { code, io, text: io.text() };
   };
-  return { data, work, clock, run };
+  /** `provision` for the store that `ready()` adds; extra flags follow. */
+  const provision = (serial: string, out: string, ...extra: string[]) =>
+    run(
+      'provision',
+      '--data',
+      data,
+      '--serial',
+      serial,
+      '--store',
+      'berlin-1',
+      '--out',
+      out,
+      ...extra,
+    );
+  return { data, work, clock, run, provision };
 }
 
 /** A data dir with a CA and the store 'berlin-1'. */

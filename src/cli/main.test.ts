@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Failure } from '../failure.js';
-import { UsageError, type Command, type CommandIo } from './command.js';
+import { capture } from '../../test-support/cli.js';
+import { UsageError, type Command } from './command.js';
 import { main } from './main.js';
-
-function capture(): CommandIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
 
 const calls: unknown[] = [];
 const commands: Command[] = [

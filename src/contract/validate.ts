@@ -122,17 +122,18 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * instant. Digit arithmetic rather than a Date round trip: it runs on every message.
  */
 export function isRealInstant(ts: string): boolean {
-  const n = (at: number, len: number) => {
-    let v = 0;
-    for (let i = at; i < at + len; i++) v = v * 10 + (ts.charCodeAt(i) - 48);
-    return v;
-  };
-  const year = n(0, 4);
-  const month = n(5, 2);
-  const day = n(8, 2);
+  const year = digits(ts, 0, 4);
+  const month = digits(ts, 5, 2);
+  const day = digits(ts, 8, 2);
   if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return false;
   if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) {
     return false;
   }
-  return n(11, 2) <= 23 && n(14, 2) <= 59 && n(17, 2) <= 59;
+  return digits(ts, 11, 2) <= 23 && digits(ts, 14, 2) <= 59 && digits(ts, 17, 2) <= 59;
+}
+
+function digits(text: string, at: number, length: number): number {
+  let value = 0;
+  for (let i = at; i < at + length; i++) value = value * 10 + (text.charCodeAt(i) - 48);
+  return value;
 }

@@ -50,21 +50,9 @@ describe('ca and store commands', () => {
   });
 
   it('exits 2 for a bad flag or value and 1 for an unknown store, with one sentence and no stack', async (t) => {
-    const { data, work, run } = await ready(t);
+    const { data, work, run, provision } = await ready(t);
     const out = join(work, 'out');
-    const badFlag = await run(
-      'provision',
-      '--data',
-      data,
-      '--serial',
-      'SN-1',
-      '--store',
-      'berlin-1',
-      '--out',
-      out,
-      '--colour',
-      'red',
-    );
+    const badFlag = await provision('SN-1', out, '--colour', 'red');
     assert.equal(badFlag.code, 2);
     assert.match(badFlag.text, /usage: fleetplane provision/);
     assert.equal(
@@ -97,19 +85,7 @@ describe('ca and store commands', () => {
     assert.doesNotMatch(unknown.text, /\n\s+at /);
     assert.deepEqual(await readdir(work), [], 'a refused request leaves no key behind');
 
-    const invalid = await run(
-      'provision',
-      '--data',
-      data,
-      '--serial',
-      '../etc',
-      '--store',
-      'berlin-1',
-      '--class',
-      'cart',
-      '--out',
-      out,
-    );
+    const invalid = await provision('../etc', out, '--class', 'cart');
     assert.equal(invalid.code, 1);
     assert.match(invalid.text, /\[invalid-serial\]/);
   });

@@ -8,21 +8,9 @@ import { admitDevice, openIdentity } from '../../identity/index.js';
 
 describe('provision and revoke commands', () => {
   it('provisions a device with a software key and writes what the device needs', async (t) => {
-    const { data, work, run } = await ready(t);
+    const { data, work, provision } = await ready(t);
     const out = join(work, 'dev');
-    const result = await run(
-      'provision',
-      '--data',
-      data,
-      '--serial',
-      'SN-1',
-      '--store',
-      'berlin-1',
-      '--class',
-      'cart',
-      '--out',
-      out,
-    );
+    const result = await provision('SN-1', out, '--class', 'cart');
     assert.equal(result.code, 0, result.text);
     assert.match(result.text, /Provisioned SN-1 \(store berlin-1, class cart\)/);
     assert.deepEqual((await readdir(out)).sort(), [
@@ -162,21 +150,9 @@ describe('provision and revoke commands', () => {
   });
 
   it('rotate, then --renew moves a device to G2 with a new key; a second rotate is refused politely', async (t) => {
-    const { data, work, run, clock } = await ready(t);
+    const { data, work, run, clock, provision } = await ready(t);
     const out = join(work, 'dev');
-    await run(
-      'provision',
-      '--data',
-      data,
-      '--serial',
-      'SN-1',
-      '--store',
-      'berlin-1',
-      '--class',
-      'cart',
-      '--out',
-      out,
-    );
+    await provision('SN-1', out, '--class', 'cart');
     const oldKey = await readFile(join(out, 'device.key.pem'), 'utf8');
 
     const rotated = await run('ca', 'rotate', '--data', data, '--overlap-days', '30');
@@ -186,18 +162,7 @@ describe('provision and revoke commands', () => {
     assert.equal(refused.code, 0);
     assert.match(refused.text, /Not rotated.*G1 until 2026-07-01/);
 
-    const renewed = await run(
-      'provision',
-      '--data',
-      data,
-      '--serial',
-      'SN-1',
-      '--store',
-      'berlin-1',
-      '--out',
-      out,
-      '--renew',
-    );
+    const renewed = await provision('SN-1', out, '--renew');
     assert.equal(renewed.code, 0, renewed.text);
     assert.match(renewed.text, /Renewed SN-1.*generation 2/);
     assert.notEqual(await readFile(join(out, 'device.key.pem'), 'utf8'), oldKey);
