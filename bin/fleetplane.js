@@ -2,4 +2,10 @@
 // The published entry point runs the compiled CLI; `npm install` builds it (the prepare script).
 import { main } from '../dist/cli/main.js';
 
+// `fleetplane … | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv.slice(2));
