@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { systemClock, type Clock } from '../../identity/index.js';
 import { brokerCommands } from './broker-commands.js';
+import { demoCommand } from './demo-command.js';
 import { dlqCommands } from './dlq-commands.js';
 import { startCommand, type StopSignal } from './start-command.js';
 import { tokenCommand } from './token-command.js';
@@ -12,6 +13,7 @@ export function platformCommands(
   const now = options.now ?? systemClock;
   return [
     startCommand(options.stopSignal),
+    demoCommand(now, options.stopSignal),
     tokenCommand(now),
     ...dlqCommands(),
     ...brokerCommands(now),
