@@ -1,7 +1,7 @@
 import { Failure } from '../failure.js';
 
 /** Expected failures of the data directory: a file someone edited by hand, or one we cannot use. */
-export type DataDirErrorCode = 'corrupt-file' | 'inaccessible-file';
+export type DataDirErrorCode = 'corrupt-file' | 'inaccessible-file' | 'platform-running';
 
 export class DataDirFailure extends Failure<DataDirErrorCode> {}
 

@@ -51,8 +51,9 @@ export interface DeviceView {
 export interface StoreRecord {
   readonly storeId: string;
   readonly name: string;
-  readonly region: string;
-  readonly timezone: string;
+  /** Null when the operator did not say (the identity registry's store record allows that). */
+  readonly region: string | null;
+  readonly timezone: string | null;
 }
 
 export interface CatalogItem {
@@ -60,7 +61,71 @@ export interface CatalogItem {
   readonly barcode?: string;
   readonly name: string;
   readonly priceCents: number;
+  /** Expected weight, for the cart's weight check. */
   readonly weightG?: number;
+  /** The PRD's item has a category; the POS export may or may not carry one. */
+  readonly category?: string;
+}
+
+export const SESSION_STATUSES = [
+  'active',
+  'paused',
+  'complete',
+  'abandoned',
+  'voided',
+  'transferred',
+] as const;
+/**
+ * The PRD's session states, plus 'transferred' (the session-end status of a cart the customer left
+ * for another one after a battery cliff; merging the halves is the retail domain's job).
+ */
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export interface PaymentView {
+  readonly method: 'store-terminal' | 'none';
+  readonly status: 'authorized' | 'declined' | 'deferred';
+  readonly amountCents: number;
+  readonly currency: string;
+  /** The terminal's opaque authorization token; never card data. */
+  readonly authReference: string | null;
+  readonly decidedAt: string;
+}
+
+/** One shopping trip as the platform knows it now. */
+export interface SessionView {
+  readonly sessionId: string;
+  readonly deviceId: string;
+  readonly storeId: string;
+  /** The random customer id; null for a guest (an account is optional on a session). */
+  readonly accountId: string | null;
+  readonly status: SessionStatus;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  /** Scan events applied so far (adds and removes). */
+  readonly scanCount: number;
+  /** Running total from the scans: adds minus removes at the price the cart showed. */
+  readonly subtotalCents: number;
+  /** Scans whose weight check failed. */
+  readonly scanMismatches: number;
+  /** From the session-end, once it arrived. */
+  readonly itemCount: number | null;
+  readonly totalCents: number | null;
+  readonly currency: string | null;
+  readonly identifyMethod: 'loyalty' | 'payment-token' | 'app-code' | null;
+  readonly payment: PaymentView | null;
+}
+
+export interface ScanView {
+  readonly deviceId: string;
+  readonly counter: number;
+  readonly scanSeq: number;
+  readonly action: 'add' | 'remove';
+  readonly barcode: string;
+  readonly sku: string | null;
+  readonly quantity: number;
+  readonly priceCents: number | null;
+  readonly weightCheck: 'match' | 'mismatch' | 'not-checked';
+  readonly scannedAt: string;
 }
 
 /**
@@ -78,8 +143,24 @@ export interface EntityStore {
   /** Applies events to current state, sessions, scans and payments. Idempotent. */
   project(events: readonly IngestedEvent[]): Promise<void>;
   getDevice(deviceId: string): Promise<DeviceView | undefined>;
+  /** The store's devices, ordered by id. */
   listStoreDevices(storeId: string): Promise<DeviceView[]>;
-  /** Replaces or adds items of one store's catalog; returns how many were written. */
+  getSession(sessionId: string): Promise<SessionView | undefined>;
+  /** The session's scans in the cart's order (scan_seq, then counter). */
+  listSessionScans(sessionId: string): Promise<ScanView[]>;
+  /** A new account: a random customer id and nothing that identifies the person. */
+  createAccount(homeStoreId?: string): Promise<string>;
+  /**
+   * Links a session to an account (the identity service resolved the session's identify event, or
+   * a guest identified mid-shop). Returns false when the session or the account is unknown.
+   */
+  attachAccount(sessionId: string, customerId: string): Promise<boolean>;
+  /**
+   * Replaces or adds items of one store's catalog (the store row is created if missing); returns
+   * how many rows changed: an item that is already exactly so is not counted.
+   */
   upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number>;
+  /** The store's catalog, ordered by sku. */
+  listCatalogItems(storeId: string): Promise<CatalogItem[]>;
   close(): Promise<void>;
 }

@@ -77,7 +77,7 @@ export async function startPlatform(
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   };
 
-  const lock: PlatformLock = await acquirePlatformLock(layout.lock, new Date(now()));
+  const lock: PlatformLock = await acquirePlatformLock(layout.root, layout.lock, new Date(now()));
   cleanup.push(() => lock.release());
   try {
     const identity = openIdentity(config.dataDir, { now: () => new Date(now()) });
@@ -102,8 +102,8 @@ export async function startPlatform(
       await entities.upsertStore({
         storeId: store.id,
         name: store.name,
-        region: store.region ?? 'us',
-        timezone: store.timezone ?? 'UTC',
+        region: store.region,
+        timezone: store.timezone,
       });
     }
     const blobs = new DirectoryBlobStore(layout.blobsDir);
@@ -212,7 +212,7 @@ export async function startPlatform(
     cleanup.push(() => api.close());
     const { port: apiPort } = api.server.address() as AddressInfo;
     const apiUrl = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${apiPort}`;
-    await lock.announce({ api_url: apiUrl, mqtt_url: mqttUrl });
+    await lock.announce({ apiUrl, mqttUrl });
 
     const expiry = setInterval(() => {
       telemetry

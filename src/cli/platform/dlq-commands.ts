@@ -2,7 +2,7 @@ import type { Command, CommandIo } from '../command.js';
 import { dataDir } from '../identity/options.js';
 import { issueToken, loadTokenKeys } from '../../api/tokens.js';
 import { platformLayout } from '../../platform/platform-layout.js';
-import { readPlatformLock } from '../../platform/platform-lock.js';
+import { readPlatformLock } from '../../data-dir/platform-lock.js';
 import { Failure } from '../../failure.js';
 
 export class DlqFailure extends Failure<'platform-not-running' | 'api-error'> {}
@@ -23,8 +23,8 @@ interface DeadLetterView {
  */
 async function callPlatform(dir: string, method: 'GET' | 'POST', path: string): Promise<unknown> {
   const layout = platformLayout(dir);
-  const lock = await readPlatformLock(layout.lock);
-  if (!lock?.api_url) {
+  const lock = await readPlatformLock(layout.root);
+  if (!lock?.apiUrl) {
     throw new DlqFailure(
       'platform-not-running',
       `no platform is running on ${layout.root}; start it (fleetplane start --data ${layout.root}) and try again`,
@@ -35,7 +35,7 @@ async function callPlatform(dir: string, method: 'GET' | 'POST', path: string): 
     { role: 'ops', subject: 'fleetplane-dlq', ttlSeconds: 300 },
     new Date(),
   );
-  const response = await fetch(`${lock.api_url}${path}`, {
+  const response = await fetch(`${lock.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}` },
   });

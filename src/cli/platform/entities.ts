@@ -1,13 +1,11 @@
 import type { EntityStore } from '../../entities/entity-store.js';
+import { openEntityStore } from '../../entities/open-entity-store.js';
 import type { PlatformConfig } from '../../platform/platform-config.js';
-import type { PlatformLayout } from '../../platform/platform-layout.js';
 
-/** The entity store the configuration asks for. */
-export async function openEntities(
-  config: PlatformConfig,
-  layout: PlatformLayout,
-): Promise<EntityStore> {
-  void config;
-  void layout;
-  throw new Error('entity store not wired yet');
+/** The entity store the configuration asks for: PGlite under DIR, or PostgreSQL by URL. */
+export function openEntities(config: PlatformConfig): Promise<EntityStore> {
+  return openEntityStore({
+    dataDir: config.dataDir,
+    ...(config.entityUrl !== undefined ? { url: config.entityUrl } : {}),
+  });
 }

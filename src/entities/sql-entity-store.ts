@@ -1,0 +1,202 @@
+import { DEVICE_VIEW_COLUMNS, toDeviceView } from './device-view.js';
+import type {
+  AdmittedDevice,
+  CatalogItem,
+  DeviceView,
+  EntityStore,
+  IngestedEvent,
+  ScanView,
+  SessionView,
+  StoreRecord,
+} from './entity-store.js';
+import { MIGRATIONS, migrate } from './migrations/index.js';
+import { applyPlan } from './projection/apply.js';
+import { planProjection } from './projection/plan.js';
+import { SCAN_VIEW_SQL, SESSION_VIEW_SQL, toScanView, toSessionView } from './session-view.js';
+import type { SqlClient } from './sql/sql-client.js';
+import { toNumberOrNull, toStringOrNull } from './sql/values.js';
+
+/** Any UUID, any case: a lookup by something else finds nothing instead of a type error. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Rows per catalog statement: one array per column, so this only bounds statement memory. */
+const CATALOG_CHUNK = 5000;
+
+/** The entity store over any SqlClient; PGlite and a PostgreSQL server run the same SQL. */
+export class SqlEntityStore implements EntityStore {
+  constructor(private readonly client: SqlClient) {}
+
+  get engine(): SqlClient['engine'] {
+    return this.client.engine;
+  }
+
+  async migrate(): Promise<void> {
+    await migrate(this.client, MIGRATIONS);
+  }
+
+  async upsertStore(store: StoreRecord): Promise<void> {
+    await this.client.query(
+      `INSERT INTO stores AS s (store_id, name, region, timezone) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (store_id) DO UPDATE SET name = EXCLUDED.name, region = EXCLUDED.region,
+         timezone = EXCLUDED.timezone, updated_at = now()
+       WHERE (s.name, s.region, s.timezone)
+         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.region, EXCLUDED.timezone)`,
+      [store.storeId, store.name, store.region, store.timezone],
+    );
+  }
+
+  async upsertDevice(device: AdmittedDevice): Promise<void> {
+    await this.client.transaction(async (tx) => {
+      await tx.query('INSERT INTO stores (store_id) VALUES ($1) ON CONFLICT DO NOTHING', [
+        device.storeId,
+      ]);
+      // Runs on every connect: write only when the certificate says something new.
+      await tx.query(
+        `INSERT INTO devices AS d (device_id, store_id, device_class, cert_serial)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (device_id) DO UPDATE SET store_id = EXCLUDED.store_id,
+           device_class = EXCLUDED.device_class, cert_serial = EXCLUDED.cert_serial,
+           updated_at = now()
+         WHERE (d.store_id, d.device_class, d.cert_serial)
+           IS DISTINCT FROM (EXCLUDED.store_id, EXCLUDED.device_class, EXCLUDED.cert_serial)`,
+        [device.deviceId, device.storeId, device.deviceClass, device.certSerialHex],
+      );
+    });
+  }
+
+  /**
+   * Order-tolerant: a connect and a disconnect reported out of order leave the state of the later
+   * one. An unknown device is ignored (the broker registers a device before reporting it).
+   */
+  async recordConnection(deviceId: string, connected: boolean, at: number): Promise<void> {
+    await this.client.query(
+      `UPDATE devices SET
+         connected = CASE WHEN connection_changed_at IS NULL
+             OR $3::timestamptz >= connection_changed_at
+           THEN $2::boolean ELSE connected END,
+         connection_changed_at = GREATEST(connection_changed_at, $3::timestamptz),
+         last_seen_at = GREATEST(last_seen_at, $3::timestamptz),
+         updated_at = now()
+       WHERE device_id = $1`,
+      [deviceId, connected, new Date(at).toISOString()],
+    );
+  }
+
+  async project(events: readonly IngestedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const plan = planProjection(events);
+    await this.client.transaction((tx) => applyPlan(tx, plan));
+  }
+
+  async getDevice(deviceId: string): Promise<DeviceView | undefined> {
+    const rows = await this.client.query(
+      `SELECT ${DEVICE_VIEW_COLUMNS} FROM devices WHERE device_id = $1`,
+      [deviceId],
+    );
+    return rows[0] === undefined ? undefined : toDeviceView(rows[0]);
+  }
+
+  async listStoreDevices(storeId: string): Promise<DeviceView[]> {
+    const rows = await this.client.query(
+      `SELECT ${DEVICE_VIEW_COLUMNS} FROM devices WHERE store_id = $1 ORDER BY device_id`,
+      [storeId],
+    );
+    return rows.map(toDeviceView);
+  }
+
+  async getSession(sessionId: string): Promise<SessionView | undefined> {
+    if (!UUID.test(sessionId)) return undefined;
+    const rows = await this.client.query(SESSION_VIEW_SQL, [sessionId]);
+    return rows[0] === undefined ? undefined : toSessionView(rows[0]);
+  }
+
+  async listSessionScans(sessionId: string): Promise<ScanView[]> {
+    if (!UUID.test(sessionId)) return [];
+    return (await this.client.query(SCAN_VIEW_SQL, [sessionId])).map(toScanView);
+  }
+
+  async createAccount(homeStoreId?: string): Promise<string> {
+    return this.client.transaction(async (tx) => {
+      if (homeStoreId !== undefined) {
+        await tx.query('INSERT INTO stores (store_id) VALUES ($1) ON CONFLICT DO NOTHING', [
+          homeStoreId,
+        ]);
+      }
+      const rows = await tx.query<{ customer_id: string }>(
+        'INSERT INTO accounts (home_store_id) VALUES ($1) RETURNING customer_id',
+        [homeStoreId ?? null],
+      );
+      return String(rows[0]!.customer_id);
+    });
+  }
+
+  async attachAccount(sessionId: string, customerId: string): Promise<boolean> {
+    if (!UUID.test(sessionId) || !UUID.test(customerId)) return false;
+    const rows = await this.client.query(
+      `UPDATE sessions SET account_id = a.customer_id, updated_at = now()
+       FROM accounts a WHERE session_id = $1 AND a.customer_id = $2
+       RETURNING session_id`,
+      [sessionId, customerId],
+    );
+    return rows.length > 0;
+  }
+
+  async upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number> {
+    if (items.length === 0) return 0;
+    return this.client.transaction(async (tx) => {
+      await tx.query('INSERT INTO stores (store_id) VALUES ($1) ON CONFLICT DO NOTHING', [storeId]);
+      let changed = 0;
+      for (let i = 0; i < items.length; i += CATALOG_CHUNK) {
+        const chunk = items.slice(i, i + CATALOG_CHUNK);
+        const rows = await tx.query(
+          `INSERT INTO items AS i (store_id, sku, barcode, name, price_cents, weight_g, category)
+           SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int4[], $6::int4[],
+             $7::text[])
+           ON CONFLICT (store_id, sku) DO UPDATE SET barcode = EXCLUDED.barcode,
+             name = EXCLUDED.name, price_cents = EXCLUDED.price_cents,
+             weight_g = EXCLUDED.weight_g, category = EXCLUDED.category, updated_at = now()
+           WHERE (i.barcode, i.name, i.price_cents, i.weight_g, i.category) IS DISTINCT FROM
+             (EXCLUDED.barcode, EXCLUDED.name, EXCLUDED.price_cents, EXCLUDED.weight_g,
+              EXCLUDED.category)
+           RETURNING 1`,
+          [
+            storeId,
+            chunk.map((x) => x.sku),
+            chunk.map((x) => x.barcode ?? null),
+            chunk.map((x) => x.name),
+            chunk.map((x) => x.priceCents),
+            chunk.map((x) => x.weightG ?? null),
+            chunk.map((x) => x.category ?? null),
+          ],
+        );
+        changed += rows.length;
+      }
+      return changed;
+    });
+  }
+
+  async listCatalogItems(storeId: string): Promise<CatalogItem[]> {
+    const rows = await this.client.query(
+      `SELECT sku, barcode, name, price_cents, weight_g, category FROM items
+       WHERE store_id = $1 ORDER BY sku`,
+      [storeId],
+    );
+    return rows.map((row) => {
+      const barcode = toStringOrNull(row['barcode']);
+      const weightG = toNumberOrNull(row['weight_g']);
+      const category = toStringOrNull(row['category']);
+      return {
+        sku: String(row['sku']),
+        name: String(row['name']),
+        priceCents: Number(row['price_cents']),
+        ...(barcode !== null ? { barcode } : {}),
+        ...(weightG !== null ? { weightG } : {}),
+        ...(category !== null ? { category } : {}),
+      };
+    });
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

@@ -1,0 +1,59 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlClient } from './sql-client.js';
+
+/**
+ * PGlite is a single Postgres backend with no lock on its directory: two instances on one
+ * directory in one process would both write it and corrupt it. So this process keeps one instance
+ * per directory and hands out references; the last close() closes it. (Another *process* opening
+ * the directory is kept out by the platform lock; see data-dir/platform-lock.ts.)
+ */
+const open = new Map<string, { db: Promise<PGlite>; refs: number }>();
+
+export async function openPgliteClient(dir: string): Promise<SqlClient> {
+  const key = resolve(dir);
+  let entry = open.get(key);
+  if (!entry) {
+    const db = mkdir(key, { recursive: true }).then(() => PGlite.create(key));
+    entry = { db, refs: 0 };
+    open.set(key, entry);
+    db.catch(() => open.delete(key));
+  }
+  entry.refs += 1;
+  let db: PGlite;
+  try {
+    db = await entry.db;
+  } catch (error) {
+    entry.refs -= 1;
+    throw error;
+  }
+  const held = entry;
+  let closed = false;
+  return {
+    engine: 'pglite',
+    query: (text, params) => rows(db, text, params),
+    // PGlite queues other callers' queries behind an open transaction, so work inside it sees
+    // nobody else's statements; that is the isolation a single connection gives.
+    transaction: (work) =>
+      db.transaction((tx) => work({ query: (text, params) => rows(tx, text, params) })),
+    async close() {
+      if (closed) return;
+      closed = true;
+      held.refs -= 1;
+      if (held.refs === 0) {
+        open.delete(key);
+        await db.close();
+      }
+    },
+  };
+}
+
+async function rows<Row extends object>(
+  db: Pick<PGlite, 'query'>,
+  text: string,
+  params: readonly unknown[] | undefined,
+): Promise<Row[]> {
+  const result = await db.query<Row>(text, params ? [...params] : undefined);
+  return result.rows;
+}
