@@ -16,7 +16,8 @@ export function brokerCommands(now: Clock): Command[] {
         'Writes mosquitto.conf, acl, ca.pem, server.cert.pem, server.key.pem and crl.pem to --out.',
         'Run Mosquitto with it (mosquitto -c OUT/mosquitto.conf), then the ingest against it:',
         '  fleetplane start --data DIR --broker-url mqtts://HOST:PORT',
-        'After `fleetplane revoke`, run this again (it refreshes crl.pem) and send Mosquitto SIGHUP.',
+        'After `fleetplane revoke`, run this again (it refreshes crl.pem) and restart Mosquitto (SIGHUP',
+        'does not reload CA or CRL files); meanwhile the ingest rejects the device (reason revoked).',
       ],
       options: {
         data: { type: 'string' },
