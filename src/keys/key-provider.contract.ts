@@ -71,6 +71,14 @@ export function runKeyProviderContract(
       );
     });
 
+    it('refuses an old salt after its 30 days even when nobody asked for the new one', async (t) => {
+      const clock = new MovableClock();
+      const { provider } = await make(t, clock.now);
+      const old = await provider.currentSalt();
+      clock.set('2026-08-15T00:00:00Z');
+      await assert.rejects(provider.salt(old.id), rejectsWith('salt-expired'));
+    });
+
     it('a manual rotation takes effect at once and starts the 30 days then', async (t) => {
       const clock = new MovableClock();
       const { provider } = await make(t, clock.now);

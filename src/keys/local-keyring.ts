@@ -69,6 +69,9 @@ export class LocalKeyring implements KeyProvider {
   }
 
   async salt(id: string): Promise<Salt> {
+    // A scheduled rotation is due whether or not anyone asked for the current salt this quarter:
+    // make it happen first, or an old salt would look current forever.
+    await this.currentSalt();
     const salts = await this.readSalts();
     const now = this.now();
     const state = saltState(salts, id, now);
@@ -83,6 +86,7 @@ export class LocalKeyring implements KeyProvider {
   }
 
   async saltStatus(): Promise<SaltStatus[]> {
+    await this.currentSalt();
     const salts = await this.readSalts();
     const now = this.now();
     return byActivation(salts).map((s) => ({ ...s, ...saltState(salts, s.id, now)! }));

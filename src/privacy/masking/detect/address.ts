@@ -29,7 +29,19 @@ const SEGMENT = String.raw`(?:${UNIT}|${POSTCODE}(?:\s+${CAP}(?:\s+${CAP}){0,2})
 const TAIL = String.raw`(?:(?:,\s*|\s+-\s+)${SEGMENT}){0,4}`;
 const LEAD = String.raw`(?:${UNIT},?\s+)?`;
 
-const RULES: readonly [RegExp, string][] = [
+// Each rule's street part needs a word or shape that is cheap to look for: a text without it
+// skips the rule's full expression (most notes have no address at all).
+const HAS_EN_TYPE = new RegExp(String.raw`\d.*\b${EN_TYPES}(?![\p{L}])`, 'u');
+const HAS_PREFIX = new RegExp(String.raw`(?<![\p{L}])${PREFIX_TYPES}\s`, 'u');
+const HAS_COMPOUND = new RegExp(
+  String.raw`\p{Ll}(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|gracht|straat|laan|plein|kade|singel|dijk|markt|vej|gade|gatan|vägen|katu|tie|gata|veien)\s+\d`,
+  'u',
+);
+const HAS_BLOCK = /\d-\d/;
+const HAS_BOX = /box|postfach|apartado|caixa/i;
+const HAS_POSTCODE = /\b[A-Z]{1,2}\d|\b[A-Z]{2}\s+\d{5}/;
+
+const RULES: readonly [RegExp, string, RegExp][] = [
   // 221B Baker Street · 12 rue de la Paix · 1200 Pennsylvania Ave NW
   [
     new RegExp(
@@ -37,6 +49,7 @@ const RULES: readonly [RegExp, string][] = [
       'gu',
     ),
     'address:number-street',
+    HAS_EN_TYPE,
   ],
   [
     new RegExp(
@@ -44,6 +57,7 @@ const RULES: readonly [RegExp, string][] = [
       'gu',
     ),
     'address:number-prefix-street',
+    HAS_PREFIX,
   ],
   // Calle Mayor 5 · Via Roma 10 · ul. Marszałkowska 84 · Rua Augusta 1500
   [
@@ -52,9 +66,14 @@ const RULES: readonly [RegExp, string][] = [
       'gu',
     ),
     'address:prefix-street-number',
+    HAS_PREFIX,
   ],
   // Hauptstraße 12 · Keizersgracht 123
-  [new RegExp(String.raw`\b${COMPOUND}\s+${NUM}\b${TAIL}`, 'gu'), 'address:compound-street'],
+  [
+    new RegExp(String.raw`\b${COMPOUND}\s+${NUM}\b${TAIL}`, 'gu'),
+    'address:compound-street',
+    HAS_COMPOUND,
+  ],
   // Japanese block addresses: 3-7-1 Nishi-Shinjuku, Shinjuku-ku · 5 Chome-2-1 Ginza, Chuo City
   [
     new RegExp(
@@ -62,6 +81,7 @@ const RULES: readonly [RegExp, string][] = [
       'gu',
     ),
     'address:jp-block',
+    HAS_BLOCK,
   ],
   [
     new RegExp(
@@ -69,6 +89,7 @@ const RULES: readonly [RegExp, string][] = [
       'gu',
     ),
     'address:po-box',
+    HAS_BOX,
   ],
   // A house number and a few words that end in a strong postcode: "14 Kingsway, Manchester M19 2LL".
   [
@@ -77,14 +98,17 @@ const RULES: readonly [RegExp, string][] = [
       'gu',
     ),
     'address:postcode-anchored',
+    HAS_POSTCODE,
   ],
   // A UK postcode alone is part of an address.
-  [/\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b/g, 'address:uk-postcode'],
+  [/\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b/g, 'address:uk-postcode', HAS_POSTCODE],
 ];
 
 export function findAddresses(text: string): Finding[] {
   const found: Finding[] = [];
-  for (const [regex, rule] of RULES) {
+  if (!/\d/.test(text)) return found;
+  for (const [regex, rule, cheap] of RULES) {
+    if (!cheap.test(text)) continue;
     for (const m of text.matchAll(regex)) {
       let s = m[0].replace(/[\s,.-]+$/u, '');
       if (

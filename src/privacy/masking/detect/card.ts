@@ -1,7 +1,7 @@
 import { before, digitsOf, hasWord, luhnValid } from './context.js';
 import type { Finding } from './types.js';
 
-const CANDIDATE = /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d])/g;
+const CANDIDATE = /(?<![\d.+-])\d(?:[ -]?\d){12,18}(?![\d])/g;
 
 // Issuer prefixes of the card schemes people actually type: Visa, Mastercard (51-55, 2221-2720),
 // Amex, Discover, JCB, Diners, UnionPay, Maestro.

@@ -14,6 +14,7 @@ const OBFUSCATED = new RegExp(
   String.raw`(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+'-]+${AT}${LABEL}(?:${DOT}${LABEL})+`,
   'giu',
 );
+const MAYBE_SPELLED = /\sat\s|\(at\)|\[at\]|\{at\}/i;
 const SPELLED_DOT = /\(dot\)|\[dot\]|\{dot\}|\sdot\s/i;
 const TLDS = new Set(
   'com net org edu gov io co uk de fr es it nl be ch at se no dk fi pl cz pt br ar mx ca us au nz jp cn kr in za ng ke gh ie ru tr ae sa eg il sg hk tw vn th my ph id'.split(
@@ -23,9 +24,12 @@ const TLDS = new Set(
 
 export function findEmails(text: string): Finding[] {
   const found: Finding[] = [];
-  for (const m of text.matchAll(PLAIN)) {
-    found.push({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, rule: 'email' });
+  if (text.includes('@')) {
+    for (const m of text.matchAll(PLAIN)) {
+      found.push({ type: 'EMAIL', start: m.index, end: m.index + m[0].length, rule: 'email' });
+    }
   }
+  if (!MAYBE_SPELLED.test(text)) return found;
   for (const m of text.matchAll(OBFUSCATED)) {
     const s = m[0];
     if (s.includes('@')) continue;

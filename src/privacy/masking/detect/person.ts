@@ -145,7 +145,24 @@ function key(word: string): string {
 
 type Kind = 'strong' | 'weak' | 'unknown' | 'not-name' | 'initial';
 
+// Words repeat (the same names, the same sentence starts): remember each word's kind.
+const kinds = new Map<string, Kind>();
+let kindsFor: NameLists | undefined;
+
 function kind(word: string, lists: NameLists): Kind {
+  if (kindsFor !== lists) {
+    kinds.clear();
+    kindsFor = lists;
+  }
+  let k = kinds.get(word);
+  if (k === undefined) {
+    if (kinds.size > 100_000) kinds.clear();
+    kinds.set(word, (k = classify(word, lists)));
+  }
+  return k;
+}
+
+function classify(word: string, lists: NameLists): Kind {
   if (isInitial(word)) return 'initial';
   const k = key(word);
   const inList = (s: ReadonlySet<string>) =>
@@ -157,11 +174,12 @@ function kind(word: string, lists: NameLists): Kind {
 }
 
 export function findPersons(text: string, lists: NameLists = nameLists()): Finding[] {
+  const found: Finding[] = [];
+  if (!/\p{Lu}/u.test(text)) return found;
   const words: Word[] = [];
   for (const m of text.matchAll(WORD)) {
     words.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   }
-  const found: Finding[] = [];
   let i = 0;
   while (i < words.length) {
     if (!isCapitalised(words[i]!.text)) {
@@ -197,8 +215,12 @@ function judge(
   lists: NameLists,
 ): Finding | undefined {
   let run = words.slice(from, to);
-  const kinds = new Map(run.map((w) => [w, kind(w.text, lists)] as const));
-  const kindOf = (w: Word) => kinds.get(w) ?? 'unknown';
+  const kindOf = (w: Word) => kind(w.text, lists);
+  // The common case: one capitalised word that no list knows (a sentence start).
+  if (run.length === 1 && (kindOf(run[0]!) === 'not-name' || kindOf(run[0]!) === 'unknown')) {
+    const k = key(run[0]!.text);
+    if (!TITLES.has(k)) return undefined;
+  }
   let titled = false;
   const previous = words[from - 1];
   const triggered =
