@@ -3,8 +3,16 @@ import { readFile } from 'node:fs/promises';
 import Ajv, { type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { maskFailure } from '../errors.js';
-import { DECISION_COLUMN, RubricFile, TREATMENTS, type ColumnSpec, type Rubric } from './schema.js';
+import {
+  COLUMN_NAME,
+  DECISION_COLUMN,
+  RubricFile,
+  TREATMENTS,
+  type ColumnSpec,
+  type Rubric,
+} from './schema.js';
 
+const COLUMN_PATTERN = new RegExp(COLUMN_NAME);
 const ajv = new Ajv.default({ strict: true, allErrors: false });
 const json = (s: unknown) => JSON.parse(JSON.stringify(s)) as object;
 const checkFile = ajv.compile(json(RubricFile));
@@ -52,6 +60,12 @@ export function parseRubric(source: string, origin = 'rubric'): Rubric {
       throw maskFailure(
         'invalid-rubric',
         `${origin}: '${DECISION_COLUMN}' is the decision-record column and cannot be in a rubric`,
+      );
+    }
+    if (!COLUMN_PATTERN.test(name)) {
+      throw maskFailure(
+        'invalid-rubric',
+        `${origin}: columns: '${name}' is not a column name (${COLUMN_NAME})`,
       );
     }
     const treatment = (spec as { treatment: string }).treatment;
