@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { identityCommands } from './identity/index.js';
+import { maskCommands } from './privacy/index.js';
 
 /** Every command of the `fleetplane` CLI; each capability contributes its own. */
-export const allCommands: readonly Command[] = [...identityCommands()];
+export const allCommands: readonly Command[] = [...identityCommands(), ...maskCommands()];
