@@ -88,7 +88,12 @@ export function treatment(column: string, spec: ColumnSpec, ctx: TreatmentContex
     case 'grid':
     case 'round': {
       const grid = gridOf(spec.step);
-      return (value, where) => (isEmpty(value) ? value : grid(asNumber(column, value, where)));
+      // A number stays a number (JSON Lines); text stays text (CSV).
+      return (value, where) => {
+        if (isEmpty(value)) return value;
+        const snapped = grid(asNumber(column, value, where));
+        return typeof value === 'number' ? Number(snapped) : snapped;
+      };
     }
     case 'bin':
       return (value, where) =>
@@ -157,8 +162,12 @@ export function invariant(
     case 'prefix':
       return (v) => (isEmpty(v) || text(v).length <= spec.length ? undefined : 'not-truncated');
     case 'keep':
+      // Numbers (most kept columns) cannot hold these shapes: skip the detector for them.
       return (v) =>
-        typeof v === 'string' && v !== '' && detect(v, KEPT_LEAKS).length > 0
+        !/^-?\d+(\.\d+)?$/.test(String(v)) &&
+        typeof v === 'string' &&
+        v !== '' &&
+        detect(v, KEPT_LEAKS).length > 0
           ? 'pii-in-kept-column'
           : undefined;
     case 'redact':

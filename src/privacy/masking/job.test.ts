@@ -268,7 +268,7 @@ describe('mask job: JSON Lines', () => {
       .map((l) => JSON.parse(l));
     assert.match(rows[0].tool_serial, /^[0-9a-f]{64}$/);
     assert.equal(rows[0].battery_pct, 88);
-    assert.deepEqual([rows[1].notes, rows[1].gps_lat], ['mail [EMAIL]', '51.51']);
+    assert.deepEqual([rows[1].notes, rows[1].gps_lat], ['mail [EMAIL]', 51.51]);
     assert.ok(rows.every((r) => typeof r._mask === 'string'));
   });
 });

@@ -7,14 +7,14 @@ import { findPersons } from './person.js';
 import { findPhones } from './phone.js';
 import { ENTITY_TYPES, type EntityType, type Finding, type Recognizer } from './types.js';
 
-const RECOGNIZERS: readonly Recognizer[] = [
-  findEmails,
-  findCards,
-  findGovIds,
-  findIps,
-  findPhones,
-  findAddresses,
-  findPersons,
+const RECOGNIZERS: readonly (readonly [EntityType, Recognizer])[] = [
+  ['EMAIL', findEmails],
+  ['CARD', findCards],
+  ['GOV_ID', findGovIds],
+  ['IP', findIps],
+  ['PHONE', findPhones],
+  ['ADDRESS', findAddresses],
+  ['PERSON', findPersons],
 ];
 
 // When two findings overlap, the more specific kind wins: an email's local part is not a name,
@@ -27,7 +27,8 @@ const PRIORITY = new Map<EntityType, number>(
 export function detect(text: string, types: ReadonlySet<EntityType> = ALL): Finding[] {
   if (text.length === 0) return [];
   const candidates: Finding[] = [];
-  for (const recognize of RECOGNIZERS) {
+  for (const [type, recognize] of RECOGNIZERS) {
+    if (!types.has(type)) continue;
     for (const f of recognize(text)) if (types.has(f.type) && f.end > f.start) candidates.push(f);
   }
   if (candidates.length <= 1) return candidates;
