@@ -8,7 +8,7 @@ import { ENTITY_TYPES } from '../src/privacy/masking/detect/index.js';
 
 const pct = (x: number) => x.toFixed(3);
 const result: Record<string, unknown> = {};
-for (const part of ['tune', 'held-out'] as CorpusPart[]) {
+for (const part of ['tune', 'held-out', 'stress'] as CorpusPart[]) {
   const samples = loadCorpus(part);
   const { byType, misses } = score(samples);
   console.log(`\n${part}: ${samples.length} sentences`);

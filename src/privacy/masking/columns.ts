@@ -9,7 +9,7 @@ import {
   gridOf,
   truncateTime,
 } from './generalize.js';
-import { BoundedCache, hmacDigest, normalize } from './identifiers.js';
+import { BoundedCache, makeHasher, normalize } from './identifiers.js';
 import type { ColumnSpec } from './rubric/index.js';
 
 /** What a column's treatment needs from the job: keys, the token store, the findings log. */
@@ -63,11 +63,12 @@ export function treatment(column: string, spec: ColumnSpec, ctx: TreatmentContex
   switch (spec.treatment) {
     case 'hmac': {
       const cache = new BoundedCache<string>();
+      const digestOf = makeHasher(ctx.salt);
       return (value, where) => {
         if (isEmpty(value)) return value;
         const text = normalize(asText(column, value, where), spec.normalize);
         let digest = cache.get(text);
-        if (digest === undefined) cache.set(text, (digest = hmacDigest(ctx.salt, text)));
+        if (digest === undefined) cache.set(text, (digest = digestOf(text)));
         return digest;
       };
     }

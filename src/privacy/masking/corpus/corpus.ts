@@ -8,7 +8,7 @@ export interface Sample {
   readonly entities: readonly { type: EntityType; start: number; end: number }[];
 }
 
-export type CorpusPart = 'tune' | 'held-out';
+export type CorpusPart = 'tune' | 'held-out' | 'stress';
 
 const MARK = /\[([A-Z_]+):((?:[^\][]|\[[^\][]*\])*)\]/g;
 
