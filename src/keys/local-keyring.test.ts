@@ -12,12 +12,17 @@ runKeyProviderContract('local keyring', async (t, clock) => {
 });
 
 describe('LocalKeyring', () => {
-  it('keeps every key file private (0600) and never stores material in the clear', async (t) => {
+  it('keeps every key file (0600) and directory (0700) private and never stores material in the clear', async (t) => {
     const dir = await tempDir(t);
     const keyring = new LocalKeyring(dir, new MovableClock().now);
     const salt = await keyring.currentSalt();
     const key = await keyring.dataKey('domain.tool-telemetry.token');
     const files = (await readdir(join(dir, 'keys'), { recursive: true })).map(String);
+    if (process.platform !== 'win32') {
+      for (const d of ['', 'salts', 'data']) {
+        assert.equal((await stat(join(dir, 'keys', d))).mode & 0o777, 0o700, `keys/${d}`);
+      }
+    }
     const jsonFiles = files.filter((f) => f.endsWith('.json'));
     assert.equal(jsonFiles.length, 3);
     for (const f of jsonFiles) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   corruptFile,
@@ -223,6 +224,9 @@ export class LocalKeyring implements KeyProvider {
 
   private async masterKey(): Promise<Buffer> {
     if (this.master) return this.master;
+    // Directories private too (0700), created before any key file exists in them.
+    for (const sub of ['salts', 'data'])
+      await mkdir(join(this.dir, sub), { recursive: true, mode: 0o700 });
     const path = join(this.dir, 'master.json');
     let record = await readJsonFile(path);
     if (record === undefined) {
