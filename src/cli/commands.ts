@@ -2,10 +2,12 @@ import type { Command } from './command.js';
 import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
 import { platformCommands } from './platform/index.js';
+import { maskCommands } from './privacy/index.js';
 
 /** Every command of the `fleetplane` CLI; each capability contributes its own. */
 export const allCommands: readonly Command[] = [
   ...identityCommands(),
   ...platformCommands(),
   ...entityCommands(),
+  ...maskCommands(),
 ];
