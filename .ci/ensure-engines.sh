@@ -7,3 +7,18 @@ set -uo pipefail
 need_bin() { command -v "$1" >/dev/null 2>&1 && echo "   $1: $(command -v "$1")" || echo "   $1: MISSING"; }
 echo "== engines"
 need_bin openssl
+if [ -x /usr/sbin/mosquitto ]; then echo "   mosquitto: /usr/sbin/mosquitto"; else echo "   mosquitto: MISSING"; fi
+
+# PostgreSQL on 127.0.0.1:5432 (trust auth), for the entity store's server adapter.
+if command -v pg_isready >/dev/null 2>&1; then
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    echo "   postgresql: not answering; starting it"
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    fi
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  pg_isready -h 127.0.0.1 -p 5432 | sed 's/^/   postgresql: /'
+else
+  echo "   postgresql: pg_isready MISSING"
+fi
