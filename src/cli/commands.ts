@@ -1,6 +1,11 @@
 import type { Command } from './command.js';
 import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
+import { platformCommands } from './platform/index.js';
 
 /** Every command of the `fleetplane` CLI; each capability contributes its own. */
-export const allCommands: readonly Command[] = [...identityCommands(), ...entityCommands()];
+export const allCommands: readonly Command[] = [
+  ...identityCommands(),
+  ...platformCommands(),
+  ...entityCommands(),
+];

@@ -4,13 +4,16 @@ import { DataDirFailure, explainFsError } from './errors.js';
 import { corruptFile } from './json-file.js';
 
 /**
- * `fleetplane start` holds DIR/platform.lock while it runs: {"pid": N, "apiUrl": "http://…"}.
+ * `fleetplane start` holds DIR/platform.lock while it runs: {"pid": N, "apiUrl": "http://…", …};
+ * the URLs appear once its servers listen.
  * PGlite and SQLite files have one owner (DESIGN: one owner per embedded database), so a command
  * that would open them checks this first and goes through the running platform instead.
  */
-export interface PlatformLock {
+export interface PlatformLockInfo {
   readonly pid: number;
-  readonly apiUrl: string;
+  readonly startedAt?: string;
+  readonly apiUrl?: string;
+  readonly mqttUrl?: string;
 }
 
 export function platformLockPath(dataDir: string): string {
@@ -21,7 +24,7 @@ export function platformLockPath(dataDir: string): string {
  * The lock of a running platform, or undefined when there is none or it was left behind by a
  * process that is gone (a crash, a kill -9).
  */
-export async function readPlatformLock(dataDir: string): Promise<PlatformLock | undefined> {
+export async function readPlatformLock(dataDir: string): Promise<PlatformLockInfo | undefined> {
   const path = platformLockPath(dataDir);
   let text: string;
   try {
@@ -46,19 +49,23 @@ export async function assertPlatformNotRunning(dataDir: string, doing: string): 
   if (lock) {
     throw new DataDirFailure(
       'platform-running',
-      `the platform is running (pid ${lock.pid}, ${lock.apiUrl}) on ${resolve(dataDir)}; ${doing} through it`,
+      `the platform is running (pid ${lock.pid}${lock.apiUrl ? `, ${lock.apiUrl}` : ''}) on ${resolve(dataDir)}; ${doing} through it`,
     );
   }
 }
 
-function isPlatformLock(value: unknown): value is PlatformLock {
+function isPlatformLock(value: unknown): value is PlatformLockInfo {
   if (typeof value !== 'object' || value === null) return false;
   const { pid, apiUrl } = value as Record<string, unknown>;
-  return Number.isSafeInteger(pid) && (pid as number) > 0 && typeof apiUrl === 'string';
+  return (
+    Number.isSafeInteger(pid) &&
+    (pid as number) > 0 &&
+    (apiUrl === undefined || typeof apiUrl === 'string')
+  );
 }
 
 /** Signal 0 tests for a process without touching it; EPERM means it exists but is not ours. */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -17,7 +17,12 @@ export {
   type RotateResult,
 } from './ca/lifecycle.js';
 export { DEFAULT_OVERLAP_DAYS } from './ca/profile.js';
-export { issueServerCertificate, type ServerCertificate } from './ca/server-certificate.js';
+export {
+  issueServerCertificate,
+  issueServiceCertificate,
+  SERVICE_NAME_PATTERN,
+  type ServerCertificate,
+} from './ca/server-certificate.js';
 export { verifyCsr, type VerifiedCsr } from './certificates/csr.js';
 export {
   issueDeviceCertificate,

@@ -98,6 +98,15 @@ export class SoftwareKeystore implements SecureElement {
   async createCsr(subject: CsrSubject): Promise<string> {
     return buildCsr(this.spki, (data) => this.sign(data), subject);
   }
+
+  /**
+   * The key for the TLS handshake. A chip signs the handshake inside the TLS stack's engine and
+   * never hands the key out; the software stand-in has a key file anyway, and Node's TLS client
+   * wants it as PEM.
+   */
+  exportTlsKeyPem(): string {
+    return pem(this.privateKey);
+  }
 }
 
 function generate(): KeyObject {

@@ -41,13 +41,47 @@ export async function issueServerCertificate(
     if (h.length <= 253 && DNS_NAME.test(h)) return { type: 'dns' as const, value: h };
     throw identityFailure('invalid-hostname', `'${h}' is neither a DNS name nor an IP address`);
   });
+  return issueLeaf(ca, hostnames[0]!, {
+    now: options.now,
+    usage: x509.ExtendedKeyUsage.serverAuth,
+    altNames: new x509.SubjectAlternativeNameExtension(names),
+  });
+}
+
+/** CN of platform services that connect to an external broker: never a valid device id. */
+export const SERVICE_NAME_PATTERN = /^fleetplane:[a-z][a-z0-9-]{0,30}$/;
+
+/**
+ * A TLS client certificate for a platform service (the ingest consuming from an external
+ * broker). Its CN, e.g. `fleetplane:ingest`, contains a colon, which no device id may, so a
+ * broker that takes the username from the CN can never confuse it with a device.
+ */
+export async function issueServiceCertificate(
+  ca: FleetCa,
+  name: string,
+  options: { now: Date },
+): Promise<ServerCertificate> {
+  if (!SERVICE_NAME_PATTERN.test(name)) {
+    throw identityFailure(
+      'invalid-hostname',
+      `'${name}' is not a service name (fleetplane:<name>)`,
+    );
+  }
+  return issueLeaf(ca, name, { now: options.now, usage: x509.ExtendedKeyUsage.clientAuth });
+}
+
+async function issueLeaf(
+  ca: FleetCa,
+  commonName: string,
+  options: { now: Date; usage: string; altNames?: x509.Extension },
+): Promise<ServerCertificate> {
   const issuer = ca.newest;
   const { now } = options;
   const keys = await generateP256();
   const notAfter = earliest(addDays(now, SERVER_VALIDITY_DAYS), issuer.issuing.cert.notAfter);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerialHex(),
-    subject: [{ O: [ORGANISATION] }, { CN: [hostnames[0]!] }],
+    subject: [{ O: [ORGANISATION] }, { CN: [commonName] }],
     issuer: issuer.issuing.cert.subjectName,
     notBefore: addMinutes(now, -BACKDATE_MINUTES),
     notAfter,
@@ -57,8 +91,8 @@ export async function issueServerCertificate(
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(names),
+      new x509.ExtendedKeyUsageExtension([options.usage]),
+      ...(options.altNames ? [options.altNames] : []),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(issuer.issuing.cert, false),
     ],

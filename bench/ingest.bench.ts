@@ -1,0 +1,215 @@
+// npm run bench:ingest — sustained signed messages per second stored by the embedded platform,
+// driven over mutual TLS from a separate process, with publish-to-stored latency, the cost of
+// an idle connection on the embedded broker, and the ECDSA verification ceiling measured in the
+// same run. Options: --devices N (200) --window N (8) --seconds N (20) --idle N (1000).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { identityCommands } from '../src/cli/identity/index.js';
+import { main } from '../src/cli/main.js';
+import { openEntities } from '../src/cli/platform/entities.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { defaultConfig } from '../src/platform/platform-config.js';
+import { startPlatform } from '../src/platform/platform.js';
+import { fmt } from './measure.js';
+import { measureVerifyCeiling } from './verify-ceiling.js';
+
+const { values } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '200' },
+    window: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '20' },
+    idle: { type: 'string', default: '1000' },
+  },
+});
+const devices = Number(values.devices);
+const window = Number(values.window);
+const seconds = Number(values.seconds);
+const idle = Number(values.idle);
+const step = (text: string) => process.stderr.write(`… ${text}\n`);
+const quiet = { out: () => undefined, err: (l: string) => process.stderr.write(`${l}\n`) };
+
+step('ECDSA P-256 verification ceiling, all cores');
+const cores = availableParallelism();
+const ceiling = await measureVerifyCeiling(3000, cores);
+
+const data = await mkdtemp(join(tmpdir(), 'fleetplane-bench-'));
+const run = async (...argv: string[]) => {
+  if ((await main(argv, quiet, identityCommands())) !== 0)
+    throw new Error(`failed: ${argv.join(' ')}`);
+};
+await run('ca', 'init', '--data', data);
+await run('store', 'add', '--data', data, '--id', 'bench-1', '--name', 'Bench');
+const total = Math.max(devices, idle);
+step(`provisioning ${total} devices`);
+const dirs: string[] = [];
+for (let i = 0; i < total; i++) {
+  const serial = `BENCH-${String(i).padStart(5, '0')}`;
+  const out = join(data, 'devices', serial);
+  await run('provision', '--data', data, '--serial', serial, '--store', 'bench-1', '--out', out);
+  dirs.push(out);
+  if ((i + 1) % 250 === 0) step(`  ${i + 1}/${total}`);
+}
+
+step('starting the platform (embedded broker, PGlite, SQLite)');
+const platform = await startPlatform(
+  {
+    ...defaultConfig(data),
+    mqtt: { host: '127.0.0.1', port: 0, hostnames: ['127.0.0.1'] },
+    api: { host: '127.0.0.1', port: 0 },
+  },
+  { openEntities, log: silentLogger() },
+);
+
+function load(plan: object, onEvent: (e: Record<string, unknown>) => void) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/ingest-load.ts', JSON.stringify(plan)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => onEvent(JSON.parse(line) as Record<string, unknown>));
+  return {
+    child,
+    done: new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1))),
+  };
+}
+
+// Phase 1: throughput.
+step(`throughput: ${devices} devices × ${window} in flight, ${seconds} s after 3 s warm-up`);
+const warmupMs = 3000;
+let result: Record<string, number> = {};
+let storedAtStart = 0;
+let measureStart = 0;
+let cpuAtStart = process.cpuUsage();
+let storedAtEnd = 0;
+let measureEnd = 0;
+let cpuWindow = { user: 0, system: 0 };
+const throughput = load(
+  {
+    url: platform.mqttUrl,
+    deviceDirs: dirs.slice(0, devices),
+    mode: 'throughput',
+    warmupMs,
+    durationMs: seconds * 1000,
+    window,
+  },
+  (event) => {
+    if (event['event'] === 'load-started') {
+      setTimeout(() => {
+        void platform.telemetry.count().then((n) => {
+          storedAtStart = n;
+          measureStart = performance.now();
+          cpuAtStart = process.cpuUsage();
+        });
+        setTimeout(
+          () => {
+            void platform.telemetry.count().then((n) => {
+              storedAtEnd = n;
+              measureEnd = performance.now();
+              cpuWindow = process.cpuUsage(cpuAtStart);
+            });
+          },
+          seconds * 1000 - 500,
+        );
+      }, warmupMs);
+      const progress = setInterval(() => {
+        void platform.telemetry.count().then((n) => step(`  ${fmt(n)} stored`));
+      }, 5000);
+      progress.unref();
+      throughput.done.finally(() => clearInterval(progress));
+    }
+    if (event['event'] === 'done') result = event as Record<string, number>;
+  },
+);
+if ((await throughput.done) !== 0) throw new Error('load process failed');
+const storedPerSecond = (storedAtEnd - storedAtStart) / ((measureEnd - measureStart) / 1000);
+const platformCpu =
+  (cpuWindow.user + cpuWindow.system) / 1e6 / ((measureEnd - measureStart) / 1000);
+await platform.projector.catchUp();
+const stored = await platform.telemetry.count();
+
+// Phase 2: what an idle connection costs the embedded broker.
+step(`connections: ${idle} idle devices`);
+global.gc?.();
+const rssBefore = process.memoryUsage().rss;
+let connectSeconds = 0;
+let connected = 0;
+const idleRun = load(
+  {
+    url: platform.mqttUrl,
+    deviceDirs: dirs.slice(0, idle),
+    mode: 'idle',
+    warmupMs: 0,
+    durationMs: 0,
+    window: 0,
+  },
+  (event) => {
+    if (event['event'] === 'connected') {
+      connectSeconds = event['seconds'] as number;
+      connected = event['devices'] as number;
+      setTimeout(() => idleRun.child.stdin.write('go\n'), 1000);
+    }
+  },
+);
+let rssConnected = 0;
+const sampler = setInterval(
+  () => (rssConnected = Math.max(rssConnected, process.memoryUsage().rss)),
+  100,
+);
+await idleRun.done;
+clearInterval(sampler);
+const perConnectionKb = (rssConnected - rssBefore) / 1024 / Math.max(1, connected);
+
+await platform.stop();
+await rm(data, { recursive: true, force: true });
+
+const ratio = storedPerSecond / ceiling;
+const rows: [string, string][] = [
+  ['devices × in-flight window', `${devices} × ${window}`],
+  ['signed messages stored per second (sustained)', fmt(storedPerSecond)],
+  [`ECDSA P-256 verify ceiling, ${cores} cores (same run)`, fmt(ceiling)],
+  ['stored / ceiling', `${(ratio * 100).toFixed(1)} %`],
+  ['publish-to-stored p50 (PUBACK after durable)', `${result['p50_ms']?.toFixed(1)} ms`],
+  ['publish-to-stored p99', `${result['p99_ms']?.toFixed(1)} ms`],
+  ['platform CPU during the window', `${(platformCpu * 100).toFixed(0)} % of one core`],
+  [
+    'load generator CPU',
+    `${(((result['load_cpu_seconds'] ?? 0) / (result['wall_seconds'] ?? 1)) * 100).toFixed(0)} % of one core`,
+  ],
+  ['messages stored in all', fmt(stored)],
+  [
+    `idle mTLS connections opened`,
+    `${connected} in ${connectSeconds.toFixed(1)} s (${fmt(connected / connectSeconds)}/s)`,
+  ],
+  ['embedded broker memory per connection', `${perConnectionKb.toFixed(1)} KB`],
+];
+const width = Math.max(...rows.map(([k]) => k.length));
+console.log(`\nIngest on Node ${process.version}, ${cores} cores\n`);
+for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+console.log(
+  `\nTarget: at least half the verification ceiling — ${ratio >= 0.5 ? 'met' : 'not met'} (${(ratio * 100).toFixed(1)} %).`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'ingest',
+    node: process.version,
+    cores,
+    devices,
+    window,
+    stored_per_s: Math.round(storedPerSecond),
+    verify_ceiling_per_s: Math.round(ceiling),
+    ratio: Number(ratio.toFixed(3)),
+    p50_ms: Number((result['p50_ms'] ?? 0).toFixed(2)),
+    p99_ms: Number((result['p99_ms'] ?? 0).toFixed(2)),
+    platform_cpu_cores: Number(platformCpu.toFixed(2)),
+    idle_connections: connected,
+    connect_per_s: Math.round(connected / connectSeconds),
+    kb_per_connection: Number(perConnectionKb.toFixed(1)),
+  }),
+);

@@ -1,0 +1,23 @@
+/** Every error the API answers with: a stable code and a sentence for people. */
+export type ApiErrorCode =
+  'unauthenticated' | 'forbidden' | 'not-found' | 'bad-request' | 'internal';
+
+export interface ApiErrorBody {
+  readonly error: ApiErrorCode;
+  readonly message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated', message);
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+export const notFound = (message: string) => new ApiError(404, 'not-found', message);

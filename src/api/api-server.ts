@@ -1,0 +1,62 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api-deps.js';
+import { ApiError } from './api-errors.js';
+import { registerDeviceRoutes } from './device-routes.js';
+import { registerDlqRoutes } from './dlq-routes.js';
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'fleetplane API',
+        version: deps.version,
+        description:
+          'Devices, their events and stores. Authenticate with a bearer token from `fleetplane token`.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.status(error.status).send({ error: error.code, message: error.message });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (
+      (error as { validation?: unknown }).validation ||
+      (status && status >= 400 && status < 500)
+    ) {
+      return reply
+        .status(status ?? 400)
+        .send({ error: 'bad-request', message: (error as Error).message });
+    }
+    app.log.error(error);
+    return reply
+      .status(500)
+      .send({ error: 'internal', message: 'internal error; see the platform log' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: 'not-found', message: `no route ${request.method} ${request.url}` }),
+  );
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({
+    status: 'ok',
+    ...(await deps.health()),
+  }));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(deps.metrics.registry.contentType);
+    return deps.metrics.text();
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  registerDeviceRoutes(app, deps);
+  registerDlqRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,16 @@
+/** Who calls the API. Staff are bound to one store; ops see the whole fleet. */
+export const API_ROLES = ['ops', 'staff', 'customer', 'privacy'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+export function isApiRole(value: unknown): value is ApiRole {
+  return typeof value === 'string' && (API_ROLES as readonly string[]).includes(value);
+}
+
+export interface ApiPrincipal {
+  readonly role: ApiRole;
+  /** The store a staff (or customer) token is bound to. */
+  readonly store?: string;
+  readonly subject: string;
+  readonly tokenId: string;
+  readonly expiresAt: Date;
+}

@@ -1,0 +1,95 @@
+import { UsageError, stringOption, type OptionSpec, type OptionValues } from '../command.js';
+import { nonNegativeInteger } from '../identity/options.js';
+import {
+  DEFAULT_API_PORT,
+  DEFAULT_MQTT_PORT,
+  defaultConfig,
+  type PlatformConfig,
+} from '../../platform/platform-config.js';
+
+export const platformOptionSpec: OptionSpec = {
+  data: { type: 'string' },
+  'mqtt-port': { type: 'string' },
+  'mqtt-host': { type: 'string' },
+  hostname: { type: 'string', multiple: true },
+  'api-port': { type: 'string' },
+  'api-host': { type: 'string' },
+  'entity-url': { type: 'string' },
+  'broker-url': { type: 'string' },
+  'broker-username': { type: 'string' },
+  'broker-ca': { type: 'string' },
+  'broker-cert': { type: 'string' },
+  'broker-key': { type: 'string' },
+  'share-group': { type: 'string' },
+  'verify-threads': { type: 'string' },
+  'retention-days': { type: 'string' },
+};
+
+export const platformOptionHelp: readonly string[] = [
+  `--mqtt-port N        embedded broker port (default ${DEFAULT_MQTT_PORT}; 0 picks a free one)`,
+  '--mqtt-host ADDR     address it listens on (default 0.0.0.0)',
+  '--hostname NAME      a name devices use to reach the broker, for its certificate (repeatable;',
+  '                     default localhost and 127.0.0.1)',
+  `--api-port N         HTTP API port (default ${DEFAULT_API_PORT}; 0 picks a free one)`,
+  '--api-host ADDR      address the API listens on (default 127.0.0.1)',
+  '--entity-url URL     PostgreSQL for the entity store (default: PGlite under DIR/entities)',
+  '--broker-url URL     consume from an external broker (mqtts://host:8883) instead of running one;',
+  '                     password from FLEETPLANE_BROKER_PASSWORD; --broker-ca/--broker-cert/',
+  '                     --broker-key PEM files (default: an ingest certificate from the fleet CA)',
+  '--share-group NAME   shared-subscription group of the ingest processes (default fleetplane-ingest)',
+  '--verify-threads N   signature verification threads (default: one per core; 0: main thread)',
+  '--retention-days N   telemetry retention (default 548, 18 months)',
+];
+
+function port(values: OptionValues, name: string, fallback: number): number {
+  const n = nonNegativeInteger(values, name);
+  if (n === undefined) return fallback;
+  if (n > 65535) throw new UsageError(`--${name} must be a port number (0-65535), got ${n}`);
+  return n;
+}
+
+export function platformConfig(dataDir: string, values: OptionValues): PlatformConfig {
+  const base = defaultConfig(dataDir);
+  const hostnames = values['hostname'];
+  const brokerUrl = stringOption(values, 'broker-url');
+  if (brokerUrl !== undefined && !/^mqtts?:\/\/[^/]+/.test(brokerUrl)) {
+    throw new UsageError(`--broker-url must look like mqtts://host:8883, got '${brokerUrl}'`);
+  }
+  const entityUrl = stringOption(values, 'entity-url');
+  if (entityUrl !== undefined && !/^postgres(ql)?:\/\//.test(entityUrl)) {
+    throw new UsageError(`--entity-url must be a postgres:// URL, got '${entityUrl}'`);
+  }
+  const optional = <T>(key: string, value: T | undefined) =>
+    value === undefined ? {} : { [key]: value };
+  return {
+    ...base,
+    mqtt: {
+      host: stringOption(values, 'mqtt-host') ?? base.mqtt.host,
+      port: port(values, 'mqtt-port', base.mqtt.port),
+      hostnames:
+        Array.isArray(hostnames) && hostnames.length > 0
+          ? hostnames.map(String)
+          : base.mqtt.hostnames,
+    },
+    api: {
+      host: stringOption(values, 'api-host') ?? base.api.host,
+      port: port(values, 'api-port', base.api.port),
+    },
+    ...optional('entityUrl', entityUrl),
+    ...optional('verifyThreads', nonNegativeInteger(values, 'verify-threads')),
+    ...optional('retentionDays', nonNegativeInteger(values, 'retention-days')),
+    ...(brokerUrl
+      ? {
+          externalBroker: {
+            url: brokerUrl,
+            ...optional('username', stringOption(values, 'broker-username')),
+            ...optional('password', process.env['FLEETPLANE_BROKER_PASSWORD']),
+            ...optional('caFile', stringOption(values, 'broker-ca')),
+            ...optional('certFile', stringOption(values, 'broker-cert')),
+            ...optional('keyFile', stringOption(values, 'broker-key')),
+            ...optional('group', stringOption(values, 'share-group')),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,64 @@
+import type { Command, CommandIo } from '../command.js';
+import { dataDir } from '../identity/options.js';
+import { startPlatform, type RunningPlatform } from '../../platform/platform.js';
+import type { PlatformConfig } from '../../platform/platform-config.js';
+import { openEntities } from './entities.js';
+import { platformConfig, platformOptionHelp, platformOptionSpec } from './platform-options.js';
+import { version } from './version.js';
+
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+export type StopSignal = () => Promise<string>;
+
+export const processStopSignal: StopSignal = () =>
+  new Promise((resolve) => {
+    const on = (signal: string) => () => resolve(signal);
+    process.once('SIGINT', on('SIGINT'));
+    process.once('SIGTERM', on('SIGTERM'));
+  });
+
+export async function runPlatform(config: PlatformConfig, io: CommandIo): Promise<RunningPlatform> {
+  const platform = await startPlatform(config, { openEntities, version: version() });
+  const { layout } = platform;
+  if (platform.caCreated) io.out(`Created the fleet CA in ${platform.identity.layout.caDir}`);
+  io.out(`fleetplane ${version()} running on ${layout.root}`);
+  io.out(
+    config.externalBroker
+      ? `  ingest      consuming ${platform.mqttUrl} (shared subscription)`
+      : `  MQTT        ${platform.mqttUrl}  (mutual TLS; devices need certificates from 'fleetplane provision')`,
+  );
+  io.out(
+    `  API         ${platform.apiUrl}  (token: fleetplane token --data ${layout.root} --role ops)`,
+  );
+  io.out(`  health      ${platform.apiUrl}/healthz   metrics ${platform.apiUrl}/metrics`);
+  io.out(`  API schema  ${platform.apiUrl}/openapi.json`);
+  io.out(`  entities    ${config.entityUrl ? 'PostgreSQL' : `PGlite in ${layout.entitiesDir}`}`);
+  io.out(`  telemetry   ${layout.telemetryDb}`);
+  io.out(`  blobs       ${layout.blobsDir}`);
+  io.out(`  logs        JSON lines on stderr (FLEETPLANE_LOG_LEVEL=debug for more)`);
+  return platform;
+}
+
+export function startCommand(stopSignal: StopSignal = processStopSignal): Command {
+  return {
+    path: ['start'],
+    summary:
+      'Run the platform: mutual-TLS MQTT broker, ingest, stores and HTTP API, in one process.',
+    usage: 'start --data DIR [--mqtt-port N] [--api-port N] [--broker-url URL] [--entity-url URL]',
+    details: [
+      'Creates the fleet CA in DIR on first run. Ctrl-C stops it cleanly: messages in flight are',
+      'stored and acknowledged, or left unacknowledged for the device to send again.',
+      ...platformOptionHelp,
+    ],
+    options: platformOptionSpec,
+    required: ['data'],
+    async run(values, io) {
+      const config = platformConfig(dataDir(values), values);
+      const platform = await runPlatform(config, io);
+      io.out('Ctrl-C to stop.');
+      const signal = await stopSignal();
+      io.out(`${signal}: stopping…`);
+      await platform.stop();
+      io.out('Stopped.');
+    },
+  };
+}

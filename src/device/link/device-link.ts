@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import {
+  encodeSigned,
+  topicFor,
+  topics,
+  type DeviceClass,
+  type DeviceMessage,
+  type ErrorFeedback,
+} from '../../contract/index.js';
+import type { SecureElement } from '../secure-element/secure-element.js';
+import { SoftwareKeystore } from '../secure-element/software-keystore.js';
+
+export interface DeviceCredentials {
+  readonly deviceId: string;
+  readonly deviceClass: DeviceClass;
+  readonly secureElement: SecureElement;
+  /** Device certificate then its issuing CA, as `fleetplane provision` writes them. */
+  readonly certChainPem: string;
+  /** The fleet's roots, to authenticate the broker. */
+  readonly trustPem: string;
+}
+
+/** Reads what `fleetplane provision --out DIR` wrote for one device. */
+export async function loadProvisionedDevice(dir: string): Promise<DeviceCredentials> {
+  const info = JSON.parse(await readFile(join(dir, 'device.json'), 'utf8')) as {
+    serial: string;
+    class?: DeviceClass;
+  };
+  const keystore = await SoftwareKeystore.open(dir);
+  if (!keystore) throw new Error(`no device key in ${dir}`);
+  const [cert, chain, trust] = await Promise.all(
+    ['device.cert.pem', 'chain.pem', 'trust.pem'].map((f) => readFile(join(dir, f), 'utf8')),
+  );
+  return {
+    deviceId: info.serial,
+    deviceClass: info.class ?? 'cart',
+    secureElement: keystore,
+    certChainPem: `${cert!.trim()}\n${chain!.trim()}\n`,
+    trustPem: trust!,
+  };
+}
+
+/**
+ * A device's MQTT connection as firmware makes it: mutual TLS with its own certificate, client id
+ * = device id, a persistent session, its four cloud topics subscribed, every message signed by
+ * the secure element and sent at QoS 1. The error topic is read and handed to `onRejected`.
+ */
+export class DeviceLink {
+  readonly rejections: ErrorFeedback[] = [];
+  #listeners: ((feedback: ErrorFeedback) => void)[] = [];
+
+  private constructor(
+    readonly credentials: DeviceCredentials,
+    readonly client: MqttClient,
+  ) {
+    client.on('message', (topic, payload) => {
+      if (topic !== topics.errors(credentials.deviceId)) return;
+      const feedback = JSON.parse(payload.toString('utf8')) as ErrorFeedback;
+      this.rejections.push(feedback);
+      for (const listener of this.#listeners) listener(feedback);
+    });
+  }
+
+  static async connect(
+    url: string,
+    credentials: DeviceCredentials,
+    options: { clean?: boolean; reconnect?: boolean; connectTimeoutMs?: number } = {},
+  ): Promise<DeviceLink> {
+    const client = await mqtt.connectAsync(url, {
+      clientId: credentials.deviceId,
+      protocolVersion: 4,
+      clean: options.clean ?? false,
+      key: pemKeyFor(credentials),
+      cert: credentials.certChainPem,
+      ca: credentials.trustPem,
+      rejectUnauthorized: true,
+      reconnectPeriod: options.reconnect === false ? 0 : 1000,
+      connectTimeout: options.connectTimeoutMs ?? 10_000,
+    });
+    const link = new DeviceLink(credentials, client);
+    const id = credentials.deviceId;
+    await client.subscribeAsync(
+      [
+        topics.errors(id),
+        topics.commandRequest(id),
+        topics.shadowDesired(id),
+        topics.jobNotify(id),
+      ],
+      { qos: 1 },
+    );
+    return link;
+  }
+
+  onRejected(listener: (feedback: ErrorFeedback) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Signs and sends on the message's own topic; resolves on the broker's PUBACK. */
+  async send(message: DeviceMessage): Promise<void> {
+    const payload = encodeSigned(message, (body) => this.credentials.secureElement.sign(body));
+    const topic = topicFor(this.credentials.deviceClass, this.credentials.deviceId, message.type);
+    await this.client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
+  }
+
+  /** Sends raw bytes on any topic: for tests of what the cloud does with bad input. */
+  async sendRaw(topic: string, payload: Uint8Array): Promise<void> {
+    await this.client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync();
+  }
+}
+
+function pemKeyFor(credentials: DeviceCredentials): string {
+  const element = credentials.secureElement;
+  if (element instanceof SoftwareKeystore) return element.exportTlsKeyPem();
+  throw new Error('TLS with a hardware secure element needs an engine or provider (not yet)');
+}

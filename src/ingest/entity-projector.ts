@@ -1,0 +1,207 @@
+import type { DeviceMessage } from '../contract/index.js';
+import type { EntityStore, IngestedEvent } from '../entities/entity-store.js';
+import type { Logger } from '../observability/logger.js';
+import type { PlatformMetrics } from '../observability/metrics.js';
+import type { StoredEvent, TelemetryStore } from '../telemetry/telemetry-store.js';
+import type { ProjectionLog } from './projection-log.js';
+
+export interface EntityProjectorOptions {
+  readonly batchSize?: number;
+  /** Attempts per batch before its events are tried one by one and failures dead-lettered. */
+  readonly attempts?: number;
+  /** First retry delay; doubles each time. */
+  readonly backoffMs?: number;
+  /** How often to look for new events when nobody calls `wake`. */
+  readonly pollMs?: number;
+  readonly now?: () => number;
+}
+
+export interface ReplayResult {
+  readonly replayed: number;
+  readonly failed: number;
+  readonly remaining: number;
+}
+
+/**
+ * Applies the telemetry change feed to the entity store (decision 003). Runs as one loop: read
+ * after the cursor, project, advance. A batch that keeps failing is retried with backoff, then
+ * its events are applied one at a time so one poison event cannot hold the rest back; those
+ * that still fail become dead letters, parked in the same step that advances the cursor.
+ */
+export class EntityProjector {
+  readonly #batchSize: number;
+  readonly #attempts: number;
+  readonly #backoffMs: number;
+  readonly #pollMs: number;
+  readonly #now: () => number;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly telemetry: TelemetryStore,
+    private readonly entities: EntityStore,
+    private readonly log: ProjectionLog,
+    private readonly metrics: PlatformMetrics,
+    private readonly logger: Logger,
+    options: EntityProjectorOptions = {},
+  ) {
+    this.#batchSize = options.batchSize ?? 1000;
+    this.#attempts = options.attempts ?? 5;
+    this.#backoffMs = options.backoffMs ?? 100;
+    this.#pollMs = options.pollMs ?? 1000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** New events were stored: look now rather than at the next poll. */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  /** Finishes the batch in hand and stops. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  /** Runs until the cursor reaches the end of the feed (tests, shutdown). */
+  async catchUp(): Promise<void> {
+    while ((await this.#step()) > 0);
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let applied = 0;
+      try {
+        applied = await this.#step();
+      } catch (error) {
+        // Only the projection log itself failing lands here; try again after a pause.
+        this.logger.error({ err: error }, 'entity projection step failed');
+      }
+      if (applied === 0 && this.#running) await this.#idle();
+    }
+  }
+
+  #idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(this.#timer);
+        this.#wake = undefined;
+        resolve();
+      };
+      this.#wake = done;
+      this.#timer = setTimeout(done, this.#pollMs);
+    });
+  }
+
+  /** One batch; returns how many events it moved past. */
+  async #step(): Promise<number> {
+    const cursor = await this.log.cursor();
+    const events = await this.telemetry.eventsAfter(cursor, this.#batchSize);
+    if (events.length === 0) {
+      this.metrics.projectionLag.set(0);
+      return 0;
+    }
+    const last = events[events.length - 1]!.seq;
+    const failed = await this.#projectWithRetries(events);
+    await this.log.advance(last, failed, this.#now());
+    this.metrics.projected.inc(events.length - failed.length);
+    if (failed.length > 0) {
+      this.metrics.deadLettered.inc(failed.length);
+      for (const f of failed) {
+        this.logger.error(
+          {
+            device_id: f.event.deviceId,
+            counter: f.event.counter,
+            type: f.event.type,
+            err: f.error,
+          },
+          'event moved to the dead-letter store',
+        );
+      }
+    }
+    this.metrics.deadLetters.set(await this.log.countDeadLetters());
+    return events.length;
+  }
+
+  async #projectWithRetries(
+    events: readonly StoredEvent[],
+  ): Promise<{ event: StoredEvent; error: string; attempts: number }[]> {
+    const ingested = events.map(toIngestedEvent);
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.#attempts; attempt++) {
+      try {
+        await this.entities.project(ingested);
+        return [];
+      } catch (error) {
+        lastError = error;
+        this.logger.warn(
+          { err: String(error), attempt, events: events.length },
+          'projection failed',
+        );
+        if (attempt < this.#attempts && this.#running) {
+          await sleep(this.#backoffMs * 2 ** (attempt - 1));
+        }
+      }
+    }
+    if (events.length === 1) {
+      return [{ event: events[0]!, error: String(lastError), attempts: this.#attempts }];
+    }
+    const failed: { event: StoredEvent; error: string; attempts: number }[] = [];
+    for (const [i, event] of events.entries()) {
+      try {
+        await this.entities.project([ingested[i]!]);
+      } catch (error) {
+        failed.push({ event, error: String(error), attempts: this.#attempts + 1 });
+      }
+    }
+    return failed;
+  }
+
+  /** Re-applies dead letters; those that apply now leave the store, the rest stay. */
+  async replayDeadLetters(limit = 10_000): Promise<ReplayResult> {
+    const letters = await this.log.listDeadLetters(limit);
+    const done: number[] = [];
+    let failed = 0;
+    for (const letter of letters) {
+      try {
+        await this.entities.project([toIngestedEvent(letter.event)]);
+        done.push(letter.id);
+      } catch (error) {
+        failed++;
+        await this.log.markReplayFailed(letter.id, String(error), this.#now());
+      }
+    }
+    await this.log.removeDeadLetters(done);
+    const remaining = await this.log.countDeadLetters();
+    this.metrics.deadLetters.set(remaining);
+    return { replayed: done.length, failed, remaining };
+  }
+}
+
+export function toIngestedEvent(event: StoredEvent): IngestedEvent {
+  return {
+    seq: event.seq,
+    deviceId: event.deviceId,
+    storeId: event.storeId,
+    deviceClass: event.deviceClass,
+    type: event.type,
+    counter: event.counter,
+    deviceTime: event.deviceTime,
+    receivedAt: event.receivedAt,
+    // Validated against its schema before it was stored.
+    message: JSON.parse(event.body) as DeviceMessage,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,237 @@
+import {
+  decodeDeviceMessage,
+  isDeviceId,
+  parseDeviceTopic,
+  topicFor,
+  type DeviceClass,
+  type RejectReason,
+} from '../contract/index.js';
+import type { PlatformMetrics } from '../observability/metrics.js';
+import type { Logger } from '../observability/logger.js';
+import type { TelemetryStore } from '../telemetry/telemetry-store.js';
+import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
+import type { DeviceDirectory } from './device-directory.js';
+import { errorFeedback, errorTopic, type Rejection } from './reject-feedback.js';
+import type { SignatureVerifier } from './signature-verifier.js';
+
+/** Who published, when the broker knows it from the TLS client certificate. */
+export interface Publisher {
+  readonly deviceId: string;
+  readonly storeId: string;
+  readonly deviceClass: DeviceClass;
+  /** DER SPKI (base64) of the certificate the connection presented. */
+  readonly publicKeySpki: string;
+}
+
+export interface InboundMessage {
+  readonly topic: string;
+  readonly payload: Uint8Array;
+  /** Arrival at the platform, ms since epoch. */
+  readonly receivedAt: number;
+  readonly publisher?: Publisher;
+}
+
+export type IngestOutcome =
+  | { readonly status: 'stored'; readonly deviceId: string; readonly counter: number }
+  | { readonly status: 'duplicate'; readonly deviceId: string; readonly counter: number }
+  | { readonly status: 'rejected'; readonly reason: RejectReason; readonly deviceId?: string };
+
+/** Where rejections go: the device's error topic on whichever broker carries it. */
+export type FeedbackPublisher = (topic: string, payload: Buffer) => Promise<void>;
+
+export interface IngestPipelineDeps {
+  readonly telemetry: TelemetryStore;
+  readonly devices: DeviceDirectory;
+  readonly verifier: SignatureVerifier;
+  readonly feedback: FeedbackPublisher;
+  readonly metrics: PlatformMetrics;
+  readonly log: Logger;
+  readonly batch?: BatchWriterOptions;
+  readonly now?: () => number;
+  /** Told after each durable batch, so the entity projector can look at once. */
+  readonly onStored?: () => void;
+}
+
+/**
+ * The async filter of the seed: size, parse, schema, topic, signature, dedup, store. Every
+ * message ends stored, reported as a duplicate, or rejected with a reason on the device's error
+ * topic; the promise rejects only when the telemetry store could not take it, and then the
+ * caller must leave the message unacknowledged so the device sends it again.
+ */
+export class IngestPipeline {
+  readonly #writer: BatchWriter;
+  readonly #now: () => number;
+  #inFlight = 0;
+  #idle: (() => void)[] = [];
+
+  constructor(private readonly deps: IngestPipelineDeps) {
+    this.#now = deps.now ?? Date.now;
+    this.#writer = new BatchWriter(deps.telemetry, {
+      ...deps.batch,
+      onBatch: (size) => {
+        deps.metrics.batchSize.observe(size);
+        deps.onStored?.();
+      },
+      onFailure: (error) => {
+        deps.metrics.storeFailures.inc();
+        deps.log.error({ err: error }, 'telemetry batch write failed');
+      },
+    });
+  }
+
+  async submit(message: InboundMessage): Promise<IngestOutcome> {
+    this.#inFlight++;
+    try {
+      return await this.#process(message);
+    } finally {
+      if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
+    }
+  }
+
+  /** Resolves when every message submitted so far has an outcome. */
+  async drain(): Promise<void> {
+    await this.#writer.flush();
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+  }
+
+  async #process(message: InboundMessage): Promise<IngestOutcome> {
+    const { metrics } = this.deps;
+    const topic = parseDeviceTopic(message.topic);
+    const topicDevice = message.publisher?.deviceId ?? topic?.deviceId;
+
+    const decoded = decodeDeviceMessage(message.payload);
+    if (!decoded.ok) {
+      return this.#reject(topicDevice ?? decoded.deviceId, message, {
+        reason: decoded.reason,
+        detail: decoded.detail,
+        ...(decoded.counter !== undefined ? { counter: decoded.counter } : {}),
+        ...(decoded.type !== undefined ? { type: decoded.type } : {}),
+      });
+    }
+    const msg = decoded.message;
+    const about = { counter: msg.counter, type: msg.type };
+
+    if (!topic || topic.deviceId !== msg.device_id) {
+      return this.#reject(topicDevice ?? msg.device_id, message, {
+        reason: 'topic',
+        detail: topic
+          ? `message from ${msg.device_id} published under ${topic.deviceId}'s topic`
+          : `${message.topic} is not a device topic`,
+        ...about,
+      });
+    }
+    if (message.publisher && message.publisher.deviceId !== msg.device_id) {
+      return this.#reject(message.publisher.deviceId, message, {
+        reason: 'topic',
+        detail: `certificate is ${message.publisher.deviceId}, message claims ${msg.device_id}`,
+        ...about,
+      });
+    }
+
+    const device = await this.deps.devices.lookup(msg.device_id);
+    if (!device) {
+      return this.#reject(msg.device_id, message, {
+        reason: 'unknown-device',
+        detail: `${msg.device_id} is not registered`,
+        ...about,
+      });
+    }
+    if (device.revoked) {
+      return this.#reject(msg.device_id, message, {
+        reason: 'revoked',
+        detail: `${msg.device_id} has been revoked`,
+        ...about,
+      });
+    }
+    const expected = topicFor(device.deviceClass, device.deviceId, msg.type);
+    if (expected !== message.topic) {
+      return this.#reject(msg.device_id, message, {
+        reason: 'topic',
+        detail: `a ${device.deviceClass} sends ${msg.type} on ${expected}`,
+        ...about,
+      });
+    }
+
+    const keys = message.publisher ? [message.publisher.publicKeySpki] : device.publicKeys;
+    if (!(await this.#verifyAny(keys, decoded.body, decoded.signature))) {
+      return this.#reject(msg.device_id, message, {
+        reason: 'signature',
+        detail: "signature does not verify with the device's certificate key",
+        ...about,
+      });
+    }
+
+    const deviceTime = Date.parse(msg.ts);
+    const fresh = await this.#writer.write({
+      deviceId: msg.device_id,
+      storeId: device.storeId,
+      deviceClass: device.deviceClass,
+      type: msg.type,
+      counter: msg.counter,
+      deviceTime,
+      receivedAt: message.receivedAt,
+      body: Buffer.from(decoded.body).toString('utf8'),
+      signature: decoded.signature,
+    });
+    const storedAt = this.#now();
+    if (!fresh) {
+      metrics.ingested.inc({ outcome: 'duplicate', type: msg.type });
+      await this.#reject(
+        msg.device_id,
+        message,
+        {
+          reason: 'replay',
+          detail: `counter ${msg.counter} was stored before; if you re-sent it, it is delivered`,
+          ...about,
+        },
+        false,
+      );
+      return { status: 'duplicate', deviceId: msg.device_id, counter: msg.counter };
+    }
+    metrics.ingested.inc({ outcome: 'stored', type: msg.type });
+    metrics.arrivalToStored.observe(Math.max(0, storedAt - message.receivedAt) / 1000);
+    metrics.publishToArrival.observe(Math.max(0, message.receivedAt - deviceTime) / 1000);
+    return { status: 'stored', deviceId: msg.device_id, counter: msg.counter };
+  }
+
+  async #verifyAny(
+    keys: readonly string[],
+    body: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<boolean> {
+    for (const publicKeySpki of keys) {
+      if (await this.deps.verifier.verify({ publicKeySpki, body, signature })) return true;
+    }
+    return false;
+  }
+
+  async #reject(
+    deviceId: string | undefined,
+    message: InboundMessage,
+    rejection: Rejection,
+    count = true,
+  ): Promise<IngestOutcome> {
+    const { metrics, log } = this.deps;
+    metrics.rejects.inc({ reason: rejection.reason });
+    if (count) metrics.ingested.inc({ outcome: 'rejected', type: rejection.type ?? 'unknown' });
+    log.warn(
+      {
+        device_id: deviceId,
+        reason: rejection.reason,
+        counter: rejection.counter,
+        message_type: rejection.type,
+        topic: message.topic,
+      },
+      `rejected: ${rejection.detail}`,
+    );
+    if (deviceId !== undefined && isDeviceId(deviceId)) {
+      const doc = errorFeedback(deviceId, rejection, new Date(this.#now()));
+      try {
+        await this.deps.feedback(errorTopic(deviceId), Buffer.from(JSON.stringify(doc)));
+      } catch (error) {
+        log.error({ err: error, device_id: deviceId }, 'could not publish error feedback');
+      }
+    }
+    return { status: 'rejected', reason: rejection.reason, ...(deviceId ? { deviceId } : {}) };
+  }
+}

@@ -1,0 +1,45 @@
+/** How to run the platform: every field has an embedded default (see DEFAULT_CONFIG). */
+export interface PlatformConfig {
+  readonly dataDir: string;
+  readonly mqtt: {
+    /** Address the embedded broker listens on. */
+    readonly host: string;
+    readonly port: number;
+    /** Names devices use to reach the broker: the server certificate carries them all. */
+    readonly hostnames: readonly string[];
+  };
+  /** Consume from an external broker (Mosquitto, EMQX) instead of running the embedded one. */
+  readonly externalBroker?: ExternalBrokerConfig;
+  readonly api: { readonly host: string; readonly port: number };
+  /** A PostgreSQL URL for the entity store; PGlite under DIR when absent. */
+  readonly entityUrl?: string;
+  readonly retentionDays?: number;
+  /** Threads verifying signatures; 0 verifies on the main thread. Default: one per core. */
+  readonly verifyThreads?: number;
+  readonly revocationPollMs?: number;
+}
+
+export interface ExternalBrokerConfig {
+  /** mqtts://host:port (or mqtt:// for a broker on the same host). */
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** PEM files for mutual TLS to the broker; defaults: an ingest certificate issued from DIR. */
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** Shared-subscription group: ingest processes in one group split the load. */
+  readonly group?: string;
+  readonly clientId?: string;
+}
+
+export const DEFAULT_MQTT_PORT = 8883;
+export const DEFAULT_API_PORT = 8080;
+
+export function defaultConfig(dataDir: string): PlatformConfig {
+  return {
+    dataDir,
+    mqtt: { host: '0.0.0.0', port: DEFAULT_MQTT_PORT, hostnames: ['localhost', '127.0.0.1'] },
+    api: { host: '127.0.0.1', port: DEFAULT_API_PORT },
+  };
+}

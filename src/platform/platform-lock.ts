@@ -1,0 +1,50 @@
+import { unlink } from 'node:fs/promises';
+import { createJsonFileExclusive, readJsonFile, writeJsonFileAtomic } from '../data-dir/index.js';
+import { readPlatformLock, type PlatformLockInfo } from '../data-dir/platform-lock.js';
+import { Failure } from '../failure.js';
+
+export type PlatformLockCode = 'platform-running';
+export class PlatformLockFailure extends Failure<PlatformLockCode> {}
+
+/**
+ * Takes DIR/platform.lock for this process. PGlite does not lock its directory and SQLite
+ * files must have one writer, so a second platform on the same directory is refused here; a
+ * lock left by a process that died is taken over.
+ */
+export async function acquirePlatformLock(
+  dataDir: string,
+  path: string,
+  startedAt: Date,
+): Promise<PlatformLock> {
+  const mine: PlatformLockInfo = { pid: process.pid, startedAt: startedAt.toISOString() };
+  if (!(await createJsonFileExclusive(path, mine))) {
+    const holder = await readPlatformLock(dataDir).catch(() => undefined);
+    if (holder && holder.pid !== process.pid) {
+      throw new PlatformLockFailure(
+        'platform-running',
+        `another platform (pid ${holder.pid}) is running on this data directory`,
+      );
+    }
+    await writeJsonFileAtomic(path, mine);
+  }
+  return new PlatformLock(path, mine);
+}
+
+export class PlatformLock {
+  constructor(
+    private readonly path: string,
+    private info: PlatformLockInfo,
+  ) {}
+
+  /** Records where the running platform can be reached, for CLI commands that go through it. */
+  async announce(urls: { apiUrl: string; mqttUrl: string }): Promise<void> {
+    this.info = { ...this.info, ...urls };
+    await writeJsonFileAtomic(this.path, this.info);
+  }
+
+  async release(): Promise<void> {
+    const current = (await readJsonFile(this.path).catch(() => undefined)) as
+      PlatformLockInfo | undefined;
+    if (current?.pid === process.pid) await unlink(this.path).catch(() => undefined);
+  }
+}

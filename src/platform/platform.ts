@@ -1,0 +1,246 @@
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { buildApi } from '../api/api-server.js';
+import { loadTokenKeys } from '../api/tokens.js';
+import { DirectoryBlobStore } from '../blobs/directory-blob-store.js';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { DeviceBroker } from '../broker/device-broker.js';
+import { EmbeddedBroker } from '../broker/embedded-broker.js';
+import { ensureServerIdentity } from '../broker/server-identity.js';
+import type { EntityStore } from '../entities/entity-store.js';
+import {
+  initCa,
+  openIdentity,
+  RevocationWatcher,
+  type IdentityContext,
+} from '../identity/index.js';
+import { RegistryDeviceDirectory } from '../ingest/device-directory.js';
+import { EntityProjector } from '../ingest/entity-projector.js';
+import {
+  IngestPipeline,
+  type InboundMessage,
+  type IngestOutcome,
+} from '../ingest/ingest-pipeline.js';
+import {
+  InlineVerifier,
+  WorkerVerifierPool,
+  type SignatureVerifier,
+} from '../ingest/signature-verifier.js';
+import { SqliteProjectionLog } from '../ingest/sqlite-projection-log.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { PlatformMetrics } from '../observability/metrics.js';
+import { SqliteTelemetryStore } from '../telemetry/sqlite-telemetry-store.js';
+import type { TelemetryStore } from '../telemetry/telemetry-store.js';
+import { ExternalBrokerSource } from '../broker/external-broker.js';
+import type { PlatformConfig } from './platform-config.js';
+import { platformLayout, type PlatformLayout } from './platform-layout.js';
+import { acquirePlatformLock, type PlatformLock } from './platform-lock.js';
+
+export interface PlatformDeps {
+  /** Opens the entity store (PGlite under DIR, or PostgreSQL at config.entityUrl). */
+  readonly openEntities: (config: PlatformConfig, layout: PlatformLayout) => Promise<EntityStore>;
+  readonly log?: Logger;
+  readonly now?: () => number;
+  readonly version?: string;
+}
+
+export interface RunningPlatform {
+  readonly mqttUrl: string;
+  readonly apiUrl: string;
+  readonly layout: PlatformLayout;
+  readonly caCreated: boolean;
+  readonly metrics: PlatformMetrics;
+  readonly identity: IdentityContext;
+  readonly telemetry: TelemetryStore;
+  readonly entities: EntityStore;
+  readonly blobs: BlobStore;
+  readonly projector: EntityProjector;
+  readonly revocations: RevocationWatcher;
+  /** Lets a test or embedder feed a message as if a broker had delivered it. */
+  ingest(message: InboundMessage): Promise<IngestOutcome>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole data plane in this process: identity, stores, verification, ingest, broker,
+ * projection and the HTTP API. Stops in the reverse order; see `stop`.
+ */
+export async function startPlatform(
+  config: PlatformConfig,
+  deps: PlatformDeps,
+): Promise<RunningPlatform> {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? createLogger();
+  const layout = platformLayout(config.dataDir);
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const undo = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+
+  const lock: PlatformLock = await acquirePlatformLock(layout.root, layout.lock, new Date(now()));
+  cleanup.push(() => lock.release());
+  try {
+    const identity = openIdentity(config.dataDir, { now: () => new Date(now()) });
+    const { created: caCreated, ca } = await initCa(identity.layout, new Date(now()));
+    const revocations = new RevocationWatcher(identity.layout, {
+      intervalMs: config.revocationPollMs ?? 5000,
+    });
+    await revocations.start();
+    cleanup.push(async () => revocations.stop());
+
+    const metrics = new PlatformMetrics({ processMetrics: true });
+    const telemetry = new SqliteTelemetryStore(layout.telemetryDb, {
+      ...(config.retentionDays !== undefined ? { retentionDays: config.retentionDays } : {}),
+    });
+    cleanup.push(() => telemetry.close());
+    const projectionLog = new SqliteProjectionLog(layout.projectionDb);
+    cleanup.push(() => projectionLog.close());
+    const entities = await deps.openEntities(config, layout);
+    cleanup.push(() => entities.close());
+    await entities.migrate();
+    for (const store of await identity.stores.list()) {
+      await entities.upsertStore({
+        storeId: store.id,
+        name: store.name,
+        region: store.region,
+        timezone: store.timezone,
+      });
+    }
+    const blobs = new DirectoryBlobStore(layout.blobsDir);
+
+    const threads = config.verifyThreads;
+    const verifier: SignatureVerifier =
+      threads === 0 ? new InlineVerifier() : new WorkerVerifierPool(threads);
+    cleanup.push(() => verifier.close());
+    const directory = new RegistryDeviceDirectory(identity.devices, (id) =>
+      revocations.isDeviceRevoked(id),
+    );
+
+    const projector = new EntityProjector(telemetry, entities, projectionLog, metrics, log, {
+      now,
+    });
+    let broker: DeviceBroker | undefined;
+    const pipeline = new IngestPipeline({
+      telemetry,
+      devices: directory,
+      verifier,
+      metrics,
+      log,
+      now,
+      feedback: (topic, payload) =>
+        broker ? broker.publish(topic, payload) : Promise.reject(new Error('no broker')),
+      onStored: () => projector.wake(),
+    });
+    const handler = (message: InboundMessage) => pipeline.submit(message);
+
+    if (config.externalBroker) {
+      broker = new ExternalBrokerSource({
+        config: config.externalBroker,
+        layout,
+        identity,
+        ca,
+        handler,
+        log,
+        now,
+      });
+    } else {
+      const server = await ensureServerIdentity(layout, ca, config.mqtt.hostnames, new Date(now()));
+      broker = new EmbeddedBroker({
+        host: config.mqtt.host,
+        port: config.mqtt.port,
+        identity,
+        ca,
+        revocations,
+        server,
+        handler,
+        metrics,
+        log,
+        now,
+        connections: {
+          connected: (device, at) => {
+            directory.invalidate(device.deviceId);
+            entities
+              .upsertDevice(device)
+              .then(() => entities.recordConnection(device.deviceId, true, at))
+              .catch((error: unknown) =>
+                log.error(
+                  { err: error, device_id: device.deviceId },
+                  'could not record a connection',
+                ),
+              );
+          },
+          disconnected: (device, at) => {
+            entities
+              .recordConnection(device.deviceId, false, at)
+              .catch((error: unknown) =>
+                log.error(
+                  { err: error, device_id: device.deviceId },
+                  'could not record a disconnection',
+                ),
+              );
+          },
+        },
+      });
+    }
+    const activeBroker: DeviceBroker = broker;
+    projector.start();
+    cleanup.push(() => projector.stop());
+    const { url: mqttUrl } = await activeBroker.start();
+    cleanup.push(async () => {
+      await activeBroker.close();
+      await pipeline.drain();
+    });
+
+    const tokenKeys = await loadTokenKeys(layout.tokenKey);
+    const api: FastifyInstance = await buildApi({
+      entities,
+      telemetry,
+      projectionLog,
+      projector,
+      storeExists: async (id) => (await identity.stores.get(id as never)) !== undefined,
+      tokenKeys,
+      metrics,
+      version: deps.version ?? '0.0.0',
+      now: () => new Date(now()),
+      health: async () => ({
+        broker: mqttUrl,
+        telemetry_events: await telemetry.count(),
+        dead_letters: await projectionLog.countDeadLetters(),
+      }),
+    });
+    await api.listen({ host: config.api.host, port: config.api.port });
+    cleanup.push(() => api.close());
+    const { port: apiPort } = api.server.address() as AddressInfo;
+    const apiUrl = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${apiPort}`;
+    await lock.announce({ apiUrl, mqttUrl });
+
+    const expiry = setInterval(() => {
+      telemetry
+        .expire(now())
+        .then((n) => n > 0 && log.info({ expired: n }, 'telemetry past retention deleted'))
+        .catch((error: unknown) => log.error({ err: error }, 'telemetry expiry failed'));
+    }, 3_600_000);
+    expiry.unref();
+    cleanup.push(async () => clearInterval(expiry));
+
+    let stopping: Promise<void> | undefined;
+    return {
+      mqttUrl,
+      apiUrl,
+      layout,
+      caCreated,
+      metrics,
+      identity,
+      telemetry,
+      entities,
+      blobs,
+      projector,
+      revocations,
+      ingest: handler,
+      stop: () => (stopping ??= undo()),
+    };
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}

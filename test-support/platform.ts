@@ -1,0 +1,117 @@
+// Starts a real platform on free ports in a temporary data directory, with provisioned devices
+// that connect over mutual TLS: what the ingest and broker tests run against.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { identityCommands } from '../src/cli/identity/index.js';
+import { main } from '../src/cli/main.js';
+import { openEntities } from '../src/cli/platform/entities.js';
+import type { DeviceClass } from '../src/contract/index.js';
+import { DeviceLink, loadProvisionedDevice } from '../src/device/link/device-link.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { defaultConfig, type PlatformConfig } from '../src/platform/platform-config.js';
+import { startPlatform, type RunningPlatform } from '../src/platform/platform.js';
+import { capture } from './cli.js';
+import { tempDir } from './temp-dir.js';
+
+export const STORE = 'berlin-1';
+
+export async function runCli(...argv: string[]): Promise<string> {
+  const io = capture();
+  const code = await main(argv, io, identityCommands());
+  assert.equal(code, 0, io.text());
+  return io.text();
+}
+
+/** A data directory with a CA and the store berlin-1, on the real clock. */
+export async function fleetDataDir(t: TestContext): Promise<string> {
+  const data = await tempDir(t, 'fleet-');
+  await runCli('ca', 'init', '--data', data);
+  await runCli(
+    'store',
+    'add',
+    '--data',
+    data,
+    '--id',
+    STORE,
+    '--name',
+    'Berlin 1',
+    '--region',
+    'eu',
+  );
+  return data;
+}
+
+/** Provisions a device with a software key; returns the directory `provision --out` wrote. */
+export async function provisionDevice(
+  data: string,
+  serial: string,
+  deviceClass: DeviceClass = 'cart',
+  store = STORE,
+): Promise<string> {
+  const out = join(data, 'test-devices', serial);
+  await runCli(
+    'provision',
+    '--data',
+    data,
+    '--serial',
+    serial,
+    '--store',
+    store,
+    '--class',
+    deviceClass,
+    '--out',
+    out,
+  );
+  return out;
+}
+
+export function testConfig(data: string, overrides: Partial<PlatformConfig> = {}): PlatformConfig {
+  return {
+    ...defaultConfig(data),
+    mqtt: { host: '127.0.0.1', port: 0, hostnames: ['localhost', '127.0.0.1'] },
+    api: { host: '127.0.0.1', port: 0 },
+    verifyThreads: 1,
+    revocationPollMs: 200,
+    ...overrides,
+  };
+}
+
+export async function startTestPlatform(
+  t: TestContext,
+  data: string,
+  overrides: Partial<PlatformConfig> = {},
+): Promise<RunningPlatform> {
+  const platform = await startPlatform(testConfig(data, overrides), {
+    openEntities,
+    log: silentLogger(),
+  });
+  t.after(() => platform.stop());
+  return platform;
+}
+
+export async function connectDevice(
+  t: TestContext,
+  url: string,
+  deviceDir: string,
+  options: { clean?: boolean; reconnect?: boolean } = {},
+): Promise<DeviceLink> {
+  const link = await DeviceLink.connect(url, await loadProvisionedDevice(deviceDir), options);
+  t.after(() => link.client.endAsync(true));
+  return link;
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
