@@ -10,7 +10,11 @@ import type { DeviceClass } from '../src/contract/index.js';
 import { DeviceLink, loadProvisionedDevice } from '../src/device/link/device-link.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { defaultConfig, type PlatformConfig } from '../src/platform/platform-config.js';
-import { startPlatform, type RunningPlatform } from '../src/platform/platform.js';
+import {
+  startPlatform,
+  type PlatformDeps,
+  type RunningPlatform,
+} from '../src/platform/platform.js';
 import { capture } from './cli.js';
 import { tempDir } from './temp-dir.js';
 
@@ -81,10 +85,12 @@ export async function startTestPlatform(
   t: TestContext,
   data: string,
   overrides: Partial<PlatformConfig> = {},
+  deps: Partial<PlatformDeps> = {},
 ): Promise<RunningPlatform> {
   const platform = await startPlatform(testConfig(data, overrides), {
     openEntities,
     log: silentLogger(),
+    ...deps,
   });
   t.after(() => platform.stop());
   return platform;

@@ -154,8 +154,12 @@ export class EmbeddedBroker implements DeviceBroker {
     const aedes = this.#aedes;
     this.#server = undefined;
     this.#aedes = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Stop accepting first, then close the clients: server.close() waits for every connection.
+    const serverClosed = server
+      ? new Promise<void>((resolve) => server.close(() => resolve()))
+      : Promise.resolve();
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await serverClosed;
   }
 
   #tlsContext(crls: readonly string[]) {

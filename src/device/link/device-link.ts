@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import {
   encodeSigned,
   topicFor,
@@ -68,7 +68,7 @@ export class DeviceLink {
     credentials: DeviceCredentials,
     options: { clean?: boolean; reconnect?: boolean; connectTimeoutMs?: number } = {},
   ): Promise<DeviceLink> {
-    const client = await mqtt.connectAsync(url, {
+    const client = await connectOnce(url, {
       clientId: credentials.deviceId,
       protocolVersion: 4,
       clean: options.clean ?? false,
@@ -118,4 +118,30 @@ function pemKeyFor(credentials: DeviceCredentials): string {
   const element = credentials.secureElement;
   if (element instanceof SoftwareKeystore) return element.exportTlsKeyPem();
   throw new Error('TLS with a hardware secure element needs an engine or provider (not yet)');
+}
+
+/**
+ * Resolves on CONNACK and fails on the first error or close before it. Under TLS 1.3 a broker
+ * refuses a client certificate after the client thinks the handshake is done, so the refusal
+ * shows up as a closed socket, which mqtt.js's connectAsync would wait on forever.
+ */
+function connectOnce(url: string, options: IClientOptions): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(url, options);
+    const fail = (why: string) => {
+      client.removeAllListeners('connect');
+      client.end(true);
+      reject(new Error(`could not connect to ${url}: ${why}`));
+    };
+    const onError = (error: Error) => fail(error.message);
+    const onClose = () =>
+      fail('the broker closed the connection (certificate refused or revoked?)');
+    client.once('error', onError);
+    client.once('close', onClose);
+    client.once('connect', () => {
+      client.off('error', onError);
+      client.off('close', onClose);
+      resolve(client);
+    });
+  });
 }
