@@ -1,8 +1,9 @@
 import { entities } from './001-entities.js';
+import { updateInPlace } from './002-update-in-place.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
-export const MIGRATIONS: readonly Migration[] = [entities];
+export const MIGRATIONS: readonly Migration[] = [entities, updateInPlace];
 
 export { migrate } from './migrate.js';
 export type { Migration } from './migration.js';

@@ -117,6 +117,7 @@ const TERMINAL = `(${TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 // Terminal statuses are final; between open ones the newer counter wins. A row made from a scan
 // or an identify before its session-start arrived carries no status counter and changes no status.
+// Most sessions of a batch are only named by scans: the WHERE skips rewriting those rows.
 const UPSERT_SESSIONS = `
 INSERT INTO sessions AS s (session_id, device_id, store_id, status, status_counter, started_at,
   ended_at, item_count, total_cents, currency, weight_mismatches, contents,
@@ -147,7 +148,12 @@ ON CONFLICT (session_id) DO UPDATE SET
   identified_at = CASE WHEN EXCLUDED.identify_counter > COALESCE(s.identify_counter, -1)
     THEN EXCLUDED.identified_at ELSE s.identified_at END,
   identify_counter = GREATEST(s.identify_counter, EXCLUDED.identify_counter),
-  updated_at = now()`;
+  updated_at = now()
+WHERE EXCLUDED.started_at < s.started_at
+  OR (EXCLUDED.status_counter IS NOT NULL AND s.status NOT IN ${TERMINAL}
+      AND (EXCLUDED.status IN ${TERMINAL} OR EXCLUDED.status_counter > COALESCE(s.status_counter, -1)))
+  OR (EXCLUDED.ended_at IS NOT NULL AND s.ended_at IS NULL)
+  OR EXCLUDED.identify_counter > COALESCE(s.identify_counter, -1)`;
 
 function sessionColumns(plan: ProjectionPlan): unknown[][] {
   const s = plan.sessions;
