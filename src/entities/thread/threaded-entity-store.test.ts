@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TestDevice } from '../../../test-support/entity-events.js';
+import { tempDir } from '../../../test-support/temp-dir.js';
+import { ThreadedEntityStore } from './threaded-entity-store.js';
+
+describe('ThreadedEntityStore', () => {
+  it('runs the entity store in a worker thread with the same answers', async (t) => {
+    const store = await ThreadedEntityStore.open({ dataDir: await tempDir(t, 'threaded-') });
+    t.after(() => store.close());
+    const cart = new TestDevice('CART-1');
+    await store.upsertStore({ storeId: 'store-1', name: 'One', region: 'eu', timezone: null });
+    await store.project([cart.event('health', { battery_pct: 61 })]);
+    await store.project([cart.event('health', { battery_pct: 60 })]);
+    const device = await store.getDevice('CART-1');
+    assert.equal(device?.batteryPct, 60);
+    assert.equal(await store.getDevice('CART-404'), undefined);
+    assert.equal((await store.listStoreDevices('store-1')).length, 1);
+  });
+
+  it('carries failure codes across the thread boundary', async (t) => {
+    await assert.rejects(
+      ThreadedEntityStore.open({ dataDir: await tempDir(t, 'threaded-'), url: 'mysql://nope' }),
+      { code: 'invalid-entity-url' },
+    );
+  });
+});

@@ -1,0 +1,138 @@
+import { Worker } from 'node:worker_threads';
+import type {
+  AdmittedDevice,
+  CatalogItem,
+  DeviceView,
+  EntityStore,
+  IngestedEvent,
+  ScanView,
+  SessionView,
+  StoreRecord,
+} from '../entity-store.js';
+import { EntityFailure, type EntityErrorCode } from '../errors.js';
+import type { EntityStoreOptions } from '../open-entity-store.js';
+
+interface Reply {
+  readonly id: number;
+  readonly result?: unknown;
+  readonly error?: { message: string; code?: string };
+}
+
+/**
+ * The entity store in a worker thread of its own. PGlite is Postgres compiled to WebAssembly: its
+ * queries run on the thread that calls it, and on the event loop they would compete with TLS,
+ * MQTT and the API (bench:ingest measured the ingest capped near one core with projection on the
+ * main thread). Every call crosses as one message; results come back structured-cloned.
+ */
+export class ThreadedEntityStore implements EntityStore {
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
+  #nextId = 1;
+  #closed = false;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: Reply) => this.#settle(reply));
+    worker.on('error', (error) => this.#failAll(error));
+    worker.on('exit', () => this.#failAll(new Error('the entity store thread stopped')));
+  }
+
+  static async open(options: EntityStoreOptions): Promise<ThreadedEntityStore> {
+    const worker = new Worker(bootstrap(), { eval: true, workerData: options });
+    const store = new ThreadedEntityStore(worker);
+    await new Promise<unknown>((resolve, reject) =>
+      store.#pending.set(0, { resolve, reject }),
+    ).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    return store;
+  }
+
+  migrate(): Promise<void> {
+    return this.#call('migrate');
+  }
+  upsertStore(store: StoreRecord): Promise<void> {
+    return this.#call('upsertStore', store);
+  }
+  upsertDevice(device: AdmittedDevice): Promise<void> {
+    return this.#call('upsertDevice', device);
+  }
+  recordConnection(deviceId: string, connected: boolean, at: number): Promise<void> {
+    return this.#call('recordConnection', deviceId, connected, at);
+  }
+  project(events: readonly IngestedEvent[]): Promise<void> {
+    return this.#call('project', events);
+  }
+  getDevice(deviceId: string): Promise<DeviceView | undefined> {
+    return this.#call('getDevice', deviceId);
+  }
+  listStoreDevices(storeId: string): Promise<DeviceView[]> {
+    return this.#call('listStoreDevices', storeId);
+  }
+  getSession(sessionId: string): Promise<SessionView | undefined> {
+    return this.#call('getSession', sessionId);
+  }
+  listSessionScans(sessionId: string): Promise<ScanView[]> {
+    return this.#call('listSessionScans', sessionId);
+  }
+  createAccount(homeStoreId?: string): Promise<string> {
+    return this.#call('createAccount', homeStoreId);
+  }
+  attachAccount(sessionId: string, customerId: string): Promise<boolean> {
+    return this.#call('attachAccount', sessionId, customerId);
+  }
+  upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number> {
+    return this.#call('upsertCatalogItems', storeId, items);
+  }
+  listCatalogItems(storeId: string): Promise<CatalogItem[]> {
+    return this.#call('listCatalogItems', storeId);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#call('close');
+    this.#closed = true;
+    await this.worker.terminate();
+  }
+
+  #call<T>(method: keyof EntityStore, ...args: unknown[]): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('the entity store is closed'));
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, method, args });
+    });
+  }
+
+  #settle(reply: Reply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (reply.error) {
+      pending.reject(
+        reply.error.code
+          ? new EntityFailure(reply.error.code as EntityErrorCode, reply.error.message)
+          : new Error(reply.error.message),
+      );
+    } else pending.resolve(reply.result);
+  }
+
+  #failAll(error: Error): void {
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+}
+
+/**
+ * The worker's entry as a one-line script: from dist/ it imports the compiled worker; under tsx
+ * (tests, benchmarks) a worker does not inherit the TypeScript loader, so it registers it first.
+ */
+function bootstrap(): string {
+  const typescript = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./entity-store-worker.${typescript ? 'ts' : 'js'}`, import.meta.url).href;
+  return typescript
+    ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`
+    : `import(${JSON.stringify(entry)})`;
+}
