@@ -1,7 +1,8 @@
 // npm run bench:ingest — sustained signed messages per second stored by the embedded platform,
 // driven over mutual TLS from a separate process, with publish-to-stored latency, the cost of
 // an idle connection on the embedded broker, and the ECDSA verification ceiling measured in the
-// same run. Options: --devices N (200) --window N (8) --seconds N (20) --idle N (1000).
+// same run. Options: --devices N (200) --window N (8) --seconds N (20) --idle N (1000)
+// --verify-threads N (default: one per core).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -23,12 +24,15 @@ const { values } = parseArgs({
     window: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '20' },
     idle: { type: 'string', default: '1000' },
+    'verify-threads': { type: 'string' },
   },
 });
 const devices = Number(values.devices);
 const window = Number(values.window);
 const seconds = Number(values.seconds);
 const idle = Number(values.idle);
+const verifyThreads =
+  values['verify-threads'] === undefined ? undefined : Number(values['verify-threads']);
 const step = (text: string) => process.stderr.write(`… ${text}\n`);
 const quiet = { out: () => undefined, err: (l: string) => process.stderr.write(`${l}\n`) };
 
@@ -60,6 +64,7 @@ const platform = await startPlatform(
     ...defaultConfig(data),
     mqtt: { host: '127.0.0.1', port: 0, hostnames: ['127.0.0.1'] },
     api: { host: '127.0.0.1', port: 0 },
+    ...(verifyThreads === undefined ? {} : { verifyThreads }),
   },
   { openEntities, log: silentLogger() },
 );
@@ -90,6 +95,8 @@ let cpuAtStart = process.cpuUsage();
 let storedAtEnd = 0;
 let measureEnd = 0;
 let cpuWindow = { user: 0, system: 0 };
+let eluAtStart = performance.eventLoopUtilization();
+let eluWindow = 0;
 const throughput = load(
   {
     url: platform.mqttUrl,
@@ -98,6 +105,7 @@ const throughput = load(
     warmupMs,
     durationMs: seconds * 1000,
     window,
+    presign: 50,
   },
   (event) => {
     if (event['event'] === 'load-started') {
@@ -106,6 +114,7 @@ const throughput = load(
           storedAtStart = n;
           measureStart = performance.now();
           cpuAtStart = process.cpuUsage();
+          eluAtStart = performance.eventLoopUtilization();
         });
         setTimeout(
           () => {
@@ -113,6 +122,7 @@ const throughput = load(
               storedAtEnd = n;
               measureEnd = performance.now();
               cpuWindow = process.cpuUsage(cpuAtStart);
+              eluWindow = performance.eventLoopUtilization(eluAtStart).utilization;
             });
           },
           seconds * 1000 - 500,
@@ -148,6 +158,7 @@ const idleRun = load(
     warmupMs: 0,
     durationMs: 0,
     window: 0,
+    presign: 0,
   },
   (event) => {
     if (event['event'] === 'connected') {
@@ -178,6 +189,7 @@ const rows: [string, string][] = [
   ['publish-to-stored p50 (PUBACK after durable)', `${result['p50_ms']?.toFixed(1)} ms`],
   ['publish-to-stored p99', `${result['p99_ms']?.toFixed(1)} ms`],
   ['platform CPU during the window', `${(platformCpu * 100).toFixed(0)} % of one core`],
+  ['platform event loop busy (broker, ingest, API)', `${(eluWindow * 100).toFixed(0)} %`],
   [
     'load generator CPU',
     `${(((result['load_cpu_seconds'] ?? 0) / (result['wall_seconds'] ?? 1)) * 100).toFixed(0)} % of one core`,
@@ -208,6 +220,7 @@ console.log(
     p50_ms: Number((result['p50_ms'] ?? 0).toFixed(2)),
     p99_ms: Number((result['p99_ms'] ?? 0).toFixed(2)),
     platform_cpu_cores: Number(platformCpu.toFixed(2)),
+    event_loop_utilisation: Number(eluWindow.toFixed(2)),
     idle_connections: connected,
     connect_per_s: Math.round(connected / connectSeconds),
     kb_per_connection: Number(perConnectionKb.toFixed(1)),
