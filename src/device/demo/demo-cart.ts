@@ -40,6 +40,7 @@ export class DemoCart {
   async stop(): Promise<void> {
     this.#running = false;
     await this.#loop;
+    await this.link.close();
   }
 
   async #run(): Promise<void> {
