@@ -19,10 +19,13 @@ export async function acquirePlatformLock(
   const mine: PlatformLockInfo = { pid: process.pid, startedAt: startedAt.toISOString() };
   if (!(await createJsonFileExclusive(path, mine))) {
     const holder = await readPlatformLock(dataDir).catch(() => undefined);
-    if (holder && holder.pid !== process.pid) {
+    // Our own pid counts too: a second platform in this process would share the files just the same.
+    if (holder) {
       throw new PlatformLockFailure(
         'platform-running',
-        `another platform (pid ${holder.pid}) is running on this data directory`,
+        holder.pid === process.pid
+          ? 'a platform in this process is already running on this data directory'
+          : `another platform (pid ${holder.pid}) is running on this data directory`,
       );
     }
     await writeJsonFileAtomic(path, mine);

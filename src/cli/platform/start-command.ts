@@ -55,9 +55,12 @@ export function startCommand(stopSignal: StopSignal = processStopSignal): Comman
       const config = platformConfig(dataDir(values), values);
       const platform = await runPlatform(config, io);
       io.out('Ctrl-C to stop.');
-      const signal = await stopSignal();
-      io.out(`${signal}: stopping…`);
-      await platform.stop();
+      try {
+        const signal = await stopSignal();
+        io.out(`${signal}: stopping…`);
+      } finally {
+        await platform.stop();
+      }
       io.out('Stopped.');
     },
   };

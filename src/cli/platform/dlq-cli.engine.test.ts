@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { main } from '../cli/main.js';
-import { platformCommands } from '../cli/platform/index.js';
-import type { EntityStore } from '../entities/entity-store.js';
-import { openEntityStore } from '../entities/open-entity-store.js';
-import { capture } from '../../test-support/cli.js';
-import { message } from '../../test-support/messages.js';
+import { main } from '../main.js';
+import { platformCommands } from './index.js';
+import type { EntityStore } from '../../entities/entity-store.js';
+import { openEntityStore } from '../../entities/open-entity-store.js';
+import { capture } from '../../../test-support/cli.js';
+import { message } from '../../../test-support/messages.js';
 import {
   connectDevice,
   eventually,
   fleetDataDir,
   provisionDevice,
   startTestPlatform,
-} from '../../test-support/platform.js';
+} from '../../../test-support/platform.js';
 
 /** The real entity store, made to fail while `down` is true, as a database outage would. */
 function flaky(store: EntityStore, state: { down: boolean }): EntityStore {
