@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { encodeSigned, frame, topicFor } from '../contract/index.js';
+import { encodeSigned, frame, MAX_PAYLOAD_BYTES, topicFor } from '../contract/index.js';
 import { loadFleetCa, openIdentity } from '../identity/index.js';
 import { silentLogger } from '../observability/logger.js';
 import { platformLayout } from '../platform/platform-layout.js';
@@ -58,6 +58,7 @@ describe('ingest from an external Mosquitto', () => {
     await cart.send(message('health', 'CART-0201', 1));
     await cart.send(message('health', 'CART-0201', 1));
     await cart.sendRaw(own, frame(Buffer.from('{"x'), new Uint8Array(64)));
+    await cart.sendRaw(own, new Uint8Array(MAX_PAYLOAD_BYTES + 1).fill(0x20));
     await cart.sendRaw(own, Buffer.from(JSON.stringify(message('health', 'CART-0201', 2))));
     const forged = sign(message('health', 'CART-0201', 3));
     forged[forged.length - 1]! ^= 0xff;
@@ -70,10 +71,10 @@ describe('ingest from an external Mosquitto', () => {
     );
 
     const reasons = await eventually(
-      () => (cart.rejections.length >= 5 ? cart.rejections.map((r) => r.reason).sort() : undefined),
-      'five rejections',
+      () => (cart.rejections.length >= 6 ? cart.rejections.map((r) => r.reason).sort() : undefined),
+      'six rejections',
     );
-    assert.deepEqual(reasons, ['json', 'replay', 'signature', 'topic', 'unsigned']);
+    assert.deepEqual(reasons, ['json', 'replay', 'signature', 'size', 'topic', 'unsigned']);
     const stored = await platform.telemetry.eventsAfter(0, 100);
     assert.deepEqual(
       stored.map((e) => `${e.deviceId}:${e.counter}`),
