@@ -146,12 +146,11 @@ const stored = await platform.telemetry.count();
 
 // Phase 2: what an idle connection costs the embedded broker.
 step(`connections: ${idle} idle devices`);
-// Heap and buffers after a full collection, with and without the connections (--expose-gc). RSS
-// is no use here: it still holds the throughput phase's peak.
+// Heap after a full collection, with and without the connections (--expose-gc). RSS and
+// external memory are no use here: they still hold the throughput phase's peak and swing with it.
 const settled = () => {
   global.gc?.();
-  const { heapUsed, external } = process.memoryUsage();
-  return { heapUsed, external };
+  return { heapUsed: process.memoryUsage().heapUsed };
 };
 const before = settled();
 let during = before;
@@ -180,7 +179,6 @@ const idleRun = load(
 );
 await idleRun.done;
 const perConnectionHeapKb = (during.heapUsed - before.heapUsed) / 1024 / Math.max(1, connected);
-const perConnectionExternalKb = (during.external - before.external) / 1024 / Math.max(1, connected);
 
 await platform.stop();
 await rm(data, { recursive: true, force: true });
@@ -204,10 +202,7 @@ const rows: [string, string][] = [
     `idle mTLS connections opened`,
     `${connected} in ${connectSeconds.toFixed(1)} s (${fmt(connected / connectSeconds)}/s)`,
   ],
-  [
-    'embedded broker memory per idle connection',
-    `${perConnectionHeapKb.toFixed(1)} KB heap + ${perConnectionExternalKb.toFixed(1)} KB buffers`,
-  ],
+  ['embedded broker memory per idle connection', `${perConnectionHeapKb.toFixed(1)} KB of heap`],
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(`\nIngest on Node ${process.version}, ${cores} cores\n`);
@@ -232,6 +227,5 @@ console.log(
     idle_connections: connected,
     connect_per_s: Math.round(connected / connectSeconds),
     heap_kb_per_connection: Number(perConnectionHeapKb.toFixed(1)),
-    external_kb_per_connection: Number(perConnectionExternalKb.toFixed(1)),
   }),
 );

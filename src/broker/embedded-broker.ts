@@ -1,7 +1,7 @@
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { mayPublish, maySubscribe, topics } from '../contract/index.js';
+import { mayPublish, maySubscribe } from '../contract/index.js';
 import {
   admitDevice,
   loadFleetCa,
@@ -9,7 +9,7 @@ import {
   type IdentityContext,
   type RevocationWatcher,
 } from '../identity/index.js';
-import { errorFeedback } from '../ingest/reject-feedback.js';
+import { sendRejection } from '../ingest/reject-feedback.js';
 import type { Publisher } from '../ingest/ingest-pipeline.js';
 import type { Logger } from '../observability/logger.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
@@ -230,14 +230,12 @@ export class EmbeddedBroker implements DeviceBroker {
       { device_id: session.deviceId, store_id: session.storeId, topic: packet.topic },
       'publish outside the device ACL refused',
     );
-    const doc = errorFeedback(
+    sendRejection(
+      (topic, payload) => this.publish(topic, payload),
       session.deviceId,
       { reason: 'topic', detail: `${session.deviceId} may not publish on ${packet.topic}` },
       new Date(at),
-    );
-    this.publish(topics.errors(session.deviceId), Buffer.from(JSON.stringify(doc))).catch(
-      (error: unknown) => log.error({ err: error }, 'could not publish error feedback'),
-    );
+    ).catch((error: unknown) => log.error({ err: error }, 'could not publish error feedback'));
   }
 
   #onSubscribe(

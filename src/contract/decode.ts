@@ -1,4 +1,4 @@
-import { isDeviceMessageType } from './catalog.js';
+import { isDeviceMessageType, type DeviceMessageType } from './catalog.js';
 import { MAX_DETAIL_LENGTH, MAX_PAYLOAD_BYTES, SCHEMA_VERSION } from './limits.js';
 import type { DeviceMessage } from './messages/index.js';
 import type { RejectReason } from './reasons.js';
@@ -13,7 +13,8 @@ export type Decoded =
       detail: string;
       /** What could be read of the rejected message, so the device can tell which one it was. */
       deviceId?: string;
-      type?: string;
+      /** Set only when it is a known message type. */
+      type?: DeviceMessageType;
       counter?: number;
     };
 

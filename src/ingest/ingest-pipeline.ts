@@ -11,7 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
 import type { DeviceDirectory } from './device-directory.js';
-import { errorFeedback, errorTopic, type Rejection } from './reject-feedback.js';
+import { sendRejection, type Rejection } from './reject-feedback.js';
 import type { SignatureVerifier } from './signature-verifier.js';
 
 /** Who published, when the broker knows it from the TLS client certificate. */
@@ -225,9 +225,8 @@ export class IngestPipeline {
       `rejected: ${rejection.detail}`,
     );
     if (deviceId !== undefined && isDeviceId(deviceId)) {
-      const doc = errorFeedback(deviceId, rejection, new Date(this.#now()));
       try {
-        await this.deps.feedback(errorTopic(deviceId), Buffer.from(JSON.stringify(doc)));
+        await sendRejection(this.deps.feedback, deviceId, rejection, new Date(this.#now()));
       } catch (error) {
         log.error({ err: error, device_id: deviceId }, 'could not publish error feedback');
       }

@@ -2,6 +2,7 @@ import {
   MAX_DETAIL_LENGTH,
   SCHEMA_VERSION,
   topics,
+  type DeviceMessageType,
   type ErrorFeedback,
   type RejectReason,
 } from '../contract/index.js';
@@ -10,7 +11,8 @@ export interface Rejection {
   readonly reason: RejectReason;
   readonly detail: string;
   readonly counter?: number;
-  readonly type?: string;
+  /** Only ever a known message type: decode reports one only after checking it. */
+  readonly type?: DeviceMessageType;
 }
 
 /** The document a device reads on devices/errors/<its id>. */
@@ -22,13 +24,18 @@ export function errorFeedback(deviceId: string, rejection: Rejection, at: Date):
     ts: at.toISOString(),
     reason: rejection.reason,
     ...(rejection.counter !== undefined ? { counter: rejection.counter } : {}),
-    ...(rejection.type !== undefined && /^[a-z][a-z-]{0,31}$/.test(rejection.type)
-      ? { message_type: rejection.type }
-      : {}),
+    ...(rejection.type !== undefined ? { message_type: rejection.type } : {}),
     detail: rejection.detail.slice(0, MAX_DETAIL_LENGTH),
   };
 }
 
-export function errorTopic(deviceId: string): string {
-  return topics.errors(deviceId);
+/** Sends the rejection to the device's own error topic, whichever broker carries it. */
+export function sendRejection(
+  publish: (topic: string, payload: Buffer) => Promise<void>,
+  deviceId: string,
+  rejection: Rejection,
+  at: Date,
+): Promise<void> {
+  const doc = errorFeedback(deviceId, rejection, at);
+  return publish(topics.errors(deviceId), Buffer.from(JSON.stringify(doc)));
 }

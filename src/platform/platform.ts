@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { buildApi } from '../api/api-server.js';
+import type { StoreId } from '../contract/index.js';
 import { loadTokenKeys } from '../api/tokens.js';
 import { DirectoryBlobStore } from '../blobs/directory-blob-store.js';
 import type { BlobStore } from '../blobs/blob-store.js';
@@ -197,7 +198,8 @@ export async function startPlatform(
       telemetry,
       projectionLog,
       projector,
-      storeExists: async (id) => (await identity.stores.get(id as never)) !== undefined,
+      // The route validated the id against the store id pattern before asking.
+      storeExists: async (id) => (await identity.stores.get(id as StoreId)) !== undefined,
       tokenKeys,
       metrics,
       version: deps.version ?? '0.0.0',
