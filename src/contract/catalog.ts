@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import { DEVICE_CLASSES, type DeviceClass } from './ids.js';
 import { Boot } from './messages/boot.js';
+import { CatalogSnapshot } from './messages/catalog-snapshot.js';
 import { ColdchainTelemetry } from './messages/coldchain-telemetry.js';
 import { CommandRequest } from './messages/command-request.js';
 import { CommandResponse } from './messages/command-response.js';
@@ -105,10 +106,10 @@ export const CLOUD_DOCUMENTS = {
 export type CloudDocumentType = keyof typeof CLOUD_DOCUMENTS;
 
 /** Other documents of the contract, published as schemas too. */
-export const OTHER_DOCUMENTS = { 'ota-manifest': OtaManifest } as const satisfies Record<
-  string,
-  TSchema
->;
+export const OTHER_DOCUMENTS = {
+  'ota-manifest': OtaManifest,
+  catalog: CatalogSnapshot,
+} as const satisfies Record<string, TSchema>;
 
 export function isDeviceMessageType(value: unknown): value is DeviceMessageType {
   return typeof value === 'string' && Object.hasOwn(DEVICE_MESSAGES, value);

@@ -215,3 +215,45 @@ export const OTA_MANIFEST_EXAMPLE = {
   min_version: '2.3.0',
   ca_generation: 2,
 };
+
+export const CATALOG_EXAMPLE = {
+  schema_version: 1,
+  type: 'catalog',
+  store_id: 'berlin-1',
+  version: 'c-2026-11-23-0915-a3f1c9e2',
+  generated_at: '2026-11-23T09:15:00.000Z',
+  items: [
+    {
+      sku: 'SKU-1029',
+      barcode: '4006381333931',
+      name: 'Bananas 1 kg',
+      price_cents: 249,
+      weight_g: 1000,
+    },
+    {
+      sku: 'SKU-2210',
+      barcode: '5449000000996',
+      name: 'Cola 0.5 l',
+      price_cents: 129,
+      weight_g: 540,
+    },
+  ],
+};
+
+/** How the cloud answers an identify after a battery swap (see command-request.ts). */
+export const ATTACH_CUSTOMER_EXAMPLE = {
+  schema_version: 1,
+  device_id: 'CART-00043',
+  type: 'command',
+  ts: '2026-11-23T09:31:00.000Z',
+  command_id: '5d0c7e3a-1b2c-4d3e-8f40-5a6b7c8d9e0f',
+  name: 'attach-customer',
+  expires_at: '2026-11-23T09:36:00.000Z',
+  args: {
+    session_id: 'e0c7a1d2-3b4c-4d5e-9f60-718293a4b5c6',
+    customer_id: '7f3e2d1c-0b9a-4876-a543-210fedcba987',
+    first_name: 'Zoë',
+    from_session_id: '1c9b3f0e-7a2d-4e8f-b1c6-5d4a3b2c1e0f',
+    carried_lines: [{ barcode: '4006381333931', sku: 'SKU-1029', quantity: 2, price_cents: 249 }],
+  },
+};

@@ -32,3 +32,6 @@ export const MAX_SESSION_LINES = 250;
 
 /** Short machine-readable text fields (reasons, details) never carry free text: no PII vector. */
 export const MAX_DETAIL_LENGTH = 200;
+
+/** Items a cart caches from its store's catalog: the PRD's top 2,000 SKUs. */
+export const MAX_CART_CATALOG_ITEMS = 2000;

@@ -1,4 +1,9 @@
-import { CLOUD_EXAMPLES, DEVICE_EXAMPLES, OTA_MANIFEST_EXAMPLE } from './examples.js';
+import {
+  CATALOG_EXAMPLE,
+  CLOUD_EXAMPLES,
+  DEVICE_EXAMPLES,
+  OTA_MANIFEST_EXAMPLE,
+} from './examples.js';
 import { publishedSchemas } from './json-schema.js';
 
 const asJson = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
@@ -7,7 +12,12 @@ const asJson = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 export function publishedFiles(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const [name, schema] of Object.entries(publishedSchemas())) files[name] = asJson(schema);
-  const examples = { ...DEVICE_EXAMPLES, ...CLOUD_EXAMPLES, 'ota-manifest': OTA_MANIFEST_EXAMPLE };
+  const examples = {
+    ...DEVICE_EXAMPLES,
+    ...CLOUD_EXAMPLES,
+    'ota-manifest': OTA_MANIFEST_EXAMPLE,
+    catalog: CATALOG_EXAMPLE,
+  };
   for (const [type, example] of Object.entries(examples))
     files[`examples/${type}.json`] = asJson(example);
   return files;

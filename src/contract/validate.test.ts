@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CLOUD_DOCUMENTS, DEVICE_MESSAGE_TYPES, type CloudDocumentType } from './catalog.js';
-import { CLOUD_EXAMPLES, DEVICE_EXAMPLES, OTA_MANIFEST_EXAMPLE } from './examples.js';
+import {
+  ATTACH_CUSTOMER_EXAMPLE,
+  CATALOG_EXAMPLE,
+  CLOUD_EXAMPLES,
+  DEVICE_EXAMPLES,
+  OTA_MANIFEST_EXAMPLE,
+} from './examples.js';
 import { isRealInstant, validateDeviceMessage, validateDocument } from './validate.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -168,6 +174,19 @@ describe('cloud documents', () => {
       validateDocument('ota-manifest', { ...OTA_MANIFEST_EXAMPLE, sha256: 'xyz' }).ok,
       false,
     );
+  });
+
+  it('accepts an attach-customer command carrying a basket, and refuses a name with digits', () => {
+    assert.equal(validateDocument('command', ATTACH_CUSTOMER_EXAMPLE).ok, true);
+    const args = { ...ATTACH_CUSTOMER_EXAMPLE.args, first_name: 'Card 4111' };
+    assert.equal(validateDocument('command', { ...ATTACH_CUSTOMER_EXAMPLE, args }).ok, false);
+  });
+
+  it('accepts the catalog example and refuses a catalog over the cart cache size', () => {
+    assert.equal(validateDocument('catalog', CATALOG_EXAMPLE).ok, true);
+    const item = CATALOG_EXAMPLE.items[0]!;
+    const items = Array.from({ length: 2001 }, (_, i) => ({ ...item, sku: `SKU-${i}` }));
+    assert.equal(validateDocument('catalog', { ...CATALOG_EXAMPLE, items }).ok, false);
   });
 });
 

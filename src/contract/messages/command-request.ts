@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox';
-import { cloudEnvelope, Code, SessionId, Timestamp, Uuid } from '../envelope.js';
+import { cloudEnvelope, Code, SessionId, Timestamp, UUID_PATTERN, Uuid } from '../envelope.js';
+import { MAX_SESSION_LINES } from '../limits.js';
+import { SessionLine } from './session-end.js';
 
 export const COMMAND_NAMES = [
   'ping',
@@ -10,11 +12,21 @@ export const COMMAND_NAMES = [
   'cancel-session',
   'restart-session',
   'sync-catalog',
+  'attach-customer',
 ] as const;
 
 /**
+ * A given name as a display shows it: up to 40 characters, none of them a control character, a
+ * digit or markup, so the field cannot smuggle a number or a script to the display. Written
+ * without \p classes, which embedded regex engines do not know.
+ */
+export const FIRST_NAME_PATTERN = '^[^\\u0000-\\u001F\\u007F0-9<>{}|@/\\\\]{1,40}$';
+
+/**
  * A command for one device on cmd/<device_id>/request. The device executes each command_id at
- * most once and ignores a command past expires_at.
+ * most once and ignores a command past expires_at. `attach-customer` is how the cloud answers an
+ * identify: the session-scoped customer id, a first name to greet a known customer with, and,
+ * when the customer moved from a cart whose battery failed, the basket that cart held.
  */
 export const CommandRequest = Type.Object(
   {
@@ -24,7 +36,32 @@ export const CommandRequest = Type.Object(
     expires_at: Timestamp,
     args: Type.Optional(
       Type.Object(
-        { session_id: Type.Optional(SessionId), reason: Type.Optional(Code) },
+        {
+          session_id: Type.Optional(SessionId),
+          reason: Type.Optional(Code),
+          customer_id: Type.Optional(
+            Type.String({
+              pattern: UUID_PATTERN,
+              description:
+                'attach-customer: the session-scoped customer id (random, good for this session only).',
+            }),
+          ),
+          first_name: Type.Optional(
+            Type.String({
+              pattern: FIRST_NAME_PATTERN,
+              description:
+                'attach-customer: shown on the display for a known customer, held in memory only.',
+            }),
+          ),
+          from_session_id: Type.Optional(SessionId),
+          carried_lines: Type.Optional(
+            Type.Array(SessionLine, {
+              maxItems: MAX_SESSION_LINES,
+              description:
+                'attach-customer after a battery swap: the basket of the session this one continues.',
+            }),
+          ),
+        },
         { additionalProperties: false },
       ),
     ),

@@ -12,6 +12,7 @@ import type { ShadowReport } from './shadow-report.js';
 import type { ToolTelemetry } from './tool-telemetry.js';
 
 export * from './boot.js';
+export * from './catalog-snapshot.js';
 export * from './coldchain-telemetry.js';
 export * from './command-request.js';
 export * from './command-response.js';

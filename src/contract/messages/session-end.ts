@@ -2,7 +2,8 @@ import Type, { type Static } from 'typebox';
 import { deviceEnvelope, SessionId } from '../envelope.js';
 import { MAX_SESSION_LINES } from '../limits.js';
 
-const Line = Type.Object(
+/** One line of a basket: what the session-end reports and a merge carries to the next cart. */
+export const SessionLine = Type.Object(
   {
     barcode: Type.String({ pattern: '^[\\u001D!-~]{1,80}$' }),
     sku: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,40}$' })),
@@ -40,10 +41,11 @@ export const SessionEnd = Type.Object(
     item_count: Type.Integer({ minimum: 0, maximum: 100000 }),
     total_cents: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-    contents: Type.Array(Line, { maxItems: MAX_SESSION_LINES }),
+    contents: Type.Array(SessionLine, { maxItems: MAX_SESSION_LINES }),
     weight_mismatches: Type.Integer({ minimum: 0, maximum: 10000 }),
     payment: Payment,
   },
   { additionalProperties: false },
 );
 export type SessionEnd = Static<typeof SessionEnd>;
+export type SessionLine = Static<typeof SessionLine>;
