@@ -50,12 +50,14 @@ export async function loadProvisionedDevice(dir: string): Promise<DeviceCredenti
 export class DeviceLink {
   readonly rejections: ErrorFeedback[] = [];
   #listeners: ((feedback: ErrorFeedback) => void)[] = [];
+  #messageListeners: ((topic: string, payload: Buffer) => void)[] = [];
 
   private constructor(
     readonly credentials: DeviceCredentials,
     readonly client: MqttClient,
   ) {
     client.on('message', (topic, payload) => {
+      for (const listener of this.#messageListeners) listener(topic, payload);
       if (topic !== topics.errors(credentials.deviceId)) return;
       const feedback = JSON.parse(payload.toString('utf8')) as ErrorFeedback;
       this.rejections.push(feedback);
@@ -66,22 +68,35 @@ export class DeviceLink {
   static async connect(
     url: string,
     credentials: DeviceCredentials,
-    options: { clean?: boolean; reconnect?: boolean; connectTimeoutMs?: number } = {},
+    options: {
+      clean?: boolean;
+      reconnect?: boolean;
+      connectTimeoutMs?: number;
+      /**
+       * Sees every message from the start: a persistent session delivers what waited for the
+       * device right after CONNACK, before a listener added later would be in place.
+       */
+      onMessage?: (topic: string, payload: Buffer) => void;
+    } = {},
   ): Promise<DeviceLink> {
-    const client = await connectOnce(url, {
-      clientId: credentials.deviceId,
-      protocolVersion: 4,
-      clean: options.clean ?? false,
-      key: pemKeyFor(credentials),
-      cert: credentials.certChainPem,
-      ca: credentials.trustPem,
-      rejectUnauthorized: true,
-      reconnectPeriod: options.reconnect === false ? 0 : 1000,
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
-    });
+    const client = await connectOnce(
+      url,
+      {
+        clientId: credentials.deviceId,
+        protocolVersion: 4,
+        clean: options.clean ?? false,
+        key: pemKeyFor(credentials),
+        cert: credentials.certChainPem,
+        ca: credentials.trustPem,
+        rejectUnauthorized: true,
+        reconnectPeriod: options.reconnect === false ? 0 : 1000,
+        connectTimeout: options.connectTimeoutMs ?? 10_000,
+      },
+      options.onMessage,
+    );
     const link = new DeviceLink(credentials, client);
     const id = credentials.deviceId;
-    await client.subscribeAsync(
+    const subscribed = client.subscribeAsync(
       [
         topics.errors(id),
         topics.commandRequest(id),
@@ -90,11 +105,22 @@ export class DeviceLink {
       ],
       { qos: 1 },
     );
+    await untilClosed(client, subscribed, `could not subscribe at ${url}`);
     return link;
   }
 
   onRejected(listener: (feedback: ErrorFeedback) => void): void {
     this.#listeners.push(listener);
+  }
+
+  /** Every message the cloud sends on the device's topics (commands, desired shadow, errors). */
+  onMessage(listener: (topic: string, payload: Buffer) => void): void {
+    this.#messageListeners.push(listener);
+  }
+
+  /** Called once when the connection is gone (closed, refused, or the network dropped). */
+  onClose(listener: () => void): void {
+    this.client.once('close', listener);
   }
 
   /** Signs and sends on the message's own topic; resolves on the broker's PUBACK. */
@@ -125,9 +151,14 @@ function pemKeyFor(credentials: DeviceCredentials): string {
  * refuses a client certificate after the client thinks the handshake is done, so the refusal
  * shows up as a closed socket, which mqtt.js's connectAsync would wait on forever.
  */
-function connectOnce(url: string, options: IClientOptions): Promise<MqttClient> {
+function connectOnce(
+  url: string,
+  options: IClientOptions,
+  onMessage?: (topic: string, payload: Buffer) => void,
+): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(url, options);
+    if (onMessage) client.on('message', onMessage);
     const fail = (why: string) => {
       client.removeAllListeners('connect');
       client.end(true);
@@ -144,4 +175,24 @@ function connectOnce(url: string, options: IClientOptions): Promise<MqttClient> 
       resolve(client);
     });
   });
+}
+
+/**
+ * Without mqtt.js's own reconnect, a request pending when the connection closes never settles:
+ * a SUBACK that never comes would hang the caller for good. The close rejects it instead.
+ */
+async function untilClosed<T>(client: MqttClient, pending: Promise<T>, what: string): Promise<T> {
+  let onClose: (() => void) | undefined;
+  const closed = new Promise<never>((_, reject) => {
+    onClose = () => reject(new Error(`${what}: the connection closed`));
+    client.once('close', onClose);
+  });
+  try {
+    return await Promise.race([pending, closed]);
+  } catch (error) {
+    client.end(true);
+    throw error;
+  } finally {
+    client.off('close', onClose!);
+  }
 }

@@ -1,0 +1,89 @@
+import type { CatalogEntry, CatalogSnapshot } from '../../contract/index.js';
+import type { SimClock } from '../clock/sim-clock.js';
+import type { DeviceCredentials } from '../link/device-link.js';
+import type { Random } from '../random.js';
+import type { CatalogFetcher } from './catalog-cache.js';
+import type { TapReading } from './emv.js';
+import type { CartObserver, StoreSite } from './fleet-cart.js';
+import type { LatLon } from './geo.js';
+import type { Symbology } from './scanner.js';
+import type { CartTiming } from './timing.js';
+import type { LinkFactory } from './uplink.js';
+import type { WeightCheck } from './weight.js';
+
+export type CartState =
+  | 'off'
+  | 'idle'
+  | 'active'
+  | 'paused'
+  | 'sleep'
+  | 'charging'
+  | 'maintenance'
+  | 'parked-outside'
+  | 'dead';
+
+/** Where errors from the cloud are logged. */
+export interface CartLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface CartOptions {
+  readonly credentials: DeviceCredentials;
+  /** The cart's flash: a directory of its own. */
+  readonly flashDir: string;
+  readonly site: StoreSite;
+  readonly clock: SimClock;
+  readonly link: LinkFactory;
+  readonly catalog?: CatalogFetcher;
+  /** Installed when flash holds no catalog yet (the factory image). */
+  readonly seedCatalog?: CatalogSnapshot;
+  readonly random?: Random;
+  readonly observer?: CartObserver;
+  readonly log?: CartLog;
+  readonly firmwareVersion?: string;
+  /** Where the cart stands (default: the store's centre). */
+  readonly location?: LatLon;
+  readonly batteryPct?: number;
+  readonly timing?: Partial<CartTiming>;
+  /** fsync each flash write (default); a fast simulation turns it off (see Flash.open). */
+  readonly flashSync?: boolean;
+}
+
+/** A physical item as the customer holds it to the scanner. */
+export interface ItemInHand {
+  readonly barcode: string;
+  readonly symbology: Symbology;
+  /** What it really weighs (the shelf's truth, not the catalog's). */
+  readonly weightG?: number;
+}
+
+export type ScanOutcome =
+  | {
+      readonly ok: true;
+      readonly sessionId: string;
+      readonly entry: CatalogEntry | undefined;
+      readonly weightCheck: WeightCheck;
+      readonly readMs: number;
+      /** Real ms from decode to the display showing the item. */
+      readonly ackMs: number;
+    }
+  | { readonly ok: false; readonly reason: 'no-read' | 'jammed' | 'refused' | 'not-in-basket' };
+
+export interface TapOutcome {
+  readonly sessionId?: string;
+  readonly identified: boolean;
+  readonly refused?: 'parked-outside' | 'maintenance' | 'dead' | 'unreadable' | 'off';
+}
+
+export interface CheckoutOutcome {
+  readonly status: 'authorized' | 'declined' | 'deferred' | 'refused';
+  readonly sessionId?: string;
+  readonly totalCents: number;
+}
+
+/** RAM only: who the customer is, for this session. */
+export interface CustomerInRam {
+  readonly credential?: TapReading;
+  readonly customerId?: string;
+  readonly firstName?: string;
+}

@@ -1,0 +1,119 @@
+import type { CatalogEntry, DeviceMessage, SessionEnd, ShadowState } from '../../contract/index.js';
+import type { Basket } from './basket.js';
+import type { ItemInHand } from './cart-types.js';
+import type { CommandAnswer } from './commands.js';
+import type { WeightReading } from './weight.js';
+
+/**
+ * What the firmware says, before it is stamped with the device id, counter and time and signed
+ * (see MessageQueue). Builders here are pure: the cart gathers the facts, they shape the body.
+ */
+export type MessageBody = { readonly type: DeviceMessage['type'] } & Record<string, unknown>;
+
+export const FIRMWARE_VERSION = '2.4.1';
+const HARDWARE_REV = 'v2-proto';
+
+export const NO_PAYMENT: SessionEnd['payment'] = {
+  method: 'none',
+  status: 'not-attempted',
+  amount_cents: 0,
+};
+
+export function bootMessage(
+  firmware: string,
+  resetReason: 'power-on' | 'software',
+  bootCount: number,
+): MessageBody {
+  return {
+    type: 'boot',
+    firmware_version: firmware,
+    slot: 'A',
+    rolled_back: false,
+    reset_reason: resetReason,
+    hardware_rev: HARDWARE_REV,
+    boot_count: bootCount,
+    ca_generations: [1],
+  };
+}
+
+export function sessionStartMessage(
+  sessionId: string,
+  reason: 'new' | 'resume',
+  batteryPct: number,
+): MessageBody {
+  return { type: 'session-start', session_id: sessionId, reason, battery_pct: batteryPct };
+}
+
+export function scanMessage(
+  sessionId: string,
+  seq: number,
+  action: 'add' | 'remove',
+  item: ItemInHand,
+  entry: CatalogEntry | undefined,
+  reading: WeightReading,
+  readMs: number,
+): MessageBody {
+  return {
+    type: 'scan',
+    session_id: sessionId,
+    scan_seq: Math.min(seq, 10000),
+    action,
+    barcode: item.barcode,
+    symbology: item.symbology,
+    ...(entry ? { sku: entry.sku, price_cents: entry.price_cents } : {}),
+    quantity: 1,
+    weight_delta_g: reading.deltaG,
+    ...(reading.expectedG !== undefined ? { expected_weight_g: reading.expectedG } : {}),
+    weight_check: reading.check,
+    read_ms: Math.min(10000, readMs),
+  };
+}
+
+export function sessionEndMessage(
+  basket: Basket,
+  status: SessionEnd['status'],
+  currency: string,
+  payment: SessionEnd['payment'],
+): MessageBody {
+  return {
+    type: 'session-end',
+    session_id: basket.sessionId,
+    status,
+    item_count: basket.itemCount,
+    total_cents: basket.totalCents,
+    currency,
+    contents: basket.lines.slice(0, 250),
+    weight_mismatches: basket.weightMismatches,
+    payment,
+  };
+}
+
+export function commandResponseMessage(commandId: string, answer: CommandAnswer): MessageBody {
+  return {
+    type: 'command-response',
+    command_id: commandId,
+    status: answer.status,
+    duplicate: answer.duplicate,
+    ...(answer.code ? { code: answer.code } : {}),
+  };
+}
+
+/** The shadow as the cart now stands, answering the desired document of `desiredVersion`. */
+export function shadowReportMessage(
+  desiredVersion: number,
+  desired: ShadowState,
+  now: { maintenance: boolean; firmware: string; catalogVersion: string | undefined },
+): MessageBody {
+  const reported: ShadowState = {
+    ...(desired.health_interval_s !== undefined
+      ? { health_interval_s: desired.health_interval_s }
+      : {}),
+    ...(desired.idle_health_interval_s !== undefined
+      ? { idle_health_interval_s: desired.idle_health_interval_s }
+      : {}),
+    maintenance_mode: now.maintenance,
+    firmware_version: now.firmware,
+    ...(now.catalogVersion ? { catalog_version: now.catalogVersion } : {}),
+  };
+  return { type: 'shadow-report', desired_version: desiredVersion, reported };
+}

@@ -1,0 +1,352 @@
+import {
+  topicFor,
+  topics,
+  type CommandRequest,
+  type DeviceMessage,
+  type ErrorFeedback,
+  type ShadowDesired,
+} from '../../contract/index.js';
+import type { SimClock } from '../clock/sim-clock.js';
+import { DeviceLink, type DeviceCredentials } from '../link/device-link.js';
+import type { Flash } from './flash.js';
+import type { Radio, Radios } from './radios.js';
+import type { Random } from '../random.js';
+
+/** What the cloud sends the cart, handed up by a connection. */
+export interface LinkHandlers {
+  command(request: CommandRequest): void;
+  desired(document: ShadowDesired): void;
+  rejected(feedback: ErrorFeedback): void;
+  /** The connection is gone (network, broker, or closed by us). */
+  down(): void;
+}
+
+/** One MQTT connection over one radio. */
+export interface LinkConnection {
+  /** Resolves on the broker's PUBACK. */
+  publish(topic: string, payload: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens connections; the real one is MQTT over mutual TLS, tests use an in-memory one. */
+export interface LinkFactory {
+  connect(radio: Radio, handlers: LinkHandlers): Promise<LinkConnection>;
+}
+
+/**
+ * The broker over DeviceLink. Both radios reach the same broker; which radio carries the
+ * connection is the uplink's choice, and switching radio means a new connection. mqtt.js's own
+ * reconnect is off so the firmware decides when and over what to come back.
+ */
+export function mqttLinkFactory(url: string, credentials: DeviceCredentials): LinkFactory {
+  const id = credentials.deviceId;
+  return {
+    async connect(_radio, handlers) {
+      const link = await DeviceLink.connect(url, credentials, {
+        clean: false,
+        reconnect: false,
+        connectTimeoutMs: 5000,
+        onMessage: (topic, payload) => {
+          let body: unknown;
+          try {
+            body = JSON.parse(payload.toString('utf8'));
+          } catch {
+            return;
+          }
+          if (topic === topics.commandRequest(id)) handlers.command(body as CommandRequest);
+          else if (topic === topics.shadowDesired(id)) handlers.desired(body as ShadowDesired);
+          else if (topic === topics.errors(id)) handlers.rejected(body as ErrorFeedback);
+        },
+      });
+      link.onClose(() => handlers.down());
+      if (!link.client.connected) handlers.down();
+      return {
+        publish: (topic, payload) => link.sendRaw(topic, payload),
+        close: () => link.client.endAsync(true),
+      };
+    },
+  };
+}
+
+/** A message waiting for its PUBACK. */
+export interface Pending {
+  readonly message: DeviceMessage;
+  readonly payload: Uint8Array;
+  /** In flash; false for what must not touch flash (identifiers), which waits in RAM. */
+  readonly persistent: boolean;
+  /** Created while no link was up: its delivery is a replay. */
+  readonly createdOffline: boolean;
+}
+
+export interface UplinkHooks extends Omit<LinkHandlers, 'down'> {
+  delivered(message: DeviceMessage, replayed: boolean): void;
+  /** A publish went out over `radio` (LTE-M costs a transmit burst). */
+  transmitted(radio: Radio): void;
+  /** The connection came up over `radio` (or went down: 'none'). */
+  linkChanged(radio: Radio | 'none'): void;
+}
+
+/**
+ * Store-and-forward and link management. Every message joins one queue in counter order; one
+ * sender drains it over the connection, removing each only on PUBACK, so a replay after a
+ * link returns is in order with the original timestamps. The connection follows the radios:
+ * WiFi, else LTE-M (200–400 ms more per publish), else none.
+ */
+export class Uplink {
+  #queue: Pending[] = [];
+  #connection: LinkConnection | undefined;
+  #radio: Radio | undefined;
+  #powered = false;
+  #connecting: Promise<void> | undefined;
+  #draining = false;
+  #corruption = 0;
+  #waiters: (() => void)[] = [];
+  #generation = 0;
+  /** Rejects when the current connection goes: a publish in flight on it never gets a PUBACK. */
+  #lost: { promise: Promise<never>; reject: (error: Error) => void } | undefined;
+
+  constructor(
+    private readonly factory: LinkFactory,
+    private readonly radios: Radios,
+    private readonly flash: Flash,
+    private readonly clock: SimClock,
+    private readonly random: Random,
+    private readonly hooks: UplinkHooks,
+  ) {}
+
+  /** What a reboot finds in flash. */
+  async restore(): Promise<void> {
+    for (const entry of await this.flash.readQueue()) {
+      const message = parseBody(entry.payload);
+      if (!message) {
+        await this.flash.dequeue(entry.counter);
+        continue;
+      }
+      this.#queue.push({
+        message,
+        payload: entry.payload,
+        persistent: true,
+        createdOffline: true,
+      });
+    }
+  }
+
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  get link(): Radio | 'none' {
+    return this.#connection && this.#radio ? this.#radio : 'none';
+  }
+
+  get online(): boolean {
+    return this.#connection !== undefined;
+  }
+
+  setCorruption(rate: number): void {
+    this.#corruption = Math.min(1, Math.max(0, rate));
+  }
+
+  /** Queues a signed message (flash first when persistent) and wakes the sender. */
+  async add(message: DeviceMessage, payload: Uint8Array, persistent: boolean): Promise<void> {
+    if (persistent) await this.flash.enqueue({ counter: message.counter, payload });
+    this.#queue.push({ message, payload, persistent, createdOffline: !this.online });
+    this.#queue.sort((a, b) => a.message.counter - b.message.counter);
+    void this.#drain();
+  }
+
+  /** Radio on: connect over the best radio now and whenever the radios change. */
+  async powerUp(): Promise<void> {
+    this.#powered = true;
+    await this.reconcile();
+  }
+
+  /** Radio off (sleep, shutdown): the connection closes, the queue stays. */
+  async powerDown(): Promise<void> {
+    this.#powered = false;
+    await this.#disconnect();
+  }
+
+  /** Drops the RAM queue, as a power loss does; flash keeps the rest. Returns what was lost. */
+  forgetRam(): DeviceMessage[] {
+    const lost = this.#queue.filter((p) => !p.persistent).map((p) => p.message);
+    this.#queue = this.#queue.filter((p) => p.persistent);
+    return lost;
+  }
+
+  /** Brings the connection in line with the radios; call after any change to them. */
+  async reconcile(): Promise<void> {
+    if (this.#connecting) await this.#connecting;
+    const want = this.#powered ? this.radios.best() : 'none';
+    if (want === (this.#connection ? this.#radio : 'none')) return;
+    this.#connecting = this.#switchTo(want).finally(() => (this.#connecting = undefined));
+    await this.#connecting;
+  }
+
+  /** Resolves true when the queue is empty, false after `timeoutMs` real milliseconds. */
+  flush(timeoutMs: number): Promise<boolean> {
+    if (this.#queue.length === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== done);
+        resolve(this.#queue.length === 0);
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.#waiters.push(done);
+    });
+  }
+
+  async #switchTo(want: Radio | 'none'): Promise<void> {
+    await this.#disconnect();
+    if (want === 'none') return;
+    const generation = ++this.#generation;
+    try {
+      const connection = await withDeadline(
+        this.factory.connect(want, {
+          command: (r) => this.hooks.command(r),
+          desired: (d) => this.hooks.desired(d),
+          rejected: (f) => this.hooks.rejected(f),
+          down: () => {
+            if (generation !== this.#generation) return;
+            this.#lost?.reject(new Error('connection lost'));
+            this.#connection = undefined;
+            this.hooks.linkChanged('none');
+            this.#retryLater();
+          },
+        }),
+        CONNECT_DEADLINE_MS,
+      );
+      if (generation !== this.#generation || !this.#powered) {
+        await connection.close();
+        return;
+      }
+      this.#connection = connection;
+      this.#radio = want;
+      this.#lost = lostSignal();
+      this.hooks.linkChanged(want);
+      void this.#drain();
+    } catch {
+      this.#retryLater();
+    }
+  }
+
+  #retryLater(): void {
+    const generation = this.#generation;
+    // A few simulated seconds, but never a busy loop at high simulation speed.
+    void Promise.all([this.clock.sleep(5000), new Promise((r) => setTimeout(r, 200))]).then(() => {
+      if (generation === this.#generation && this.#powered && !this.#connection) {
+        this.#radio = undefined;
+        void this.reconcile();
+      }
+    });
+  }
+
+  async #disconnect(): Promise<void> {
+    const connection = this.#connection;
+    this.#generation++;
+    this.#lost?.reject(new Error('disconnected'));
+    this.#connection = undefined;
+    if (connection) {
+      this.hooks.linkChanged('none');
+      await connection.close().catch(() => undefined);
+    }
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      for (;;) {
+        const head = this.#queue[0];
+        const connection = this.#connection;
+        const radio = this.#radio;
+        if (!head || !connection || !radio) break;
+        const latency = this.radios.latencyMs(radio);
+        if (latency > 0) await this.clock.sleep(latency);
+        if (this.#connection !== connection) continue;
+        const m = head.message;
+        const lost = this.#lost?.promise;
+        try {
+          const publish = connection.publish(
+            topicFor('cart', m.device_id, m.type),
+            this.#maybeCorrupt(head.payload),
+          );
+          await (lost ? Promise.race([publish, lost]) : publish);
+        } catch {
+          // Not acknowledged: it stays at the head and goes again over the next connection.
+          if (this.#connection === connection) await this.clock.sleep(1000);
+          continue;
+        }
+        this.hooks.transmitted(radio);
+        this.#queue = this.#queue.filter((p) => p !== head);
+        if (head.persistent) await this.flash.dequeue(m.counter);
+        this.hooks.delivered(m, head.createdOffline);
+      }
+    } finally {
+      this.#draining = false;
+    }
+    if (this.#queue.length === 0) {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /** A flipped byte after signing, at the injected rate: the cloud must notice. */
+  #maybeCorrupt(payload: Uint8Array): Uint8Array {
+    if (this.#corruption === 0 || this.random() >= this.#corruption) return payload;
+    const copy = new Uint8Array(payload);
+    // Inside the JSON body, away from the first byte so it stays recognisably a message.
+    const at = 1 + Math.floor(this.random() * Math.max(1, copy.length - 65));
+    copy[at] = copy[at]! ^ 0x01;
+    return copy;
+  }
+}
+
+function lostSignal(): { promise: Promise<never>; reject: (error: Error) => void } {
+  let reject!: (error: Error) => void;
+  const promise = new Promise<never>((_, r) => (reject = r));
+  // Nobody may be racing it when it fires.
+  promise.catch(() => undefined);
+  return { promise, reject };
+}
+
+function parseBody(payload: Uint8Array): DeviceMessage | undefined {
+  try {
+    const body = payload.subarray(0, payload.length - 64);
+    return JSON.parse(new TextDecoder().decode(body)) as DeviceMessage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Real ms a connection attempt may take before the firmware gives up and tries again later: a
+ * handshake or subscription the broker never answers must not hold the uplink for good.
+ */
+const CONNECT_DEADLINE_MS = 20_000;
+
+/** The promise's value, or a rejection after `ms`; a connection that comes up late is closed. */
+function withDeadline(pending: Promise<LinkConnection>, ms: number): Promise<LinkConnection> {
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new Error(`no connection after ${ms} ms`));
+    }, ms);
+    pending.then(
+      (connection) => {
+        clearTimeout(timer);
+        if (late) void connection.close().catch(() => undefined);
+        else resolve(connection);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
