@@ -6,8 +6,9 @@ import type { TestContext } from 'node:test';
 import { identityCommands } from '../src/cli/identity/index.js';
 import { main } from '../src/cli/main.js';
 import { openEntities } from '../src/cli/platform/entities.js';
-import type { DeviceClass } from '../src/contract/index.js';
+import { topics, type CommandRequest, type DeviceClass } from '../src/contract/index.js';
 import { DeviceLink, loadProvisionedDevice } from '../src/device/link/device-link.js';
+import type { SoftwareKeystore } from '../src/device/secure-element/software-keystore.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { defaultConfig, type PlatformConfig } from '../src/platform/platform-config.js';
 import {
@@ -75,6 +76,7 @@ export function testConfig(data: string, overrides: Partial<PlatformConfig> = {}
     ...defaultConfig(data),
     mqtt: { host: '127.0.0.1', port: 0, hostnames: ['localhost', '127.0.0.1'] },
     api: { host: '127.0.0.1', port: 0 },
+    deviceApi: { port: 0 },
     verifyThreads: 1,
     revocationPollMs: 200,
     ...overrides,
@@ -120,4 +122,23 @@ export async function eventually<T>(
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Collects the commands the cloud sends a connected device on cmd/<id>/request. */
+export function receivedCommands(link: DeviceLink): CommandRequest[] {
+  const commands: CommandRequest[] = [];
+  const topic = topics.commandRequest(link.credentials.deviceId);
+  link.client.on('message', (at, payload) => {
+    if (at === topic) commands.push(JSON.parse(payload.toString('utf8')) as CommandRequest);
+  });
+  return commands;
+}
+
+/** A provisioned device's TLS client credentials, as a cart would use them for the device API. */
+export async function deviceTlsCredentials(
+  deviceDir: string,
+): Promise<{ key: string; cert: string; ca: string }> {
+  const device = await loadProvisionedDevice(deviceDir);
+  const keystore = device.secureElement as SoftwareKeystore;
+  return { key: keystore.exportTlsKeyPem(), cert: device.certChainPem, ca: device.trustPem };
 }

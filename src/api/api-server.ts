@@ -2,8 +2,10 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError } from './api-errors.js';
+import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeviceRoutes } from './device-routes.js';
 import { registerDlqRoutes } from './dlq-routes.js';
+import { registerSessionRoutes } from './session-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
@@ -14,7 +16,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'fleetplane API',
         version: deps.version,
         description:
-          'Devices, their events and stores. Authenticate with a bearer token from `fleetplane token`.',
+          'Devices, their events, stores and shopping sessions. Authenticate with a bearer token from `fleetplane token`.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -58,5 +60,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   registerDeviceRoutes(app, deps);
   registerDlqRoutes(app, deps);
+  registerSessionRoutes(app, deps);
+  await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   return app;
 }

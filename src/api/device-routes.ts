@@ -9,17 +9,10 @@ import type { DeviceView } from '../entities/entity-store.js';
 import type { ApiDeps } from './api-deps.js';
 import { authenticate, requireRole } from './auth.js';
 import { notFound } from './api-errors.js';
+import { errors, nullable } from './schemas.js';
 
 const MAX_EVENTS = 1000;
 
-const errorBody = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-  required: ['error', 'message'],
-} as const;
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody } as const;
-
-const nullable = (type: string) => ({ type: [type, 'null'] });
 const deviceView = {
   type: 'object',
   properties: {

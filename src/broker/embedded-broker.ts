@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { mayPublish, maySubscribe } from '../contract/index.js';
 import {
   admitDevice,
-  loadFleetCa,
   type FleetCa,
   type IdentityContext,
   type RevocationWatcher,
@@ -21,7 +20,7 @@ import type {
 } from './device-broker.js';
 import { peerChain } from './peer-chain.js';
 import type { ServerIdentity } from './server-identity.js';
-import { mutualTlsContext } from './tls-policy.js';
+import { FleetTls } from './fleet-tls.js';
 
 export interface EmbeddedBrokerOptions {
   readonly host: string;
@@ -53,7 +52,7 @@ const NOWHERE = '$fleetplane/denied';
 export class EmbeddedBroker implements DeviceBroker {
   readonly #sessions = new WeakMap<Client, Session>();
   readonly #connected = new Set<Client>();
-  #ca: FleetCa;
+  readonly #tls: FleetTls;
   #aedes: Aedes | undefined;
   #server: Server | undefined;
   #unwatch: (() => void) | undefined;
@@ -61,7 +60,7 @@ export class EmbeddedBroker implements DeviceBroker {
 
   constructor(private readonly options: EmbeddedBrokerOptions) {
     this.#now = options.now ?? Date.now;
-    this.#ca = options.ca;
+    this.#tls = new FleetTls({ ...options, now: this.#now });
   }
 
   async start(): Promise<{ url: string }> {
@@ -97,7 +96,7 @@ export class EmbeddedBroker implements DeviceBroker {
 
     const server = createServer(
       {
-        ...this.#tlsContext(options.revocations.crls),
+        ...this.#tls.context(),
         requestCert: true,
         rejectUnauthorized: true,
       },
@@ -111,15 +110,9 @@ export class EmbeddedBroker implements DeviceBroker {
       );
     });
     this.#server = server;
-    this.#unwatch = options.revocations.onChange((snapshot) => {
-      // A rotation rewrites the CRL bundle too, so this is also where new roots come in.
-      loadFleetCa(options.identity.layout)
-        .then((ca) => (this.#ca = ca))
-        .catch((error: unknown) => options.log.error({ err: error }, 'could not reload the CA'))
-        .finally(() => {
-          server.setSecureContext(this.#tlsContext(snapshot.crls));
-          this.#cutOffRevoked();
-        });
+    this.#unwatch = this.#tls.watch((context) => {
+      server.setSecureContext(context);
+      this.#cutOffRevoked();
     });
 
     await new Promise<void>((resolve, reject) => {
@@ -162,24 +155,12 @@ export class EmbeddedBroker implements DeviceBroker {
     await serverClosed;
   }
 
-  #tlsContext(crls: readonly string[]) {
-    const now = new Date(this.#now());
-    // Issuing CAs ride along with the roots so a device that sends only its leaf still chains.
-    const trusted = this.#ca.trustedAt(now).flatMap((g) => [g.root.pem, g.issuing.pem]);
-    return mutualTlsContext({
-      keyPem: this.options.server.keyPem,
-      certChainPem: this.options.server.certChainPem,
-      trusted,
-      crls,
-    });
-  }
-
   async #admit(client: Client): Promise<void> {
     const socket = client.conn as TLSSocket;
     const chain = peerChain(socket);
     const admitted = await admitDevice(this.options.identity, chain, {
       now: new Date(this.#now()),
-      ca: this.#ca,
+      ca: this.#tls.ca,
       isRevoked: (serial) => this.options.revocations.isRevoked(serial),
     });
     if (client.id !== admitted.deviceId) {

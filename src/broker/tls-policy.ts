@@ -1,4 +1,5 @@
 import type { SecureContextOptions } from 'node:tls';
+import type { FleetCa } from '../identity/index.js';
 
 /**
  * TLS 1.2 at least; for 1.2 only forward-secret AEAD suites with the ECDSA server key the fleet CA
@@ -29,4 +30,12 @@ export function mutualTlsContext(options: {
     ciphers: `${TLS13_CIPHERS}:${TLS12_CIPHERS}`,
     honorCipherOrder: true,
   };
+}
+
+/**
+ * What a client certificate may chain to at `now`: each trusted root with its issuing CA, so a
+ * device that sends only its leaf still chains.
+ */
+export function fleetTrust(ca: FleetCa, now: Date): string[] {
+  return ca.trustedAt(now).flatMap((g) => [g.root.pem, g.issuing.pem]);
 }

@@ -14,6 +14,7 @@ export interface PlatformLockInfo {
   readonly startedAt?: string;
   readonly apiUrl?: string;
   readonly mqttUrl?: string;
+  readonly deviceApiUrl?: string;
 }
 
 export function platformLockPath(dataDir: string): string {

@@ -1,4 +1,9 @@
-import type { DeviceClass, DeviceMessage, DeviceMessageType } from '../contract/index.js';
+import type {
+  DeviceClass,
+  DeviceMessage,
+  DeviceMessageType,
+  SessionLine,
+} from '../contract/index.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -113,6 +118,68 @@ export interface SessionView {
   readonly currency: string | null;
   readonly identifyMethod: 'loyalty' | 'payment-token' | 'app-code' | null;
   readonly payment: PaymentView | null;
+  /** A transferred session: the session on another cart that continued the trip. */
+  readonly mergedInto: string | null;
+  /** The transferred sessions this one continued, oldest end first. */
+  readonly mergedFrom: string[];
+  // The session-scoped customer ref is left out on purpose: it is the cart's handle on the
+  // customer, and nobody reading sessions for operations needs it (decision 014).
+}
+
+/** Where a page of a store's sessions ended: the next page starts after this session. */
+export interface SessionPageKey {
+  readonly startedAt: string;
+  readonly sessionId: string;
+}
+
+/** A store's sessions, newest start first, filtered by start time and status. */
+export interface StoreSessionQuery {
+  /** Started at or after (ms since epoch). */
+  readonly since?: number;
+  /** Started before (ms since epoch). */
+  readonly until?: number;
+  readonly status?: SessionStatus;
+  readonly limit: number;
+  readonly after?: SessionPageKey;
+}
+
+export interface SessionPage {
+  readonly sessions: SessionView[];
+  /** Null on the last page. */
+  readonly next: SessionPageKey | null;
+}
+
+/** A transferred session's basket, as its session-end reported it. */
+export interface CarriedBasket {
+  readonly fromSessionId: string;
+  readonly lines: SessionLine[];
+}
+
+/** What the cloud tells a cart about its identified session (the attach-customer answer). */
+export interface SessionLink {
+  readonly sessionId: string;
+  readonly deviceId: string;
+  readonly storeId: string;
+  /** Active or paused: a cart only acts on the session it is in. */
+  readonly open: boolean;
+  /** The session-scoped customer id: random, drawn when the session was first identified. */
+  readonly customerRef: string;
+  /** The transferred sessions this one continues, oldest end first. */
+  readonly carried: CarriedBasket[];
+  /** Set when this session was transferred and another one continued it. */
+  readonly mergedInto: string | null;
+}
+
+/** A transferred session joined to the session that continued it. */
+export interface SessionMerge {
+  readonly fromSessionId: string;
+  readonly intoSessionId: string;
+}
+
+/** What applying a batch changed beyond the rows it names. */
+export interface ProjectionOutcome {
+  /** Merges this application made (a replay makes none). */
+  readonly merges: SessionMerge[];
 }
 
 export interface ScanView {
@@ -141,13 +208,20 @@ export interface EntityStore {
   /** Connect and disconnect events; both update last-seen. */
   recordConnection(deviceId: string, connected: boolean, at: number): Promise<void>;
   /** Applies events to current state, sessions, scans and payments. Idempotent. */
-  project(events: readonly IngestedEvent[]): Promise<void>;
+  project(events: readonly IngestedEvent[]): Promise<ProjectionOutcome>;
   getDevice(deviceId: string): Promise<DeviceView | undefined>;
   /** The store's devices, ordered by id. */
   listStoreDevices(storeId: string): Promise<DeviceView[]>;
   getSession(sessionId: string): Promise<SessionView | undefined>;
   /** The session's scans in the cart's order (scan_seq, then counter). */
   listSessionScans(sessionId: string): Promise<ScanView[]>;
+  /**
+   * A store's sessions, newest start first (then session id, descending): a stable order, so
+   * paging with `after` neither repeats nor skips a session that was there before the first page.
+   */
+  listStoreSessions(storeId: string, query: StoreSessionQuery): Promise<SessionPage>;
+  /** The customer ref and carried baskets of an identified session; undefined if not identified. */
+  getSessionLink(sessionId: string): Promise<SessionLink | undefined>;
   /** A new account: a random customer id and nothing that identifies the person. */
   createAccount(homeStoreId?: string): Promise<string>;
   /**
@@ -162,5 +236,13 @@ export interface EntityStore {
   upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number>;
   /** The store's catalog, ordered by sku. */
   listCatalogItems(storeId: string): Promise<CatalogItem[]>;
+  /**
+   * What a cart caches: the store's items that have a barcode, most added to baskets in the
+   * store's sessions since `since` (ms since epoch) first, then by sku; at most `limit`.
+   */
+  listTopCatalogItems(
+    storeId: string,
+    options: { readonly since: number; readonly limit: number },
+  ): Promise<CatalogItem[]>;
   close(): Promise<void>;
 }

@@ -1,13 +1,17 @@
 import type { PaymentView, ScanView, SessionStatus, SessionView } from './entity-store.js';
 import { toIso, toIsoOrNull, toNumber, toNumberOrNull, toStringOrNull } from './sql/values.js';
 
-export const SESSION_VIEW_SQL = `
+/** Sessions as SessionView rows; a query adds its WHERE (on `s`) and order. */
+export const SESSION_VIEW_FROM = `
 SELECT s.session_id, s.device_id, s.store_id, s.account_id, s.status, s.started_at, s.ended_at,
   s.scan_count, s.subtotal_cents, s.scan_mismatches, s.item_count, s.total_cents, s.currency,
   s.identify_method, p.method AS payment_method, p.status AS payment_status, p.amount_cents,
-  p.currency AS payment_currency, p.auth_reference, p.decided_at
-FROM sessions s LEFT JOIN payments p ON p.session_id = s.session_id
-WHERE s.session_id = $1`;
+  p.currency AS payment_currency, p.auth_reference, p.decided_at, s.merged_into,
+  (SELECT COALESCE(json_agg(m.session_id ORDER BY m.ended_at, m.session_id), '[]'::json)
+     FROM sessions m WHERE m.merged_into = s.session_id) AS merged_from
+FROM sessions s LEFT JOIN payments p ON p.session_id = s.session_id`;
+
+export const SESSION_VIEW_SQL = `${SESSION_VIEW_FROM} WHERE s.session_id = $1`;
 
 export function toSessionView(row: Record<string, unknown>): SessionView {
   return {
@@ -26,7 +30,14 @@ export function toSessionView(row: Record<string, unknown>): SessionView {
     currency: toStringOrNull(row['currency']),
     identifyMethod: (row['identify_method'] ?? null) as SessionView['identifyMethod'],
     payment: toPayment(row),
+    mergedInto: toStringOrNull(row['merged_into']),
+    mergedFrom: toJson<unknown[]>(row['merged_from']).map(String),
   };
+}
+
+/** json columns: PGlite and pg both parse them, but a driver setting could leave text. */
+function toJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
 function toPayment(row: Record<string, unknown>): PaymentView | null {

@@ -5,16 +5,21 @@ import type {
   DeviceView,
   EntityStore,
   IngestedEvent,
+  ProjectionOutcome,
   ScanView,
+  SessionLink,
+  SessionPage,
   SessionView,
   StoreRecord,
+  StoreSessionQuery,
 } from './entity-store.js';
+import { listTopCatalogItems, toCatalogItem } from './catalog/top-items.js';
+import { getSessionLink, listStoreSessions } from './session-queries.js';
 import { MIGRATIONS, migrate } from './migrations/index.js';
 import { applyPlan } from './projection/apply.js';
 import { planProjection } from './projection/plan.js';
 import { SCAN_VIEW_SQL, SESSION_VIEW_SQL, toScanView, toSessionView } from './session-view.js';
 import type { SqlClient } from './sql/sql-client.js';
-import { toNumberOrNull, toStringOrNull } from './sql/values.js';
 
 /** Any UUID, any case: a lookup by something else finds nothing instead of a type error. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -82,10 +87,10 @@ export class SqlEntityStore implements EntityStore {
     );
   }
 
-  async project(events: readonly IngestedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async project(events: readonly IngestedEvent[]): Promise<ProjectionOutcome> {
+    if (events.length === 0) return { merges: [] };
     const plan = planProjection(events);
-    await this.client.transaction((tx) => applyPlan(tx, plan));
+    return { merges: await this.client.transaction((tx) => applyPlan(tx, plan)) };
   }
 
   async getDevice(deviceId: string): Promise<DeviceView | undefined> {
@@ -113,6 +118,15 @@ export class SqlEntityStore implements EntityStore {
   async listSessionScans(sessionId: string): Promise<ScanView[]> {
     if (!UUID.test(sessionId)) return [];
     return (await this.client.query(SCAN_VIEW_SQL, [sessionId])).map(toScanView);
+  }
+
+  listStoreSessions(storeId: string, query: StoreSessionQuery): Promise<SessionPage> {
+    return listStoreSessions(this.client, storeId, query);
+  }
+
+  async getSessionLink(sessionId: string): Promise<SessionLink | undefined> {
+    if (!UUID.test(sessionId)) return undefined;
+    return getSessionLink(this.client, sessionId);
   }
 
   async createAccount(homeStoreId?: string): Promise<string> {
@@ -181,19 +195,14 @@ export class SqlEntityStore implements EntityStore {
        WHERE store_id = $1 ORDER BY sku`,
       [storeId],
     );
-    return rows.map((row) => {
-      const barcode = toStringOrNull(row['barcode']);
-      const weightG = toNumberOrNull(row['weight_g']);
-      const category = toStringOrNull(row['category']);
-      return {
-        sku: String(row['sku']),
-        name: String(row['name']),
-        priceCents: Number(row['price_cents']),
-        ...(barcode !== null ? { barcode } : {}),
-        ...(weightG !== null ? { weightG } : {}),
-        ...(category !== null ? { category } : {}),
-      };
-    });
+    return rows.map(toCatalogItem);
+  }
+
+  listTopCatalogItems(
+    storeId: string,
+    options: { readonly since: number; readonly limit: number },
+  ): Promise<CatalogItem[]> {
+    return listTopCatalogItems(this.client, storeId, options);
   }
 
   close(): Promise<void> {

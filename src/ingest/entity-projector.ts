@@ -1,5 +1,5 @@
 import type { DeviceMessage } from '../contract/index.js';
-import type { EntityStore, IngestedEvent } from '../entities/entity-store.js';
+import type { EntityStore, IngestedEvent, SessionMerge } from '../entities/entity-store.js';
 import type { Logger } from '../observability/logger.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 import type { StoredEvent, TelemetryStore } from '../telemetry/telemetry-store.js';
@@ -14,6 +14,23 @@ export interface EntityProjectorOptions {
   /** How often to look for new events when nobody calls `wake`. */
   readonly pollMs?: number;
   readonly now?: () => number;
+}
+
+/**
+ * Told about events once the entity store holds them (a batch, the events of a failed batch that
+ * applied one by one, or replayed dead letters), with the merges applying them made. A replay of
+ * the same events calls it again: listeners must be idempotent. Their failures are logged and
+ * never hold projection back.
+ */
+export type ProjectionListener = (
+  events: readonly IngestedEvent[],
+  merges: readonly SessionMerge[],
+) => Promise<void>;
+
+interface Applied {
+  readonly events: IngestedEvent[];
+  readonly merges: SessionMerge[];
+  readonly failed: { event: StoredEvent; error: string; attempts: number }[];
 }
 
 export interface ReplayResult {
@@ -38,6 +55,7 @@ export class EntityProjector {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
+  readonly #listeners: ProjectionListener[] = [];
 
   constructor(
     private readonly telemetry: TelemetryStore,
@@ -58,6 +76,10 @@ export class EntityProjector {
     if (this.#running) return;
     this.#running = true;
     this.#loop = this.#run();
+  }
+
+  onApplied(listener: ProjectionListener): void {
+    this.#listeners.push(listener);
   }
 
   /** New events were stored: look now rather than at the next poll. */
@@ -111,8 +133,9 @@ export class EntityProjector {
       return 0;
     }
     const last = events[events.length - 1]!.seq;
-    const failed = await this.#projectWithRetries(events);
+    const { failed, ...applied } = await this.#projectWithRetries(events);
     await this.log.advance(last, failed, this.#now());
+    await this.#notify(applied.events, applied.merges);
     this.metrics.projected.inc(events.length - failed.length);
     if (failed.length > 0) {
       this.metrics.deadLettered.inc(failed.length);
@@ -132,15 +155,24 @@ export class EntityProjector {
     return events.length;
   }
 
-  async #projectWithRetries(
-    events: readonly StoredEvent[],
-  ): Promise<{ event: StoredEvent; error: string; attempts: number }[]> {
+  async #notify(events: readonly IngestedEvent[], merges: readonly SessionMerge[]): Promise<void> {
+    if (events.length === 0) return;
+    for (const listener of this.#listeners) {
+      try {
+        await listener(events, merges);
+      } catch (error) {
+        this.logger.error({ err: error }, 'a projection listener failed');
+      }
+    }
+  }
+
+  async #projectWithRetries(events: readonly StoredEvent[]): Promise<Applied> {
     const ingested = events.map(toIngestedEvent);
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.#attempts; attempt++) {
       try {
-        await this.entities.project(ingested);
-        return [];
+        const { merges } = await this.entities.project(ingested);
+        return { events: ingested, merges, failed: [] };
       } catch (error) {
         lastError = error;
         this.logger.warn(
@@ -153,27 +185,34 @@ export class EntityProjector {
       }
     }
     if (events.length === 1) {
-      return [{ event: events[0]!, error: String(lastError), attempts: this.#attempts }];
+      const failed = [{ event: events[0]!, error: String(lastError), attempts: this.#attempts }];
+      return { events: [], merges: [], failed };
     }
-    const failed: { event: StoredEvent; error: string; attempts: number }[] = [];
+    const result: Applied = { events: [], merges: [], failed: [] };
     for (const [i, event] of events.entries()) {
       try {
-        await this.entities.project([ingested[i]!]);
+        const { merges } = await this.entities.project([ingested[i]!]);
+        result.events.push(ingested[i]!);
+        result.merges.push(...merges);
       } catch (error) {
-        failed.push({ event, error: String(error), attempts: this.#attempts + 1 });
+        result.failed.push({ event, error: String(error), attempts: this.#attempts + 1 });
       }
     }
-    return failed;
+    return result;
   }
 
   /** Re-applies dead letters; those that apply now leave the store, the rest stay. */
   async replayDeadLetters(limit = 10_000): Promise<ReplayResult> {
     const letters = await this.log.listDeadLetters(limit);
     const done: number[] = [];
+    const applied: IngestedEvent[] = [];
+    const merges: SessionMerge[] = [];
     let failed = 0;
     for (const letter of letters) {
       try {
-        await this.entities.project([toIngestedEvent(letter.event)]);
+        const event = toIngestedEvent(letter.event);
+        merges.push(...(await this.entities.project([event])).merges);
+        applied.push(event);
         done.push(letter.id);
       } catch (error) {
         failed++;
@@ -181,6 +220,7 @@ export class EntityProjector {
       }
     }
     await this.log.removeDeadLetters(done);
+    await this.#notify(applied, merges);
     const remaining = await this.log.countDeadLetters();
     this.metrics.deadLetters.set(remaining);
     return { replayed: done.length, failed, remaining };

@@ -93,6 +93,25 @@ export class PlatformMetrics {
     registers: [this.registry],
   });
 
+  readonly attachCustomer = new Counter({
+    name: 'fleetplane_attach_customer_commands_total',
+    help: "attach-customer commands: kind identify (the customer ref) or carry (a battery swap's basket); outcome sent or failed.",
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly sessionMerges = new Counter({
+    name: 'fleetplane_session_merges_total',
+    help: 'Transferred sessions merged into the session that continued them (battery swaps).',
+    registers: [this.registry],
+  });
+
+  readonly deviceApiRequests = new Counter({
+    name: 'fleetplane_device_api_requests_total',
+    help: 'Device API requests by route and HTTP status.',
+    labelNames: ['route', 'status'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics)
       collectDefaultMetrics({ register: this.registry, prefix: 'fleetplane_' });

@@ -11,6 +11,11 @@ export interface PlatformConfig {
   /** Consume from an external broker (Mosquitto, EMQX) instead of running the embedded one. */
   readonly externalBroker?: ExternalBrokerConfig;
   readonly api: { readonly host: string; readonly port: number };
+  /**
+   * The device API (HTTPS, mutual TLS): carts fetch their catalog here. Devices reach it where
+   * they reach the broker, so it listens on the broker's address and its certificate.
+   */
+  readonly deviceApi: { readonly port: number };
   /** A PostgreSQL URL for the entity store; PGlite under DIR when absent. */
   readonly entityUrl?: string;
   readonly retentionDays?: number;
@@ -35,11 +40,13 @@ export interface ExternalBrokerConfig {
 
 export const DEFAULT_MQTT_PORT = 8883;
 export const DEFAULT_API_PORT = 8080;
+export const DEFAULT_DEVICE_API_PORT = 8443;
 
 export function defaultConfig(dataDir: string): PlatformConfig {
   return {
     dataDir,
     mqtt: { host: '0.0.0.0', port: DEFAULT_MQTT_PORT, hostnames: ['localhost', '127.0.0.1'] },
     api: { host: '127.0.0.1', port: DEFAULT_API_PORT },
+    deviceApi: { port: DEFAULT_DEVICE_API_PORT },
   };
 }

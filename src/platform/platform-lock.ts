@@ -40,7 +40,7 @@ export class PlatformLock {
   ) {}
 
   /** Records where the running platform can be reached, for CLI commands that go through it. */
-  async announce(urls: { apiUrl: string; mqttUrl: string }): Promise<void> {
+  async announce(urls: { apiUrl: string; mqttUrl: string; deviceApiUrl: string }): Promise<void> {
     this.info = { ...this.info, ...urls };
     await writeJsonFileAtomic(this.path, this.info);
   }

@@ -7,6 +7,7 @@ import { DirectoryBlobStore } from '../blobs/directory-blob-store.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { DeviceBroker } from '../broker/device-broker.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
+import { DeviceApi } from '../device-api/device-api-server.js';
 import { ensureServerIdentity } from '../broker/server-identity.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import {
@@ -30,6 +31,7 @@ import {
 import { SqliteProjectionLog } from '../ingest/sqlite-projection-log.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { PlatformMetrics } from '../observability/metrics.js';
+import { SessionLinker } from '../session-link/session-link.js';
 import { SqliteTelemetryStore } from '../telemetry/sqlite-telemetry-store.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { ExternalBrokerSource } from '../broker/external-broker.js';
@@ -48,6 +50,8 @@ export interface PlatformDeps {
 export interface RunningPlatform {
   readonly mqttUrl: string;
   readonly apiUrl: string;
+  /** The device API (HTTPS, mutual TLS), e.g. https://localhost:8443. */
+  readonly deviceApiUrl: string;
   readonly layout: PlatformLayout;
   readonly caCreated: boolean;
   readonly metrics: PlatformMetrics;
@@ -59,6 +63,8 @@ export interface RunningPlatform {
   readonly revocations: RevocationWatcher;
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
+  /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */
+  publish(topic: string, payload: Buffer): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,6 +127,9 @@ export async function startPlatform(
       now,
     });
     let broker: DeviceBroker | undefined;
+    const publish = (topic: string, payload: Buffer) =>
+      broker ? broker.publish(topic, payload) : Promise.reject(new Error('no broker'));
+    projector.onApplied(new SessionLinker({ entities, publish, metrics, log, now }).applied);
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -128,11 +137,12 @@ export async function startPlatform(
       metrics,
       log,
       now,
-      feedback: (topic, payload) =>
-        broker ? broker.publish(topic, payload) : Promise.reject(new Error('no broker')),
+      feedback: publish,
       onStored: () => projector.wake(),
     });
     const handler = (message: InboundMessage) => pipeline.submit(message);
+    // The broker's certificate serves the device API too, also beside an external broker.
+    const server = await ensureServerIdentity(layout, ca, config.mqtt.hostnames, new Date(now()));
 
     if (config.externalBroker) {
       broker = new ExternalBrokerSource({
@@ -145,7 +155,6 @@ export async function startPlatform(
         now,
       });
     } else {
-      const server = await ensureServerIdentity(layout, ca, config.mqtt.hostnames, new Date(now()));
       broker = new EmbeddedBroker({
         host: config.mqtt.host,
         port: config.mqtt.port,
@@ -192,6 +201,22 @@ export async function startPlatform(
       await pipeline.drain();
     });
 
+    const deviceApi = new DeviceApi({
+      host: config.mqtt.host,
+      port: config.deviceApi.port,
+      identity,
+      ca,
+      revocations,
+      server,
+      directory,
+      entities,
+      metrics,
+      log,
+      now,
+    });
+    const { url: deviceApiUrl } = await deviceApi.start();
+    cleanup.push(() => deviceApi.close());
+
     const tokenKeys = await loadTokenKeys(layout.tokenKey);
     const api: FastifyInstance = await buildApi({
       entities,
@@ -214,7 +239,7 @@ export async function startPlatform(
     cleanup.push(() => api.close());
     const { port: apiPort } = api.server.address() as AddressInfo;
     const apiUrl = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${apiPort}`;
-    await lock.announce({ apiUrl, mqttUrl });
+    await lock.announce({ apiUrl, mqttUrl, deviceApiUrl });
 
     const expiry = setInterval(() => {
       telemetry
@@ -229,6 +254,7 @@ export async function startPlatform(
     return {
       mqttUrl,
       apiUrl,
+      deviceApiUrl,
       layout,
       caCreated,
       metrics,
@@ -239,6 +265,7 @@ export async function startPlatform(
       projector,
       revocations,
       ingest: handler,
+      publish,
       stop: () => (stopping ??= undo()),
     };
   } catch (error) {

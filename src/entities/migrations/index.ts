@@ -1,9 +1,10 @@
 import { entities } from './001-entities.js';
 import { updateInPlace } from './002-update-in-place.js';
+import { sessionMerge } from './003-session-merge.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
-export const MIGRATIONS: readonly Migration[] = [entities, updateInPlace];
+export const MIGRATIONS: readonly Migration[] = [entities, updateInPlace, sessionMerge];
 
 export { migrate } from './migrate.js';
 export type { Migration } from './migration.js';

@@ -1,14 +1,16 @@
+import type { SessionMerge } from '../entity-store.js';
 import type { SqlExecutor } from '../sql/sql-client.js';
+import { mergeTransferredSessions } from './merge.js';
 import type { DevicePatch, ProjectionPlan, Register } from './plan.js';
 import { TERMINAL_STATUSES } from './plan.js';
 
 /**
- * Writes a plan in at most six statements, whatever the batch size: every statement takes one
+ * Writes a plan in at most seven statements, whatever the batch size: every statement takes one
  * array parameter per column and expands it with unnest(), so the statement text is constant and
  * there is no limit on rows per statement (Postgres allows 65,535 parameters, not rows).
  */
-export async function applyPlan(tx: SqlExecutor, plan: ProjectionPlan): Promise<void> {
-  if (plan.devices.length === 0) return;
+export async function applyPlan(tx: SqlExecutor, plan: ProjectionPlan): Promise<SessionMerge[]> {
+  if (plan.devices.length === 0) return [];
   await tx.query('INSERT INTO stores (store_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [
     plan.storeIds,
   ]);
@@ -28,6 +30,7 @@ export async function applyPlan(tx: SqlExecutor, plan: ProjectionPlan): Promise<
   if (plan.sessions.length > 0) await tx.query(UPSERT_SESSIONS, sessionColumns(plan));
   if (plan.scans.length > 0) await tx.query(INSERT_SCANS, scanColumns(plan));
   if (plan.payments.length > 0) await tx.query(INSERT_PAYMENTS, paymentColumns(plan));
+  return mergeTransferredSessions(tx, plan);
 }
 
 /** Each register: its counter column and value columns with their SQL types. */
@@ -118,13 +121,18 @@ const TERMINAL = `(${TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 // Terminal statuses are final; between open ones the newer counter wins. A row made from a scan
 // or an identify before its session-start arrived carries no status counter and changes no status.
 // Most sessions of a batch are only named by scans: the WHERE skips rewriting those rows.
+// The customer ref is drawn once, when the session is first seen identified; a replay keeps it.
 const UPSERT_SESSIONS = `
 INSERT INTO sessions AS s (session_id, device_id, store_id, status, status_counter, started_at,
   ended_at, item_count, total_cents, currency, weight_mismatches, contents,
-  identify_method, identified_at, identify_counter)
-SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int8[],
+  identify_method, identified_at, identify_counter, credential_digest, customer_ref)
+SELECT v.*, CASE WHEN v.identify_counter IS NULL THEN NULL ELSE gen_random_uuid() END
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int8[],
   $6::timestamptz[], $7::timestamptz[], $8::int4[], $9::int8[], $10::text[], $11::int4[],
-  $12::jsonb[], $13::text[], $14::timestamptz[], $15::int8[])
+  $12::jsonb[], $13::text[], $14::timestamptz[], $15::int8[], $16::text[])
+  AS v(session_id, device_id, store_id, status, status_counter, started_at, ended_at, item_count,
+    total_cents, currency, weight_mismatches, contents, identify_method, identified_at,
+    identify_counter, credential_digest)
 ON CONFLICT (session_id) DO UPDATE SET
   started_at = LEAST(s.started_at, EXCLUDED.started_at),
   status = CASE
@@ -147,13 +155,17 @@ ON CONFLICT (session_id) DO UPDATE SET
     THEN EXCLUDED.identify_method ELSE s.identify_method END,
   identified_at = CASE WHEN EXCLUDED.identify_counter > COALESCE(s.identify_counter, -1)
     THEN EXCLUDED.identified_at ELSE s.identified_at END,
+  credential_digest = CASE WHEN EXCLUDED.identify_counter > COALESCE(s.identify_counter, -1)
+    THEN EXCLUDED.credential_digest ELSE s.credential_digest END,
   identify_counter = GREATEST(s.identify_counter, EXCLUDED.identify_counter),
+  customer_ref = COALESCE(s.customer_ref, EXCLUDED.customer_ref),
   updated_at = now()
 WHERE EXCLUDED.started_at < s.started_at
   OR (EXCLUDED.status_counter IS NOT NULL AND s.status NOT IN ${TERMINAL}
       AND (EXCLUDED.status IN ${TERMINAL} OR EXCLUDED.status_counter > COALESCE(s.status_counter, -1)))
   OR (EXCLUDED.ended_at IS NOT NULL AND s.ended_at IS NULL)
-  OR EXCLUDED.identify_counter > COALESCE(s.identify_counter, -1)`;
+  OR EXCLUDED.identify_counter > COALESCE(s.identify_counter, -1)
+  OR (s.customer_ref IS NULL AND EXCLUDED.customer_ref IS NOT NULL)`;
 
 function sessionColumns(plan: ProjectionPlan): unknown[][] {
   const s = plan.sessions;
@@ -173,6 +185,7 @@ function sessionColumns(plan: ProjectionPlan): unknown[][] {
     s.map((x) => x.identify?.value.method ?? null),
     s.map((x) => (x.identify ? iso(x.identify.value.at) : null)),
     s.map((x) => x.identify?.counter ?? null),
+    s.map((x) => x.identify?.value.credentialDigest ?? null),
   ];
 }
 

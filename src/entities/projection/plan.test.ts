@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { shoppingTrip, shuffled, TestDevice } from '../../../test-support/entity-events.js';
 import { planProjection } from './plan.js';
@@ -57,5 +57,22 @@ describe('planProjection', () => {
     ]);
     assert.deepEqual(plan.payments, []);
     assert.equal(plan.sessions[0]?.status?.value, 'abandoned');
+  });
+
+  it('keeps a SHA-256 digest of method and credential, never the credential itself', () => {
+    const cart = new TestDevice('CART-A');
+    const session_id = randomUUID();
+    const loyalty = cart.event('identify', {
+      session_id,
+      method: 'loyalty',
+      loyalty_number: '6012345678901234',
+    });
+    const [session] = planProjection([loyalty]).sessions;
+    const expected = createHash('sha256').update('loyalty:6012345678901234').digest('hex');
+    assert.equal(session?.identify?.value.credentialDigest, expected);
+    assert.doesNotMatch(JSON.stringify(session), /6012345678901234/);
+    const code = { ...loyalty.message, method: 'app-code', app_code: 'K7Q2ZP' } as never;
+    const [coded] = planProjection([{ ...loyalty, message: code }]).sessions;
+    assert.equal(coded?.identify?.value.credentialDigest, null, 'a one-time code is not kept');
   });
 });

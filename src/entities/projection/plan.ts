@@ -1,4 +1,5 @@
 import type { DeviceClass, Location, SessionEnd } from '../../contract/index.js';
+import { credentialDigest } from './credential-digest.js';
 import type { IngestedEvent, SessionStatus } from '../entity-store.js';
 import type { Static } from 'typebox';
 
@@ -68,6 +69,8 @@ export interface SessionPatch {
   identify?: Register<{
     readonly method: 'loyalty' | 'payment-token' | 'app-code';
     readonly at: number;
+    /** Null for a one-time app code: it identifies nobody twice. */
+    readonly credentialDigest: string | null;
   }>;
 }
 
@@ -188,7 +191,14 @@ export function planProjection(events: readonly IngestedEvent[]): ProjectionPlan
       case 'identify': {
         const session = sessionPatch(sessions, event, m.session_id);
         if (session.identify === undefined || c > session.identify.counter) {
-          session.identify = { counter: c, value: { method: m.method, at: event.deviceTime } };
+          session.identify = {
+            counter: c,
+            value: {
+              method: m.method,
+              at: event.deviceTime,
+              credentialDigest: credentialDigest(m),
+            },
+          };
         }
         break;
       }

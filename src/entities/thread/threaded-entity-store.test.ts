@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TestDevice } from '../../../test-support/entity-events.js';
+import { shoppingTrip, TestDevice } from '../../../test-support/entity-events.js';
 import { tempDir } from '../../../test-support/temp-dir.js';
 import { ThreadedEntityStore } from './threaded-entity-store.js';
 
@@ -16,6 +16,15 @@ describe('ThreadedEntityStore', () => {
     assert.equal(device?.batteryPct, 60);
     assert.equal(await store.getDevice('CART-404'), undefined);
     assert.equal((await store.listStoreDevices('store-1')).length, 1);
+    const trip = shoppingTrip(cart, { identify: true });
+    assert.deepEqual(await store.project(trip.events), { merges: [] });
+    const page = await store.listStoreSessions('store-1', { limit: 5 });
+    assert.deepEqual(
+      page.sessions.map((s) => s.sessionId),
+      [trip.sessionId],
+    );
+    assert.equal((await store.getSessionLink(trip.sessionId))?.deviceId, 'CART-1');
+    assert.deepEqual(await store.listTopCatalogItems('store-1', { since: 0, limit: 5 }), []);
   });
 
   it('carries failure codes across the thread boundary', async (t) => {

@@ -5,9 +5,13 @@ import type {
   DeviceView,
   EntityStore,
   IngestedEvent,
+  ProjectionOutcome,
   ScanView,
+  SessionLink,
+  SessionPage,
   SessionView,
   StoreRecord,
+  StoreSessionQuery,
 } from '../entity-store.js';
 import { EntityFailure, type EntityErrorCode } from '../errors.js';
 import type { EntityStoreOptions } from '../open-entity-store.js';
@@ -62,7 +66,7 @@ export class ThreadedEntityStore implements EntityStore {
   recordConnection(deviceId: string, connected: boolean, at: number): Promise<void> {
     return this.#call('recordConnection', deviceId, connected, at);
   }
-  project(events: readonly IngestedEvent[]): Promise<void> {
+  project(events: readonly IngestedEvent[]): Promise<ProjectionOutcome> {
     return this.#call('project', events);
   }
   getDevice(deviceId: string): Promise<DeviceView | undefined> {
@@ -77,6 +81,12 @@ export class ThreadedEntityStore implements EntityStore {
   listSessionScans(sessionId: string): Promise<ScanView[]> {
     return this.#call('listSessionScans', sessionId);
   }
+  listStoreSessions(storeId: string, query: StoreSessionQuery): Promise<SessionPage> {
+    return this.#call('listStoreSessions', storeId, query);
+  }
+  getSessionLink(sessionId: string): Promise<SessionLink | undefined> {
+    return this.#call('getSessionLink', sessionId);
+  }
   createAccount(homeStoreId?: string): Promise<string> {
     return this.#call('createAccount', homeStoreId);
   }
@@ -88,6 +98,12 @@ export class ThreadedEntityStore implements EntityStore {
   }
   listCatalogItems(storeId: string): Promise<CatalogItem[]> {
     return this.#call('listCatalogItems', storeId);
+  }
+  listTopCatalogItems(
+    storeId: string,
+    options: { readonly since: number; readonly limit: number },
+  ): Promise<CatalogItem[]> {
+    return this.#call('listTopCatalogItems', storeId, options);
   }
 
   async close(): Promise<void> {

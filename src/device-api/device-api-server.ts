@@ -1,0 +1,128 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { ApiError } from '../api/api-errors.js';
+import type { ServerIdentity } from '../broker/server-identity.js';
+import { FleetTls } from '../broker/fleet-tls.js';
+import type { EntityStore } from '../entities/entity-store.js';
+import { type FleetCa, type IdentityContext, type RevocationWatcher } from '../identity/index.js';
+import type { DeviceDirectory } from '../ingest/device-directory.js';
+import type { Logger } from '../observability/logger.js';
+import type { PlatformMetrics } from '../observability/metrics.js';
+import { registerCatalogRoute } from './catalog-route.js';
+import { CatalogSnapshots } from './catalog-snapshots.js';
+import { DeviceAdmission, type CallingDevice } from './device-admission.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    device?: CallingDevice;
+  }
+}
+
+export interface DeviceApiOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly identity: IdentityContext;
+  readonly ca: FleetCa;
+  readonly revocations: RevocationWatcher;
+  readonly server: ServerIdentity;
+  readonly directory: DeviceDirectory;
+  readonly entities: Pick<EntityStore, 'listTopCatalogItems'>;
+  readonly metrics: PlatformMetrics;
+  readonly log: Logger;
+  readonly now?: () => number;
+  readonly catalogCacheMs?: number;
+}
+
+/**
+ * The device API (decision 013): HTTPS on its own port for what does not fit MQTT, starting
+ * with the catalog a cart caches. Same door as the broker: mutual TLS with the broker's server
+ * certificate, TLS policy, fleet trust and CRLs (reloaded when the revocation watcher sees a
+ * change or a CA rotation), then the broker's admission. Errors are JSON {error, message}.
+ */
+export class DeviceApi {
+  #app: FastifyInstance | undefined;
+  readonly #tls: FleetTls;
+  #unwatch: (() => void) | undefined;
+  readonly #now: () => number;
+
+  constructor(private readonly options: DeviceApiOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#tls = new FleetTls({ ...options, now: this.#now });
+  }
+
+  async start(): Promise<{ url: string }> {
+    const { options } = this;
+    const app = Fastify({
+      logger: false,
+      https: {
+        ...this.#tls.context(),
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+    });
+    this.#app = app;
+    const admission = new DeviceAdmission({
+      identity: options.identity,
+      ca: () => this.#tls.ca,
+      revocations: options.revocations,
+      directory: options.directory,
+      now: this.#now,
+    });
+    app.addHook('onRequest', async (request) => {
+      request.device = await admission.admit(request.raw.socket as TLSSocket);
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      options.metrics.deviceApiRequests.inc({
+        route: request.routeOptions.url ?? 'unknown',
+        status: String(reply.statusCode),
+      });
+    });
+    app.setErrorHandler((error, request, reply) => {
+      if (error instanceof ApiError) {
+        if (error.status === 403) {
+          options.metrics.authFailures.inc({ stage: 'device-api' });
+          options.log.warn({ err: error.message, url: request.url }, 'device API refused a device');
+        }
+        return reply.status(error.status).send({ error: error.code, message: error.message });
+      }
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status && status >= 400 && status < 500) {
+        return reply
+          .status(status)
+          .send({ error: 'bad-request', message: (error as Error).message });
+      }
+      options.log.error({ err: error, device_id: request.device?.deviceId }, 'device API failed');
+      return reply.status(500).send({ error: 'internal', message: 'internal error' });
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply
+        .status(404)
+        .send({ error: 'not-found', message: `no route ${request.method} ${request.url}` }),
+    );
+    registerCatalogRoute(
+      app,
+      new CatalogSnapshots(options.entities, this.#now, options.catalogCacheMs),
+    );
+
+    app.server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
+      options.metrics.authFailures.inc({ stage: 'device-api-tls' });
+      options.log.warn(
+        { remote: socket.remoteAddress, err: error.message },
+        'device API TLS refused',
+      );
+    });
+    this.#unwatch = this.#tls.watch((context) => app.server.setSecureContext(context));
+
+    await app.listen({ host: options.host, port: options.port });
+    const { port } = app.server.address() as AddressInfo;
+    return { url: `https://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}` };
+  }
+
+  async close(): Promise<void> {
+    this.#unwatch?.();
+    const app = this.#app;
+    this.#app = undefined;
+    await app?.close();
+  }
+}

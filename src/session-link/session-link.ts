@@ -1,0 +1,118 @@
+import { topics } from '../contract/index.js';
+import type {
+  CarriedBasket,
+  EntityStore,
+  IngestedEvent,
+  SessionLink as Link,
+  SessionMerge,
+} from '../entities/entity-store.js';
+import type { Logger } from '../observability/logger.js';
+import type { PlatformMetrics } from '../observability/metrics.js';
+import { attachCustomer, type AttachKind } from './attach-customer.js';
+
+export interface SessionLinkOptions {
+  readonly entities: Pick<EntityStore, 'getSessionLink'>;
+  /** The broker port's publish (QoS 1). */
+  readonly publish: (topic: string, payload: Buffer) => Promise<void>;
+  readonly metrics: PlatformMetrics;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+/**
+ * Answers identified sessions with attach-customer (decision 013), after the entity projector has
+ * applied the events. Everything it sends is derived from the batch's events and the stored state,
+ * not from what changed in this application, so re-projecting a batch after a crash re-sends the
+ * same command ids and nothing is lost or doubled:
+ *
+ * - an `identify` of an open session: the customer ref, then the basket of each transferred
+ *   session it continues;
+ * - an `identify` or `session-end` of a session that was merged into an open one: that session's
+ *   basket to the continuing cart (the transferred half may arrive after the new cart's identify).
+ *
+ * A publish that fails is logged and counted; projection goes on, and the cart can identify again.
+ */
+export class SessionLinker {
+  readonly #now: () => number;
+
+  constructor(private readonly options: SessionLinkOptions) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** An EntityProjector listener. */
+  readonly applied = async (
+    events: readonly IngestedEvent[],
+    merges: readonly SessionMerge[],
+  ): Promise<void> => {
+    this.options.metrics.sessionMerges.inc(merges.length);
+    const identified: { sessionId: string; counter: number }[] = [];
+    const ended = new Set<string>();
+    for (const event of events) {
+      const m = event.message;
+      if (m.type === 'identify') identified.push({ sessionId: m.session_id, counter: m.counter });
+      if (m.type === 'session-end' && m.status === 'transferred') ended.add(m.session_id);
+    }
+    if (identified.length === 0 && ended.size === 0) return;
+
+    const sent = new Set<string>();
+    const links = new Map<string, Promise<Link | undefined>>();
+    const link = (sessionId: string) => {
+      let found = links.get(sessionId);
+      if (!found) links.set(sessionId, (found = this.options.entities.getSessionLink(sessionId)));
+      return found;
+    };
+    const carry = async (into: Link, basket: CarriedBasket) => {
+      if (!into.open || sent.has(`${into.sessionId}/${basket.fromSessionId}`)) return;
+      sent.add(`${into.sessionId}/${basket.fromSessionId}`);
+      await this.#send(into, 'carry', attachCustomer(into, { kind: 'carry', basket }, this.#now()));
+    };
+    const continued = async (from: Link) => {
+      if (from.mergedInto === null) return;
+      const into = await link(from.mergedInto);
+      const basket = into?.carried.find((b) => b.fromSessionId === from.sessionId);
+      if (into && basket) await carry(into, basket);
+    };
+
+    for (const { sessionId, counter } of identified) {
+      await this.#guard(sessionId, async () => {
+        const session = await link(sessionId);
+        if (!session) return;
+        if (session.open) {
+          const command = attachCustomer(session, { kind: 'identify', counter }, this.#now());
+          await this.#send(session, 'identify', command);
+          for (const basket of session.carried) await carry(session, basket);
+        }
+        await continued(session);
+      });
+    }
+    for (const sessionId of ended) {
+      await this.#guard(sessionId, async () => {
+        const session = await link(sessionId);
+        if (session) await continued(session);
+      });
+    }
+  };
+
+  async #send(link: Link, kind: AttachKind, command: object): Promise<void> {
+    const { publish, metrics, log } = this.options;
+    try {
+      await publish(topics.commandRequest(link.deviceId), Buffer.from(JSON.stringify(command)));
+      metrics.attachCustomer.inc({ kind, outcome: 'sent' });
+    } catch (error) {
+      metrics.attachCustomer.inc({ kind, outcome: 'failed' });
+      log.warn(
+        { device_id: link.deviceId, session_id: link.sessionId, kind, err: String(error) },
+        'could not send attach-customer; the cart can identify again',
+      );
+    }
+  }
+
+  /** One session's trouble (a store error) stays with that session. */
+  async #guard(sessionId: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.options.log.error({ session_id: sessionId, err: error }, 'session link failed');
+    }
+  }
+}

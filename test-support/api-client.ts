@@ -1,0 +1,52 @@
+// The ops API of a running test platform, with an ops token made the CLI's way.
+import type { ApiRole } from '../src/api/roles.js';
+import { issueToken, loadTokenKeys } from '../src/api/tokens.js';
+import type { RunningPlatform } from '../src/platform/platform.js';
+
+export async function opsGet(
+  platform: RunningPlatform,
+  path: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const keys = await loadTokenKeys(platform.layout.tokenKey);
+  const token = await issueToken(keys, { role: 'ops' }, new Date());
+  const response = await fetch(`${platform.apiUrl}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A bearer token for `role`, made the CLI's way (staff and customers belong to a store). */
+export async function apiToken(
+  platform: RunningPlatform,
+  role: ApiRole = 'ops',
+  store?: string,
+): Promise<string> {
+  const keys = await loadTokenKeys(platform.layout.tokenKey);
+  return issueToken(keys, { role, ...(store ? { store } : {}) }, new Date());
+}
+
+/** Any request to the ops API; a string body goes as is with `contentType`, else as JSON. */
+export async function apiRequest(
+  platform: RunningPlatform,
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  options: { token?: string; body?: unknown; contentType?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const token = options.token ?? (await apiToken(platform));
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['content-type'] = options.contentType ?? 'application/json';
+  }
+  const response = await fetch(`${platform.apiUrl}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+  };
+}
