@@ -64,6 +64,7 @@ const platform = await startPlatform(
     ...defaultConfig(data),
     mqtt: { host: '127.0.0.1', port: 0, hostnames: ['127.0.0.1'] },
     api: { host: '127.0.0.1', port: 0 },
+    deviceApi: { port: 0 },
     ...(verifyThreads === undefined ? {} : { verifyThreads }),
   },
   { openEntities, log: silentLogger() },

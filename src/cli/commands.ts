@@ -3,6 +3,7 @@ import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
 import { platformCommands } from './platform/index.js';
 import { maskCommands } from './privacy/index.js';
+import { simCommands } from './sim/index.js';
 
 /** Every command of the `fleetplane` CLI; each capability contributes its own. */
 export const allCommands: readonly Command[] = [
@@ -10,4 +11,5 @@ export const allCommands: readonly Command[] = [
   ...platformCommands(),
   ...entityCommands(),
   ...maskCommands(),
+  ...simCommands(),
 ];

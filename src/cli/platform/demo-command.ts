@@ -1,28 +1,38 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { stringOption, type Command, type CommandIo } from '../command.js';
 import { nonNegativeInteger } from '../identity/options.js';
-import { provisionCommand } from '../identity/provision-command.js';
 import { issueToken, loadTokenKeys } from '../../api/tokens.js';
-import { DemoCart } from '../../device/demo/demo-cart.js';
-import { CounterFile } from '../../device/link/counter-file.js';
-import { DeviceLink, loadProvisionedDevice } from '../../device/link/device-link.js';
+import { runFleet } from '../../device/sim/fleet.js';
 import type { StoreId } from '../../contract/index.js';
 import { addStore, openIdentity, type Clock } from '../../identity/index.js';
+import { simCarts } from '../sim/cart-factory.js';
+import { provisionFleet } from '../sim/provision-fleet.js';
+import { entityPlatformView } from '../sim/entity-platform-view.js';
+import { storeShelf } from '../sim/sim-catalog.js';
+import { summaryLines } from '../sim/sim-summary.js';
 import { processStopSignal, runPlatform, type StopSignal } from './start-command.js';
 import { platformConfig, platformOptionSpec } from './platform-options.js';
 
 const DEMO_STORE = 'demo-store';
-const silent: CommandIo = { out: () => undefined, err: () => undefined };
+/** A minute of the store per real second: something to watch without waiting all day. */
+const DEMO_SPEED = 60;
+const DEMO_SITE = {
+  storeId: DEMO_STORE,
+  currency: 'EUR',
+  geofence: { lat: 52.52, lon: 13.405, radiusM: 150 },
+};
 
 export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSignal): Command {
   return {
     path: ['demo'],
-    summary: 'Start the platform with a small simulated fleet of carts sending signed traffic.',
+    summary:
+      'Start the platform with a simulated store of carts shopping over their own certificates.',
     usage: 'demo [--data DIR] [--carts N] [--api-port N] [--mqtt-port N] [--seconds N]',
     details: [
       '--data DIR    where everything lives (default ./fleet-data); reused on the next run',
-      '--carts N     simulated carts (default 5), provisioned on first use into DIR/demo/',
+      '--carts N     simulated carts (default 5), provisioned on first use into DIR/sim/demo-store/',
       '--seconds N   stop after N seconds (default: run until Ctrl-C)',
+      `The carts are the cart model of fleetplane sim, in a store day at ${DEMO_SPEED}× real time.`,
     ],
     options: { ...platformOptionSpec, carts: { type: 'string' }, seconds: { type: 'string' } },
     async run(values, io) {
@@ -31,70 +41,92 @@ export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSign
       const seconds = nonNegativeInteger(values, 'seconds');
       const config = platformConfig(dir, values);
       const platform = await runPlatform(config, io);
-      const demo: DemoCart[] = [];
       try {
-        await addStore(
-          openIdentity(dir).stores,
-          {
-            id: DEMO_STORE as StoreId,
-            name: 'Demo Supermarket',
-            region: 'eu',
-            timezone: 'Europe/Berlin',
-          },
-          now(),
-        );
-        await platform.entities.upsertStore({
-          storeId: DEMO_STORE,
+        const store = {
           name: 'Demo Supermarket',
-          region: 'eu',
+          region: 'eu' as const,
           timezone: 'Europe/Berlin',
-        });
-        io.out(`Provisioning and connecting ${carts} simulated carts…`);
-        for (let i = 1; i <= carts; i++) {
-          const serial = `DEMO-CART-${String(i).padStart(3, '0')}`;
-          const out = join(dir, 'demo', serial);
-          await provisionCommand(now).run(
-            { data: dir, serial, store: DEMO_STORE, out, class: 'cart' },
-            silent,
+        };
+        await addStore(openIdentity(dir).stores, { id: DEMO_STORE as StoreId, ...store }, now());
+        await platform.entities.upsertStore({ storeId: DEMO_STORE, ...store });
+        const shelf = storeShelf(DEMO_STORE);
+        if ((await platform.entities.listCatalogItems(DEMO_STORE)).length === 0) {
+          await platform.entities.upsertCatalogItems(
+            DEMO_STORE,
+            shelf.products.map(({ sku, barcode, name, priceCents, weightG }) => ({
+              ...{ sku, barcode, name, priceCents, weightG },
+            })),
           );
-          const link = await DeviceLink.connect(platform.mqttUrl, await loadProvisionedDevice(out));
-          const cart = new DemoCart(link, await CounterFile.open(out));
-          cart.start();
-          demo.push(cart);
         }
+        io.out(`Provisioning ${carts} simulated carts…`);
+        const { identities } = await provisionFleet(dir, DEMO_STORE, carts, { now });
         const token = await issueToken(
           await loadTokenKeys(platform.layout.tokenKey),
           { role: 'ops', subject: 'demo', ttlSeconds: 12 * 3600 },
           now(),
         );
-        const api = platform.apiUrl;
-        io.out('');
-        io.out('What to look at:');
-        io.out(`  export TOKEN=${token}`);
-        io.out(
-          `  curl -s -H "Authorization: Bearer $TOKEN" ${api}/v1/stores/${DEMO_STORE}/devices`,
-        );
-        io.out(`  curl -s -H "Authorization: Bearer $TOKEN" ${api}/v1/devices/DEMO-CART-001`);
-        io.out(
-          `  curl -s -H "Authorization: Bearer $TOKEN" "${api}/v1/devices/DEMO-CART-001/events?limit=5&type=scan"`,
-        );
-        io.out(`  curl -s ${api}/metrics | grep fleetplane_ingest`);
-        io.out(`  ${api}/openapi.json  (the API description)`);
-        io.out('');
+        printWhatToLookAt(io, platform.apiUrl, identities[0]?.serial, token);
         io.out(seconds === undefined ? 'Ctrl-C to stop.' : `Stopping after ${seconds} s.`);
-        const progress = setInterval(() => {
-          void platform.telemetry.count().then((n) => io.err(`  ${n} events stored`));
-        }, 10_000);
-        const signal = await (seconds === undefined
-          ? stopSignal()
-          : new Promise<string>((r) => setTimeout(() => r('time'), seconds * 1000)));
-        clearInterval(progress);
-        io.out(`${signal}: stopping…`);
+
+        const stop = new AbortController();
+        const stopped = seconds === undefined ? stopSignal() : sleep(seconds * 1000, 'time');
+        void stopped.then((why) => {
+          io.out(`${why}: the carts finish their trips and send what they hold…`);
+          stop.abort();
+        });
+        const { createCart, scenarios } = simCarts({
+          mqttUrl: platform.mqttUrl,
+          deviceApiUrl: platform.deviceApiUrl,
+          seed: Date.now() % 1_000_000,
+          shelf,
+        });
+        const result = await runFleet({
+          identities,
+          site: DEMO_SITE,
+          createCart,
+          scenario: scenarios.mixed,
+          durationMs: 365 * 24 * 3_600_000, // until stopped
+          speed: DEMO_SPEED,
+          seed: Date.now() % 1_000_000,
+          meanIdleMs: 10 * 60_000,
+          signal: stop.signal,
+          progressEveryMs: 10_000,
+          // What the carts sent against what the platform holds, as fleetplane sim checks it.
+          verify: { view: entityPlatformView(platform.entities) },
+          onProgress: (p) =>
+            io.err(
+              `  ${p.sessions} sessions, ${p.scans} scans, ${p.buffered} waiting for a link, ` +
+                `${p.rejects} refused by the cloud`,
+            ),
+        });
+        for (const line of summaryLines(result, result.invariants?.notChecked ?? [])) io.out(line);
       } finally {
-        await Promise.all(demo.map((c) => c.stop()));
         await platform.stop();
       }
       io.out(`Stopped. Telemetry is in ${platform.layout.telemetryDb}.`);
     },
   };
+}
+
+function printWhatToLookAt(io: CommandIo, api: string, cart: string | undefined, token: string) {
+  io.out('');
+  io.out('What to look at:');
+  io.out(`  export TOKEN=${token}`);
+  io.out(`  curl -s -H "Authorization: Bearer $TOKEN" ${api}/v1/stores/${DEMO_STORE}/devices`);
+  io.out(
+    `  curl -s -H "Authorization: Bearer $TOKEN" "${api}/v1/stores/${DEMO_STORE}/sessions?limit=5"`,
+  );
+  if (cart) {
+    io.out(`  curl -s -H "Authorization: Bearer $TOKEN" ${api}/v1/devices/${cart}`);
+    io.out(
+      `  curl -s -H "Authorization: Bearer $TOKEN" "${api}/v1/devices/${cart}/events?limit=5&type=scan"`,
+    );
+  }
+  io.out(`  curl -s ${api}/metrics | grep fleetplane_ingest`);
+  io.out(`  ${api}/openapi.json  (the API description)`);
+  io.out('');
+}
+
+function sleep(ms: number, value: string): Promise<string> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
 }

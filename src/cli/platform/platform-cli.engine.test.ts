@@ -17,10 +17,11 @@ describe('fleetplane start and token', () => {
     const data = await fleetDataDir(t);
     let answered = 0;
     const { code, io } = await run(
-      ['start', '--data', data, '--mqtt-port', '0', '--api-port', '0'],
+      ['start', '--data', data, '--mqtt-port', '0', '--api-port', '0', '--device-port', '0'],
       async () => {
         const lock = await readPlatformLock(data);
         assert.ok(lock?.apiUrl, 'the running platform announces its API in the lock');
+        assert.match(lock.deviceApiUrl ?? '', /^https:\/\/localhost:[0-9]+$/, 'and its device API');
         const token = await run(['token', '--data', data, '--role', 'ops']);
         assert.equal(token.code, 0, token.io.text());
         const bearer = token.io.stdout.at(-1)!;
@@ -34,7 +35,17 @@ describe('fleetplane start and token', () => {
         });
         assert.equal(ok.status, 200);
         answered++;
-        const second = await run(['start', '--data', data, '--mqtt-port', '0', '--api-port', '0']);
+        const second = await run([
+          'start',
+          '--data',
+          data,
+          '--mqtt-port',
+          '0',
+          '--api-port',
+          '0',
+          '--device-port',
+          '0',
+        ]);
         assert.equal(second.code, 1);
         assert.match(
           second.io.text(),
@@ -46,6 +57,7 @@ describe('fleetplane start and token', () => {
     assert.equal(code, 0, io.text());
     assert.equal(answered, 1);
     assert.match(io.text(), /MQTT {8}mqtts:\/\/localhost:[0-9]+/);
+    assert.match(io.text(), /device API {2}https:\/\/localhost:[0-9]+/);
     assert.match(io.text(), /SIGINT: stopping…\nStopped\./);
     assert.equal(await readPlatformLock(data), undefined, 'the lock is released');
   });

@@ -2,6 +2,7 @@ import { UsageError, stringOption, type OptionSpec, type OptionValues } from '..
 import { nonNegativeInteger } from '../identity/options.js';
 import {
   DEFAULT_API_PORT,
+  DEFAULT_DEVICE_API_PORT,
   DEFAULT_MQTT_PORT,
   defaultConfig,
   type PlatformConfig,
@@ -13,6 +14,7 @@ export const platformOptionSpec: OptionSpec = {
   'mqtt-host': { type: 'string' },
   hostname: { type: 'string', multiple: true },
   'api-port': { type: 'string' },
+  'device-port': { type: 'string' },
   'api-host': { type: 'string' },
   'entity-url': { type: 'string' },
   'broker-url': { type: 'string' },
@@ -32,6 +34,8 @@ export const platformOptionHelp: readonly string[] = [
   '                     default localhost and 127.0.0.1)',
   `--api-port N         HTTP API port (default ${DEFAULT_API_PORT}; 0 picks a free one)`,
   '--api-host ADDR      address the API listens on (default 127.0.0.1)',
+  `--device-port N      device API port: HTTPS, mutual TLS, on the broker's address (default`,
+  `                     ${DEFAULT_DEVICE_API_PORT}; 0 picks a free one)`,
   '--entity-url URL     PostgreSQL for the entity store (default: PGlite under DIR/entities)',
   '--broker-url URL     consume from an external broker (mqtts://host:8883) instead of running one;',
   '                     password from FLEETPLANE_BROKER_PASSWORD; --broker-ca/--broker-cert/',
@@ -75,6 +79,7 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
       host: stringOption(values, 'api-host') ?? base.api.host,
       port: port(values, 'api-port', base.api.port),
     },
+    deviceApi: { port: port(values, 'device-port', base.deviceApi.port) },
     ...optional('entityUrl', entityUrl),
     ...optional('verifyThreads', nonNegativeInteger(values, 'verify-threads')),
     ...optional('retentionDays', nonNegativeInteger(values, 'retention-days')),

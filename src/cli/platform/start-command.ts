@@ -29,6 +29,7 @@ export async function runPlatform(config: PlatformConfig, io: CommandIo): Promis
   io.out(
     `  API         ${platform.apiUrl}  (token: fleetplane token --data ${layout.root} --role ops)`,
   );
+  io.out(`  device API  ${platform.deviceApiUrl}  (mutual TLS; carts fetch their catalog here)`);
   io.out(`  health      ${platform.apiUrl}/healthz   metrics ${platform.apiUrl}/metrics`);
   io.out(`  API schema  ${platform.apiUrl}/openapi.json`);
   io.out(`  entities    ${config.entityUrl ? 'PostgreSQL' : `PGlite in ${layout.entitiesDir}`}`);
@@ -42,8 +43,9 @@ export function startCommand(stopSignal: StopSignal = processStopSignal): Comman
   return {
     path: ['start'],
     summary:
-      'Run the platform: mutual-TLS MQTT broker, ingest, stores and HTTP API, in one process.',
-    usage: 'start --data DIR [--mqtt-port N] [--api-port N] [--broker-url URL] [--entity-url URL]',
+      'Run the platform: mutual-TLS MQTT broker, device API, ingest, stores and HTTP API, in one process.',
+    usage:
+      'start --data DIR [--mqtt-port N] [--api-port N] [--device-port N] [--broker-url URL] [--entity-url URL]',
     details: [
       'Creates the fleet CA in DIR on first run. Ctrl-C stops it cleanly: messages in flight are',
       'stored and acknowledged, or left unacknowledged for the device to send again.',

@@ -1,0 +1,67 @@
+import { Cart } from '../../device/cart/cart.js';
+import { httpsCatalogFetcher } from '../../device/cart/catalog-cache.js';
+import { mqttLinkFactory } from '../../device/cart/uplink.js';
+import { loadProvisionedDevice } from '../../device/link/device-link.js';
+import { substream } from '../../device/random.js';
+import type { CreateCart, Scenario } from '../../device/sim/fleet-types.js';
+import type { Shelf } from '../../device/sim/shelf.js';
+import { SCENARIOS, TRIPS, type TripName } from '../../device/sim/trips.js';
+
+export const SCENARIO_NAMES = ['golden', 'edge', 'mixed'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export interface SimCartOptions {
+  readonly mqttUrl: string;
+  /** The device API the carts sync their catalog from; without it they keep what flash holds. */
+  readonly deviceApiUrl?: string;
+  readonly seed: number;
+  readonly shelf: Shelf;
+  /** Turn off fsync on flash writes: at high speed a real fsync costs simulated minutes. */
+  readonly flashSync?: boolean;
+}
+
+export interface SimCarts {
+  readonly createCart: CreateCart<Cart>;
+  readonly scenarios: Readonly<Record<ScenarioName, Scenario<Cart>>>;
+}
+
+/** The one place `fleetplane sim` and bench:sim get their carts and trips: the cart model. */
+export function simCarts(options: SimCartOptions): SimCarts {
+  return {
+    async createCart(identity, site, clock, observer) {
+      const credentials = await loadProvisionedDevice(identity.credentialsDir);
+      return Cart.create({
+        credentials,
+        flashDir: identity.flashDir,
+        site,
+        clock,
+        observer,
+        link: mqttLinkFactory(options.mqttUrl, credentials),
+        ...(options.deviceApiUrl === undefined
+          ? { seedCatalog: options.shelf.catalog(site.storeId) }
+          : { catalog: httpsCatalogFetcher(options.deviceApiUrl, credentials) }),
+        random: substream(options.seed, `cart:${identity.serial}`),
+        flashSync: options.flashSync ?? false,
+      });
+    },
+    scenarios: {
+      golden: scenario('golden', options.shelf),
+      edge: scenario('edge', options.shelf),
+      mixed: scenario('mixed', options.shelf),
+    },
+  };
+}
+
+function scenario(name: ScenarioName, shelf: Shelf): Scenario<Cart> {
+  const { weights, faults } = SCENARIOS[name];
+  return {
+    name,
+    trips: (Object.entries(weights) as [TripName, number][]).map(([trip, weight]) => ({
+      name: trip,
+      weight,
+      trip: async (cart, ctx) => {
+        await TRIPS[trip](cart, ctx, { shelf, faults });
+      },
+    })),
+  };
+}

@@ -1,0 +1,214 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { issueToken, loadTokenKeys, MAX_TOKEN_TTL_SECONDS } from '../../api/tokens.js';
+import { readPlatformLock } from '../../data-dir/platform-lock.js';
+import { runFleet, type FleetProgress, type FleetResult } from '../../device/sim/fleet.js';
+import { httpPlatformView, sessionRoutes } from '../../device/sim/http-platform-view.js';
+import { openIdentity, requireStore, type Clock } from '../../identity/index.js';
+import { platformLayout } from '../../platform/platform-layout.js';
+import { UsageError, requireString, stringOption, type Command } from '../command.js';
+import { processStopSignal, type StopSignal } from '../platform/start-command.js';
+import { SCENARIO_NAMES, simCarts, type ScenarioName } from './cart-factory.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { faultOptionHelp, faultOptionSpec, parseFaultOptions } from './fault-options.js';
+import { provisionFleet } from './provision-fleet.js';
+import { ensureCatalog, storeShelf } from './sim-catalog.js';
+import { summaryJson, summaryLines } from './sim-summary.js';
+
+const PROGRESS_EVERY_MS = 5000;
+
+export function simCommand(now: Clock, stopSignal: StopSignal = processStopSignal): Command {
+  const command: Command = {
+    path: ['sim'],
+    summary: 'Run a simulated fleet of carts against a running platform and check what it stored.',
+    usage:
+      'sim --data DIR --store S --carts N --scenario golden|edge|mixed --duration D [--speed X] [--seed N] [--mqtt mqtts://HOST:PORT] [--api http://HOST:PORT] [--device-api https://HOST:PORT] [fault flags]',
+    details: [
+      '--data DIR         the fleet CA and registry; carts are provisioned into DIR/sim/<store>/',
+      '                   on first use and reused after',
+      '--store S          a store of the registry (fleetplane store add)',
+      '--duration D       simulated time to run: 90s, 15m, 8h, 7d',
+      '--speed X          simulated seconds per real second (default 1)',
+      '--seed N           repeat a run: same customers, trips and faults (default 1)',
+      '--mqtt, --api, --device-api   the platform; default: the one running on DIR',
+      '--mean-idle D      mean time a cart waits for its next customer (default 45m)',
+      ...faultOptionHelp,
+      'The last line of output is one JSON object with the counts. Exit 1 when an invariant breaks.',
+      'Example: fleetplane sim --data ./fleet-data --store berlin-1 --carts 50 --scenario mixed',
+      '           --duration 8h --speed 60 --links-down at=2h,for=15m,carts=20%',
+    ],
+    options: {
+      data: { type: 'string' },
+      store: { type: 'string' },
+      carts: { type: 'string' },
+      scenario: { type: 'string' },
+      duration: { type: 'string' },
+      speed: { type: 'string' },
+      seed: { type: 'string' },
+      mqtt: { type: 'string' },
+      api: { type: 'string' },
+      'device-api': { type: 'string' },
+      'mean-idle': { type: 'string' },
+      ...faultOptionSpec,
+    },
+    required: ['data', 'store', 'carts', 'scenario', 'duration'],
+    async run(values, io) {
+      const dataDir = resolve(requireString(values, 'data'));
+      const storeId = requireString(values, 'store');
+      const carts = positiveInteger(values['carts'], 'carts');
+      const scenarioName = scenario(requireString(values, 'scenario'));
+      const durationMs = durationOption(requireString(values, 'duration'), 'duration');
+      const meanIdle = stringOption(values, 'mean-idle');
+      const meanIdleMs = meanIdle === undefined ? undefined : durationOption(meanIdle, 'mean-idle');
+      const speed = positiveNumber(stringOption(values, 'speed') ?? '1', 'speed');
+      const seed = nonNegativeInteger(stringOption(values, 'seed') ?? '1', 'seed');
+      const faults = parseFaultOptions(values);
+
+      const lock = await readPlatformLock(dataDir);
+      const endpoint = (flag: string, fromLock: string | undefined) => {
+        const value = stringOption(values, flag) ?? fromLock;
+        if (value === undefined)
+          throw new UsageError(`--${flag} is required: no platform is running on ${dataDir}`);
+        return value;
+      };
+      const mqttUrl = endpoint('mqtt', lock?.mqttUrl);
+      const apiUrl = endpoint('api', lock?.apiUrl);
+      const deviceApiUrl = stringOption(values, 'device-api') ?? lock?.deviceApiUrl;
+      if (lock && (values['mqtt'] === undefined || values['api'] === undefined)) {
+        io.err(`Using the platform running on ${dataDir} (pid ${lock.pid}): ${mqttUrl}, ${apiUrl}`);
+      }
+
+      const store = await requireStore(openIdentity(dataDir, { now }).stores, storeId);
+      const shelf = storeShelf(store.id);
+
+      const started = performance.now();
+      const provisioned = await provisionFleet(dataDir, store.id, carts, {
+        now,
+        onProgress: (done) => {
+          if (done % 250 === 0) io.err(`  provisioned ${done}/${carts}`);
+        },
+      });
+      io.err(
+        `Carts: ${provisioned.issued} provisioned, ${provisioned.reused} reused from DIR/sim/${store.id}/ ` +
+          `(${Math.round(performance.now() - started)} ms)`,
+      );
+
+      const ttl = Math.min(MAX_TOKEN_TTL_SECONDS, Math.ceil(durationMs / speed / 1000) + 3600);
+      const token = await issueToken(
+        await loadTokenKeys(platformLayout(dataDir).tokenKey),
+        { role: 'ops', subject: 'sim', ttlSeconds: ttl },
+        now(),
+      );
+      io.err(await ensureCatalog({ apiUrl, token, storeId: store.id, shelf }));
+      const routes = await sessionRoutes(apiUrl);
+      const sessionsServed = routes.get;
+      if (!routes.get)
+        io.err(
+          `${apiUrl} serves no GET /v1/sessions/{id} (see its /openapi.json): invariants not checked`,
+        );
+
+      const clockFile = join(dataDir, 'sim', store.id, 'clock.json');
+      const startMs = Math.max(now().getTime(), (await lastSimulated(clockFile)) + 1000);
+      const { createCart, scenarios } = simCarts({
+        mqttUrl,
+        seed,
+        shelf,
+        ...(deviceApiUrl ? { deviceApiUrl } : {}),
+      });
+      const abort = new AbortController();
+      void stopSignal().then((why) => {
+        io.err(`${why}: stopping the fleet…`);
+        abort.abort();
+      });
+      io.err(
+        `Simulating ${carts} carts in ${store.id}, scenario ${scenarioName}, ${formatDuration(durationMs)} at ${speed}×, seed ${seed}` +
+          (faults.length ? `, ${faults.length} faults` : ''),
+      );
+      const result: FleetResult = await runFleet({
+        identities: provisioned.identities,
+        site: {
+          storeId: store.id,
+          currency: 'EUR',
+          geofence: { lat: 52.52, lon: 13.405, radiusM: 150 },
+        },
+        createCart,
+        scenario: scenarios[scenarioName],
+        durationMs,
+        speed,
+        startMs,
+        seed,
+        faults,
+        signal: abort.signal,
+        progressEveryMs: PROGRESS_EVERY_MS,
+        onProgress: (p) => io.err(progressLine(p, durationMs)),
+        ...(meanIdleMs !== undefined ? { meanIdleMs } : {}),
+        ...(sessionsServed
+          ? { verify: { view: httpPlatformView(apiUrl, token, { listSessions: routes.list }) } }
+          : {}),
+      });
+      await mkdir(join(dataDir, 'sim', store.id), { recursive: true });
+      await writeFile(clockFile, JSON.stringify({ simulatedUntil: result.window.until }) + '\n');
+
+      const notChecked = sessionsServed
+        ? (result.invariants?.notChecked ?? [])
+        : ['every invariant: the platform serves no session API'];
+      if (result.invariants?.failed)
+        io.err(`The invariant check failed: ${result.invariants.failed}`);
+      for (const line of summaryLines(result, notChecked)) io.out(line);
+      io.out(JSON.stringify(summaryJson(result, notChecked)));
+      const broken = (result.invariants?.violations.length ?? 0) > 0;
+      return broken || result.invariants?.failed !== undefined ? 1 : 0;
+    },
+  };
+  return command;
+}
+
+function progressLine(p: FleetProgress, durationMs: number): string {
+  return (
+    `  sim ${formatDuration(p.simulatedMs)}/${formatDuration(durationMs)}  sessions ${p.sessions}  ` +
+    `scans ${p.scans}  trips ${p.activeTrips}  buffered ${p.buffered}  rejects ${p.rejects}`
+  );
+}
+
+async function lastSimulated(file: string): Promise<number> {
+  try {
+    const value = (JSON.parse(await readFile(file, 'utf8')) as { simulatedUntil?: unknown })
+      .simulatedUntil;
+    return typeof value === 'number' ? value : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function scenario(text: string): ScenarioName {
+  if (!(SCENARIO_NAMES as readonly string[]).includes(text))
+    throw new UsageError(`--scenario must be ${SCENARIO_NAMES.join(', ')}, got '${text}'`);
+  return text as ScenarioName;
+}
+
+function durationOption(text: string, flag: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--${flag} must be a duration such as 90s, 15m, 8h or 7d, got '${text}'`);
+  return ms;
+}
+
+function positiveInteger(value: unknown, flag: string): number {
+  const text = String(value);
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--${flag} must be a whole number of at least 1, got '${text}'`);
+  return Number(text);
+}
+
+function nonNegativeInteger(text: string, flag: string): number {
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new UsageError(`--${flag} must be a whole number, got '${text}'`);
+  return Number(text);
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^[0-9.]+$/.test(text) || !(n > 0) || !Number.isFinite(n))
+    throw new UsageError(`--${flag} must be a number above 0, got '${text}'`);
+  return n;
+}
