@@ -1,0 +1,80 @@
+/**
+ * The audit log port: who touched which person's data, or overrode which cart, why and when.
+ * Append-only and tamper-evident: each record carries the SHA-256 of its predecessor, so editing,
+ * removing or reordering a record breaks the chain that `verify` walks. The embedded adapter is a
+ * SQLite file under DIR/audit/; the scale-out adapter a PostgreSQL table. Both run the suite in
+ * audit-log.contract.ts. Records never hold a personal value, only ids and field names.
+ */
+export type AuditAction =
+  /** A tier 3 field was decrypted (for a greeting, an export, a support case). */
+  | 'decrypt'
+  /** A tier 2 id was joined to its tier 3 record, or the reverse. */
+  | 'join'
+  | 'import'
+  | 'correct'
+  | 'export'
+  | 'delete'
+  /** A cross-region request allowed through the audited ops path. */
+  | 'residency-override'
+  /** A staff member acted on a cart (pause, cancel, restart, maintenance). */
+  | 'staff-override';
+
+export interface AuditActor {
+  /** ops, staff, customer, privacy, or a service (identity-service, payment-bridge, cli). */
+  readonly role: string;
+  /** Token subject, staff id or service name. */
+  readonly subject: string;
+}
+
+export interface AuditEntry {
+  readonly actor: AuditActor;
+  readonly action: AuditAction;
+  /** Why, in a few words a reviewer can judge: 'greet customer on cart', 'DSAR export'. */
+  readonly purpose: string;
+  readonly accountId?: string;
+  readonly deviceId?: string;
+  readonly storeId?: string;
+  readonly region?: string;
+  /** Names of the fields read or changed, never their values. */
+  readonly fields?: readonly string[];
+  /** Small structured detail without personal values (a command id, a session id). */
+  readonly detail?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface AuditRecord extends AuditEntry {
+  /** 1, 2, 3…: the position in the chain. */
+  readonly seq: number;
+  readonly at: Date;
+  /** Hex SHA-256 of the previous record ('' for the first). */
+  readonly prevHash: string;
+  /** Hex SHA-256 over prevHash and this record's canonical JSON. */
+  readonly hash: string;
+}
+
+export interface AuditQuery {
+  readonly accountId?: string;
+  readonly deviceId?: string;
+  readonly storeId?: string;
+  readonly action?: AuditAction;
+  readonly since?: Date;
+  readonly until?: Date;
+  /** Records after this seq, oldest first. */
+  readonly afterSeq?: number;
+  readonly limit?: number;
+}
+
+export interface AuditVerification {
+  readonly ok: boolean;
+  readonly records: number;
+  /** The first seq whose hash or link does not hold. */
+  readonly brokenAt?: number;
+  readonly reason?: string;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<AuditRecord>;
+  query(q: AuditQuery): Promise<AuditRecord[]>;
+  /** Walks the whole chain from the first record. */
+  verify(): Promise<AuditVerification>;
+  close(): Promise<void>;
+}
