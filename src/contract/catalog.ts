@@ -2,6 +2,8 @@ import type { TSchema } from 'typebox';
 import { DEVICE_CLASSES, type DeviceClass } from './ids.js';
 import { Boot } from './messages/boot.js';
 import { CatalogSnapshot } from './messages/catalog-snapshot.js';
+import { CheckoutResult, SealKey } from './messages/device-api.js';
+import { ProximityProof } from './messages/proximity-proof.js';
 import { ColdchainTelemetry } from './messages/coldchain-telemetry.js';
 import { CommandRequest } from './messages/command-request.js';
 import { CommandResponse } from './messages/command-response.js';
@@ -109,6 +111,9 @@ export type CloudDocumentType = keyof typeof CLOUD_DOCUMENTS;
 export const OTHER_DOCUMENTS = {
   'ota-manifest': OtaManifest,
   catalog: CatalogSnapshot,
+  'seal-key': SealKey,
+  'checkout-result': CheckoutResult,
+  proximity: ProximityProof,
 } as const satisfies Record<string, TSchema>;
 
 export function isDeviceMessageType(value: unknown): value is DeviceMessageType {

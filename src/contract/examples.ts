@@ -65,7 +65,14 @@ export const DEVICE_EXAMPLES: { [T in DeviceMessageType]: Extract<DeviceMessage,
     counter: 1040,
     session_id,
     method: 'loyalty',
-    loyalty_number: '6012345678901234',
+    credential: {
+      alg: 'x25519-hkdf-sha256-a256gcm',
+      kid: 'seal-2026-11',
+      epk: 'q8vJ0xkOe3zq0Rj8hY7fW1mV2pL6nT4sA9bC5dE0fGh',
+      iv: 'Xb7rT2mQ9kLp4vNz',
+      ct: 'R2d8fK1pQ7sW3xZ0vB6nM4jH',
+      tag: 'a1B2c3D4e5F6g7H8i9J0kA',
+    },
   },
   health: {
     ...device,
@@ -256,4 +263,32 @@ export const ATTACH_CUSTOMER_EXAMPLE = {
     from_session_id: '1c9b3f0e-7a2d-4e8f-b1c6-5d4a3b2c1e0f',
     carried_lines: [{ barcode: '4006381333931', sku: 'SKU-1029', quantity: 2, price_cents: 249 }],
   },
+};
+
+export const SEAL_KEY_EXAMPLE = {
+  schema_version: 1,
+  type: 'seal-key',
+  kid: 'seal-2026-11',
+  alg: 'x25519-hkdf-sha256-a256gcm',
+  public_key: 'hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo',
+};
+
+export const CHECKOUT_RESULT_EXAMPLE = {
+  schema_version: 1,
+  type: 'checkout-result',
+  session_id: 'e0c7a1d2-3b4c-4d5e-9f60-718293a4b5c6',
+  counter: 1052,
+  outcome: 'paid',
+  paid_cents: 747,
+  receipt_id: 'rcpt_0f9e8d7c6b5a49382716051f4e3d2c1b',
+  reconciled_at: '2026-11-23T09:41:00.412Z',
+};
+
+export const PROXIMITY_PROOF_EXAMPLE = {
+  schema_version: 1,
+  type: 'proximity',
+  device_id: 'CART-00043',
+  nonce: 'c2VjcmV0LW5vbmNlLTEyMw',
+  issued_at: '2026-11-23T09:40:00.000Z',
+  expires_at: '2026-11-23T09:41:00.000Z',
 };

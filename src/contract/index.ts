@@ -10,6 +10,7 @@ export * from './ids.js';
 export * from './limits.js';
 export * from './messages/index.js';
 export * from './reasons.js';
+export * from './sealing/credential-seal.js';
 export * from './topics.js';
 export * from './validate.js';
 export * from './wire.js';

@@ -35,3 +35,6 @@ export const MAX_DETAIL_LENGTH = 200;
 
 /** Items a cart caches from its store's catalog: the PRD's top 2,000 SKUs. */
 export const MAX_CART_CATALOG_ITEMS = 2000;
+
+/** A pre-shop list the cloud hands a cart with attach-customer. */
+export const MAX_SHOPPING_LIST_ITEMS = 100;

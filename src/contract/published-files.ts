@@ -1,8 +1,11 @@
 import {
   CATALOG_EXAMPLE,
+  CHECKOUT_RESULT_EXAMPLE,
   CLOUD_EXAMPLES,
   DEVICE_EXAMPLES,
   OTA_MANIFEST_EXAMPLE,
+  PROXIMITY_PROOF_EXAMPLE,
+  SEAL_KEY_EXAMPLE,
 } from './examples.js';
 import { publishedSchemas } from './json-schema.js';
 
@@ -17,6 +20,9 @@ export function publishedFiles(): Record<string, string> {
     ...CLOUD_EXAMPLES,
     'ota-manifest': OTA_MANIFEST_EXAMPLE,
     catalog: CATALOG_EXAMPLE,
+    'seal-key': SEAL_KEY_EXAMPLE,
+    'checkout-result': CHECKOUT_RESULT_EXAMPLE,
+    proximity: PROXIMITY_PROOF_EXAMPLE,
   };
   for (const [type, example] of Object.entries(examples))
     files[`examples/${type}.json`] = asJson(example);

@@ -33,9 +33,3 @@ export const CatalogSnapshot = Type.Object(
   { additionalProperties: false },
 );
 export type CatalogSnapshot = Static<typeof CatalogSnapshot>;
-
-/** The device API: HTTPS with the device's own certificate, for what does not fit MQTT. */
-export const DEVICE_API_PATHS = {
-  /** GET: the store's CatalogSnapshot; send If-None-Match with the cached version. */
-  catalog: '/v1/device/catalog',
-} as const;

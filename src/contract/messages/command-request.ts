@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { cloudEnvelope, Code, SessionId, Timestamp, UUID_PATTERN, Uuid } from '../envelope.js';
-import { MAX_SESSION_LINES } from '../limits.js';
+import { MAX_SESSION_LINES, MAX_SHOPPING_LIST_ITEMS } from '../limits.js';
 import { SessionLine } from './session-end.js';
 
 export const COMMAND_NAMES = [
@@ -54,6 +54,14 @@ export const CommandRequest = Type.Object(
             }),
           ),
           from_session_id: Type.Optional(SessionId),
+          shopping_list: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[A-Za-z0-9._-]{1,40}$' }), {
+              maxItems: MAX_SHOPPING_LIST_ITEMS,
+              uniqueItems: true,
+              description:
+                "attach-customer: SKUs on the customer's pre-shop list; the cart marks them as they are scanned.",
+            }),
+          ),
           carried_lines: Type.Optional(
             Type.Array(SessionLine, {
               maxItems: MAX_SESSION_LINES,

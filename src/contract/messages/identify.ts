@@ -1,36 +1,20 @@
 import Type, { type Static } from 'typebox';
 import { deviceEnvelope, SessionId } from '../envelope.js';
-
-const base = { ...deviceEnvelope('identify'), session_id: SessionId };
+import { SealedCredential } from './sealed-credential.js';
 
 /**
- * A customer identified themselves to the session. Exactly one credential, none of them PII: a
- * loyalty number, an opaque token from the EMV module, or a one-time code from the app.
+ * A customer identified themselves to the session with a loyalty card, a payment card (an opaque
+ * token from the EMV module) or a one-time app code. The credential travels sealed to the
+ * identity service, bound to this device, session and method, so telemetry never holds it and a
+ * sealed credential replayed into another session does not open.
  */
-export const Identify = Type.Union([
-  Type.Object(
-    {
-      ...base,
-      method: Type.Literal('loyalty'),
-      loyalty_number: Type.String({ pattern: '^[0-9]{8,19}$' }),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    {
-      ...base,
-      method: Type.Literal('payment-token'),
-      payment_token: Type.String({ pattern: '^tok_[A-Za-z0-9]{16,64}$' }),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    {
-      ...base,
-      method: Type.Literal('app-code'),
-      app_code: Type.String({ pattern: '^[A-Z0-9]{6,12}$' }),
-    },
-    { additionalProperties: false },
-  ),
-]);
+export const Identify = Type.Object(
+  {
+    ...deviceEnvelope('identify'),
+    session_id: SessionId,
+    method: Type.Enum(['loyalty', 'payment-token', 'app-code']),
+    credential: SealedCredential,
+  },
+  { additionalProperties: false },
+);
 export type Identify = Static<typeof Identify>;
