@@ -5,7 +5,6 @@ import { TestDevice, T0 } from '../../test-support/entity-events.js';
 import type { EntityStore, IngestedEvent } from './entity-store.js';
 
 const MINUTE = 60_000;
-const LOYALTY = '6012345678901234';
 const A_LINES = [
   { barcode: '4006381333931', sku: 'SKU-1029', quantity: 2, price_cents: 249 },
   { barcode: '5449000000996', sku: 'SKU-2210', quantity: 1, price_cents: 129 },
@@ -19,40 +18,23 @@ function at(event: IngestedEvent, ms: number): IngestedEvent {
 
 /**
  * A battery-swap pair: cart A's session ends 'transferred' at T0 + 10 min after the customer
- * tapped loyalty card L; cart B's session is identified with `credential` `gap` after that.
+ * identified; cart B's session is identified `gap` after that. Which account each identify
+ * resolves to is the identity service's business: the tests link sessions with attachAccount.
  */
-function batterySwap(
-  options: {
-    gap?: number;
-    storeB?: string;
-    credential?: string;
-    method?: 'loyalty' | 'app-code';
-  } = {},
-) {
+function batterySwap(options: { gap?: number; storeB?: string } = {}) {
   const a = new TestDevice('CART-A');
   const b = new TestDevice('CART-B', options.storeB ?? 'store-1');
   const sA = randomUUID();
   const sB = randomUUID();
   const end = T0 + 10 * MINUTE;
   const startB = end + (options.gap ?? 3 * MINUTE) - MINUTE;
-  const identifyB =
-    options.method === 'app-code'
-      ? b.event('identify', { session_id: sB, method: 'app-code', app_code: 'K7Q2ZP' } as never)
-      : b.event('identify', {
-          session_id: sB,
-          method: 'loyalty',
-          loyalty_number: options.credential ?? LOYALTY,
-        });
   return {
     sA,
     sB,
     a: [
       at(a.event('session-start', { session_id: sA }), T0),
       at(a.event('scan', { session_id: sA, scan_seq: 1 }), T0 + MINUTE),
-      at(
-        a.event('identify', { session_id: sA, method: 'loyalty', loyalty_number: LOYALTY }),
-        end - MINUTE,
-      ),
+      at(a.event('identify', { session_id: sA }), end - MINUTE),
       at(
         a.event('session-end', {
           session_id: sA,
@@ -65,21 +47,36 @@ function batterySwap(
         end,
       ),
     ],
-    b: [at(b.event('session-start', { session_id: sB }), startB), at(identifyB, startB + MINUTE)],
+    b: [
+      at(b.event('session-start', { session_id: sB }), startB),
+      at(b.event('identify', { session_id: sB }), startB + MINUTE),
+    ],
   };
+}
+
+async function account(store: EntityStore): Promise<string> {
+  return (await store.createAccount({ kind: 'member', region: 'us' })).customerId;
+}
+
+/** Projects both halves and links both sessions to one account, A first. */
+async function linkedSwap(store: EntityStore, options: Parameters<typeof batterySwap>[0] = {}) {
+  const swap = batterySwap(options);
+  const customer = await account(store);
+  await store.project([...swap.a, ...swap.b]);
+  const first = await store.attachAccount(swap.sA, customer);
+  const second = await store.attachAccount(swap.sB, customer);
+  return { ...swap, customer, merges: [...first.merges, ...second.merges] };
 }
 
 /** Battery-swap merges and the session link (entity-store.contract.ts runs these in its suite). */
 export function mergeContractTests(
   open: (t: TestContext) => Promise<EntityStore | undefined>,
 ): void {
-  it('merges a transferred session into the session the same card identified next', async (t) => {
+  it('merges a transferred session into the next session of the same account', async (t) => {
     const store = await open(t);
     if (!store) return;
-    const swap = batterySwap();
-    assert.deepEqual((await store.project(swap.a)).merges, []);
-    const outcome = await store.project(swap.b);
-    assert.deepEqual(outcome.merges, [{ fromSessionId: swap.sA, intoSessionId: swap.sB }]);
+    const swap = await linkedSwap(store);
+    assert.deepEqual(swap.merges, [{ fromSessionId: swap.sA, intoSessionId: swap.sB }]);
     assert.equal((await store.getSession(swap.sA))?.mergedInto, swap.sB);
     const b = await store.getSession(swap.sB);
     assert.deepEqual(b?.mergedFrom, [swap.sA]);
@@ -91,38 +88,38 @@ export function mergeContractTests(
     assert.equal((await store.getSessionLink(swap.sA))?.mergedInto, swap.sB);
   });
 
-  it("merges when the transferred session's end arrives after the new session's identify", async (t) => {
+  it('merges whichever of the two links and the transferred end comes last', async (t) => {
     const store = await open(t);
     if (!store) return;
-    const swap = batterySwap();
-    await store.project(swap.a.slice(0, 3));
-    await store.project(swap.b);
-    assert.equal((await store.getSession(swap.sA))?.mergedInto, null, 'A is not transferred yet');
-    const outcome = await store.project(swap.a.slice(3));
-    assert.deepEqual(outcome.merges, [{ fromSessionId: swap.sA, intoSessionId: swap.sB }]);
-    assert.deepEqual((await store.getSession(swap.sB))?.mergedFrom, [swap.sA]);
+    // B linked before A.
+    const first = batterySwap();
+    const customer = await account(store);
+    await store.project([...first.a, ...first.b]);
+    assert.deepEqual((await store.attachAccount(first.sB, customer)).merges, []);
+    assert.deepEqual((await store.attachAccount(first.sA, customer)).merges, [
+      { fromSessionId: first.sA, intoSessionId: first.sB },
+    ]);
+    // Both linked before A's transferred end arrives: projection merges.
+    const second = batterySwap();
+    const other = await account(store);
+    await store.project([...second.a.slice(0, 3), ...second.b]);
+    await store.attachAccount(second.sA, other);
+    await store.attachAccount(second.sB, other);
+    assert.equal((await store.getSession(second.sA))?.mergedInto, null, 'A is not transferred');
+    assert.deepEqual((await store.project(second.a.slice(3))).merges, [
+      { fromSessionId: second.sA, intoSessionId: second.sB },
+    ]);
   });
 
-  it("merges when the transferred session's identify arrives last (held in RAM offline)", async (t) => {
+  it('merges once: replaying either half or linking again changes nothing', async (t) => {
     const store = await open(t);
     if (!store) return;
-    const swap = batterySwap();
-    const identifyA = swap.a[2]!;
-    await store.project([...swap.a.filter((e) => e !== identifyA), ...swap.b]);
-    assert.equal((await store.getSession(swap.sA))?.mergedInto, null);
-    await store.project([identifyA]);
-    assert.equal((await store.getSession(swap.sA))?.mergedInto, swap.sB);
-  });
-
-  it('merges once: replaying either half changes nothing and reports no new merge', async (t) => {
-    const store = await open(t);
-    if (!store) return;
-    const swap = batterySwap();
-    await store.project([...swap.a, ...swap.b]);
+    const swap = await linkedSwap(store);
     const before = [await store.getSession(swap.sA), await store.getSession(swap.sB)];
     const link = await store.getSessionLink(swap.sB);
     assert.deepEqual((await store.project(swap.b)).merges, []);
     assert.deepEqual((await store.project([...swap.b, ...swap.a])).merges, []);
+    assert.deepEqual((await store.attachAccount(swap.sB, swap.customer)).merges, []);
     assert.deepEqual([await store.getSession(swap.sA), await store.getSession(swap.sB)], before);
     assert.deepEqual(await store.getSessionLink(swap.sB), link, 'the customer ref is kept');
   });
@@ -130,34 +127,29 @@ export function mergeContractTests(
   it('does not merge after the 2-hour window, and does merge just inside it', async (t) => {
     const store = await open(t);
     if (!store) return;
-    const late = batterySwap({ gap: 2 * 60 * MINUTE + MINUTE });
-    await store.project([...late.a, ...late.b]);
+    const late = await linkedSwap(store, { gap: 2 * 60 * MINUTE + MINUTE });
     assert.equal((await store.getSession(late.sA))?.mergedInto, null);
-    const inside = batterySwap({ gap: 2 * 60 * MINUTE - MINUTE });
-    await store.project([...inside.a, ...inside.b]);
+    const inside = await linkedSwap(store, { gap: 2 * 60 * MINUTE - MINUTE });
     assert.equal((await store.getSession(inside.sA))?.mergedInto, inside.sB);
   });
 
-  it('does not merge across stores, across credentials, or on a one-time app code', async (t) => {
+  it('does not merge across stores or across accounts', async (t) => {
     const store = await open(t);
     if (!store) return;
-    for (const options of [
-      { storeB: 'store-2' },
-      { credential: '6012345678909999' },
-      { method: 'app-code' as const },
-    ]) {
-      const swap = batterySwap(options);
-      await store.project([...swap.a, ...swap.b]);
-      assert.equal((await store.getSession(swap.sA))?.mergedInto, null, JSON.stringify(options));
-      assert.deepEqual((await store.getSessionLink(swap.sB))?.carried, []);
-    }
+    const elsewhere = await linkedSwap(store, { storeB: 'store-2' });
+    assert.equal((await store.getSession(elsewhere.sA))?.mergedInto, null);
+    const swap = batterySwap();
+    await store.project([...swap.a, ...swap.b]);
+    await store.attachAccount(swap.sA, await account(store));
+    await store.attachAccount(swap.sB, await account(store));
+    assert.equal((await store.getSession(swap.sA))?.mergedInto, null);
+    assert.deepEqual((await store.getSessionLink(swap.sB))?.carried, []);
   });
 
   it('gives each identified session its own random customer ref, and none to a guest', async (t) => {
     const store = await open(t);
     if (!store) return;
-    const swap = batterySwap();
-    await store.project([...swap.a, ...swap.b]);
+    const swap = await linkedSwap(store);
     const refA = (await store.getSessionLink(swap.sA))?.customerRef;
     const refB = (await store.getSessionLink(swap.sB))?.customerRef;
     assert.match(

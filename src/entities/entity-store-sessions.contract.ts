@@ -157,13 +157,18 @@ export function sessionContractTests(
     await store.project(guest.events);
     assert.equal((await store.getSession(guest.sessionId))?.accountId, null);
 
-    const customerId = await store.createAccount('store-1');
+    const { customerId } = await store.createAccount({
+      kind: 'member',
+      region: 'us',
+      homeStoreId: 'store-1',
+    });
     assert.match(customerId, /^[0-9a-f-]{36}$/);
-    assert.equal(await store.attachAccount(guest.sessionId, customerId), true);
+    const attached = async (s: string, c: string) => (await store.attachAccount(s, c)).attached;
+    assert.equal(await attached(guest.sessionId, customerId), true);
     assert.equal((await store.getSession(guest.sessionId))?.accountId, customerId);
-    assert.equal(await store.attachAccount(randomUUID(), customerId), false);
-    assert.equal(await store.attachAccount(guest.sessionId, randomUUID()), false);
-    assert.equal(await store.attachAccount('not-a-uuid', customerId), false);
+    assert.equal(await attached(randomUUID(), customerId), false);
+    assert.equal(await attached(guest.sessionId, randomUUID()), false);
+    assert.equal(await attached('not-a-uuid', customerId), false);
     assert.equal(await store.getSession('not-a-uuid'), undefined);
   });
 }

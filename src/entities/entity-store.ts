@@ -4,6 +4,7 @@ import type {
   DeviceMessageType,
   SessionLine,
 } from '../contract/index.js';
+import type { CustomerRecords } from './customers/customer-records.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -199,7 +200,7 @@ export interface ScanView {
  * The entity store port ("what is true now"): PGlite on disk by default, a PostgreSQL server by
  * URL. Domain code sees only this interface.
  */
-export interface EntityStore {
+export interface EntityStore extends CustomerRecords {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   upsertStore(store: StoreRecord): Promise<void>;
@@ -222,13 +223,6 @@ export interface EntityStore {
   listStoreSessions(storeId: string, query: StoreSessionQuery): Promise<SessionPage>;
   /** The customer ref and carried baskets of an identified session; undefined if not identified. */
   getSessionLink(sessionId: string): Promise<SessionLink | undefined>;
-  /** A new account: a random customer id and nothing that identifies the person. */
-  createAccount(homeStoreId?: string): Promise<string>;
-  /**
-   * Links a session to an account (the identity service resolved the session's identify event, or
-   * a guest identified mid-shop). Returns false when the session or the account is unknown.
-   */
-  attachAccount(sessionId: string, customerId: string): Promise<boolean>;
   /**
    * Replaces or adds items of one store's catalog (the store row is created if missing); returns
    * how many rows changed: an item that is already exactly so is not counted.

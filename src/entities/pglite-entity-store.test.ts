@@ -89,9 +89,18 @@ describe('PGlite entity store', () => {
        WHERE table_name = 'accounts' ORDER BY column_name`,
     );
     // Pseudonymous by construction: a new column here must be argued for, not slipped in.
+    // loyalty_digest is a keyed HMAC (decision 020): without the key it matches nothing.
     assert.deepEqual(
       rows.map((r) => r.column_name),
-      ['created_at', 'customer_id', 'home_store_id'],
+      [
+        'created_at',
+        'customer_id',
+        'deleted_at',
+        'home_store_id',
+        'kind',
+        'loyalty_digest',
+        'region',
+      ],
     );
   });
 });

@@ -1,3 +1,11 @@
+import { SqlCustomerRecords } from './customers/customer-queries.js';
+import type {
+  AccountRecord,
+  CustomerRecords,
+  DsarRequest,
+  DsarState,
+  NewAccount,
+} from './customers/customer-records.js';
 import { DEVICE_VIEW_COLUMNS, toDeviceView } from './device-view.js';
 import type {
   AdmittedDevice,
@@ -8,6 +16,7 @@ import type {
   ProjectionOutcome,
   ScanView,
   SessionLink,
+  SessionMerge,
   SessionPage,
   SessionView,
   StoreRecord,
@@ -29,7 +38,11 @@ const CATALOG_CHUNK = 5000;
 
 /** The entity store over any SqlClient; PGlite and a PostgreSQL server run the same SQL. */
 export class SqlEntityStore implements EntityStore {
-  constructor(private readonly client: SqlClient) {}
+  readonly #customers: SqlCustomerRecords;
+
+  constructor(private readonly client: SqlClient) {
+    this.#customers = new SqlCustomerRecords(client);
+  }
 
   get engine(): SqlClient['engine'] {
     return this.client.engine;
@@ -129,30 +142,58 @@ export class SqlEntityStore implements EntityStore {
     return getSessionLink(this.client, sessionId);
   }
 
-  async createAccount(homeStoreId?: string): Promise<string> {
-    return this.client.transaction(async (tx) => {
-      if (homeStoreId !== undefined) {
-        await tx.query('INSERT INTO stores (store_id) VALUES ($1) ON CONFLICT DO NOTHING', [
-          homeStoreId,
-        ]);
-      }
-      const rows = await tx.query<{ customer_id: string }>(
-        'INSERT INTO accounts (home_store_id) VALUES ($1) RETURNING customer_id',
-        [homeStoreId ?? null],
-      );
-      return String(rows[0]!.customer_id);
-    });
+  // The customer half (tier 2) lives in customers/customer-queries.ts.
+  createAccount(account: NewAccount): Promise<{ customerId: string; created: boolean }> {
+    return this.#customers.createAccount(account);
   }
-
-  async attachAccount(sessionId: string, customerId: string): Promise<boolean> {
-    if (!UUID.test(sessionId) || !UUID.test(customerId)) return false;
-    const rows = await this.client.query(
-      `UPDATE sessions SET account_id = a.customer_id, updated_at = now()
-       FROM accounts a WHERE session_id = $1 AND a.customer_id = $2
-       RETURNING session_id`,
-      [sessionId, customerId],
-    );
-    return rows.length > 0;
+  getAccount(customerId: string): Promise<AccountRecord | undefined> {
+    return this.#customers.getAccount(customerId);
+  }
+  findAccountByLoyalty(loyaltyDigest: string): Promise<string | undefined> {
+    return this.#customers.findAccountByLoyalty(loyaltyDigest);
+  }
+  attachAccount(
+    sessionId: string,
+    customerId: string,
+  ): Promise<{ attached: boolean; merges: SessionMerge[] }> {
+    return this.#customers.attachAccount(sessionId, customerId);
+  }
+  putAppCode(codeDigest: string, customerId: string, expiresAt: number): Promise<void> {
+    return this.#customers.putAppCode(codeDigest, customerId, expiresAt);
+  }
+  redeemAppCode(codeDigest: string, sessionId: string, at: number): Promise<string | undefined> {
+    return this.#customers.redeemAppCode(codeDigest, sessionId, at);
+  }
+  listAccountSessions(customerId: string): Promise<SessionView[]> {
+    return this.#customers.listAccountSessions(customerId);
+  }
+  forgetAccount(customerId: string, at: number): Promise<{ sessionsUnlinked: number }> {
+    return this.#customers.forgetAccount(customerId, at);
+  }
+  putShoppingList(customerId: string, storeId: string, skus: readonly string[]): Promise<void> {
+    return this.#customers.putShoppingList(customerId, storeId, skus);
+  }
+  getShoppingList(customerId: string, storeId: string): Promise<string[]> {
+    return this.#customers.getShoppingList(customerId, storeId);
+  }
+  openDsarRequest(
+    request: Parameters<CustomerRecords['openDsarRequest']>[0],
+  ): Promise<DsarRequest> {
+    return this.#customers.openDsarRequest(request);
+  }
+  closeDsarRequest(
+    requestId: string,
+    state: 'completed' | 'refused',
+    at: number,
+    outcome: string,
+  ): Promise<DsarRequest | undefined> {
+    return this.#customers.closeDsarRequest(requestId, state, at, outcome);
+  }
+  listDsarRequests(filter: { readonly state?: DsarState }): Promise<DsarRequest[]> {
+    return this.#customers.listDsarRequests(filter);
+  }
+  countAccountsByRegion(): ReturnType<CustomerRecords['countAccountsByRegion']> {
+    return this.#customers.countAccountsByRegion();
   }
 
   async upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number> {

@@ -125,14 +125,14 @@ const TERMINAL = `(${TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 const UPSERT_SESSIONS = `
 INSERT INTO sessions AS s (session_id, device_id, store_id, status, status_counter, started_at,
   ended_at, item_count, total_cents, currency, weight_mismatches, contents,
-  identify_method, identified_at, identify_counter, credential_digest, customer_ref)
+  identify_method, identified_at, identify_counter, customer_ref)
 SELECT v.*, CASE WHEN v.identify_counter IS NULL THEN NULL ELSE gen_random_uuid() END
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int8[],
   $6::timestamptz[], $7::timestamptz[], $8::int4[], $9::int8[], $10::text[], $11::int4[],
-  $12::jsonb[], $13::text[], $14::timestamptz[], $15::int8[], $16::text[])
+  $12::jsonb[], $13::text[], $14::timestamptz[], $15::int8[])
   AS v(session_id, device_id, store_id, status, status_counter, started_at, ended_at, item_count,
     total_cents, currency, weight_mismatches, contents, identify_method, identified_at,
-    identify_counter, credential_digest)
+    identify_counter)
 ON CONFLICT (session_id) DO UPDATE SET
   started_at = LEAST(s.started_at, EXCLUDED.started_at),
   status = CASE
@@ -155,8 +155,6 @@ ON CONFLICT (session_id) DO UPDATE SET
     THEN EXCLUDED.identify_method ELSE s.identify_method END,
   identified_at = CASE WHEN EXCLUDED.identify_counter > COALESCE(s.identify_counter, -1)
     THEN EXCLUDED.identified_at ELSE s.identified_at END,
-  credential_digest = CASE WHEN EXCLUDED.identify_counter > COALESCE(s.identify_counter, -1)
-    THEN EXCLUDED.credential_digest ELSE s.credential_digest END,
   identify_counter = GREATEST(s.identify_counter, EXCLUDED.identify_counter),
   customer_ref = COALESCE(s.customer_ref, EXCLUDED.customer_ref),
   updated_at = now()
@@ -185,7 +183,6 @@ function sessionColumns(plan: ProjectionPlan): unknown[][] {
     s.map((x) => x.identify?.value.method ?? null),
     s.map((x) => (x.identify ? iso(x.identify.value.at) : null)),
     s.map((x) => x.identify?.counter ?? null),
-    s.map((x) => x.identify?.value.credentialDigest ?? null),
   ];
 }
 

@@ -1,5 +1,4 @@
 import type { DeviceClass, Location, SessionEnd } from '../../contract/index.js';
-import { credentialDigest } from './credential-digest.js';
 import type { IngestedEvent, SessionStatus } from '../entity-store.js';
 import type { Static } from 'typebox';
 
@@ -69,8 +68,6 @@ export interface SessionPatch {
   identify?: Register<{
     readonly method: 'loyalty' | 'payment-token' | 'app-code';
     readonly at: number;
-    /** Null for a one-time app code: it identifies nobody twice. */
-    readonly credentialDigest: string | null;
   }>;
 }
 
@@ -193,11 +190,7 @@ export function planProjection(events: readonly IngestedEvent[]): ProjectionPlan
         if (session.identify === undefined || c > session.identify.counter) {
           session.identify = {
             counter: c,
-            value: {
-              method: m.method,
-              at: event.deviceTime,
-              credentialDigest: credentialDigest(m),
-            },
+            value: { method: m.method, at: event.deviceTime },
           };
         }
         break;

@@ -8,11 +8,19 @@ import type {
   ProjectionOutcome,
   ScanView,
   SessionLink,
+  SessionMerge,
   SessionPage,
   SessionView,
   StoreRecord,
   StoreSessionQuery,
 } from '../entity-store.js';
+import type {
+  AccountRecord,
+  CustomerRecords,
+  DsarRequest,
+  DsarState,
+  NewAccount,
+} from '../customers/customer-records.js';
 import { EntityFailure, type EntityErrorCode } from '../errors.js';
 import type { EntityStoreOptions } from '../open-entity-store.js';
 
@@ -87,11 +95,57 @@ export class ThreadedEntityStore implements EntityStore {
   getSessionLink(sessionId: string): Promise<SessionLink | undefined> {
     return this.#call('getSessionLink', sessionId);
   }
-  createAccount(homeStoreId?: string): Promise<string> {
-    return this.#call('createAccount', homeStoreId);
+  createAccount(account: NewAccount): Promise<{ customerId: string; created: boolean }> {
+    return this.#call('createAccount', account);
   }
-  attachAccount(sessionId: string, customerId: string): Promise<boolean> {
+  getAccount(customerId: string): Promise<AccountRecord | undefined> {
+    return this.#call('getAccount', customerId);
+  }
+  findAccountByLoyalty(loyaltyDigest: string): Promise<string | undefined> {
+    return this.#call('findAccountByLoyalty', loyaltyDigest);
+  }
+  attachAccount(
+    sessionId: string,
+    customerId: string,
+  ): Promise<{ attached: boolean; merges: SessionMerge[] }> {
     return this.#call('attachAccount', sessionId, customerId);
+  }
+  putAppCode(codeDigest: string, customerId: string, expiresAt: number): Promise<void> {
+    return this.#call('putAppCode', codeDigest, customerId, expiresAt);
+  }
+  redeemAppCode(codeDigest: string, sessionId: string, at: number): Promise<string | undefined> {
+    return this.#call('redeemAppCode', codeDigest, sessionId, at);
+  }
+  listAccountSessions(customerId: string): Promise<SessionView[]> {
+    return this.#call('listAccountSessions', customerId);
+  }
+  forgetAccount(customerId: string, at: number): Promise<{ sessionsUnlinked: number }> {
+    return this.#call('forgetAccount', customerId, at);
+  }
+  putShoppingList(customerId: string, storeId: string, skus: readonly string[]): Promise<void> {
+    return this.#call('putShoppingList', customerId, storeId, skus);
+  }
+  getShoppingList(customerId: string, storeId: string): Promise<string[]> {
+    return this.#call('getShoppingList', customerId, storeId);
+  }
+  openDsarRequest(
+    request: Parameters<CustomerRecords['openDsarRequest']>[0],
+  ): Promise<DsarRequest> {
+    return this.#call('openDsarRequest', request);
+  }
+  closeDsarRequest(
+    requestId: string,
+    state: 'completed' | 'refused',
+    at: number,
+    outcome: string,
+  ): Promise<DsarRequest | undefined> {
+    return this.#call('closeDsarRequest', requestId, state, at, outcome);
+  }
+  listDsarRequests(filter: { readonly state?: DsarState }): Promise<DsarRequest[]> {
+    return this.#call('listDsarRequests', filter);
+  }
+  countAccountsByRegion(): ReturnType<CustomerRecords['countAccountsByRegion']> {
+    return this.#call('countAccountsByRegion');
   }
   upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number> {
     return this.#call('upsertCatalogItems', storeId, items);
