@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { customerCommands } from './customers/index.js';
 import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
 import { platformCommands } from './platform/index.js';
@@ -10,6 +11,7 @@ export const allCommands: readonly Command[] = [
   ...identityCommands(),
   ...platformCommands(),
   ...entityCommands(),
+  ...customerCommands(),
   ...maskCommands(),
   ...simCommands(),
 ];

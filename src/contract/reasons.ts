@@ -14,6 +14,8 @@ export const REJECT_REASONS = {
   replay: 'This (device_id, counter) was already accepted.',
   'unknown-device': 'No registered device has this id.',
   revoked: "The device's certificate is revoked.",
+  credential:
+    "The identify was stored but not honoured: its credential does not open with the identity service's seal key, or names no valid card, code or account.",
 } as const;
 
 export type RejectReason = keyof typeof REJECT_REASONS;

@@ -105,6 +105,13 @@ export class PlatformMetrics {
     registers: [this.registry],
   });
 
+  readonly identifyOutcomes = new Counter({
+    name: 'fleetplane_identify_outcomes_total',
+    help: 'Identify events the identity service handled: the account kind resolved (member, card-holder, app-user), or why not (seal, credential-format, app-code, payment-unavailable, account-deleted, not-attached, error).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly deviceApiRequests = new Counter({
     name: 'fleetplane_device_api_requests_total',
     help: 'Device API requests by route and HTTP status.',

@@ -7,15 +7,25 @@ export const ATTACH_CUSTOMER_TTL_MS = 5 * 60_000;
 
 export type AttachKind = 'identify' | 'carry';
 
+/** What the identity service adds to an identify's answer for a known customer. */
+export interface Greeting {
+  /** Decrypted (and audited) from the vault; shown on the display, held in RAM only. */
+  readonly firstName?: string;
+  /** SKUs of the customer's pre-shop list for this store. */
+  readonly shoppingList?: readonly string[];
+}
+
 /**
  * The attach-customer command for one cause. `identify`: the session-scoped customer id, one
  * command per identify event (a customer who taps again after a reboot gets a new one). `carry`:
  * the basket of one transferred session, one command per (session, transferred session) whatever
- * made it known, so the basket arrives once. No first name until the vault exists (issue 6).
+ * made it known, so the basket arrives once.
  */
 export function attachCustomer(
   link: SessionLink,
-  cause: { kind: 'identify'; counter: number } | { kind: 'carry'; basket: CarriedBasket },
+  cause:
+    | { kind: 'identify'; counter: number; greeting?: Greeting }
+    | { kind: 'carry'; basket: CarriedBasket },
   now: number,
 ): CommandRequest {
   const key =
@@ -33,6 +43,12 @@ export function attachCustomer(
       customer_id: link.customerRef,
       ...(cause.kind === 'carry'
         ? { from_session_id: cause.basket.fromSessionId, carried_lines: cause.basket.lines }
+        : {}),
+      ...(cause.kind === 'identify' && cause.greeting?.firstName
+        ? { first_name: cause.greeting.firstName }
+        : {}),
+      ...(cause.kind === 'identify' && cause.greeting?.shoppingList?.length
+        ? { shopping_list: [...cause.greeting.shoppingList] }
         : {}),
     },
   };

@@ -8,7 +8,7 @@ import type {
 } from '../entities/entity-store.js';
 import type { Logger } from '../observability/logger.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
-import { attachCustomer, type AttachKind } from './attach-customer.js';
+import { attachCustomer, type AttachKind, type Greeting } from './attach-customer.js';
 
 export interface SessionLinkOptions {
   readonly entities: Pick<EntityStore, 'getSessionLink'>;
@@ -20,15 +20,15 @@ export interface SessionLinkOptions {
 }
 
 /**
- * Answers identified sessions with attach-customer (decision 013), after the entity projector has
- * applied the events. Everything it sends is derived from the batch's events and the stored state,
- * not from what changed in this application, so re-projecting a batch after a crash re-sends the
- * same command ids and nothing is lost or doubled:
+ * Answers identified sessions with attach-customer (decision 013), after the identity service has
+ * resolved and linked them (decision 020). Everything it sends is derived from events and stored
+ * state, not from what changed in this application, so re-projecting a batch after a crash
+ * re-sends the same command ids and nothing is lost or doubled:
  *
- * - an `identify` of an open session: the customer ref, then the basket of each transferred
- *   session it continues;
- * - an `identify` or `session-end` of a session that was merged into an open one: that session's
- *   basket to the continuing cart (the transferred half may arrive after the new cart's identify).
+ * - an identified open session: the customer ref (with a first name and pre-shop list for a known
+ *   customer), then the basket of each transferred session it continues;
+ * - a session merged into an open one (identified, or ended 'transferred'): that session's basket
+ *   to the continuing cart (the transferred half may arrive after the new cart's identify).
  *
  * A publish that fails is logged and counted; projection goes on, and the cart can identify again.
  */
@@ -39,21 +39,48 @@ export class SessionLinker {
     this.#now = options.now ?? Date.now;
   }
 
-  /** An EntityProjector listener. */
+  /** The identity service linked this session (from its identify with this counter). */
+  async identified(sessionId: string, counter: number, greeting: Greeting = {}): Promise<void> {
+    const run = this.#run();
+    await this.#guard(sessionId, async () => {
+      const session = await run.link(sessionId);
+      if (!session) return;
+      if (session.open) {
+        const command = attachCustomer(
+          session,
+          { kind: 'identify', counter, greeting },
+          this.#now(),
+        );
+        await this.#send(session, 'identify', command);
+        for (const basket of session.carried) await run.carry(session, basket);
+      }
+      await run.continued(session);
+    });
+  }
+
+  /** An EntityProjector listener: transferred halves that ended after their continuation began. */
   readonly applied = async (
     events: readonly IngestedEvent[],
     merges: readonly SessionMerge[],
   ): Promise<void> => {
     this.options.metrics.sessionMerges.inc(merges.length);
-    const identified: { sessionId: string; counter: number }[] = [];
     const ended = new Set<string>();
     for (const event of events) {
       const m = event.message;
-      if (m.type === 'identify') identified.push({ sessionId: m.session_id, counter: m.counter });
       if (m.type === 'session-end' && m.status === 'transferred') ended.add(m.session_id);
     }
-    if (identified.length === 0 && ended.size === 0) return;
+    if (ended.size === 0) return;
+    const run = this.#run();
+    for (const sessionId of ended) {
+      await this.#guard(sessionId, async () => {
+        const session = await run.link(sessionId);
+        if (session) await run.continued(session);
+      });
+    }
+  };
 
+  /** Lookups and sends shared by one run, so a basket goes once however it became known. */
+  #run() {
     const sent = new Set<string>();
     const links = new Map<string, Promise<Link | undefined>>();
     const link = (sessionId: string) => {
@@ -72,26 +99,8 @@ export class SessionLinker {
       const basket = into?.carried.find((b) => b.fromSessionId === from.sessionId);
       if (into && basket) await carry(into, basket);
     };
-
-    for (const { sessionId, counter } of identified) {
-      await this.#guard(sessionId, async () => {
-        const session = await link(sessionId);
-        if (!session) return;
-        if (session.open) {
-          const command = attachCustomer(session, { kind: 'identify', counter }, this.#now());
-          await this.#send(session, 'identify', command);
-          for (const basket of session.carried) await carry(session, basket);
-        }
-        await continued(session);
-      });
-    }
-    for (const sessionId of ended) {
-      await this.#guard(sessionId, async () => {
-        const session = await link(sessionId);
-        if (session) await continued(session);
-      });
-    }
-  };
+    return { link, carry, continued };
+  }
 
   async #send(link: Link, kind: AttachKind, command: object): Promise<void> {
     const { publish, metrics, log } = this.options;
