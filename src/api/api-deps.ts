@@ -4,6 +4,7 @@ import type { ProjectionLog } from '../ingest/projection-log.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import type { TokenKeys } from './tokens.js';
+import type { CustomerApiDeps } from './customer-api-deps.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -16,4 +17,6 @@ export interface ApiDeps {
   readonly health: () => Promise<Record<string, unknown>>;
   readonly version: string;
   readonly now?: () => Date;
+  /** The identity service and data-subject requests; absent: those routes answer 503. */
+  readonly customers?: CustomerApiDeps;
 }

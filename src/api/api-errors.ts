@@ -1,6 +1,15 @@
 /** Every error the API answers with: a stable code and a sentence for people. */
 export type ApiErrorCode =
-  'unauthenticated' | 'forbidden' | 'not-found' | 'bad-request' | 'internal';
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'bad-request'
+  | 'conflict'
+  /** Personal data of one region asked for from another, outside the audited ops path. */
+  | 'residency-refused'
+  /** A capability this platform was started without (no payment service, no vault). */
+  | 'unavailable'
+  | 'internal';
 
 export interface ApiErrorBody {
   readonly error: ApiErrorCode;
@@ -21,3 +30,4 @@ export class ApiError extends Error {
 export const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated', message);
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const notFound = (message: string) => new ApiError(404, 'not-found', message);
+export const unavailable = (message: string) => new ApiError(503, 'unavailable', message);

@@ -6,6 +6,8 @@ import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeviceRoutes } from './device-routes.js';
 import { registerDlqRoutes } from './dlq-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerCustomerRoutes } from './customer-routes.js';
+import { registerPrivacyRoutes } from './privacy-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
@@ -61,6 +63,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerDeviceRoutes(app, deps);
   registerDlqRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  registerCustomerRoutes(app, deps);
+  registerPrivacyRoutes(app, deps);
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   return app;
 }

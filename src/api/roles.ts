@@ -10,6 +10,8 @@ export interface ApiPrincipal {
   readonly role: ApiRole;
   /** The store a staff (or customer) token is bound to. */
   readonly store?: string;
+  /** The region a privacy or ops caller acts from (residency); absent: no region claimed. */
+  readonly region?: 'us' | 'eu';
   readonly subject: string;
   readonly tokenId: string;
   readonly expiresAt: Date;

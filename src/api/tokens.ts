@@ -41,6 +41,7 @@ export async function loadTokenKeys(path: string): Promise<TokenKeys> {
 export interface TokenRequest {
   readonly role: ApiRole;
   readonly store?: string;
+  readonly region?: 'us' | 'eu';
   readonly subject?: string;
   readonly ttlSeconds?: number;
 }
@@ -65,7 +66,11 @@ export async function issueToken(
     );
   }
   const issuedAt = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ role: request.role, ...(request.store ? { store: request.store } : {}) })
+  return new SignJWT({
+    role: request.role,
+    ...(request.store ? { store: request.store } : {}),
+    ...(request.region ? { region: request.region } : {}),
+  })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -91,12 +96,18 @@ export async function verifyToken(
     });
     const role: unknown = payload['role'];
     const store: unknown = payload['store'];
-    if (!isApiRole(role) || (store !== undefined && typeof store !== 'string')) {
+    const region: unknown = payload['region'];
+    if (
+      !isApiRole(role) ||
+      (store !== undefined && typeof store !== 'string') ||
+      (region !== undefined && region !== 'us' && region !== 'eu')
+    ) {
       throw new TokenFailure('token-invalid', 'token claims are not a fleetplane role');
     }
     return {
       role,
       ...(typeof store === 'string' ? { store } : {}),
+      ...(region === 'us' || region === 'eu' ? { region } : {}),
       subject: payload.sub ?? role,
       tokenId: payload.jti ?? '',
       expiresAt: new Date((payload.exp ?? 0) * 1000),

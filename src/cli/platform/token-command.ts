@@ -23,17 +23,20 @@ export function tokenCommand(now: Clock): Command {
   return {
     path: ['token'],
     summary: 'Issue a signed, expiring bearer token for the HTTP API.',
-    usage: `token --data DIR --role ${API_ROLES.join('|')} [--store ID] [--ttl 12h] [--subject NAME]`,
+    usage: `token --data DIR --role ${API_ROLES.join('|')} [--store ID] [--region us|eu] [--ttl 12h] [--subject NAME]`,
     details: [
       'The token is printed alone on the last line, so a script can take it with `tail -1`:',
       '  TOKEN=$(fleetplane token --data DIR --role ops | tail -1)',
       '  curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/v1/devices/CART-0001',
       'Staff tokens are bound to one store (--store is required for them).',
+      'A customer token names its account: --subject CUSTOMER_ID. --region: where a privacy or',
+      'ops caller acts from; requests for accounts of another region are refused (residency).',
     ],
     options: {
       data: { type: 'string' },
       role: { type: 'string' },
       store: { type: 'string' },
+      region: { type: 'string' },
       ttl: { type: 'string' },
       subject: { type: 'string' },
     },
@@ -51,6 +54,10 @@ export function tokenCommand(now: Clock): Command {
       if (store !== undefined) {
         await requireStore(openIdentity(dir).stores, store as StoreId);
       }
+      const region = stringOption(values, 'region');
+      if (region !== undefined && region !== 'us' && region !== 'eu') {
+        throw new UsageError(`--region must be us or eu, got '${region}'`);
+      }
       const ttl = stringOption(values, 'ttl');
       const ttlSeconds = ttl === undefined ? undefined : parseDuration(ttl);
       const subject = stringOption(values, 'subject');
@@ -61,6 +68,7 @@ export function tokenCommand(now: Clock): Command {
         {
           role,
           ...(store !== undefined ? { store } : {}),
+          ...(region !== undefined ? { region: region as 'us' | 'eu' } : {}),
           ...(subject !== undefined ? { subject } : {}),
           ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
         },
