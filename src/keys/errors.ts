@@ -7,7 +7,12 @@ export type KeyErrorCode =
   | 'invalid-key-name'
   | 'key-destroyed'
   | 'keyring-corrupt'
-  | 'decrypt-failed';
+  | 'decrypt-failed'
+  // The key service (KMS) cannot be reached or is overloaded: retry later, nothing is wrong.
+  | 'key-provider-unavailable'
+  // The key service answers but will not serve this key to us (missing, disabled, pending
+  // deletion, no permission, bad credentials): an operator must act.
+  | 'key-provider-refused';
 
 export class KeyFailure extends Failure<KeyErrorCode> {}
 

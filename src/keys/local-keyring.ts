@@ -17,14 +17,8 @@ import {
   type Salt,
   type SaltStatus,
 } from './key-provider.js';
-import {
-  byActivation,
-  quarterOf,
-  quarterStart,
-  rotationDue,
-  saltState,
-  type SaltInfo,
-} from './schedule.js';
+import { SaltRotation } from './salt-rotation.js';
+import type { SaltInfo } from './schedule.js';
 
 /**
  * The embedded key provider: key material in files under `DIR/keys/`, mode 0600, written
@@ -42,68 +36,38 @@ export class LocalKeyring implements KeyProvider {
   readonly dir: string;
   private master: Buffer | undefined;
   private readonly materials = new Map<string, Buffer>();
+  private readonly salts: SaltRotation<LocalSalt>;
 
   constructor(
     dataDir: string,
     private readonly now: Clock = () => new Date(),
   ) {
     this.dir = join(resolve(dataDir), 'keys');
+    this.salts = new SaltRotation<LocalSalt>(
+      {
+        where: this.dir,
+        list: () => this.readSalts(),
+        create: (info) => this.createSalt(info),
+        material: (record) => this.saltMaterial(record),
+      },
+      now,
+    );
   }
 
-  async currentSalt(): Promise<Salt> {
-    let salts = await this.readSalts();
-    const now = this.now();
-    if (rotationDue(salts, now)) {
-      const first = salts.length === 0;
-      await this.createSalt({
-        id: `${quarterOf(now)}-1`,
-        quarter: quarterOf(now),
-        // The first salt starts now; a scheduled one takes effect at the quarter's start so the
-        // previous salt's 30 days do not depend on when the first job of the quarter ran.
-        activeFrom: first ? now : quarterStart(now),
-        reason: first ? 'first' : 'scheduled',
-      });
-      salts = await this.readSalts();
-    }
-    const newest = byActivation(salts).at(-1)!;
-    return this.withMaterial(newest);
+  currentSalt(): Promise<Salt> {
+    return this.salts.currentSalt();
   }
 
-  async salt(id: string): Promise<Salt> {
-    // A scheduled rotation is due whether or not anyone asked for the current salt this quarter:
-    // make it happen first, or an old salt would look current forever.
-    await this.currentSalt();
-    const salts = await this.readSalts();
-    const now = this.now();
-    const state = saltState(salts, id, now);
-    if (!state) throw keyFailure('unknown-salt', `no salt '${id}' in ${this.dir}`);
-    if (state.state === 'expired') {
-      throw keyFailure(
-        'salt-expired',
-        `salt '${id}' was superseded and stopped being usable on ${state.usableUntil.toISOString()}`,
-      );
-    }
-    return this.withMaterial(salts.find((s) => s.id === id)!);
+  salt(id: string): Promise<Salt> {
+    return this.salts.salt(id);
   }
 
-  async saltStatus(): Promise<SaltStatus[]> {
-    await this.currentSalt();
-    const salts = await this.readSalts();
-    const now = this.now();
-    return byActivation(salts).map((s) => ({ ...s, ...saltState(salts, s.id, now)! }));
+  saltStatus(): Promise<SaltStatus[]> {
+    return this.salts.saltStatus();
   }
 
-  async rotateSalt(): Promise<Salt> {
-    await this.currentSalt();
-    const now = this.now();
-    const quarter = quarterOf(now);
-    for (;;) {
-      const salts = await this.readSalts();
-      const n = 1 + Math.max(0, ...salts.filter((s) => s.quarter === quarter).map(saltIndex));
-      const info: SaltInfo = { id: `${quarter}-${n}`, quarter, activeFrom: now, reason: 'manual' };
-      if (await this.createSalt(info)) return this.withMaterial(info);
-      // Another process rotated at the same moment: take the next number.
-    }
+  rotateSalt(): Promise<Salt> {
+    return this.salts.rotateSalt();
   }
 
   async dataKey(name: string): Promise<Buffer> {
@@ -150,7 +114,7 @@ export class LocalKeyring implements KeyProvider {
     return join(this.dir, 'data', `${name}.json`);
   }
 
-  private async createSalt(info: SaltInfo): Promise<boolean> {
+  private async createSalt(info: SaltInfo): Promise<Buffer | undefined> {
     const material = randomBytes(32);
     const created = await createJsonFileExclusive(
       join(this.dir, 'salts', `${info.id}.json`),
@@ -164,11 +128,12 @@ export class LocalKeyring implements KeyProvider {
       },
       { mode: 0o600 },
     );
-    if (created) this.materials.set(info.id, material);
-    return created;
+    if (!created) return undefined;
+    this.materials.set(info.id, material);
+    return material;
   }
 
-  private async readSalts(): Promise<(SaltInfo & { wrapped: Sealed })[]> {
+  private async readSalts(): Promise<LocalSalt[]> {
     const dir = join(this.dir, 'salts');
     const salts = [];
     for (const file of await listDirectory(dir)) {
@@ -196,22 +161,13 @@ export class LocalKeyring implements KeyProvider {
     return salts;
   }
 
-  private async withMaterial(info: SaltInfo & { wrapped?: Sealed }): Promise<Salt> {
-    let material = this.materials.get(info.id);
+  private async saltMaterial(record: LocalSalt): Promise<Buffer> {
+    let material = this.materials.get(record.id);
     if (!material) {
-      const wrapped =
-        info.wrapped ?? (await this.readSalts()).find((s) => s.id === info.id)?.wrapped;
-      if (!wrapped) throw keyFailure('unknown-salt', `no salt '${info.id}' in ${this.dir}`);
-      material = await this.unwrap(wrapped, `salt:${info.id}`);
-      this.materials.set(info.id, material);
+      material = await this.unwrap(record.wrapped, `salt:${record.id}`);
+      this.materials.set(record.id, material);
     }
-    return {
-      id: info.id,
-      quarter: info.quarter,
-      activeFrom: info.activeFrom,
-      reason: info.reason,
-      material,
-    };
+    return material;
   }
 
   private async wrap(key: Buffer, purpose: string): Promise<Sealed> {
@@ -248,6 +204,4 @@ export class LocalKeyring implements KeyProvider {
   }
 }
 
-function saltIndex(s: SaltInfo): number {
-  return Number(/-(\d+)$/.exec(s.id)?.[1] ?? 0);
-}
+type LocalSalt = SaltInfo & { readonly wrapped: Sealed };

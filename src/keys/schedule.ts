@@ -33,7 +33,7 @@ export function quarterStart(date: Date): Date {
 }
 
 /** Oldest first: the order rotations happened in. */
-export function byActivation(salts: readonly SaltInfo[]): SaltInfo[] {
+export function byActivation<T extends SaltInfo>(salts: readonly T[]): T[] {
   return [...salts].sort(
     (a, b) => a.activeFrom.getTime() - b.activeFrom.getTime() || a.id.localeCompare(b.id),
   );
