@@ -18,6 +18,18 @@ export interface PlatformConfig {
   readonly deviceApi: { readonly port: number };
   /** A PostgreSQL URL for the entity store; PGlite under DIR when absent. */
   readonly entityUrl?: string;
+  /** A PostgreSQL database per region for the PII vault; PGlite under DIR/vault otherwise. */
+  readonly vaultUrls?: Partial<Record<'us' | 'eu', string>>;
+  /** A PostgreSQL URL for the audit log; SQLite under DIR/audit otherwise. */
+  readonly auditUrl?: string;
+  /**
+   * The isolated payment service (`fleetplane payment serve`), reached with the payment bridge's
+   * client certificate from DIR/payment-bridge. Without it, card taps stay guests and checkouts
+   * wait in 'payment-unavailable' until it is configured.
+   */
+  readonly paymentUrl?: string;
+  /** AWS KMS for data keys instead of the local keyring under DIR/keys. */
+  readonly kms?: { readonly keyId: string; readonly region?: string; readonly endpoint?: string };
   readonly retentionDays?: number;
   /** Threads verifying signatures; 0 verifies on the main thread. Default: one per core. */
   readonly verifyThreads?: number;

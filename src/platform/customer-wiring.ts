@@ -1,0 +1,64 @@
+import type { StoreId } from '../contract/index.js';
+import { openCustomerStores, type CustomerStores } from '../customers/customer-stores.js';
+import { DataSubjectRequests } from '../customers/data-subject-requests.js';
+import { IdentityLinker } from '../customers/identity-linker.js';
+import { IdentityService } from '../customers/identity-service.js';
+import type { AccountRegion } from '../entities/customers/customer-records.js';
+import type { EntityStore } from '../entities/entity-store.js';
+import type { IdentityContext } from '../identity/index.js';
+import type { EntityProjector } from '../ingest/entity-projector.js';
+import type { KeyProvider } from '../keys/key-provider.js';
+import type { Logger } from '../observability/logger.js';
+import type { PlatformMetrics } from '../observability/metrics.js';
+import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
+import { SessionLinker } from '../session-link/session-link.js';
+import type { PlatformConfig } from './platform-config.js';
+
+export interface CustomerWiring {
+  readonly stores: CustomerStores;
+  readonly identity: IdentityService;
+  readonly dsar: DataSubjectRequests;
+}
+
+/**
+ * The retail domain's customer side: vaults, audit log, identity service, data-subject requests,
+ * and the listeners that answer identify events after projection (decision 020).
+ */
+export async function wireCustomers(options: {
+  readonly config: PlatformConfig;
+  readonly keys: KeyProvider;
+  readonly entities: EntityStore;
+  readonly registry: IdentityContext;
+  readonly projector: EntityProjector;
+  readonly payments?: PaymentGateway;
+  readonly publish: (topic: string, payload: Buffer) => Promise<void>;
+  readonly metrics: PlatformMetrics;
+  readonly log: Logger;
+  readonly now: () => number;
+}): Promise<CustomerWiring> {
+  const { config, entities, metrics, log, now, publish } = options;
+  const stores = await openCustomerStores({
+    dataDir: config.dataDir,
+    keys: options.keys,
+    ...(config.vaultUrls ? { vaultUrls: config.vaultUrls } : {}),
+    ...(config.auditUrl ? { auditUrl: config.auditUrl } : {}),
+  });
+  const identity = new IdentityService({
+    entities,
+    ...stores,
+    ...(options.payments ? { payments: options.payments } : {}),
+    storeRegion: async (storeId) =>
+      regionOf((await options.registry.stores.get(storeId as StoreId))?.region ?? null),
+    now,
+  });
+  const linker = new SessionLinker({ entities, publish, metrics, log, now });
+  const identified = new IdentityLinker({ identity, entities, linker, publish, metrics, log, now });
+  options.projector.onApplied(identified.applied);
+  options.projector.onApplied(linker.applied);
+  return { stores, identity, dsar: new DataSubjectRequests({ entities, ...stores, now }) };
+}
+
+/** The store's region from the registry; a store registered without one is served from the US. */
+export function regionOf(storeRegion: AccountRegion | null): AccountRegion {
+  return storeRegion ?? 'us';
+}
