@@ -69,6 +69,13 @@ export interface AuditVerification {
   /** The first seq whose hash or link does not hold. */
   readonly brokenAt?: number;
   readonly reason?: string;
+  /**
+   * The stored hash of the newest record ('' for an empty log). Tamper-evidence inside the log
+   * cannot catch someone who rewrites the whole chain from some record on; recording this value
+   * somewhere the log's writer cannot reach (a ticket, another system) and checking later that the
+   * chain still passes through it can.
+   */
+  readonly headHash: string;
 }
 
 export interface AuditLog {
