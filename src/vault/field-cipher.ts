@@ -88,8 +88,9 @@ export class FieldCipher {
    * and e-mail by lower-casing, so the digest of what a person types matches what was stored.
    * Lookup keys are shared by all accounts and live on; a shred removes the account's digests.
    */
-  async lookupDigest(kind: LookupKind, value: string): Promise<string> {
-    checkLookupKind(kind);
+  /** Also keys one-time app codes, which live in the entity store, never in the vault. */
+  async lookupDigest(kind: LookupKind | 'app-code', value: string): Promise<string> {
+    if (kind !== 'app-code') checkLookupKind(kind);
     const trimmed = value.trim();
     const normal = kind === 'email' ? trimmed.toLowerCase() : trimmed;
     const key = await this.lookupKey(kind);
