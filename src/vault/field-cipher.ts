@@ -25,7 +25,7 @@ const PAYMENT_METHOD = 'payment-method';
  * Keys are fetched per call, never cached: a shred takes effect for the next call in any process.
  */
 export class FieldCipher {
-  readonly #lookupKeys = new Map<LookupKind, Promise<Buffer>>();
+  readonly #lookupKeys = new Map<LookupKind | 'app-code', Promise<Buffer>>();
 
   constructor(private readonly keys: KeyProvider) {}
 
@@ -113,7 +113,7 @@ export class FieldCipher {
     }
   }
 
-  private lookupKey(kind: LookupKind): Promise<Buffer> {
+  private lookupKey(kind: LookupKind | 'app-code'): Promise<Buffer> {
     // Cached, unlike account keys: lookup keys are never destroyed, and every lookup needs one.
     let key = this.#lookupKeys.get(kind);
     if (key === undefined) {
