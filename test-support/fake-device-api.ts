@@ -44,6 +44,8 @@ export class FakeDeviceApi implements DeviceApi {
   checkoutFailure: CheckoutFailure | undefined;
   outcome: CheckoutResult['outcome'] = 'paid';
   catalog: CatalogSnapshot | undefined;
+  /** While set, checkout posts wait for it before they answer (a slow network). */
+  checkoutGate: Promise<void> | undefined;
   readonly #deviceKeys = new Map<string, KeyObject>();
   readonly #results = new Map<string, CheckoutResult>();
 
@@ -95,12 +97,13 @@ export class FakeDeviceApi implements DeviceApi {
 
   async checkout(frame: Uint8Array): Promise<CheckoutAnswer> {
     await new Promise((r) => setImmediate(r));
-    const failure = this.checkoutFailure;
     const message = this.#parse(frame);
     this.posts.push({
       frame: new Uint8Array(frame),
       message: message.ok ? message.value : undefined,
     });
+    await this.checkoutGate;
+    const failure = this.checkoutFailure;
     if (failure === 'network') return { status: 'unavailable', detail: 'connect ECONNREFUSED' };
     if (failure === 'server-error') return checkoutAnswer(503, json({ error: 'unavailable' }));
     if (typeof failure === 'object') return checkoutAnswer(400, json(failure));

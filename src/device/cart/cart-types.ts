@@ -95,9 +95,10 @@ export interface CheckoutOutcome {
   readonly totalCents: number;
   /**
    * How an authorized session-end went out: answered over the device API (`checkout`, with the
-   * platform's `result`), refused there with a 400 (`rejected`), or queued on MQTT (`queued`).
+   * platform's `result`), refused there with a 400 (`rejected`), queued on MQTT (`queued`), or
+   * gone with RAM in a power loss while the post was under way (`lost`).
    */
-  readonly delivery?: 'checkout' | 'rejected' | 'queued';
+  readonly delivery?: 'checkout' | 'rejected' | 'queued' | 'lost';
   readonly result?: CheckoutResult;
 }
 

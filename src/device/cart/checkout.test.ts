@@ -12,12 +12,14 @@ async function shopped(t: TestContext) {
   const created: DeviceMessage[] = [];
   const delivered: DeviceMessage[] = [];
   const rejected: CartRejection[] = [];
+  const lost: DeviceMessage[] = [];
   const tc = await testCart(t, {
     timing: CALM,
     observer: {
       created: (m) => created.push(m),
       delivered: (m) => delivered.push(m),
       rejected: (r) => rejected.push(r),
+      lost: (m) => lost.push(m),
     },
   });
   await tc.cart.powerOn();
@@ -25,7 +27,7 @@ async function shopped(t: TestContext) {
   for (const product of SHELF.products.slice(0, 2)) {
     for (let i = 0; i < 20 && !(await tc.cart.scanItem(product)).ok; i++);
   }
-  return { ...tc, created, delivered, rejected };
+  return { ...tc, created, delivered, rejected, lost };
 }
 
 /** Some real time for anything that would retry. */
@@ -133,6 +135,28 @@ describe('checkout over the device API', () => {
     const [copy] = broker.of('session-end');
     assert.ok(stored && copy);
     assert.deepEqual(copy, stored, 'same counter, same body: one session-end to the cloud');
+  });
+
+  it('loses a paid session-end whose post failed after a power loss, and says so, rather than queue it', async (t) => {
+    const { cart, broker, api, lost } = await shopped(t);
+    let release!: () => void;
+    api.checkoutGate = new Promise((r) => (release = r));
+    api.checkoutFailure = 'network';
+    const paying = cart.checkout(CARD);
+    await until(() => api.posts.length === 1, 'the post in flight');
+    await cart.reboot();
+    release();
+    const paid = await paying;
+    assert.equal(paid.status, 'authorized');
+    await cart.flush(2000);
+    await settle();
+    assert.equal(paid.delivery, 'lost');
+    assert.equal(broker.of('session-end').length, 0, 'RAM went with the power');
+    assert.deepEqual(
+      lost.map((m) => m.type),
+      ['session-end'],
+      'observers hear of the loss',
+    );
   });
 
   it('leaves the other session-ends on MQTT, and pays offline at the store terminal', async (t) => {

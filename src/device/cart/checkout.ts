@@ -148,14 +148,13 @@ export class CartCheckout {
       },
       'checkout over the device API failed; the session-end goes over MQTT',
     );
-    await host.queue(held);
-    return { delivery: 'queued' };
+    return { delivery: (await host.queue(held)) ? 'queued' : 'lost' };
   }
 
-  /** The verdict on the display, unless the next customer has started meanwhile. */
+  /** The verdict on the display, unless the next customer has started or the cart went off. */
   #show(result: CheckoutResult): void {
     const display = this.host.display;
-    if (this.host.basket() !== undefined) return;
+    if (this.host.basket() !== undefined || this.host.refused()) return;
     if (result.outcome === 'paid') {
       display.show({
         screen: 'receipt',
