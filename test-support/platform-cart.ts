@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { topics, type CommandRequest } from '../src/contract/index.js';
 import { Cart, type CartOptions } from '../src/device/cart/cart.js';
+import { httpsDeviceApi } from '../src/device/cart/device-api-client.js';
 import { mqttLinkFactory, type LinkFactory } from '../src/device/cart/uplink.js';
 import type { SimClock } from '../src/device/clock/sim-clock.js';
 import { loadProvisionedDevice } from '../src/device/link/device-link.js';
@@ -32,6 +33,9 @@ export async function platformCart(
     clock,
     link: mqttLinkFactory(platform.mqttUrl, credentials),
     seedCatalog: SHELF.catalog(STORE),
+    // Seal key and checkout from the platform's device API; the catalog stays the seeded one
+    // unless a test passes `catalog`.
+    deviceApi: httpsDeviceApi(platform.deviceApiUrl, credentials),
     ...extra,
   });
   t.after(async () => {

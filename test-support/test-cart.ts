@@ -1,15 +1,17 @@
-// A cart on an in-memory broker with a real software key and a flash directory of its own, on a
-// fast simulated clock: what the cart's unit tests and trip tests drive.
+// A cart on an in-memory broker and device API with a real software key and a flash directory of
+// its own, on a fast simulated clock: what the cart's unit tests and trip tests drive.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import type { SessionEnd } from '../src/contract/index.js';
 import { Cart, type CartOptions, type CartTiming } from '../src/device/cart/cart.js';
 import type { CartObserver, StoreSite } from '../src/device/cart/fleet-cart.js';
 import { ScaledClock, type SimClock } from '../src/device/clock/sim-clock.js';
 import { SoftwareKeystore } from '../src/device/secure-element/software-keystore.js';
 import { Shelf } from '../src/device/sim/shelf.js';
 import { FakeBroker } from './fake-broker.js';
+import { FakeDeviceApi } from './fake-device-api.js';
 
 export const SITE: StoreSite = {
   storeId: 'berlin-1',
@@ -22,6 +24,10 @@ export const SHELF = new Shelf();
 export interface TestCart {
   readonly cart: Cart;
   readonly broker: FakeBroker;
+  /** Seal key and checkout; set `serveSealKey` or `checkoutFailure` before the cart needs them. */
+  readonly api: FakeDeviceApi;
+  /** Session-ends the cloud holds: over MQTT or accepted at checkout, in counter order. */
+  sessionEnds(): SessionEnd[];
   readonly clock: SimClock;
   readonly dir: string;
   readonly warnings: { fields: Record<string, unknown>; message: string }[];
@@ -37,6 +43,8 @@ export async function testCart(
     clock?: SimClock;
     dir?: string;
     batteryPct?: number;
+    /** Another cart's device API (one identity service for both); default: a new one. */
+    api?: FakeDeviceApi;
     extra?: Partial<CartOptions>;
   } = {},
 ): Promise<TestCart> {
@@ -46,6 +54,8 @@ export async function testCart(
     (await SoftwareKeystore.open(join(dir, 'se'))) ??
     (await SoftwareKeystore.create(join(dir, 'se')));
   const broker = new FakeBroker(deviceId, keystore.publicKeySpki());
+  const api = options.api ?? new FakeDeviceApi();
+  api.registerDevice(deviceId, keystore.publicKeySpki());
   const clock = options.clock ?? new ScaledClock({ speed: options.speed ?? 600 });
   const warnings: TestCart['warnings'] = [];
   const cart = await Cart.create({
@@ -60,6 +70,7 @@ export async function testCart(
     site: SITE,
     clock,
     link: broker.factory,
+    deviceApi: api,
     seedCatalog: SHELF.catalog(SITE.storeId),
     log: { warn: (fields, message) => warnings.push({ fields, message }) },
     ...(options.timing ? { timing: options.timing } : {}),
@@ -72,7 +83,11 @@ export async function testCart(
     await cart.shutdown();
     if (!options.dir) await rm(dir, { recursive: true, force: true });
   });
-  return { cart, broker, clock, dir, warnings };
+  const sessionEnds = () =>
+    [...broker.of('session-end'), ...api.accepted.filter((m) => m.device_id === deviceId)].sort(
+      (a, b) => a.counter - b.counter,
+    );
+  return { cart, broker, api, sessionEnds, clock, dir, warnings };
 }
 
 /** Polls (real time) until `check` holds. */

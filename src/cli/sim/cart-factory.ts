@@ -1,5 +1,5 @@
 import { Cart } from '../../device/cart/cart.js';
-import { httpsCatalogFetcher } from '../../device/cart/catalog-cache.js';
+import { httpsDeviceApi } from '../../device/cart/device-api-client.js';
 import { mqttLinkFactory } from '../../device/cart/uplink.js';
 import { loadProvisionedDevice } from '../../device/link/device-link.js';
 import { substream } from '../../device/random.js';
@@ -12,7 +12,11 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface SimCartOptions {
   readonly mqttUrl: string;
-  /** The device API the carts sync their catalog from; without it they keep what flash holds. */
+  /**
+   * The device API: the carts' catalog, the seal key their identifies need and the synchronous
+   * checkout. Without it they keep the catalog flash holds, cannot identify a customer (unless
+   * flash already holds a seal key) and send every session-end over MQTT.
+   */
   readonly deviceApiUrl?: string;
   readonly seed: number;
   readonly shelf: Shelf;
@@ -30,6 +34,10 @@ export function simCarts(options: SimCartOptions): SimCarts {
   return {
     async createCart(identity, site, clock, observer) {
       const credentials = await loadProvisionedDevice(identity.credentialsDir);
+      const api =
+        options.deviceApiUrl === undefined
+          ? undefined
+          : httpsDeviceApi(options.deviceApiUrl, credentials);
       return Cart.create({
         credentials,
         flashDir: identity.flashDir,
@@ -37,9 +45,10 @@ export function simCarts(options: SimCartOptions): SimCarts {
         clock,
         observer,
         link: mqttLinkFactory(options.mqttUrl, credentials),
-        ...(options.deviceApiUrl === undefined
+        // One client for all three routes, over the cart's own certificate.
+        ...(api === undefined
           ? { seedCatalog: options.shelf.catalog(site.storeId) }
-          : { catalog: httpsCatalogFetcher(options.deviceApiUrl, credentials) }),
+          : { catalog: api, deviceApi: api }),
         random: substream(options.seed, `cart:${identity.serial}`),
         flashSync: options.flashSync ?? false,
       });

@@ -1,6 +1,7 @@
 import type { CommandRequest, SessionEnd, SessionLine } from '../../contract/index.js';
 import type { SyncResult } from './catalog-cache.js';
 import type { CustomerInRam } from './cart-types.js';
+import type { TapReading } from './emv.js';
 import type { CommandBook } from './commands.js';
 import { RETURNING_GREETING } from './display.js';
 import { commandResponseMessage, NO_PAYMENT, type MessageBody } from './messages.js';
@@ -22,10 +23,14 @@ export interface CommandHost {
   pause(): Promise<void>;
   endSession(status: SessionEnd['status'], payment: SessionEnd['payment']): Promise<void>;
   startSession(): Promise<string>;
+  /** Identifies the customer to a session (sealed); false when the cart cannot identify. */
+  identify(sessionId: string, credential: TapReading): boolean;
   syncCatalog(): Promise<SyncResult>;
   greet(text: string): void;
   /** Lines carried over from a session on another cart (after a battery swap). */
   carry(lines: readonly SessionLine[]): Promise<void>;
+  /** Redraws the basket (and the pre-shop list with it). */
+  showBasket(): void;
 }
 
 const NEEDS_SESSION = ['pause-session', 'cancel-session', 'restart-session', 'attach-customer'];
@@ -80,10 +85,8 @@ export class CartCommands {
         const credential = host.customer?.credential;
         await host.endSession('voided', NO_PAYMENT);
         const sessionId = await host.startSession();
-        if (credential) {
-          host.customer = { credential };
-          void host.emit({ type: 'identify', session_id: sessionId, ...credential }, false);
-        }
+        // The new session needs its own identify: a sealed credential is bound to its session.
+        if (credential && host.identify(sessionId, credential)) host.customer = { credential };
         return { status: 'succeeded' };
       }
       case 'sync-catalog': {
@@ -99,17 +102,22 @@ export class CartCommands {
     }
   }
 
-  /** The cloud's answer to an identify: who (in RAM only) and, after a swap, the basket. */
+  /**
+   * The cloud's answer to an identify: who (in RAM only), the pre-shop list (RAM only) and,
+   * after a swap, the basket.
+   */
   async #attachCustomer(args: NonNullable<CommandRequest['args']>): Promise<Executed> {
     const host = this.host;
     host.customer = {
       ...host.customer,
       ...(args.customer_id ? { customerId: args.customer_id } : {}),
       ...(args.first_name ? { firstName: args.first_name } : {}),
+      ...(args.shopping_list ? { shoppingList: args.shopping_list } : {}),
     };
     const name = host.customer.firstName;
     host.greet(name ? `Hello, ${name}` : RETURNING_GREETING);
     await host.carry(args.carried_lines ?? []);
+    if (args.shopping_list) host.showBasket();
     return { status: 'succeeded' };
   }
 }

@@ -1,8 +1,8 @@
-import type { CatalogEntry, CatalogSnapshot } from '../../contract/index.js';
+import type { CatalogEntry, CatalogSnapshot, CheckoutResult } from '../../contract/index.js';
 import type { SimClock } from '../clock/sim-clock.js';
 import type { DeviceCredentials } from '../link/device-link.js';
 import type { Random } from '../random.js';
-import type { CatalogFetcher } from './catalog-cache.js';
+import type { CatalogFetcher, DeviceApi } from './device-api-client.js';
 import type { TapReading } from './emv.js';
 import type { CartObserver, StoreSite } from './fleet-cart.js';
 import type { LatLon } from './geo.js';
@@ -35,6 +35,12 @@ export interface CartOptions {
   readonly clock: SimClock;
   readonly link: LinkFactory;
   readonly catalog?: CatalogFetcher;
+  /**
+   * The device API for the seal key and checkout (httpsDeviceApi; pass the same client as
+   * `catalog` for the catalog). Without it the cart cannot identify anyone, unless flash already
+   * holds a seal key, and a paid session-end goes over MQTT only.
+   */
+  readonly deviceApi?: DeviceApi;
   /** Installed when flash holds no catalog yet (the factory image). */
   readonly seedCatalog?: CatalogSnapshot;
   readonly random?: Random;
@@ -72,18 +78,36 @@ export type ScanOutcome =
 export interface TapOutcome {
   readonly sessionId?: string;
   readonly identified: boolean;
-  readonly refused?: 'parked-outside' | 'maintenance' | 'dead' | 'unreadable' | 'off';
+  readonly refused?:
+    | 'parked-outside'
+    | 'maintenance'
+    | 'dead'
+    | 'unreadable'
+    | 'off'
+    /** No seal key: the credential cannot leave the cart sealed, so it does not leave at all. */
+    | 'identify-unavailable';
 }
 
 export interface CheckoutOutcome {
+  /** What the store's terminal made of the card (or the cart, offline: deferred). */
   readonly status: 'authorized' | 'declined' | 'deferred' | 'refused';
   readonly sessionId?: string;
   readonly totalCents: number;
+  /**
+   * How an authorized session-end went out: answered over the device API (`checkout`, with the
+   * platform's `result`), refused there with a 400 (`rejected`), queued on MQTT (`queued`), or
+   * gone with RAM in a power loss while the post was under way (`lost`).
+   */
+  readonly delivery?: 'checkout' | 'rejected' | 'queued' | 'lost';
+  readonly result?: CheckoutResult;
 }
 
 /** RAM only: who the customer is, for this session. */
 export interface CustomerInRam {
+  /** The tapped credential in the clear: kept to re-identify a restarted session, never sent. */
   readonly credential?: TapReading;
   readonly customerId?: string;
   readonly firstName?: string;
+  /** SKUs of the customer's pre-shop list, from attach-customer. */
+  readonly shoppingList?: readonly string[];
 }

@@ -1,6 +1,5 @@
 import {
   type DeviceMessage,
-  type ErrorFeedback,
   type SessionEnd,
   type ShadowDesired,
   type ShadowState,
@@ -19,10 +18,11 @@ import type {
   TapOutcome,
 } from './cart-types.js';
 import { CartCommands, type CommandHost } from './cart-commands.js';
+import { CartCheckout } from './checkout.js';
 import { CommandBook } from './commands.js';
 import { Display, type DisplayView } from './display.js';
-import { readTap, StoreTerminal, type Credential } from './emv.js';
-import type { FleetCart, StoreSite } from './fleet-cart.js';
+import { readTap, StoreTerminal, type Credential, type TapReading } from './emv.js';
+import type { CartRejection, FleetCart, StoreSite } from './fleet-cart.js';
 import { Flash } from './flash.js';
 import { insideGeofence, type LatLon } from './geo.js';
 import { healthReport } from './health-report.js';
@@ -38,8 +38,11 @@ import {
 } from './messages.js';
 import { Battery, BATTERY_WARNING_PCT, type PowerSegment } from './power.js';
 import { Outbox } from './outbox.js';
+import { proximityProof } from './proximity.js';
 import { Radios } from './radios.js';
 import { Scanner } from './scanner.js';
+import { SealKeys } from './sealed-identify.js';
+import { markList } from './shopping-list.js';
 import { POWER_STATE, refusalIn } from './states.js';
 import { DEFAULT_TIMING, healthEveryMs, type CartTiming } from './timing.js';
 import { NamedTimers } from './timers.js';
@@ -83,7 +86,9 @@ export class Cart implements FleetCart {
   readonly #random: Random;
   readonly #flash: Flash;
   readonly #catalog: CatalogCache;
+  readonly #sealKeys: SealKeys;
   readonly #commands: CartCommands;
+  readonly #checkout: CartCheckout;
   #uplink: Uplink;
   #state: CartState = 'off';
   #basket: Basket | undefined;
@@ -107,6 +112,7 @@ export class Cart implements FleetCart {
     options: CartOptions,
     flash: Flash,
     catalog: CatalogCache,
+    sealKeys: SealKeys,
     commands: CommandBook,
   ) {
     this.#o = options;
@@ -116,6 +122,7 @@ export class Cart implements FleetCart {
     this.#random = options.random ?? mulberry32(hashSeed(this.deviceId));
     this.#flash = flash;
     this.#catalog = catalog;
+    this.#sealKeys = sealKeys;
     this.#timers = new NamedTimers(this.#clock);
     this.#outbox = new Outbox({
       deviceId: this.deviceId,
@@ -137,6 +144,23 @@ export class Cart implements FleetCart {
     this.#location = options.location ?? options.site.geofence;
     this.#uplink = this.#newUplink();
     this.#commands = new CartCommands(commands, this.#commandHost());
+    this.#checkout = new CartCheckout({
+      basket: () => this.#basket,
+      terminal: this.terminal,
+      display: this.display,
+      api: options.deviceApi,
+      log: options.log,
+      refused: () => this.#refusal() !== undefined,
+      readyForCustomer: () => this.#readyForCustomer(),
+      online: () => this.#uplink.online,
+      emit: (body) => this.#emit(body),
+      endSession: (status, payment, persistent) => this.#endSession(status, payment, persistent),
+      endSessionHeld: (status, payment) =>
+        this.#closeSession(status, payment, (body) => this.#outbox.sign(body)),
+      queue: (signed) => this.#outbox.queue(signed),
+      delivered: (message) => this.#o.observer?.delivered?.(message, false),
+      rejected: (rejection) => this.#onRejected(rejection),
+    });
   }
 
   /** What the cloud's commands may do to the cart. */
@@ -154,7 +178,7 @@ export class Cart implements FleetCart {
       set customer(customer) {
         cart.#customer = customer;
       },
-      deviceNow: () => this.#clock.now() + this.#skewMs,
+      deviceNow: () => this.#deviceNow(),
       emit: (body, persistent) => this.#emit(body, persistent),
       flush: (ms) => this.#uplink.flush(ms),
       reboot: (reason) => this.reboot(reason),
@@ -163,6 +187,7 @@ export class Cart implements FleetCart {
       pause: () => this.#pause(),
       endSession: (status, payment) => this.#endSession(status, payment),
       startSession: () => this.#startSession(),
+      identify: (sessionId, credential) => this.#identify(sessionId, credential),
       syncCatalog: () => this.#catalog.sync(),
       greet: (text) => this.display.show({ greeting: text }),
       carry: async (lines) => {
@@ -173,6 +198,7 @@ export class Cart implements FleetCart {
           await this.#saveSession();
         }
       },
+      showBasket: () => this.#showBasket(),
     };
   }
 
@@ -180,7 +206,8 @@ export class Cart implements FleetCart {
     const flash = await Flash.open(options.flashDir, { sync: options.flashSync ?? true });
     const catalog = await CatalogCache.open(flash, options.site.storeId, options.catalog);
     if (catalog.size === 0 && options.seedCatalog) await catalog.install(options.seedCatalog);
-    return new Cart(options, flash, catalog, await CommandBook.open(flash));
+    const sealKeys = await SealKeys.open(flash, options.deviceApi);
+    return new Cart(options, flash, catalog, sealKeys, await CommandBook.open(flash));
   }
 
   // ---- What the simulator and tests read -------------------------------------------------
@@ -248,7 +275,8 @@ export class Cart implements FleetCart {
     this.#setState(this.#basket ? 'paused' : 'idle');
     if (this.#basket) this.#showBasket();
     await this.#uplink.powerUp();
-    await this.#catalog.sync();
+    // The seal key comes with the catalog: both are public, both are kept in flash.
+    await Promise.all([this.#catalog.sync(), this.#sealKeys.sync()]);
     void this.#health();
     this.#activity();
   }
@@ -339,7 +367,8 @@ export class Cart implements FleetCart {
 
   /**
    * A loyalty card, payment card or app code at the reader: wakes the cart, starts or resumes a
-   * session, and identifies the customer to it.
+   * session, and identifies the customer to it. Without a seal key the customer shops as a
+   * guest: the display says identifying is unavailable and nothing about the card is sent.
    */
   async tap(credential: Credential): Promise<TapOutcome> {
     const refused = this.#refusal();
@@ -353,13 +382,27 @@ export class Cart implements FleetCart {
     const sessionId = this.#basket?.sessionId ?? (await this.#startSession());
     this.#activity();
     const known = this.#customer?.credential;
-    if (!known || JSON.stringify(known) !== JSON.stringify(reading)) {
-      this.#customer = { credential: reading };
-      // An identify carries an identifier: it waits in RAM, never in flash (decision 013).
-      void this.#emit({ type: 'identify', session_id: sessionId, ...reading }, false);
+    let identified = true;
+    if (!known || known.method !== reading.method || known.value !== reading.value) {
+      identified = this.#identify(sessionId, reading);
+      if (identified) this.#customer = { credential: reading };
     }
     if (this.#warned && this.#basket && !this.#transferring) void this.#transfer();
-    return { sessionId, identified: true };
+    return identified
+      ? { sessionId, identified }
+      : { sessionId, identified, refused: 'identify-unavailable' };
+  }
+
+  /**
+   * A fresh proximity proof, as the cart broadcasts it over BLE to a staff tablet next to it:
+   * base64url of the signed frame, good for a minute by the cart's clock.
+   */
+  proximityProof(): string {
+    if (!this.#powered || this.#state === 'dead') {
+      throw new Error(`${this.deviceId}: a cart without power broadcasts nothing`);
+    }
+    const element = this.#o.credentials.secureElement;
+    return proximityProof(this.deviceId, this.#deviceNow(), (body) => element.sign(body));
   }
 
   /** Touches the screen: wakes the cart and resumes a held session. */
@@ -380,53 +423,17 @@ export class Cart implements FleetCart {
     return this.#scan(item, 'remove', -(item.weightG ?? 0));
   }
 
-  /** Payment at the store's EMV terminal; offline the terminal takes it later (deferred). */
-  async checkout(card: Credential & { kind: 'payment' }): Promise<CheckoutOutcome> {
-    if (this.#refusal() || !this.#basket) return { status: 'refused', totalCents: 0 };
-    await this.#readyForCustomer();
-    const basket = this.#basket;
-    if (!basket) return { status: 'refused', totalCents: 0 };
-    const total = basket.totalCents;
-    if (!this.#uplink.online) return this.payAtStoreTerminal();
-    const auth = this.terminal.authorize(total, card);
-    if (auth.status === 'declined') {
-      this.display.warn('payment-declined');
-      this.display.warn('use-store-terminal');
-      void this.#emit({
-        type: 'fault',
-        code: 'payment-failure',
-        severity: 'warning',
-        session_id: basket.sessionId,
-        detail: auth.code,
-      });
-      return { status: 'declined', sessionId: basket.sessionId, totalCents: total };
-    }
-    // The authorization token is a payment credential: like an identify, it stays in RAM.
-    await this.#endSession(
-      'complete',
-      {
-        method: 'store-terminal',
-        status: 'authorized',
-        auth_token: auth.authToken,
-        amount_cents: total,
-      },
-      false,
-    );
-    return { status: 'authorized', sessionId: basket.sessionId, totalCents: total };
+  /**
+   * Payment at the store's EMV terminal, then the synchronous checkout over the device API
+   * (checkout.ts); offline the terminal takes it later (deferred).
+   */
+  checkout(card: Credential & { kind: 'payment' }): Promise<CheckoutOutcome> {
+    return this.#checkout.checkout(card);
   }
 
   /** The customer pays at the store's own terminal: the cart records a deferred payment. */
-  async payAtStoreTerminal(): Promise<CheckoutOutcome> {
-    const basket = this.#basket;
-    if (!basket) return { status: 'refused', totalCents: 0 };
-    const total = basket.totalCents;
-    await this.#endSession('complete', {
-      method: 'store-terminal',
-      status: 'deferred',
-      amount_cents: total,
-    });
-    this.display.warn('use-store-terminal');
-    return { status: 'deferred', sessionId: basket.sessionId, totalCents: total };
+  payAtStoreTerminal(): Promise<CheckoutOutcome> {
+    return this.#checkout.payAtStoreTerminal();
   }
 
   /** The customer leaves the basket (staff reset the cart). */
@@ -505,8 +512,13 @@ export class Cart implements FleetCart {
     return this.#o.firmwareVersion ?? FIRMWARE_VERSION;
   }
 
+  /** The cart's own clock, skew included. */
+  #deviceNow(): number {
+    return this.#clock.now() + this.#skewMs;
+  }
+
   #ts(): string {
-    return new Date(this.#clock.now() + this.#skewMs).toISOString();
+    return new Date(this.#deviceNow()).toISOString();
   }
 
   #emit(body: MessageBody, persistent = true): Promise<DeviceMessage | undefined> {
@@ -542,7 +554,7 @@ export class Cart implements FleetCart {
       {
         command: (request) => void this.#commands.onCommand(request),
         desired: (document) => void this.#onDesired(document),
-        rejected: (feedback) => this.#onRejected(feedback),
+        rejected: (feedback) => this.#onRejected({ ...feedback, via: 'mqtt' }),
         delivered: (message, replayed) => this.#o.observer?.delivered?.(message, replayed),
         transmitted: (radio) => {
           if (radio === 'lte-m') this.battery.burst('lte-transmit', 300, this.#clock.now());
@@ -573,6 +585,25 @@ export class Cart implements FleetCart {
     if (this.#state === 'sleep') await this.#wake();
     if (this.#state === 'charging') this.#setState('idle');
     if (this.#basket && this.#state === 'paused') await this.#resume();
+    return true;
+  }
+
+  /**
+   * Sends the sealed identify; false (and the display says so) without a seal key. The sealed
+   * identify may wait in the flash queue while offline: it is ciphertext only the identity
+   * service can open, bound to this cart and session, and it leaves flash on its PUBACK. The
+   * credential in the clear stays in RAM (CustomerInRam) and is never written anywhere.
+   */
+  #identify(sessionId: string, reading: TapReading): boolean {
+    const body = this.#sealKeys.identify(this.deviceId, sessionId, reading);
+    if (!body) {
+      this.display.warn('identify-unavailable');
+      // Perhaps the device API is back: the next tap may find a key.
+      void this.#sealKeys.sync();
+      return false;
+    }
+    this.display.clearWarning('identify-unavailable');
+    void this.#emit(body);
     return true;
   }
 
@@ -670,22 +701,30 @@ export class Cart implements FleetCart {
     payment: SessionEnd['payment'],
     persistent = true,
   ): Promise<void> {
+    await this.#closeSession(status, payment, (body) => this.#emit(body, persistent));
+  }
+
+  /** Ends the open session: `send` signs its session-end (and queues it, or not). */
+  async #closeSession<T>(
+    status: SessionEnd['status'],
+    payment: SessionEnd['payment'],
+    send: (body: MessageBody) => Promise<T>,
+  ): Promise<T | undefined> {
     const basket = this.#basket;
-    if (!basket) return;
+    if (!basket) return undefined;
     this.#basket = undefined;
+    // The customer goes with the session: credential, customer id, name, pre-shop list.
     this.#customer = undefined;
-    const ended = this.#emit(
-      sessionEndMessage(basket, status, this.#o.site.currency, payment),
-      persistent,
-    );
+    const ended = send(sessionEndMessage(basket, status, this.#o.site.currency, payment));
     await this.#saveSession();
-    await ended;
+    const signed = await ended;
     if (this.#state === 'active' || this.#state === 'paused') {
       this.#setState(this.#desired.maintenance_mode ? 'maintenance' : 'idle');
       this.display.reset('welcome');
       void this.#health();
       this.#activity();
     }
+    return signed;
   }
 
   #saveSession(): Promise<void> {
@@ -702,6 +741,7 @@ export class Cart implements FleetCart {
     this.display.show({
       screen: this.#state === 'paused' ? 'paused' : 'shopping',
       lines: basket.lines,
+      list: markList(this.#customer?.shoppingList, basket.lines),
       totalCents: basket.totalCents,
       ...(lastItem ? { lastItem } : {}),
     });
@@ -896,16 +936,21 @@ export class Cart implements FleetCart {
 
   // ---- The cloud's side ------------------------------------------------------------------
 
-  #onRejected(feedback: ErrorFeedback): void {
+  #onRejected(rejection: CartRejection): void {
     this.rejections.total++;
-    this.rejections.byReason[feedback.reason] =
-      (this.rejections.byReason[feedback.reason] ?? 0) + 1;
+    this.rejections.byReason[rejection.reason] =
+      (this.rejections.byReason[rejection.reason] ?? 0) + 1;
     this.#o.log?.warn(
-      { reason: feedback.reason, counter: feedback.counter, message_type: feedback.message_type },
+      {
+        reason: rejection.reason,
+        counter: rejection.counter,
+        message_type: rejection.message_type,
+        via: rejection.via,
+      },
       'the cloud rejected a message',
     );
     this.display.show({ rejected: this.rejections.total });
-    this.#o.observer?.rejected?.(feedback);
+    this.#o.observer?.rejected?.(rejection);
   }
 
   async #onDesired(document: ShadowDesired): Promise<void> {

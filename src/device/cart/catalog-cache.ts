@@ -1,79 +1,21 @@
-import { request } from 'node:https';
 import {
-  DEVICE_API_PATHS,
   MAX_CART_CATALOG_ITEMS,
   type CatalogEntry,
   type CatalogSnapshot,
 } from '../../contract/index.js';
 import type { DeviceCredentials } from '../link/device-link.js';
-import { SoftwareKeystore } from '../secure-element/software-keystore.js';
+import { httpsDeviceApi, type CatalogFetcher } from './device-api-client.js';
 import type { Flash } from './flash.js';
 
-/** What a catalog request came back with. */
-export type CatalogFetch =
-  | { readonly status: 'not-modified' }
-  | { readonly status: 'ok'; readonly snapshot: CatalogSnapshot };
+export type { CatalogFetch, CatalogFetcher } from './device-api-client.js';
 
-/** Gets the store's catalog snapshot; `cachedVersion` goes out as If-None-Match. */
-export interface CatalogFetcher {
-  fetch(cachedVersion: string | undefined): Promise<CatalogFetch>;
-}
-
-/**
- * The device API's catalog over HTTPS with the cart's own certificate (mutual TLS), trusting
- * only the fleet's roots, as the broker connection does.
- */
+/** The device API's catalog alone (see httpsDeviceApi, which serves every route). */
 export function httpsCatalogFetcher(
   deviceApiUrl: string,
   credentials: DeviceCredentials,
   timeoutMs = 10_000,
 ): CatalogFetcher {
-  const element = credentials.secureElement;
-  if (!(element instanceof SoftwareKeystore)) {
-    throw new Error('TLS with a hardware secure element needs an engine or provider (not yet)');
-  }
-  const key = element.exportTlsKeyPem();
-  const url = new URL(DEVICE_API_PATHS.catalog, deviceApiUrl);
-  return {
-    fetch: (cachedVersion) =>
-      new Promise<CatalogFetch>((resolve, reject) => {
-        const req = request(
-          url,
-          {
-            method: 'GET',
-            key,
-            cert: credentials.certChainPem,
-            ca: credentials.trustPem,
-            rejectUnauthorized: true,
-            timeout: timeoutMs,
-            headers: {
-              accept: 'application/json',
-              ...(cachedVersion ? { 'if-none-match': `"${cachedVersion}"` } : {}),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              if (res.statusCode === 304) return resolve({ status: 'not-modified' });
-              if (res.statusCode !== 200) {
-                return reject(new Error(`catalog: HTTP ${res.statusCode ?? '?'}`));
-              }
-              try {
-                const snapshot = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-                resolve({ status: 'ok', snapshot: snapshot as CatalogSnapshot });
-              } catch (error) {
-                reject(error instanceof Error ? error : new Error(String(error)));
-              }
-            });
-            res.on('error', reject);
-          },
-        );
-        req.on('timeout', () => req.destroy(new Error('catalog: timed out')));
-        req.on('error', reject);
-        req.end();
-      }),
-  };
+  return httpsDeviceApi(deviceApiUrl, credentials, { timeoutMs });
 }
 
 export type SyncResult = 'updated' | 'unchanged' | 'failed' | 'no-source';

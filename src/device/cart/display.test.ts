@@ -5,7 +5,13 @@ import { Display, GENERIC_GREETING } from './display.js';
 describe('display', () => {
   it('shows warnings once, clears them, and forgets the customer between sessions', () => {
     const display = new Display('EUR');
-    display.show({ screen: 'shopping', greeting: 'Hello, Ana', totalCents: 249 });
+    display.show({
+      screen: 'shopping',
+      greeting: 'Hello, Ana',
+      totalCents: 249,
+      lastItem: 'Oat milk',
+      list: [{ sku: 'SKU-1', done: true }],
+    });
     display.warn('battery-swap');
     display.warn('battery-swap');
     display.warn('offline');
@@ -15,6 +21,8 @@ describe('display', () => {
     display.reset('welcome');
     assert.equal(display.view.greeting, GENERIC_GREETING);
     assert.equal(display.view.totalCents, 0);
+    assert.deepEqual(display.view.list, []);
+    assert.equal(display.view.lastItem, undefined);
     assert.ok(display.updates >= 5);
   });
 });

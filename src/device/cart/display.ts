@@ -1,4 +1,5 @@
 import type { SessionLine } from '../../contract/index.js';
+import type { ListMark } from './shopping-list.js';
 
 export type DisplayWarning =
   | 'battery-swap'
@@ -9,10 +10,14 @@ export type DisplayWarning =
   | 'weight-check'
   | 'offline'
   | 'payment-declined'
-  | 'cloud-rejected';
+  | 'cloud-rejected'
+  /** A tap the cart could not identify: it has no seal key, so the customer shops as a guest. */
+  | 'identify-unavailable'
+  /** The platform did not accept a payment the terminal authorized: staff settle it. */
+  | 'see-staff';
 
 export type DisplayScreen =
-  'welcome' | 'shopping' | 'paused' | 'thank-you' | 'off' | 'parked' | 'maintenance';
+  'welcome' | 'shopping' | 'paused' | 'thank-you' | 'receipt' | 'off' | 'parked' | 'maintenance';
 
 /** What the 7-inch panel shows, as data: the tests' window on the customer's view. */
 export interface DisplayView {
@@ -23,6 +28,10 @@ export interface DisplayView {
   readonly totalCents: number;
   readonly currency: string;
   readonly lastItem?: string;
+  /** The pre-shop list, ticked as its items reach the basket; empty without one. */
+  readonly list: readonly ListMark[];
+  /** On the receipt screen: the platform's receipt for the paid checkout. */
+  readonly receiptId?: string;
   readonly warnings: readonly DisplayWarning[];
   /** Messages the cloud refused, counted for staff. */
   readonly rejected: number;
@@ -46,6 +55,7 @@ export class Display {
       lines: [],
       totalCents: 0,
       currency,
+      list: [],
       warnings: [],
       rejected: 0,
     };
@@ -74,14 +84,19 @@ export class Display {
     this.show({ warnings: this.#view.warnings.filter((w) => w !== warning) });
   }
 
-  /** Between customers: the basket and greeting go, counters stay. */
+  /** Between customers: the basket, list, receipt and greeting go, counters stay. */
   reset(screen: DisplayScreen): void {
-    this.show({
+    const { currency, rejected, warnings } = this.#view;
+    this.#view = {
       screen,
+      currency,
+      rejected,
       greeting: GENERIC_GREETING,
       lines: [],
+      list: [],
       totalCents: 0,
-      warnings: this.#view.warnings.filter((w) => w === 'offline'),
-    });
+      warnings: warnings.filter((w) => w === 'offline'),
+    };
+    this.#updates++;
   }
 }

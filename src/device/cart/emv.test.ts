@@ -17,12 +17,16 @@ describe('NFC/EMV', () => {
     const loyalty = randomLoyaltyNumber(random);
     assert.deepEqual(readTap({ kind: 'loyalty', number: loyalty }), {
       method: 'loyalty',
-      loyalty_number: loyalty,
+      value: loyalty,
     });
     assert.equal(readTap({ kind: 'loyalty', number: '1234567' }), undefined);
     const code = randomAppCode(random);
     assert.match(code, /^[A-Z0-9]{6,12}$/);
     assert.equal(readTap({ kind: 'app-code', code: 'abc' }), undefined);
+    assert.deepEqual(readTap({ kind: 'payment', cardId: 'card-1' }), {
+      method: 'payment-token',
+      value: paymentToken('card-1'),
+    });
   });
 
   it('authorizes with a token the session-end accepts, or declines at the injected rate', () => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { CREDENTIAL_PATTERNS, type CredentialMethod } from '../../contract/index.js';
 import type { Random } from '../random.js';
 
 /**
@@ -11,14 +12,15 @@ export type Credential =
   | { readonly kind: 'payment'; readonly cardId: string }
   | { readonly kind: 'app-code'; readonly code: string };
 
-/** What the NFC/EMV module hands the firmware for a tap: never card data. */
-export type TapReading =
-  | { readonly method: 'loyalty'; readonly loyalty_number: string }
-  | { readonly method: 'payment-token'; readonly payment_token: string }
-  | { readonly method: 'app-code'; readonly app_code: string };
+/**
+ * What the NFC/EMV module hands the firmware for a tap: never card data. The value is the
+ * credential in the clear; it lives in RAM only and leaves the cart sealed (identify.ts).
+ */
+export interface TapReading {
+  readonly method: CredentialMethod;
+  readonly value: string;
+}
 
-const LOYALTY = /^[0-9]{8,19}$/;
-const APP_CODE = /^[A-Z0-9]{6,12}$/;
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
@@ -37,16 +39,17 @@ export function paymentToken(cardId: string): string {
 export function readTap(credential: Credential): TapReading | undefined {
   switch (credential.kind) {
     case 'loyalty':
-      return LOYALTY.test(credential.number)
-        ? { method: 'loyalty', loyalty_number: credential.number }
-        : undefined;
+      return reading('loyalty', credential.number);
     case 'payment':
-      return { method: 'payment-token', payment_token: paymentToken(credential.cardId) };
+      return reading('payment-token', paymentToken(credential.cardId));
     case 'app-code':
-      return APP_CODE.test(credential.code)
-        ? { method: 'app-code', app_code: credential.code }
-        : undefined;
+      return reading('app-code', credential.code);
   }
+}
+
+/** The contract's pattern for the method is what the identity service accepts once opened. */
+function reading(method: CredentialMethod, value: string): TapReading | undefined {
+  return CREDENTIAL_PATTERNS[method].test(value) ? { method, value } : undefined;
 }
 
 export type Authorization =

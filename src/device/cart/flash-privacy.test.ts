@@ -32,13 +32,15 @@ function assertNoneOf(files: { name: string; text: string }[], secrets: Record<s
 }
 
 describe('flash privacy', () => {
-  it('no loyalty number, payment token, app code, customer id, first name or auth token ever reaches flash', async (t) => {
-    const { cart, broker } = await testCart(t, { timing: CALM });
+  it('no loyalty number, payment token, app code, customer id, first name, pre-shop list or auth token ever reaches flash', async (t) => {
+    const { cart, broker, api } = await testCart(t, { timing: CALM });
     const loyalty = '6012345678901234';
     const appCode = 'K7Q2ZX9M';
     const cardId = 'card-privacy-1';
     const customerId = randomUUID();
     const firstName = 'Anneliese';
+    // Not in the catalog, so only the list could put it in flash.
+    const listed = 'LIST-ONLY-SKU-42';
     const scan = async (i: number) => {
       for (let n = 0; n < 20 && !(await cart.scanItem(SHELF.products[i]!)).ok; n++);
     };
@@ -46,10 +48,16 @@ describe('flash privacy', () => {
     await cart.powerOn();
     await cart.tap({ kind: 'loyalty', number: loyalty });
     await scan(0);
-    broker.command('attach-customer', { customer_id: customerId, first_name: firstName });
+    broker.command('attach-customer', {
+      customer_id: customerId,
+      first_name: firstName,
+      shopping_list: [listed, SHELF.products[1]!.sku],
+    });
     await until(() => cart.view.greeting === `Hello, ${firstName}`, 'greeting');
+    assert.equal(cart.view.list[0]?.sku, listed);
 
-    // Offline: identifies wait in RAM, scans in flash; then a power loss mid-session.
+    // Offline: the sealed identifies wait in the flash queue with the scans (ciphertext only
+    // the identity service can open: acceptable there); then a power loss mid-session.
     cart.setWifi(false);
     cart.setCellular(false);
     await until(() => cart.link === 'none', 'offline');
@@ -63,6 +71,7 @@ describe('flash privacy', () => {
       'app code': appCode,
       'customer id': customerId,
       'first name': firstName,
+      'pre-shop list': listed,
     };
     const offline = await flashContents(cart.flashDir);
     assert.ok(
@@ -80,8 +89,9 @@ describe('flash privacy', () => {
     await scan(3);
     const paid = await cart.checkout({ kind: 'payment', cardId });
     assert.equal(paid.status, 'authorized');
+    assert.equal(paid.delivery, 'checkout', 'the paid session-end went over HTTPS, not flash');
     await cart.flush(3000);
-    const authToken = broker.of('session-end')[0]?.payment.auth_token;
+    const authToken = api.accepted[0]?.payment.auth_token;
     assert.ok(authToken);
 
     await cart.tap({ kind: 'loyalty', number: loyalty });
@@ -92,8 +102,24 @@ describe('flash privacy', () => {
     assertNoneOf(await flashContents(cart.flashDir), { ...secrets, 'auth token': authToken });
     cart.setWifi(true);
     await cart.flush(3000);
-    assertNoneOf(await flashContents(cart.flashDir), { ...secrets, 'auth token': authToken });
-    // The cloud got them all the same.
-    assert.ok(broker.of('identify').some((i) => i.method === 'loyalty'));
+    // Once delivered, not even the ciphertext of a sealed credential is left behind.
+    const identifies = broker.of('identify');
+    const sealed = Object.fromEntries(
+      identifies.map((m, i) => [`sealed credential ${i}`, m.credential.ct]),
+    );
+    assertNoneOf(await flashContents(cart.flashDir), {
+      ...secrets,
+      'auth token': authToken,
+      ...sealed,
+    });
+    // The cloud got them all the same, and only the identity service can read them.
+    assert.deepEqual(
+      identifies.map((m) => api.open(m)).sort(),
+      [appCode, loyalty, loyalty, paymentToken(cardId), paymentToken(cardId)].sort(),
+    );
+    for (const m of broker.received) {
+      const text = JSON.stringify(m.message);
+      assert.ok(!text.includes(loyalty) && !text.includes(paymentToken(cardId)), m.message.type);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CatalogSnapshot, SessionLine } from '../../contract/index.js';
+import type { CatalogSnapshot, SealKey, SessionLine } from '../../contract/index.js';
 import { CounterFile } from '../link/counter-file.js';
 
 /**
@@ -35,6 +35,7 @@ export interface QueuedPayload {
 
 const SESSION = 'session.json';
 const CATALOG = 'catalog.json';
+const SEAL_KEY = 'seal-key.json';
 const COMMANDS = 'commands.json';
 const BOOTS = 'boot-count';
 const QUEUE = 'queue';
@@ -85,6 +86,15 @@ export class Flash {
 
   async writeCatalog(snapshot: CatalogSnapshot): Promise<void> {
     await this.#write(join(this.dir, CATALOG), JSON.stringify(snapshot));
+  }
+
+  /** The identity service's public seal key: not a secret, so flash may hold it. */
+  async readSealKey(): Promise<SealKey | undefined> {
+    return this.#readJson<SealKey>(SEAL_KEY);
+  }
+
+  async writeSealKey(key: SealKey): Promise<void> {
+    await this.#write(join(this.dir, SEAL_KEY), JSON.stringify(key));
   }
 
   async readCommands(): Promise<CommandOutcome[]> {

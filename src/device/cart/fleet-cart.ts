@@ -1,5 +1,19 @@
-import type { DeviceMessage, ErrorFeedback } from '../../contract/index.js';
+import type { DeviceMessage } from '../../contract/index.js';
 import type { SimClock } from '../clock/sim-clock.js';
+
+/**
+ * The cloud refused one of the cart's messages: on the error topic (an ErrorFeedback, `reason`
+ * one of the contract's RejectReason codes) or in a device API's 400 answer (`reason` the answer's
+ * error code, which the contract does not close).
+ */
+export interface CartRejection {
+  readonly reason: string;
+  readonly counter?: number;
+  readonly message_type?: string;
+  readonly detail: string;
+  /** Where the refusal came from; absent: the error topic. */
+  readonly via?: 'mqtt' | 'device-api';
+}
 
 /**
  * What a cart tells whoever watches it (the fleet simulator's ledger, a test). Every callback is
@@ -15,8 +29,8 @@ export interface CartObserver {
    * reference) was lost when the cart lost power before a link returned.
    */
   lost?(message: DeviceMessage): void;
-  /** The cloud refused one of the cart's messages (devices/errors/<id>). */
-  rejected?(feedback: ErrorFeedback): void;
+  /** The cloud refused one of the cart's messages (devices/errors/<id>, or a device API 400). */
+  rejected?(rejection: CartRejection): void;
   /** Trigger to item on the display, in real milliseconds; `online` when a link was up. */
   scanAcknowledged?(realMs: number, online: boolean): void;
 }

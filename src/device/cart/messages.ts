@@ -1,4 +1,11 @@
-import type { CatalogEntry, DeviceMessage, SessionEnd, ShadowState } from '../../contract/index.js';
+import type {
+  CatalogEntry,
+  CredentialMethod,
+  DeviceMessage,
+  SealedCredential,
+  SessionEnd,
+  ShadowState,
+} from '../../contract/index.js';
 import type { Basket } from './basket.js';
 import type { ItemInHand } from './cart-types.js';
 import type { CommandAnswer } from './commands.js';
@@ -42,6 +49,15 @@ export function sessionStartMessage(
   batteryPct: number,
 ): MessageBody {
   return { type: 'session-start', session_id: sessionId, reason, battery_pct: batteryPct };
+}
+
+/** Who the customer is, sealed to the identity service: never the credential in the clear. */
+export function identifyMessage(
+  sessionId: string,
+  method: CredentialMethod,
+  credential: SealedCredential,
+): MessageBody {
+  return { type: 'identify', session_id: sessionId, method, credential };
 }
 
 export function scanMessage(

@@ -1,5 +1,5 @@
-import type { DeviceMessage, ErrorFeedback, RejectReason } from '../../contract/index.js';
-import type { CartObserver } from '../cart/fleet-cart.js';
+import type { DeviceMessage } from '../../contract/index.js';
+import type { CartObserver, CartRejection } from '../cart/fleet-cart.js';
 import { summarize, type LatencySummary } from './percentiles.js';
 
 export type SessionEndStatus = 'complete' | 'abandoned' | 'voided' | 'transferred';
@@ -60,7 +60,8 @@ export interface LedgerCounts {
   readonly messagesLost: number;
   /** Deliveries of messages that had waited for a link (store-and-forward replays). */
   readonly replays: number;
-  readonly rejects: Readonly<Partial<Record<RejectReason, number>>>;
+  /** By reason: the contract's reject reasons, and a device API's 400 error codes. */
+  readonly rejects: Readonly<Record<string, number>>;
   readonly rejectsTotal: number;
   readonly scanAckOnline: LatencySummary;
   readonly scanAckOffline: LatencySummary;
@@ -93,7 +94,7 @@ export class Ledger {
     { session: MutableSession; type: DeviceMessage['type']; refused: boolean }
   >();
   readonly #unattributed = new Map<string, number>();
-  readonly #rejects: Partial<Record<RejectReason, number>> = {};
+  readonly #rejects: Record<string, number> = {};
   readonly #ackOnline: number[] = [];
   readonly #ackOffline: number[] = [];
   #created = 0;
@@ -172,7 +173,7 @@ export class Ledger {
     });
   }
 
-  #onRejected(deviceId: string, feedback: ErrorFeedback): void {
+  #onRejected(deviceId: string, feedback: CartRejection): void {
     this.#rejects[feedback.reason] = (this.#rejects[feedback.reason] ?? 0) + 1;
     // A replay refusal is a second copy of a message the cloud already holds: nothing was lost.
     if (feedback.reason === 'replay') return;

@@ -19,7 +19,13 @@ async function run(t: Parameters<typeof testCart>[0], name: TripName, speed = 60
         : CALM;
   const a = await testCart(t, { speed, timing });
   await a.cart.powerOn();
-  const spare = await testCart(t, { deviceId: 'CART-0002', clock: a.clock, timing: CALM });
+  // One identity service for the store: the spare cart seals to the same key.
+  const spare = await testCart(t, {
+    deviceId: 'CART-0002',
+    clock: a.clock,
+    timing: CALM,
+    api: a.api,
+  });
   const ctx: TripContext = {
     clock: a.clock,
     random: mulberry32(11),
@@ -32,12 +38,17 @@ async function run(t: Parameters<typeof testCart>[0], name: TripName, speed = 60
 }
 
 describe('trips over a cart (in-memory broker)', () => {
-  it('knownCustomer: loyalty identify, scans, authorized payment', async (t) => {
-    const { broker, result } = await run(t, 'knownCustomer');
+  it('knownCustomer: sealed loyalty identify, scans, authorized payment over checkout', async (t) => {
+    const { broker, api, sessionEnds, result } = await run(t, 'knownCustomer');
     assert.equal(result.payment, 'authorized');
-    assert.equal(broker.of('identify')[0]?.method, 'loyalty');
+    const identify = broker.of('identify')[0]!;
+    assert.equal(identify.method, 'loyalty');
+    const loyalty = result.credentials.find((c) => c.kind === 'loyalty');
+    assert.equal(api.open(identify), loyalty?.kind === 'loyalty' && loyalty.number);
     assert.equal(broker.of('scan').filter((s) => s.action === 'add').length, result.scanned);
-    assert.equal(broker.of('session-end')[0]?.status, 'complete');
+    assert.equal(sessionEnds()[0]?.status, 'complete');
+    assert.equal(api.accepted.length, 1, 'the paid session-end went over checkout');
+    assert.equal(broker.of('session-end').length, 0, 'and not over MQTT as well');
     assert.deepEqual(broker.rejected, []);
   });
 
@@ -55,17 +66,18 @@ describe('trips over a cart (in-memory broker)', () => {
   });
 
   it('interruptedShop: sleeps while the customer is away and resumes the same session', async (t) => {
-    const { broker, result } = await run(t, 'interruptedShop');
+    const { broker, sessionEnds, result } = await run(t, 'interruptedShop');
     const starts = broker.of('session-start');
     assert.equal(starts[0]?.reason, 'new');
     assert.ok(starts.length >= 2 && starts.slice(1).every((s) => s.reason === 'resume'));
     assert.ok(starts.every((s) => s.session_id === result.sessionIds[0]));
     assert.ok(broker.of('health').some((h) => h.state === 'sleep'));
-    assert.equal(broker.of('session-end')[0]?.session_id, result.sessionIds[0]);
+    assert.equal(sessionEnds()[0]?.session_id, result.sessionIds[0]);
   });
 
   it('connectivityLoss: LTE-M, then store-and-forward, deferred payment, replayed in order', async (t) => {
     const { broker, result } = await run(t, 'connectivityLoss');
+    // Offline checkout is deferred to the store's terminal: MQTT store-and-forward, no HTTPS.
     assert.equal(result.payment, 'deferred');
     assert.ok(broker.received.some((r) => r.radio === 'lte-m'));
     const counters = broker.received.map((r) => r.message.counter);
@@ -77,22 +89,20 @@ describe('trips over a cart (in-memory broker)', () => {
   });
 
   it('batteryCliff: transferred on cart A, identified and paid on the spare', async (t) => {
-    const { broker, spare, result, cart } = await run(t, 'batteryCliff');
+    const { broker, api, spare, result, cart } = await run(t, 'batteryCliff');
     assert.equal(cart.state, 'dead');
     assert.equal(result.sessionIds.length, 2);
     assert.equal(broker.of('session-end')[0]?.status, 'transferred');
     const [a] = broker.of('identify');
     const [b] = spare.broker.of('identify');
     assert.ok(a && b);
-    const credential = (m: typeof a) =>
-      m.method === 'loyalty'
-        ? m.loyalty_number
-        : m.method === 'payment-token'
-          ? m.payment_token
-          : m.app_code;
-    const [credA, credB] = [credential(a), credential(b)];
-    assert.deepEqual(credA, credB, 'the same credential on both carts');
-    assert.equal(spare.broker.of('session-end')[0]?.status, 'complete');
+    // Each sealed to its own cart and session, so the ciphertexts differ; opened, they match.
+    assert.notDeepEqual(a.credential, b.credential);
+    const credA = api.open(a);
+    assert.ok(credA);
+    assert.equal(api.open(b), credA, 'the same credential on both carts');
+    assert.equal(api.open(a, { sessionId: b.session_id }), undefined, 'bound to its session');
+    assert.equal(spare.sessionEnds()[0]?.status, 'complete');
   });
 
   it('parkingLot: pays, parked outside with hourly pings, then back in the store', async (t) => {

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import {
+  encodeSigned,
+  PROXIMITY_PROOF_MAX_AGE_MS,
+  type ProximityProof,
+  type Signer,
+} from '../../contract/index.js';
+
+/**
+ * What the cart broadcasts over BLE for a staff tablet standing next to it: a fresh random nonce
+ * (from the OS, never the simulation's seeded source: it must not be guessable), valid for the
+ * contract's maximum age, signed by the secure element in the wire format. Returned as
+ * base64url of the whole frame, as the tablet forwards it.
+ */
+export function proximityProof(deviceId: string, deviceNowMs: number, sign: Signer): string {
+  const proof: ProximityProof = {
+    schema_version: 1,
+    type: 'proximity',
+    device_id: deviceId,
+    nonce: randomBytes(16).toString('base64url'),
+    issued_at: new Date(deviceNowMs).toISOString(),
+    expires_at: new Date(deviceNowMs + PROXIMITY_PROOF_MAX_AGE_MS).toISOString(),
+  };
+  return Buffer.from(encodeSigned(proof, sign)).toString('base64url');
+}
