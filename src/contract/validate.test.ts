@@ -82,7 +82,8 @@ describe('type-specific rules', () => {
     const base = { ...DEVICE_EXAMPLES.identify } as Record<string, unknown>;
     for (const method of ['loyalty', 'payment-token', 'app-code'])
       assert.equal(validateDeviceMessage('identify', { ...base, method }).ok, true);
-    const { credential: _sealed, ...bare } = base;
+    const bare = { ...base };
+    delete bare['credential'];
     invalid('identify', { ...bare, loyalty_number: '6012345678901234' });
     invalid('identify', { ...base, loyalty_number: '6012345678901234' });
     assert.equal(
