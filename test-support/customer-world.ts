@@ -1,0 +1,100 @@
+// The customer side of the platform on one data directory, for identity-service and
+// data-subject-request tests: a PGlite entity store, both regions' vaults, a local keyring, the
+// SQLite audit log and an in-memory payment gateway.
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import {
+  credentialAad,
+  sealCredential,
+  type Identify,
+  type SealKey,
+} from '../src/contract/index.js';
+import { SqliteAuditLog } from '../src/audit/sqlite-audit-log.js';
+import { DataSubjectRequests } from '../src/customers/data-subject-requests.js';
+import { IdentityService } from '../src/customers/identity-service.js';
+import { CredentialSealKeys } from '../src/customers/seal-keys.js';
+import { openEntityStore } from '../src/entities/index.js';
+import type { AccountRegion } from '../src/entities/customers/customer-records.js';
+import { LocalKeyring } from '../src/keys/index.js';
+import type { PaymentGateway } from '../src/payment-bridge/payment-gateway.js';
+import { FieldCipher } from '../src/vault/field-cipher.js';
+import { openVaults } from '../src/vault/open-vault.js';
+import { TestDevice } from './entity-events.js';
+import { vaultDataDir } from './vault.js';
+
+/** Card tokens map to one method ref per card, as a processor fingerprint would. */
+export class MemoryPaymentGateway implements PaymentGateway {
+  down = false;
+  async resolveMethod(token: string) {
+    if (this.down) throw new Error('payment service unreachable');
+    return { methodRef: `pm_${Buffer.from(token).toString('hex').slice(0, 32)}`, firstSeen: true };
+  }
+  async capture(): Promise<never> {
+    throw new Error('not used here');
+  }
+  async close() {}
+}
+
+export async function customerWorld(t: TestContext, stores: Record<string, AccountRegion>) {
+  const dataDir = await vaultDataDir(t);
+  const entities = await openEntityStore({ dataDir });
+  const vaults = await openVaults({ dataDir });
+  const keys = new LocalKeyring(dataDir);
+  const audit = new SqliteAuditLog(join(dataDir, 'audit', 'audit.db'));
+  t.after(async () => {
+    await audit.close();
+    for (const v of vaults.values()) await v.close();
+    await entities.close();
+  });
+  await entities.migrate();
+  for (const [storeId, region] of Object.entries(stores)) {
+    await entities.upsertStore({ storeId, name: storeId, region, timezone: null });
+  }
+  const cipher = new FieldCipher(keys);
+  const sealKeys = new CredentialSealKeys(keys);
+  const payments = new MemoryPaymentGateway();
+  let clock = Date.parse('2026-11-23T09:00:00.000Z');
+  const now = () => clock;
+  const identity = new IdentityService({
+    entities,
+    vaults,
+    cipher,
+    audit,
+    sealKeys,
+    payments,
+    storeRegion: async (id) => stores[id] ?? 'us',
+    now,
+  });
+  const dsar = new DataSubjectRequests({ entities, vaults, cipher, audit, now });
+  const seal = await sealKeys.current();
+  return {
+    dataDir,
+    entities,
+    vaults,
+    keys,
+    audit,
+    cipher,
+    identity,
+    dsar,
+    payments,
+    seal,
+    advance: (ms: number) => (clock += ms),
+    /** An identify event as a cart in `storeId` would send it, credential sealed to the service. */
+    identify: (
+      cart: TestDevice,
+      sessionId: string,
+      method: Identify['method'],
+      value: string,
+      key: SealKey = seal,
+    ) =>
+      cart.event('identify', {
+        session_id: sessionId,
+        method,
+        credential: sealCredential(
+          { kid: key.kid, publicKey: Buffer.from(key.public_key, 'base64url') },
+          value,
+          credentialAad(cart.deviceId, sessionId, method),
+        ),
+      }),
+  };
+}
