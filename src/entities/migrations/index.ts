@@ -1,10 +1,11 @@
 import { entities } from './001-entities.js';
 import { updateInPlace } from './002-update-in-place.js';
 import { sessionMerge } from './003-session-merge.js';
+import { staffOps } from './007-staff-ops.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
-export const MIGRATIONS: readonly Migration[] = [entities, updateInPlace, sessionMerge];
+export const MIGRATIONS: readonly Migration[] = [entities, updateInPlace, sessionMerge, staffOps];
 
 export { migrate } from './migrate.js';
 export type { Migration } from './migration.js';
