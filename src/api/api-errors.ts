@@ -1,6 +1,18 @@
 /** Every error the API answers with: a stable code and a sentence for people. */
 export type ApiErrorCode =
-  'unauthenticated' | 'forbidden' | 'not-found' | 'bad-request' | 'internal';
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'bad-request'
+  | 'internal'
+  /** 503: a dependency the action needs is missing or down (the audit log, the broker). */
+  | 'unavailable'
+  // 403 on a staff session action, saying what is wrong with the proximity proof.
+  | 'proximity-required'
+  | 'proximity-invalid'
+  | 'proximity-wrong-cart'
+  | 'proximity-expired'
+  | 'proximity-replayed';
 
 export interface ApiErrorBody {
   readonly error: ApiErrorCode;
@@ -21,3 +33,5 @@ export class ApiError extends Error {
 export const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated', message);
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const notFound = (message: string) => new ApiError(404, 'not-found', message);
+export const badRequest = (message: string) => new ApiError(400, 'bad-request', message);
+export const unavailable = (message: string) => new ApiError(503, 'unavailable', message);

@@ -6,6 +6,10 @@ import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeviceRoutes } from './device-routes.js';
 import { registerDlqRoutes } from './dlq-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerBillingRoutes } from '../billing/billing-routes.js';
+import { registerComplianceRoutes } from '../compliance/compliance-routes.js';
+import { registerFleetOpsRoutes } from '../fleet-ops/cart-routes.js';
+import { registerStaffRoutes } from '../staff/staff-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
@@ -16,7 +20,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'fleetplane API',
         version: deps.version,
         description:
-          'Devices, their events, stores and shopping sessions. Authenticate with a bearer token from `fleetplane token`.',
+          'Devices, their events, stores and shopping sessions; the staff tablet and the ops console. Authenticate with a bearer token from `fleetplane token`.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -61,6 +65,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerDeviceRoutes(app, deps);
   registerDlqRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  registerStaffRoutes(app, deps);
+  registerFleetOpsRoutes(app, deps);
+  registerBillingRoutes(app, deps);
+  registerComplianceRoutes(app, deps);
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   return app;
 }
