@@ -1,4 +1,7 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import type { BillingConfig } from '../billing/billing-config.js';
 import type { EntityStore } from '../entities/entity-store.js';
+import type { DeviceDirectory } from '../ingest/device-directory.js';
 import type { EntityProjector } from '../ingest/entity-projector.js';
 import type { ProjectionLog } from '../ingest/projection-log.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
@@ -19,4 +22,16 @@ export interface ApiDeps {
   readonly now?: () => Date;
   /** The identity service and data-subject requests; absent: those routes answer 503. */
   readonly customers?: CustomerApiDeps;
+  /** The registry view ingest uses: proximity proofs are checked against registered keys. */
+  readonly devices: Pick<DeviceDirectory, 'lookup'>;
+  /** Publishes as the cloud (QoS 1): staff commands and shadow documents to carts. */
+  readonly publish: (topic: string, payload: Buffer) => Promise<void>;
+  /** Who did what to which cart or person. Without one, staff overrides are refused (503). */
+  readonly audit?: AuditLog;
+  /** Prices and unit costs for GET /v1/billing; DEFAULT_BILLING fills what is left out. */
+  readonly billing?: Partial<BillingConfig>;
+  /** Open data-subject requests, from the privacy service when there is one. */
+  readonly dsarOpen?: () => Promise<unknown[]>;
+  /** Where each kind of data lives, from the residency service when there is one. */
+  readonly residency?: () => Promise<unknown>;
 }

@@ -7,9 +7,15 @@ export type ApiErrorCode =
   | 'conflict'
   /** Personal data of one region asked for from another, outside the audited ops path. */
   | 'residency-refused'
-  /** A capability this platform was started without (no payment service, no vault). */
+  /** 503: a capability this platform runs without, or a dependency that is down. */
   | 'unavailable'
-  | 'internal';
+  | 'internal'
+  // 403 on a staff session action, saying what is wrong with the proximity proof.
+  | 'proximity-required'
+  | 'proximity-invalid'
+  | 'proximity-wrong-cart'
+  | 'proximity-expired'
+  | 'proximity-replayed';
 
 export interface ApiErrorBody {
   readonly error: ApiErrorCode;
@@ -30,4 +36,5 @@ export class ApiError extends Error {
 export const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated', message);
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const notFound = (message: string) => new ApiError(404, 'not-found', message);
+export const badRequest = (message: string) => new ApiError(400, 'bad-request', message);
 export const unavailable = (message: string) => new ApiError(503, 'unavailable', message);

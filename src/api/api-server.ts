@@ -8,6 +8,10 @@ import { registerDlqRoutes } from './dlq-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerCustomerRoutes } from './customer-routes.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
+import { registerBillingRoutes } from '../billing/billing-routes.js';
+import { registerComplianceRoutes } from '../compliance/compliance-routes.js';
+import { registerFleetOpsRoutes } from '../fleet-ops/cart-routes.js';
+import { registerStaffRoutes } from '../staff/staff-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
@@ -18,7 +22,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'fleetplane API',
         version: deps.version,
         description:
-          'Devices, their events, stores and shopping sessions. Authenticate with a bearer token from `fleetplane token`.',
+          'Devices, their events, stores and shopping sessions; the staff tablet and the ops console. Authenticate with a bearer token from `fleetplane token`.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -65,6 +69,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerSessionRoutes(app, deps);
   registerCustomerRoutes(app, deps);
   registerPrivacyRoutes(app, deps);
+  registerStaffRoutes(app, deps);
+  registerFleetOpsRoutes(app, deps);
+  registerBillingRoutes(app, deps);
+  registerComplianceRoutes(app, deps);
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   return app;
 }

@@ -5,6 +5,19 @@ import type {
   SessionLine,
 } from '../contract/index.js';
 import type { CustomerRecords } from './customers/customer-records.js';
+import type { CartMaintenance, CartPage, CartQuery, MaintenanceChange } from './fleet/cart-view.js';
+
+export type {
+  CartFault,
+  CartMaintenance,
+  CartPage,
+  CartPosition,
+  CartQuery,
+  CartView,
+  MaintenanceChange,
+  MaintenanceReason,
+} from './fleet/cart-view.js';
+export { MAINTENANCE_REASONS } from './fleet/cart-view.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -238,5 +251,25 @@ export interface EntityStore extends CustomerRecords {
     storeId: string,
     options: { readonly since: number; readonly limit: number },
   ): Promise<CatalogItem[]>;
+  /**
+   * Carts (device class cart) of the whole fleet with their store's region, position, staff
+   * maintenance flag and last fault; ordered by device id, paged by the last id of a page.
+   */
+  listCarts(query: CartQuery): Promise<CartPage>;
+  /**
+   * Sets (a reason) or clears (null) the staff out-of-service flag of a device and bumps its
+   * shadow-desired version; undefined when the device is unknown.
+   */
+  setMaintenance(deviceId: string, change: MaintenanceChange): Promise<CartMaintenance | undefined>;
+  /**
+   * Records a proximity proof's nonce for a device (durably, unique per device); false when it was
+   * accepted before. Prunes nonces whose proofs expired long enough ago (times: ms since epoch).
+   */
+  acceptProximityNonce(
+    deviceId: string,
+    nonce: string,
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -9,10 +9,14 @@ import type {
 import { DEVICE_VIEW_COLUMNS, toDeviceView } from './device-view.js';
 import type {
   AdmittedDevice,
+  CartMaintenance,
+  CartPage,
+  CartQuery,
   CatalogItem,
   DeviceView,
   EntityStore,
   IngestedEvent,
+  MaintenanceChange,
   ProjectionOutcome,
   ScanView,
   SessionLink,
@@ -23,6 +27,7 @@ import type {
   StoreSessionQuery,
 } from './entity-store.js';
 import { listTopCatalogItems, toCatalogItem } from './catalog/top-items.js';
+import { acceptProximityNonce, listCarts, setMaintenance } from './fleet/fleet-queries.js';
 import { getSessionLink, listStoreSessions } from './session-queries.js';
 import { MIGRATIONS, migrate } from './migrations/index.js';
 import { applyPlan } from './projection/apply.js';
@@ -244,6 +249,26 @@ export class SqlEntityStore implements EntityStore {
     options: { readonly since: number; readonly limit: number },
   ): Promise<CatalogItem[]> {
     return listTopCatalogItems(this.client, storeId, options);
+  }
+
+  listCarts(query: CartQuery): Promise<CartPage> {
+    return listCarts(this.client, query);
+  }
+
+  setMaintenance(
+    deviceId: string,
+    change: MaintenanceChange,
+  ): Promise<CartMaintenance | undefined> {
+    return setMaintenance(this.client, deviceId, change);
+  }
+
+  acceptProximityNonce(
+    deviceId: string,
+    nonce: string,
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    return acceptProximityNonce(this.client, deviceId, nonce, expiresAt, now);
   }
 
   close(): Promise<void> {

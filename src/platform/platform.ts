@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import type { ApiDeps } from '../api/api-deps.js';
 import { buildApi } from '../api/api-server.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { StoreId } from '../contract/index.js';
 import { loadTokenKeys } from '../api/tokens.js';
 import { DirectoryBlobStore } from '../blobs/directory-blob-store.js';
@@ -42,6 +44,13 @@ import { acquirePlatformLock, type PlatformLock } from './platform-lock.js';
 export interface PlatformDeps {
   /** Opens the entity store (PGlite under DIR, or PostgreSQL at config.entityUrl). */
   readonly openEntities: (config: PlatformConfig, layout: PlatformLayout) => Promise<EntityStore>;
+  /**
+   * Opens the audit log. Without one the API still serves reads, but refuses staff overrides
+   * (they are never made unaudited) and the compliance report says no log is configured.
+   */
+  readonly openAudit?: (config: PlatformConfig, layout: PlatformLayout) => Promise<AuditLog>;
+  /** Billing prices and the compliance report's providers (privacy and residency services). */
+  readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency'>;
   readonly log?: Logger;
   readonly now?: () => number;
   readonly version?: string;
@@ -113,6 +122,8 @@ export async function startPlatform(
         timezone: store.timezone,
       });
     }
+    const audit = deps.openAudit ? await deps.openAudit(config, layout) : undefined;
+    if (audit) cleanup.push(() => audit.close());
     const blobs = new DirectoryBlobStore(layout.blobsDir);
 
     const threads = config.verifyThreads;
@@ -229,6 +240,10 @@ export async function startPlatform(
       metrics,
       version: deps.version ?? '0.0.0',
       now: () => new Date(now()),
+      devices: directory,
+      publish,
+      ...(audit ? { audit } : {}),
+      ...deps.api,
       health: async () => ({
         broker: mqttUrl,
         telemetry_events: await telemetry.count(),

@@ -5,6 +5,7 @@ import type { DeviceClass, DeviceMessageType } from '../contract/index.js';
 import type {
   AppendOutcome,
   DeviceEventsQuery,
+  DeviceUsage,
   StoreEventsQuery,
   StoredEvent,
   TelemetryRecord,
@@ -102,22 +103,26 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   latestForDevice(deviceId: string, query: DeviceEventsQuery): Promise<StoredEvent[]> {
-    const rows =
-      query.type === undefined
-        ? this.#all(
-            `SELECT * FROM events WHERE device_id = ?
-             ORDER BY device_time DESC, counter DESC LIMIT ?`,
-            deviceId,
-            query.limit,
-          )
-        : this.#all(
-            `SELECT * FROM events WHERE device_id = ? AND type = ?
-             ORDER BY device_time DESC, counter DESC LIMIT ?`,
-            deviceId,
-            query.type,
-            query.limit,
-          );
-    return Promise.resolve(rows);
+    // Conditions are left out rather than switched off with `? IS NULL OR …`, so the keyset
+    // comparison on (device_time, counter) stays a range seek on the index, however deep the page.
+    const where = ['device_id = ?'];
+    const params: unknown[] = [deviceId];
+    if (query.type !== undefined) {
+      where.push('type = ?');
+      params.push(query.type);
+    }
+    if (query.before !== undefined) {
+      where.push('(device_time, counter) < (?, ?)');
+      params.push(query.before.deviceTime, query.before.counter);
+    }
+    return Promise.resolve(
+      this.#all(
+        `SELECT * FROM events WHERE ${where.join(' AND ')}
+         ORDER BY device_time DESC, counter DESC LIMIT ?`,
+        ...params,
+        query.limit,
+      ),
+    );
   }
 
   storeEventsBetween(storeId: string, query: StoreEventsQuery): Promise<StoredEvent[]> {
@@ -130,6 +135,37 @@ export class SqliteTelemetryStore implements TelemetryStore {
         query.to,
         query.limit,
       ),
+    );
+  }
+
+  usageBetween(from: number, to: number): Promise<DeviceUsage[]> {
+    // No index serves a time range across stores (each costs every insert), so this reads the
+    // table: fine for a monthly report, not for a dashboard that refreshes.
+    const rows = this.#db
+      .prepare(
+        `SELECT store_id, device_id, device_class, count(*) AS messages,
+           sum(length(CAST(body AS BLOB)) + length(signature)) AS bytes,
+           count(DISTINCT device_time / ${DAY_MS}) AS active_days
+         FROM events WHERE device_time >= ? AND device_time < ?
+         GROUP BY store_id, device_id, device_class ORDER BY store_id, device_id`,
+      )
+      .all(from, to) as {
+      store_id: string;
+      device_id: string;
+      device_class: string;
+      messages: number;
+      bytes: number;
+      active_days: number;
+    }[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        storeId: r.store_id,
+        deviceId: r.device_id,
+        deviceClass: r.device_class as DeviceClass,
+        messages: r.messages,
+        bytes: r.bytes,
+        activeDays: r.active_days,
+      })),
     );
   }
 

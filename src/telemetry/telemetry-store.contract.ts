@@ -74,6 +74,61 @@ export function runTelemetryStoreContract(
       assert.deepEqual(await store.latestForDevice('CART-9999', { limit: 5 }), []);
     });
 
+    it('pages a device newest first from the last event of the previous page', async (t) => {
+      const store = await open(t);
+      t.after(() => store.close());
+      // Two events at one device time: the counter breaks the tie.
+      await store.append([
+        record('CART-0001', 1),
+        record('CART-0001', 2, { type: 'fault' }),
+        record('CART-0001', 3, { type: 'fault', deviceTime: T0 + 2000 }),
+        record('CART-0001', 4, { type: 'fault' }),
+      ]);
+      const first = await store.latestForDevice('CART-0001', { limit: 2, type: 'fault' });
+      assert.deepEqual(
+        first.map((e) => e.counter),
+        [4, 3],
+      );
+      const last = first[1]!;
+      const rest = await store.latestForDevice('CART-0001', {
+        limit: 5,
+        type: 'fault',
+        before: { deviceTime: last.deviceTime, counter: last.counter },
+      });
+      assert.deepEqual(
+        rest.map((e) => e.counter),
+        [2],
+      );
+    });
+
+    it('meters each device of a period: messages, stored bytes and active UTC days', async (t) => {
+      const store = await open(t);
+      t.after(() => store.close());
+      const DAY = 86_400_000;
+      const day0 = Date.parse('2026-11-01T00:00:00.000Z');
+      const at = (d: number, hour = 10) => day0 + d * DAY + hour * 3_600_000;
+      await store.append([
+        record('CART-0001', 1, { deviceTime: at(0), body: 'x'.repeat(100) }),
+        record('CART-0001', 2, { deviceTime: at(0, 23), body: '€' }),
+        record('CART-0001', 3, { deviceTime: at(4) }),
+        record('CART-0002', 4, { deviceTime: at(1), storeId: 'paris-1' }),
+        record('CC-0001', 5, { deviceTime: at(2), deviceClass: 'coldchain' }),
+        record('CART-0001', 6, { deviceTime: at(30) }),
+        record('CART-0001', 7, { deviceTime: day0 - 1 }),
+      ]);
+      const usage = await store.usageBetween(day0, day0 + 30 * DAY);
+      const cart1 = usage.find((u) => u.deviceId === 'CART-0001');
+      assert.equal(cart1?.messages, 3);
+      assert.equal(cart1?.activeDays, 2, 'two events on day 0 count one day');
+      const body3 = JSON.stringify({ device_id: 'CART-0001', counter: 3, type: 'health' });
+      assert.equal(cart1?.bytes, 100 + 64 + 3 + 64 + body3.length + 64, 'UTF-8 bytes, not chars');
+      assert.deepEqual(
+        usage.map((u) => `${u.storeId}/${u.deviceId}/${u.deviceClass}`),
+        ['berlin-1/CART-0001/cart', 'berlin-1/CC-0001/coldchain', 'paris-1/CART-0002/cart'],
+      );
+      assert.deepEqual(await store.usageBetween(day0 + 40 * DAY, day0 + 41 * DAY), []);
+    });
+
     it('answers a store between two times, oldest first, end exclusive', async (t) => {
       const store = await open(t);
       t.after(() => store.close());

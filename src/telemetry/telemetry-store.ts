@@ -30,6 +30,20 @@ export interface AppendOutcome {
 export interface DeviceEventsQuery {
   readonly limit: number;
   readonly type?: DeviceMessageType;
+  /** Only events strictly older than this, in the newest-first order: the previous page's last. */
+  readonly before?: { readonly deviceTime: number; readonly counter: number };
+}
+
+/** What one device sent in a period, for metering. */
+export interface DeviceUsage {
+  readonly storeId: string;
+  readonly deviceId: string;
+  readonly deviceClass: DeviceClass;
+  readonly messages: number;
+  /** Bytes stored for those messages: body and signature. */
+  readonly bytes: number;
+  /** UTC days (by device time) on which it sent anything. */
+  readonly activeDays: number;
 }
 
 export interface StoreEventsQuery {
@@ -54,6 +68,11 @@ export interface TelemetryStore {
   storeEventsBetween(storeId: string, query: StoreEventsQuery): Promise<StoredEvent[]>;
   /** The change feed: events stored after `seq`, in storage order. */
   eventsAfter(seq: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Per device, what it sent with device time in [from, to) (ms since epoch): messages, stored
+   * bytes and active UTC days. Ordered by store, then device. A metering query: it reads the period.
+   */
+  usageBetween(from: number, to: number): Promise<DeviceUsage[]>;
   /** Events with these sequence numbers (for re-projecting dead letters). */
   eventsBySeq(seqs: readonly number[]): Promise<StoredEvent[]>;
   /** Deletes events whose retention has passed; returns how many. */

@@ -2,6 +2,7 @@ import { entities } from './001-entities.js';
 import { updateInPlace } from './002-update-in-place.js';
 import { sessionMerge } from './003-session-merge.js';
 import { customerIdentity } from './004-customer-identity.js';
+import { staffOps } from './007-staff-ops.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly Migration[] = [
   updateInPlace,
   sessionMerge,
   customerIdentity,
+  staffOps,
 ];
 
 export { migrate } from './migrate.js';

@@ -25,6 +25,24 @@ describe('ThreadedEntityStore', () => {
     );
     assert.equal((await store.getSessionLink(trip.sessionId))?.deviceId, 'CART-1');
     assert.deepEqual(await store.listTopCatalogItems('store-1', { since: 0, limit: 5 }), []);
+    const flag = await store.setMaintenance('CART-1', {
+      reason: 'charging',
+      note: null,
+      setBy: 'staff:a',
+      at: Date.now(),
+    });
+    assert.equal(flag?.desiredVersion, 1);
+    const carts = await store.listCarts({ limit: 5 });
+    assert.deepEqual(carts.carts[0]?.maintenance, flag);
+    const nonce = 'AAAAAAAAAAAAAAAAAAAAAA';
+    assert.equal(
+      await store.acceptProximityNonce('CART-1', nonce, Date.now() + 1000, Date.now()),
+      true,
+    );
+    assert.equal(
+      await store.acceptProximityNonce('CART-1', nonce, Date.now() + 1000, Date.now()),
+      false,
+    );
   });
 
   it('carries failure codes across the thread boundary', async (t) => {

@@ -1,10 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import type {
   AdmittedDevice,
+  CartMaintenance,
+  CartPage,
+  CartQuery,
   CatalogItem,
   DeviceView,
   EntityStore,
   IngestedEvent,
+  MaintenanceChange,
   ProjectionOutcome,
   ScanView,
   SessionLink,
@@ -158,6 +162,23 @@ export class ThreadedEntityStore implements EntityStore {
     options: { readonly since: number; readonly limit: number },
   ): Promise<CatalogItem[]> {
     return this.#call('listTopCatalogItems', storeId, options);
+  }
+  listCarts(query: CartQuery): Promise<CartPage> {
+    return this.#call('listCarts', query);
+  }
+  setMaintenance(
+    deviceId: string,
+    change: MaintenanceChange,
+  ): Promise<CartMaintenance | undefined> {
+    return this.#call('setMaintenance', deviceId, change);
+  }
+  acceptProximityNonce(
+    deviceId: string,
+    nonce: string,
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    return this.#call('acceptProximityNonce', deviceId, nonce, expiresAt, now);
   }
 
   async close(): Promise<void> {
