@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
+import { paymentCommands } from './payment/index.js';
 import { platformCommands } from './platform/index.js';
 import { maskCommands } from './privacy/index.js';
 import { simCommands } from './sim/index.js';
@@ -12,4 +13,5 @@ export const allCommands: readonly Command[] = [
   ...entityCommands(),
   ...maskCommands(),
   ...simCommands(),
+  ...paymentCommands(),
 ];
