@@ -168,7 +168,10 @@ describe('payment service routes', () => {
     for (const [i, res] of refused.entries()) {
       assert.equal(res.status, 422, JSON.stringify(res.body));
       assert.equal(res.body['error'], 'card-data-refused');
-      assert.ok(String(res.body['message']).includes(`field ${paths[i]} `), res.body['message']);
+      assert.ok(
+        String(res.body['message']).includes(`field ${paths[i]} `),
+        String(res.body['message']),
+      );
     }
     assert.equal(query.statusCode, 422);
     assert.match(query.json<{ message: string }>().message, /field \(url\)/);

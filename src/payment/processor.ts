@@ -43,7 +43,7 @@ export class SimulatedProcessor implements PaymentProcessor {
     return Promise.resolve(this.#mac(`fingerprint:${paymentToken}`));
   }
 
-  capture(authToken: string, amountCents: number): Promise<ProcessorCapture> {
+  capture(authToken: string, amountCents: number, _currency: string): Promise<ProcessorCapture> {
     const reference = `sim_${this.#mac(`capture:${authToken}`).slice(0, 24)}`;
     if (authToken.startsWith('decl')) {
       return Promise.resolve({ approved: false, authorizedCents: 0, reference });
