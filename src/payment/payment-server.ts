@@ -73,7 +73,9 @@ export class PaymentServer {
 
     await app.listen({ host, port });
     const actual = (app.server.address() as AddressInfo).port;
-    return { url: `https://${host.includes(':') ? `[${host}]` : host}:${actual}`, port: actual };
+    // Listening on every address: name one the service certificate carries.
+    const named = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+    return { url: `https://${named.includes(':') ? `[${named}]` : named}:${actual}`, port: actual };
   }
 
   async close(): Promise<void> {

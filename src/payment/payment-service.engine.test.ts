@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -287,6 +287,8 @@ describe('payment service process', () => {
     );
     const files = (await readdir(paymentLayout(data).dir, { recursive: true })).map(String);
     assert.ok(files.includes('payment.db'), files.join(', '));
+    const db = await stat(paymentLayout(data).db);
+    assert.equal(db.mode & 0o777, 0o600, 'the database is readable by its owner only');
     const stored = await Promise.all(
       files.map(async (f) =>
         (await readFile(join(paymentLayout(data).dir, f)).catch(() => Buffer.alloc(0))).toString(

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { chmodSync } from 'node:fs';
 
 export type CaptureStatus = 'captured' | 'declined' | 'amount-mismatch';
 
@@ -62,7 +63,11 @@ export class PaymentStore {
   /** `file` is a path, or ':memory:' for the test double. */
   constructor(file: string) {
     this.#db = new Database(file);
-    if (file !== ':memory:') this.#db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') {
+      // Owner only; SQLite gives the -wal and -shm files the database file's mode.
+      chmodSync(file, 0o600);
+      this.#db.pragma('journal_mode = WAL');
+    }
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
