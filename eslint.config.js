@@ -5,6 +5,58 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { boundaries } from './scripts/eslint/boundaries.js';
 
+const SRC_ZONES = [
+  {
+    target: 'src/contract',
+    allowed: ['src/contract'],
+    message: 'The wire contract stands alone: device and cloud import it, it imports neither.',
+  },
+  {
+    target: 'src/device',
+    // test-support holds test helpers (temp dirs, engine checks), not cloud code.
+    allowed: ['src/device', 'src/contract', 'src/failure.ts', 'test-support'],
+    message: 'The device model never imports cloud code; share through src/contract.',
+  },
+  {
+    // Everything else under src is the cloud; the CLI is the composition root.
+    target: 'src',
+    except: ['src/device', 'src/cli', 'src/contract'],
+    forbidden: ['src/device', 'src/cli'],
+    message: 'Cloud code never imports the device model or the CLI; share through src/contract.',
+  },
+];
+
+// The payment zone (decision 016) is its own process and trust zone: it uses generic helpers and
+// nothing that holds platform data, and the platform reaches it only through the bridge.
+const fleetplane = { rules: { boundaries } };
+
+const PAYMENT_ZONES = [
+  {
+    target: 'src/payment',
+    allowed: [
+      'src/payment',
+      'src/payment-bridge/bridge-layout.ts',
+      'src/failure.ts',
+      'src/data-dir',
+      'src/identity/x509.ts',
+      'src/identity/pem.ts',
+      'src/identity/clock.ts',
+      'src/identity/ca/keys.ts',
+      'src/identity/ca/profile.ts',
+      'src/broker/tls-policy.ts',
+      'src/observability/logger.ts',
+    ],
+    message: 'The payment service imports only generic helpers, never platform capabilities.',
+  },
+  {
+    target: 'src',
+    except: ['src/payment', 'src/cli'],
+    forbidden: ['src/payment'],
+    message:
+      'Only the CLI starts the payment service; the platform reaches it through src/payment-bridge.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'schemas/', 'tmp/', 'fleet-data/'] },
   js.configs.recommended,
@@ -21,33 +73,15 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    plugins: { fleetplane: { rules: { boundaries } } },
-    rules: {
-      'fleetplane/boundaries': [
-        'error',
-        [
-          {
-            target: 'src/contract',
-            allowed: ['src/contract'],
-            message:
-              'The wire contract stands alone: device and cloud import it, it imports neither.',
-          },
-          {
-            target: 'src/device',
-            // test-support holds test helpers (temp dirs, engine checks), not cloud code.
-            allowed: ['src/device', 'src/contract', 'src/failure.ts', 'test-support'],
-            message: 'The device model never imports cloud code; share through src/contract.',
-          },
-          {
-            // Everything else under src is the cloud; the CLI is the composition root.
-            target: 'src',
-            except: ['src/device', 'src/cli', 'src/contract'],
-            forbidden: ['src/device', 'src/cli'],
-            message:
-              'Cloud code never imports the device model or the CLI; share through src/contract.',
-          },
-        ],
-      ],
-    },
+    plugins: { fleetplane },
+    rules: { 'fleetplane/boundaries': ['error', SRC_ZONES] },
+  },
+  {
+    // Shipped code only: tests may start the service beside the bridge. A later block replaces
+    // the rule's options, so this one repeats the zones above.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    plugins: { fleetplane },
+    rules: { 'fleetplane/boundaries': ['error', [...SRC_ZONES, ...PAYMENT_ZONES]] },
   },
 );

@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { customerCommands } from './customers/index.js';
 import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
+import { paymentCommands } from './payment/index.js';
 import { platformCommands } from './platform/index.js';
 import { maskCommands } from './privacy/index.js';
 import { simCommands } from './sim/index.js';
@@ -14,4 +15,5 @@ export const allCommands: readonly Command[] = [
   ...customerCommands(),
   ...maskCommands(),
   ...simCommands(),
+  ...paymentCommands(),
 ];
