@@ -3,6 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { ApiDeps } from '../api/api-deps.js';
 import { buildApi } from '../api/api-server.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { openKeyProvider } from '../keys/index.js';
+import { HttpsPaymentGateway } from '../payment-bridge/https-payment-gateway.js';
+import { loadBridgeCredentials } from '../payment-bridge/bridge-credentials.js';
+import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
+import { residencyReport, wireCustomers } from './customer-wiring.js';
 import type { StoreId } from '../contract/index.js';
 import { loadTokenKeys } from '../api/tokens.js';
 import { DirectoryBlobStore } from '../blobs/directory-blob-store.js';
@@ -33,7 +38,6 @@ import {
 import { SqliteProjectionLog } from '../ingest/sqlite-projection-log.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { PlatformMetrics } from '../observability/metrics.js';
-import { SessionLinker } from '../session-link/session-link.js';
 import { SqliteTelemetryStore } from '../telemetry/sqlite-telemetry-store.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { ExternalBrokerSource } from '../broker/external-broker.js';
@@ -51,6 +55,8 @@ export interface PlatformDeps {
   readonly openAudit?: (config: PlatformConfig, layout: PlatformLayout) => Promise<AuditLog>;
   /** Billing prices and the compliance report's providers (privacy and residency services). */
   readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency'>;
+  /** A payment gateway to use instead of the HTTPS bridge to config.paymentUrl (tests). */
+  readonly paymentGateway?: PaymentGateway;
   readonly log?: Logger;
   readonly now?: () => number;
   readonly version?: string;
@@ -122,8 +128,6 @@ export async function startPlatform(
         timezone: store.timezone,
       });
     }
-    const audit = deps.openAudit ? await deps.openAudit(config, layout) : undefined;
-    if (audit) cleanup.push(() => audit.close());
     const blobs = new DirectoryBlobStore(layout.blobsDir);
 
     const threads = config.verifyThreads;
@@ -140,7 +144,34 @@ export async function startPlatform(
     let broker: DeviceBroker | undefined;
     const publish = (topic: string, payload: Buffer) =>
       broker ? broker.publish(topic, payload) : Promise.reject(new Error('no broker'));
-    projector.onApplied(new SessionLinker({ entities, publish, metrics, log, now }).applied);
+    const keys = await openKeyProvider({
+      dataDir: config.dataDir,
+      ...(config.kms ? { kms: config.kms } : {}),
+    });
+    const payments =
+      deps.paymentGateway ??
+      (config.paymentUrl
+        ? new HttpsPaymentGateway({
+            url: config.paymentUrl,
+            credentials: await loadBridgeCredentials(config.dataDir),
+          })
+        : undefined);
+    if (payments) cleanup.push(() => payments.close());
+    const customers = await wireCustomers({
+      config,
+      keys,
+      entities,
+      registry: identity,
+      projector,
+      ...(payments ? { payments } : {}),
+      publish,
+      metrics,
+      log,
+      now,
+    });
+    cleanup.push(() => customers.stores.close());
+    const audit = deps.openAudit ? await deps.openAudit(config, layout) : customers.stores.audit;
+    if (deps.openAudit) cleanup.push(() => audit.close());
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -242,7 +273,10 @@ export async function startPlatform(
       now: () => new Date(now()),
       devices: directory,
       publish,
-      ...(audit ? { audit } : {}),
+      audit,
+      customers: { identity: customers.identity, dsar: customers.dsar },
+      dsarOpen: () => customers.dsar.list('open'),
+      residency: () => residencyReport(entities, customers.stores.vaults),
       ...deps.api,
       health: async () => ({
         broker: mqttUrl,

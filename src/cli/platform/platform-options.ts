@@ -25,6 +25,12 @@ export const platformOptionSpec: OptionSpec = {
   'share-group': { type: 'string' },
   'verify-threads': { type: 'string' },
   'retention-days': { type: 'string' },
+  'payment-url': { type: 'string' },
+  'vault-url-us': { type: 'string' },
+  'vault-url-eu': { type: 'string' },
+  'audit-url': { type: 'string' },
+  'kms-key': { type: 'string' },
+  'kms-region': { type: 'string' },
 };
 
 export const platformOptionHelp: readonly string[] = [
@@ -43,6 +49,14 @@ export const platformOptionHelp: readonly string[] = [
   '--share-group NAME   shared-subscription group of the ingest processes (default fleetplane-ingest)',
   '--verify-threads N   signature verification threads (default: one per core; 0: main thread)',
   '--retention-days N   telemetry retention (default 548, 18 months)',
+  '--payment-url URL    the payment service (fleetplane payment serve), e.g. https://127.0.0.1:9443;',
+  '                     reached with DIR/payment-bridge (fleetplane payment init). Without it card',
+  '                     taps stay guests and checkouts wait as payment-unavailable',
+  '--vault-url-us URL   PostgreSQL database for the US PII vault (default: PGlite under DIR/vault/us)',
+  '--vault-url-eu URL   the same for the EU vault; never the same database as the US one',
+  '--audit-url URL      PostgreSQL for the audit log (default: SQLite under DIR/audit)',
+  '--kms-key ID         AWS KMS key (id, ARN or alias) for data keys instead of the local keyring;',
+  "                     --kms-region REGION (default: the SDK's)",
 ];
 
 function port(values: OptionValues, name: string, fallback: number): number {
@@ -83,6 +97,17 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
     ...optional('entityUrl', entityUrl),
     ...optional('verifyThreads', nonNegativeInteger(values, 'verify-threads')),
     ...optional('retentionDays', nonNegativeInteger(values, 'retention-days')),
+    ...optional('paymentUrl', httpsUrl(values, 'payment-url')),
+    ...optional('auditUrl', postgresUrl(values, 'audit-url')),
+    ...vaultUrls(values),
+    ...(stringOption(values, 'kms-key')
+      ? {
+          kms: {
+            keyId: stringOption(values, 'kms-key')!,
+            ...optional('region', stringOption(values, 'kms-region')),
+          },
+        }
+      : {}),
     ...(brokerUrl
       ? {
           externalBroker: {
@@ -97,4 +122,30 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
         }
       : {}),
   };
+}
+
+function httpsUrl(values: OptionValues, name: string): string | undefined {
+  const url = stringOption(values, name);
+  if (url !== undefined && !/^https:\/\/[^/]+/.test(url)) {
+    throw new UsageError(`--${name} must be an https:// URL, got '${url}'`);
+  }
+  return url;
+}
+
+function postgresUrl(values: OptionValues, name: string): string | undefined {
+  const url = stringOption(values, name);
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) {
+    throw new UsageError(`--${name} must be a postgres:// URL`);
+  }
+  return url;
+}
+
+function vaultUrls(values: OptionValues): { vaultUrls?: Partial<Record<'us' | 'eu', string>> } {
+  const us = postgresUrl(values, 'vault-url-us');
+  const eu = postgresUrl(values, 'vault-url-eu');
+  if (us !== undefined && us === eu) {
+    throw new UsageError('--vault-url-us and --vault-url-eu must be different databases');
+  }
+  if (us === undefined && eu === undefined) return {};
+  return { vaultUrls: { ...(us ? { us } : {}), ...(eu ? { eu } : {}) } };
 }
