@@ -6,7 +6,16 @@ import type { TestContext } from 'node:test';
 import { identityCommands } from '../src/cli/identity/index.js';
 import { main } from '../src/cli/main.js';
 import { openEntities } from '../src/cli/platform/entities.js';
-import { topics, type CommandRequest, type DeviceClass } from '../src/contract/index.js';
+import {
+  credentialAad,
+  sealCredential,
+  topics,
+  type CommandRequest,
+  type DeviceClass,
+  type SealedCredential,
+} from '../src/contract/index.js';
+import { CredentialSealKeys } from '../src/customers/seal-keys.js';
+import { LocalKeyring } from '../src/keys/index.js';
 import { DeviceLink, loadProvisionedDevice } from '../src/device/link/device-link.js';
 import type { SoftwareKeystore } from '../src/device/secure-element/software-keystore.js';
 import { silentLogger } from '../src/observability/logger.js';
@@ -141,4 +150,21 @@ export async function deviceTlsCredentials(
   const device = await loadProvisionedDevice(deviceDir);
   const keystore = device.secureElement as SoftwareKeystore;
   return { key: keystore.exportTlsKeyPem(), cert: device.certChainPem, ca: device.trustPem };
+}
+
+/** An identify's method and credential, sealed to the identity service of the platform on `data`. */
+export async function sealedCredential(
+  data: string,
+  deviceId: string,
+  sessionId: string,
+  method: 'loyalty' | 'payment-token' | 'app-code',
+  value: string,
+): Promise<{ method: typeof method; credential: SealedCredential }> {
+  const key = await new CredentialSealKeys(new LocalKeyring(data)).current();
+  const credential = sealCredential(
+    { kid: key.kid, publicKey: Buffer.from(key.public_key, 'base64url') },
+    value,
+    credentialAad(deviceId, sessionId, method),
+  );
+  return { method, credential };
 }

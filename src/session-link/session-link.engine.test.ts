@@ -9,8 +9,15 @@ import {
   fleetDataDir,
   provisionDevice,
   receivedCommands,
+  sealedCredential,
   startTestPlatform,
 } from '../../test-support/platform.js';
+import { customerCommands } from '../cli/customers/index.js';
+import { main } from '../cli/main.js';
+import { capture } from '../../test-support/cli.js';
+import { tempDir } from '../../test-support/temp-dir.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { issueToken, loadTokenKeys } from '../api/tokens.js';
 
 const LOYALTY = '6012345678901234';
@@ -18,15 +25,28 @@ const LOYALTY = '6012345678901234';
 // Carts over mutual TLS against the embedded platform: an identify is answered on the cart's
 // command topic, and a battery swap carries the dead cart's basket to the next one.
 describe('session link', () => {
-  it('answers a session-start and identify with an attach-customer command on cmd/<id>/request', async (t) => {
+  it("answers an imported member's loyalty tap with attach-customer and their first name only", async (t) => {
     const data = await fleetDataDir(t);
     const dir = await provisionDevice(data, 'CART-0401');
+    const csv = join(await tempDir(t), 'members.csv');
+    await writeFile(
+      csv,
+      'loyalty_number,first_name,last_name,email,phone,address,region\n' +
+        `${LOYALTY},Zoë,Ackermann,zoe@example.com,+49 30 1234567,Unter den Linden 1,eu\n`,
+    );
+    const io = capture();
+    assert.equal(
+      await main(['accounts', 'import', '--data', data, '--file', csv], io, customerCommands()),
+      0,
+      io.text(),
+    );
     const platform = await startTestPlatform(t, data);
     const cart = await connectDevice(t, platform.mqttUrl, dir);
     const commands = receivedCommands(cart);
     const session_id = randomUUID();
     await cart.send(message('session-start', 'CART-0401', 1, { session_id }));
-    await cart.send(message('identify', 'CART-0401', 2, { session_id, loyalty_number: LOYALTY }));
+    const sealed = await sealedCredential(data, 'CART-0401', session_id, 'loyalty', LOYALTY);
+    await cart.send(message('identify', 'CART-0401', 2, { session_id, ...sealed }));
 
     const command = await eventually(() => commands[0], 'an attach-customer command');
     const checked = validateDocument('command', command);
@@ -35,7 +55,8 @@ describe('session link', () => {
     assert.equal(command.device_id, 'CART-0401');
     assert.equal(command.args?.session_id, session_id);
     assert.match(command.args?.customer_id ?? '', /^[0-9a-f-]{36}$/);
-    assert.equal(command.args?.first_name, undefined, 'no first names before the vault');
+    assert.equal(command.args?.first_name, 'Zoë');
+    assert.ok(!JSON.stringify(command).includes('Ackermann'), 'the first name, never more');
     assert.equal(command.args?.carried_lines, undefined);
     assert.ok(Date.parse(command.expires_at) > Date.now());
     assert.match(
@@ -62,7 +83,8 @@ describe('session link', () => {
     await a.send(message('session-start', 'CART-0402', 1, { session_id: sA }));
     await a.send(message('scan', 'CART-0402', 2, { session_id: sA, scan_seq: 1, quantity: 2 }));
     await a.send(message('scan', 'CART-0402', 3, { session_id: sA, scan_seq: 2, sku: 'SKU-2210' }));
-    await a.send(message('identify', 'CART-0402', 4, { session_id: sA, loyalty_number: LOYALTY }));
+    const sealedA = await sealedCredential(data, 'CART-0402', sA, 'loyalty', LOYALTY);
+    await a.send(message('identify', 'CART-0402', 4, { session_id: sA, ...sealedA }));
     await a.send(
       message('session-end', 'CART-0402', 5, {
         session_id: sA,
@@ -75,7 +97,8 @@ describe('session link', () => {
     );
     await new Promise((r) => setTimeout(r, 5));
     await b.send(message('session-start', 'CART-0403', 1, { session_id: sB }));
-    await b.send(message('identify', 'CART-0403', 2, { session_id: sB, loyalty_number: LOYALTY }));
+    const sealedB = await sealedCredential(data, 'CART-0403', sB, 'loyalty', LOYALTY);
+    await b.send(message('identify', 'CART-0403', 2, { session_id: sB, ...sealedB }));
 
     const carried = await eventually(
       () => toB.find((c) => c.args?.carried_lines !== undefined),

@@ -40,15 +40,18 @@ function link(fields: Partial<SessionLink> = {}): SessionLink {
   };
 }
 
-function identify(sessionId: string, device = new TestDevice('CART-B')): IngestedEvent {
-  return device.event('identify', { session_id: sessionId });
+function ended(sessionId: string): IngestedEvent {
+  return new TestDevice('CART-A').event('session-end', {
+    session_id: sessionId,
+    status: 'transferred',
+  });
 }
 
 describe('SessionLinker', () => {
-  it('answers an identify with a valid attach-customer carrying the customer ref', async () => {
+  it('answers an identified session with a valid attach-customer carrying the customer ref', async () => {
     const b = link();
     const { sent, linker, metrics } = harness([b]);
-    await linker.applied([identify(b.sessionId)], []);
+    await linker.identified(b.sessionId, 7);
     assert.equal(sent.length, 1);
     const { topic, command } = sent[0]!;
     assert.equal(topic, 'cmd/CART-B/request');
@@ -62,26 +65,36 @@ describe('SessionLinker', () => {
     );
   });
 
+  it('adds the first name and the pre-shop list the identity service found', async () => {
+    const b = link();
+    const { sent, linker } = harness([b]);
+    await linker.identified(b.sessionId, 7, { firstName: 'Zoë', shoppingList: ['SKU-1029'] });
+    const command = sent[0]!.command;
+    assert.ok(validateDocument('command', command).ok);
+    assert.equal(command.args?.first_name, 'Zoë');
+    assert.deepEqual(command.args?.shopping_list, ['SKU-1029']);
+  });
+
   it("sends a merged session's basket once, with the same ids when the batch is replayed", async () => {
     const aId = randomUUID();
     const b = link({ carried: [{ fromSessionId: aId, lines: LINES }] });
     const a = link({ sessionId: aId, deviceId: 'CART-A', open: false, mergedInto: b.sessionId });
     const { sent, linker } = harness([a, b]);
-    const end = new TestDevice('CART-A').event('session-end', {
-      session_id: aId,
-      status: 'transferred',
-    });
-    const batch = [identify(b.sessionId), end];
-    await linker.applied(batch, [{ fromSessionId: aId, intoSessionId: b.sessionId }]);
+    const replay = async () => {
+      await linker.identified(b.sessionId, 7);
+      await linker.applied([ended(aId)], [{ fromSessionId: aId, intoSessionId: b.sessionId }]);
+    };
+    await replay();
     assert.deepEqual(
       sent.map((s) => s.command.args?.from_session_id ?? null),
-      [null, aId],
-      'the customer ref, then the basket, and the basket only once',
+      [null, aId, aId],
+      'the customer ref and the basket; the end of A names the same basket, under the same id',
     );
     assert.deepEqual(sent[1]?.command.args?.carried_lines, LINES);
     const first = sent.map((s) => s.command.command_id);
+    assert.equal(new Set(first).size, 2, 'the basket command has one id however it is sent');
     sent.length = 0;
-    await linker.applied(batch, []);
+    await replay();
     assert.deepEqual(
       sent.map((s) => s.command.command_id),
       first,
@@ -93,11 +106,7 @@ describe('SessionLinker', () => {
     const b = link({ carried: [{ fromSessionId: aId, lines: LINES }] });
     const a = link({ sessionId: aId, deviceId: 'CART-A', open: false, mergedInto: b.sessionId });
     const { sent, linker } = harness([a, b]);
-    const end = new TestDevice('CART-A').event('session-end', {
-      session_id: aId,
-      status: 'transferred',
-    });
-    await linker.applied([end], []);
+    await linker.applied([ended(aId)], []);
     assert.equal(sent.length, 1);
     assert.equal(sent[0]?.topic, 'cmd/CART-B/request');
     assert.equal(sent[0]?.command.args?.from_session_id, aId);
@@ -106,14 +115,15 @@ describe('SessionLinker', () => {
   it('sends nothing to a session that is no longer open, or was never identified', async () => {
     const closed = link({ open: false });
     const { sent, linker } = harness([closed]);
-    await linker.applied([identify(closed.sessionId), identify(randomUUID())], []);
+    await linker.identified(closed.sessionId, 3);
+    await linker.identified(randomUUID(), 4);
     assert.deepEqual(sent, []);
   });
 
   it('counts a failed publish and does not throw', async () => {
     const b = link();
     const { linker, metrics } = harness([b], true);
-    await linker.applied([identify(b.sessionId)], []);
+    await linker.identified(b.sessionId, 7);
     assert.match(await metrics.text(), /kind="identify",outcome="failed"\} 1/);
   });
 });
