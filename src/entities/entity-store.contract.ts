@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
 import { TestDevice, T0 } from '../../test-support/entity-events.js';
 import type { EntityStore } from './entity-store.js';
+import { checkoutContractTests } from './entity-store-checkout.contract.js';
 import { listContractTests } from './entity-store-lists.contract.js';
 import { mergeContractTests } from './entity-store-merge.contract.js';
 import { sessionContractTests } from './entity-store-sessions.contract.js';
@@ -120,6 +121,7 @@ export function runEntityStoreContract(
     sessionContractTests(open);
     mergeContractTests(open);
     listContractTests(open);
+    checkoutContractTests(open);
 
     it("lists a store's devices, and only that store's", async (t) => {
       const store = await open(t);

@@ -1,18 +1,33 @@
 import { DEVICE_VIEW_COLUMNS, toDeviceView } from './device-view.js';
 import type {
   AdmittedDevice,
+  AlertPage,
   CatalogItem,
+  CheckoutRecord,
+  CheckoutWorkQuery,
   DeviceView,
   EntityStore,
   IngestedEvent,
+  NewAlert,
   ProjectionOutcome,
   ScanView,
   SessionLink,
   SessionPage,
   SessionView,
+  StoreAlertQuery,
+  StoredSessionEnd,
   StoreRecord,
   StoreSessionQuery,
+  WeightMismatchScan,
 } from './entity-store.js';
+import { listStoreAlerts, recordAlert } from './alerts/alert-queries.js';
+import {
+  getCheckout,
+  getSessionEnd,
+  listCheckoutWork,
+  listSessionWeightMismatches,
+  recordCheckout,
+} from './checkout/checkout-queries.js';
 import { listTopCatalogItems, toCatalogItem } from './catalog/top-items.js';
 import { getSessionLink, listStoreSessions } from './session-queries.js';
 import { MIGRATIONS, migrate } from './migrations/index.js';
@@ -203,6 +218,39 @@ export class SqlEntityStore implements EntityStore {
     options: { readonly since: number; readonly limit: number },
   ): Promise<CatalogItem[]> {
     return listTopCatalogItems(this.client, storeId, options);
+  }
+
+  async getSessionEnd(sessionId: string): Promise<StoredSessionEnd | undefined> {
+    if (!UUID.test(sessionId)) return undefined;
+    return getSessionEnd(this.client, sessionId);
+  }
+
+  async listSessionWeightMismatches(sessionId: string): Promise<WeightMismatchScan[]> {
+    if (!UUID.test(sessionId)) return [];
+    return listSessionWeightMismatches(this.client, sessionId);
+  }
+
+  async getCheckout(
+    key: { readonly sessionId: string } | { readonly receiptId: string },
+  ): Promise<CheckoutRecord | undefined> {
+    if ('sessionId' in key && !UUID.test(key.sessionId)) return undefined;
+    return getCheckout(this.client, key);
+  }
+
+  recordCheckout(record: Omit<CheckoutRecord, 'attempts'>): Promise<CheckoutRecord> {
+    return recordCheckout(this.client, record);
+  }
+
+  listCheckoutWork(query: CheckoutWorkQuery): Promise<string[]> {
+    return listCheckoutWork(this.client, query);
+  }
+
+  recordAlert(alert: NewAlert): Promise<boolean> {
+    return recordAlert(this.client, alert);
+  }
+
+  listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage> {
+    return listStoreAlerts(this.client, storeId, query);
   }
 
   close(): Promise<void> {

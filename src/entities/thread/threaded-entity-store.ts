@@ -1,17 +1,24 @@
 import { Worker } from 'node:worker_threads';
 import type {
   AdmittedDevice,
+  AlertPage,
   CatalogItem,
+  CheckoutRecord,
+  CheckoutWorkQuery,
   DeviceView,
   EntityStore,
   IngestedEvent,
+  NewAlert,
   ProjectionOutcome,
   ScanView,
   SessionLink,
   SessionPage,
   SessionView,
+  StoreAlertQuery,
+  StoredSessionEnd,
   StoreRecord,
   StoreSessionQuery,
+  WeightMismatchScan,
 } from '../entity-store.js';
 import { EntityFailure, type EntityErrorCode } from '../errors.js';
 import type { EntityStoreOptions } from '../open-entity-store.js';
@@ -104,6 +111,29 @@ export class ThreadedEntityStore implements EntityStore {
     options: { readonly since: number; readonly limit: number },
   ): Promise<CatalogItem[]> {
     return this.#call('listTopCatalogItems', storeId, options);
+  }
+  getSessionEnd(sessionId: string): Promise<StoredSessionEnd | undefined> {
+    return this.#call('getSessionEnd', sessionId);
+  }
+  listSessionWeightMismatches(sessionId: string): Promise<WeightMismatchScan[]> {
+    return this.#call('listSessionWeightMismatches', sessionId);
+  }
+  getCheckout(
+    key: { readonly sessionId: string } | { readonly receiptId: string },
+  ): Promise<CheckoutRecord | undefined> {
+    return this.#call('getCheckout', key);
+  }
+  recordCheckout(record: Omit<CheckoutRecord, 'attempts'>): Promise<CheckoutRecord> {
+    return this.#call('recordCheckout', record);
+  }
+  listCheckoutWork(query: CheckoutWorkQuery): Promise<string[]> {
+    return this.#call('listCheckoutWork', query);
+  }
+  recordAlert(alert: NewAlert): Promise<boolean> {
+    return this.#call('recordAlert', alert);
+  }
+  listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage> {
+    return this.#call('listStoreAlerts', storeId, query);
   }
 
   async close(): Promise<void> {
