@@ -1,3 +1,4 @@
+import type { Receipts } from '../checkout/receipts.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import type { EntityProjector } from '../ingest/entity-projector.js';
 import type { ProjectionLog } from '../ingest/projection-log.js';
@@ -12,6 +13,8 @@ export interface ApiDeps {
   readonly projector: EntityProjector;
   readonly storeExists: (storeId: string) => Promise<boolean>;
   readonly tokenKeys: TokenKeys;
+  /** Signed receipts in the blob store, and the key that verifies them. */
+  readonly receipts: Pick<Receipts, 'read' | 'signer'>;
   readonly metrics: PlatformMetrics;
   readonly health: () => Promise<Record<string, unknown>>;
   readonly version: string;

@@ -5,6 +5,8 @@ import { ApiError } from './api-errors.js';
 import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeviceRoutes } from './device-routes.js';
 import { registerDlqRoutes } from './dlq-routes.js';
+import { registerLossPreventionRoutes } from './loss-prevention-routes.js';
+import { registerReceiptRoutes } from './receipt-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -16,7 +18,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'fleetplane API',
         version: deps.version,
         description:
-          'Devices, their events, stores and shopping sessions. Authenticate with a bearer token from `fleetplane token`.',
+          'Devices, their events, stores, shopping sessions, receipts and loss-prevention alerts. Authenticate with a bearer token from `fleetplane token`.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -61,6 +63,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerDeviceRoutes(app, deps);
   registerDlqRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  registerReceiptRoutes(app, deps);
+  registerLossPreventionRoutes(app, deps);
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   return app;
 }

@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { buildApi } from '../api/api-server.js';
-import type { StoreId } from '../contract/index.js';
+import { CheckoutWorker } from '../checkout/checkout-worker.js';
+import { Reconciler } from '../checkout/reconciler.js';
+import { Receipts, ReceiptSigner } from '../checkout/receipts.js';
+import { syncCheckout } from '../checkout/sync-checkout.js';
+import type { SealKey, StoreId } from '../contract/index.js';
 import { loadTokenKeys } from '../api/tokens.js';
 import { DirectoryBlobStore } from '../blobs/directory-blob-store.js';
 import type { BlobStore } from '../blobs/blob-store.js';
@@ -29,8 +33,11 @@ import {
   type SignatureVerifier,
 } from '../ingest/signature-verifier.js';
 import { SqliteProjectionLog } from '../ingest/sqlite-projection-log.js';
+import { LocalKeyring, type KeyProvider } from '../keys/index.js';
+import { LossPrevention } from '../loss-prevention/loss-prevention.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { PlatformMetrics } from '../observability/metrics.js';
+import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
 import { SessionLinker } from '../session-link/session-link.js';
 import { SqliteTelemetryStore } from '../telemetry/sqlite-telemetry-store.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
@@ -45,6 +52,15 @@ export interface PlatformDeps {
   readonly log?: Logger;
   readonly now?: () => number;
   readonly version?: string;
+  /**
+   * The payment service. Without one every checkout is recorded payment-unavailable and retried
+   * until a platform with a gateway reconciles it. The caller owns it (and closes it).
+   */
+  readonly paymentGateway?: PaymentGateway;
+  /** The identity service's current SealKey; without it the device API answers 503. */
+  readonly sealKey?: () => Promise<SealKey>;
+  /** Where the receipt-signing key comes from; the local keyring under the data directory by default. */
+  readonly keys?: KeyProvider;
 }
 
 export interface RunningPlatform {
@@ -114,6 +130,8 @@ export async function startPlatform(
       });
     }
     const blobs = new DirectoryBlobStore(layout.blobsDir);
+    const keys = deps.keys ?? new LocalKeyring(config.dataDir, () => new Date(now()));
+    const receipts = new Receipts(blobs, await ReceiptSigner.fromKeys(keys));
 
     const threads = config.verifyThreads;
     const verifier: SignatureVerifier =
@@ -130,6 +148,22 @@ export async function startPlatform(
     const publish = (topic: string, payload: Buffer) =>
       broker ? broker.publish(topic, payload) : Promise.reject(new Error('no broker'));
     projector.onApplied(new SessionLinker({ entities, publish, metrics, log, now }).applied);
+    const reconciler = new Reconciler({
+      entities,
+      receipts,
+      ...(deps.paymentGateway ? { gateway: deps.paymentGateway } : {}),
+      metrics,
+      log,
+      now,
+    });
+    const checkouts = new CheckoutWorker({
+      entities,
+      reconcile: (sessionId) => reconciler.reconcile(sessionId),
+      log,
+      now,
+    });
+    projector.onApplied(checkouts.applied);
+    projector.onApplied(new LossPrevention({ entities, metrics, log }).applied);
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -195,6 +229,8 @@ export async function startPlatform(
     const activeBroker: DeviceBroker = broker;
     projector.start();
     cleanup.push(() => projector.stop());
+    checkouts.start();
+    cleanup.push(() => checkouts.stop());
     const { url: mqttUrl } = await activeBroker.start();
     cleanup.push(async () => {
       await activeBroker.close();
@@ -213,6 +249,9 @@ export async function startPlatform(
       metrics,
       log,
       now,
+      ingest: handler,
+      checkout: syncCheckout({ entities, reconciler }),
+      ...(deps.sealKey ? { sealKey: deps.sealKey } : {}),
     });
     const { url: deviceApiUrl } = await deviceApi.start();
     cleanup.push(() => deviceApi.close());
@@ -226,6 +265,7 @@ export async function startPlatform(
       // The route validated the id against the store id pattern before asking.
       storeExists: async (id) => (await identity.stores.get(id as StoreId)) !== undefined,
       tokenKeys,
+      receipts,
       metrics,
       version: deps.version ?? '0.0.0',
       now: () => new Date(now()),
