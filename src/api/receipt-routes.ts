@@ -65,7 +65,6 @@ export function registerReceiptRoutes(app: FastifyInstance, deps: ApiDeps): void
     request: FastifyRequest,
     what: string,
   ): Promise<SignedReceipt> {
-    requireRole(request, ['ops', 'staff']);
     if (!checkout?.receiptId) throw notFound(`no receipt for ${what}`);
     requireRole(request, ['ops', 'staff'], checkout.storeId);
     const receipt = await deps.receipts.read(checkout.storeId, checkout.sessionId);
