@@ -19,7 +19,7 @@ import { LocalKeyring } from '../src/keys/index.js';
 import type { PaymentGateway } from '../src/payment-bridge/payment-gateway.js';
 import { FieldCipher } from '../src/vault/field-cipher.js';
 import { openVaults } from '../src/vault/open-vault.js';
-import { TestDevice } from './entity-events.js';
+import type { TestDevice } from './entity-events.js';
 import { vaultDataDir } from './vault.js';
 
 /** Card tokens map to one method ref per card, as a processor fingerprint would. */

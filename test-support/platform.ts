@@ -1,8 +1,10 @@
 // Starts a real platform on free ports in a temporary data directory, with provisioned devices
 // that connect over mutual TLS: what the ingest and broker tests run against.
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { customerCommands } from '../src/cli/customers/index.js';
 import { identityCommands } from '../src/cli/identity/index.js';
 import { main } from '../src/cli/main.js';
 import { openEntities } from '../src/cli/platform/entities.js';
@@ -167,4 +169,18 @@ export async function sealedCredential(
     credentialAad(deviceId, sessionId, method),
   );
   return { method, credential };
+}
+
+/** Loads loyalty members from CSV text with `fleetplane accounts import` (the platform not running). */
+export async function importMembersCsv(t: TestContext, data: string, csv: string): Promise<string> {
+  const file = join(await tempDir(t), 'members.csv');
+  await writeFile(file, csv);
+  const io = capture();
+  const code = await main(
+    ['accounts', 'import', '--data', data, '--file', file],
+    io,
+    customerCommands(),
+  );
+  assert.equal(code, 0, io.text());
+  return io.text();
 }

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { BillingConfig } from '../billing/billing-config.js';
+import type { Receipts } from '../checkout/receipts.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import type { DeviceDirectory } from '../ingest/device-directory.js';
 import type { EntityProjector } from '../ingest/entity-projector.js';
@@ -16,6 +17,8 @@ export interface ApiDeps {
   readonly projector: EntityProjector;
   readonly storeExists: (storeId: string) => Promise<boolean>;
   readonly tokenKeys: TokenKeys;
+  /** Signed receipts in the blob store, and the key that verifies them. */
+  readonly receipts: Pick<Receipts, 'read' | 'signer'>;
   readonly metrics: PlatformMetrics;
   readonly health: () => Promise<Record<string, unknown>>;
   readonly version: string;

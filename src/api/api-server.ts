@@ -5,6 +5,8 @@ import { ApiError } from './api-errors.js';
 import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeviceRoutes } from './device-routes.js';
 import { registerDlqRoutes } from './dlq-routes.js';
+import { registerLossPreventionRoutes } from './loss-prevention-routes.js';
+import { registerReceiptRoutes } from './receipt-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerCustomerRoutes } from './customer-routes.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
@@ -22,7 +24,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'fleetplane API',
         version: deps.version,
         description:
-          'Devices, their events, stores and shopping sessions; the staff tablet and the ops console. Authenticate with a bearer token from `fleetplane token`.',
+          'Devices, their events, stores, shopping sessions, receipts and loss-prevention alerts; the customer app, the staff tablet, the ops console and the privacy officer. Authenticate with a bearer token from `fleetplane token`.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -73,6 +75,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerFleetOpsRoutes(app, deps);
   registerBillingRoutes(app, deps);
   registerComplianceRoutes(app, deps);
+  registerReceiptRoutes(app, deps);
+  registerLossPreventionRoutes(app, deps);
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   return app;
 }

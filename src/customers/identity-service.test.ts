@@ -50,7 +50,10 @@ describe('identity service', () => {
     assert.ok(resolved.ok);
     const context = { storeId: 'austin-1', deviceId: 'CART-2', sessionId: session };
     assert.equal(await w.identity.greeting(resolved.customerId, context), undefined);
-    assert.deepEqual(await w.audit.query({ accountId: resolved.customerId, action: 'decrypt' }), []);
+    assert.deepEqual(
+      await w.audit.query({ accountId: resolved.customerId, action: 'decrypt' }),
+      [],
+    );
   });
 
   it('registers an unknown loyalty card as a pseudonymous member once', async (t) => {

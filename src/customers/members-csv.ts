@@ -33,7 +33,7 @@ export interface RejectedRow {
 const LOYALTY = /^[0-9]{8,19}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 const PHONE = /^\+?[0-9 ()-]{6,20}$/;
-const NAME = /^[^\u0000-\u001F\u007F<>{}|@\\/0-9]{1,80}$/u;
+const NAME = /^[^\p{Cc}<>{}|@\\/0-9]{1,80}$/u;
 
 /**
  * A loyalty programme's member export as rows to import, or the line and reason of each bad row.

@@ -16,6 +16,8 @@ export interface CallingDevice {
   readonly deviceId: string;
   readonly storeId: string;
   readonly deviceClass: DeviceClass;
+  /** DER SPKI (base64) of the certificate this connection presented: what its messages verify with. */
+  readonly publicKeySpki: string;
 }
 
 /**
@@ -56,6 +58,11 @@ export class DeviceAdmission {
     if (revocations.isRevoked(device.certSerialHex) || !known || known.revoked) {
       throw new ApiError(403, 'forbidden', `'${device.deviceId}' is revoked or not registered`);
     }
-    return { deviceId: device.deviceId, storeId: known.storeId, deviceClass: known.deviceClass };
+    return {
+      deviceId: device.deviceId,
+      storeId: known.storeId,
+      deviceClass: known.deviceClass,
+      publicKeySpki: device.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    };
   }
 }

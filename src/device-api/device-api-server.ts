@@ -4,6 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import { ApiError } from '../api/api-errors.js';
 import type { ServerIdentity } from '../broker/server-identity.js';
 import { FleetTls } from '../broker/fleet-tls.js';
+import { REJECT_REASONS, type SealKey } from '../contract/index.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import { type FleetCa, type IdentityContext, type RevocationWatcher } from '../identity/index.js';
 import type { DeviceDirectory } from '../ingest/device-directory.js';
@@ -11,7 +12,9 @@ import type { Logger } from '../observability/logger.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 import { registerCatalogRoute } from './catalog-route.js';
 import { CatalogSnapshots } from './catalog-snapshots.js';
+import { registerCheckoutRoute, type CheckoutRouteDeps } from './checkout-route.js';
 import { DeviceAdmission, type CallingDevice } from './device-admission.js';
+import { registerSealKeyRoute } from './seal-key-route.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,11 +35,16 @@ export interface DeviceApiOptions {
   readonly log: Logger;
   readonly now?: () => number;
   readonly catalogCacheMs?: number;
+  /** The platform's ingest, for checkout frames. */
+  readonly ingest: CheckoutRouteDeps['ingest'];
+  readonly checkout: CheckoutRouteDeps['checkout'];
+  /** The identity service's seal key; without it the route answers 503. */
+  readonly sealKey?: () => Promise<SealKey>;
 }
 
 /**
  * The device API (decision 013): HTTPS on its own port for what does not fit MQTT, starting
- * with the catalog a cart caches. Same door as the broker: mutual TLS with the broker's server
+ * with the catalog a cart caches, the seal key and the synchronous checkout. Same door as the broker: mutual TLS with the broker's server
  * certificate, TLS policy, fleet trust and CRLs (reloaded when the revocation watcher sees a
  * change or a CA rotation), then the broker's admission. Errors are JSON {error, message}.
  */
@@ -86,6 +94,10 @@ export class DeviceApi {
         }
         return reply.status(error.status).send({ error: error.code, message: error.message });
       }
+      // A frame over the contract's size is what ingest calls `size`; say so in its words.
+      if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        return reply.status(400).send({ error: 'size', message: REJECT_REASONS.size });
+      }
       const status = (error as { statusCode?: number }).statusCode;
       if (status && status >= 400 && status < 500) {
         return reply
@@ -104,6 +116,12 @@ export class DeviceApi {
       app,
       new CatalogSnapshots(options.entities, this.#now, options.catalogCacheMs),
     );
+    registerSealKeyRoute(app, options.sealKey, options.log);
+    registerCheckoutRoute(app, {
+      ingest: options.ingest,
+      checkout: options.checkout,
+      now: this.#now,
+    });
 
     app.server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
       options.metrics.authFailures.inc({ stage: 'device-api-tls' });

@@ -4,6 +4,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { TestDevice, T0 } from '../../test-support/entity-events.js';
 import type { EntityStore } from './entity-store.js';
 import { fleetContractTests } from './entity-store-fleet.contract.js';
+import { checkoutContractTests } from './entity-store-checkout.contract.js';
 import { listContractTests } from './entity-store-lists.contract.js';
 import { mergeContractTests } from './entity-store-merge.contract.js';
 import { sessionContractTests } from './entity-store-sessions.contract.js';
@@ -122,6 +123,7 @@ export function runEntityStoreContract(
     mergeContractTests(open);
     listContractTests(open);
     fleetContractTests(open);
+    checkoutContractTests(open);
 
     it("lists a store's devices, and only that store's", async (t) => {
       const store = await open(t);

@@ -18,6 +18,16 @@ export type {
   MaintenanceReason,
 } from './fleet/cart-view.js';
 export { MAINTENANCE_REASONS } from './fleet/cart-view.js';
+import type { AlertPage, NewAlert, StoreAlertQuery } from './alerts/alert-types.js';
+import type {
+  CheckoutRecord,
+  CheckoutWorkQuery,
+  StoredSessionEnd,
+  WeightMismatchScan,
+} from './checkout/checkout-types.js';
+
+export * from './alerts/alert-types.js';
+export * from './checkout/checkout-types.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -271,5 +281,24 @@ export interface EntityStore extends CustomerRecords {
     expiresAt: number,
     now: number,
   ): Promise<boolean>;
+  /** The session's end as stored (contents, totals, payment); undefined until it has ended. */
+  getSessionEnd(sessionId: string): Promise<StoredSessionEnd | undefined>;
+  /** The session's scans whose weight check failed, in the cart's order, with the weights. */
+  listSessionWeightMismatches(sessionId: string): Promise<WeightMismatchScan[]>;
+  /** A session's checkout, by session or by the receipt it issued. */
+  getCheckout(
+    key: { readonly sessionId: string } | { readonly receiptId: string },
+  ): Promise<CheckoutRecord | undefined>;
+  /**
+   * Records a reconciliation and returns the checkout that stands: the first final outcome is
+   * kept, whatever comes later; a payment-unavailable one is replaced (and its attempts counted).
+   */
+  recordCheckout(record: Omit<CheckoutRecord, 'attempts'>): Promise<CheckoutRecord>;
+  /** Sessions to reconcile now: retries that are due, and complete sessions never reconciled. */
+  listCheckoutWork(query: CheckoutWorkQuery): Promise<string[]>;
+  /** Records a loss-prevention alert; false when this event raised it before. */
+  recordAlert(alert: NewAlert): Promise<boolean>;
+  /** A store's alerts, newest first (then id, descending), paged by key like sessions. */
+  listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage>;
   close(): Promise<void>;
 }

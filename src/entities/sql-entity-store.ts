@@ -12,20 +12,35 @@ import type {
   CartMaintenance,
   CartPage,
   CartQuery,
+  AlertPage,
   CatalogItem,
+  CheckoutRecord,
+  CheckoutWorkQuery,
   DeviceView,
   EntityStore,
   IngestedEvent,
   MaintenanceChange,
+  NewAlert,
   ProjectionOutcome,
   ScanView,
   SessionLink,
   SessionMerge,
   SessionPage,
   SessionView,
+  StoreAlertQuery,
+  StoredSessionEnd,
   StoreRecord,
   StoreSessionQuery,
+  WeightMismatchScan,
 } from './entity-store.js';
+import { listStoreAlerts, recordAlert } from './alerts/alert-queries.js';
+import {
+  getCheckout,
+  getSessionEnd,
+  listCheckoutWork,
+  listSessionWeightMismatches,
+  recordCheckout,
+} from './checkout/checkout-queries.js';
 import { listTopCatalogItems, toCatalogItem } from './catalog/top-items.js';
 import { acceptProximityNonce, listCarts, setMaintenance } from './fleet/fleet-queries.js';
 import { getSessionLink, listStoreSessions } from './session-queries.js';
@@ -269,6 +284,39 @@ export class SqlEntityStore implements EntityStore {
     now: number,
   ): Promise<boolean> {
     return acceptProximityNonce(this.client, deviceId, nonce, expiresAt, now);
+  }
+
+  async getSessionEnd(sessionId: string): Promise<StoredSessionEnd | undefined> {
+    if (!UUID.test(sessionId)) return undefined;
+    return getSessionEnd(this.client, sessionId);
+  }
+
+  async listSessionWeightMismatches(sessionId: string): Promise<WeightMismatchScan[]> {
+    if (!UUID.test(sessionId)) return [];
+    return listSessionWeightMismatches(this.client, sessionId);
+  }
+
+  async getCheckout(
+    key: { readonly sessionId: string } | { readonly receiptId: string },
+  ): Promise<CheckoutRecord | undefined> {
+    if ('sessionId' in key && !UUID.test(key.sessionId)) return undefined;
+    return getCheckout(this.client, key);
+  }
+
+  recordCheckout(record: Omit<CheckoutRecord, 'attempts'>): Promise<CheckoutRecord> {
+    return recordCheckout(this.client, record);
+  }
+
+  listCheckoutWork(query: CheckoutWorkQuery): Promise<string[]> {
+    return listCheckoutWork(this.client, query);
+  }
+
+  recordAlert(alert: NewAlert): Promise<boolean> {
+    return recordAlert(this.client, alert);
+  }
+
+  listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage> {
+    return listStoreAlerts(this.client, storeId, query);
   }
 
   close(): Promise<void> {

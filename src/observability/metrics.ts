@@ -119,6 +119,19 @@ export class PlatformMetrics {
     registers: [this.registry],
   });
 
+  readonly checkouts = new Counter({
+    name: 'fleetplane_checkouts_total',
+    help: 'Checkout reconciliations by outcome; each retry of payment-unavailable counts again.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly lossPreventionAlerts = new Counter({
+    name: 'fleetplane_loss_prevention_alerts_total',
+    help: 'Loss-prevention alerts raised, by kind (exit-without-pay, weight-mismatch).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics)
       collectDefaultMetrics({ register: this.registry, prefix: 'fleetplane_' });

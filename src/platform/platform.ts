@@ -6,8 +6,11 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { openKeyProvider } from '../keys/index.js';
 import { HttpsPaymentGateway } from '../payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../payment-bridge/bridge-credentials.js';
-import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
 import { residencyReport, wireCustomers } from './customer-wiring.js';
+import { CheckoutWorker } from '../checkout/checkout-worker.js';
+import { Reconciler } from '../checkout/reconciler.js';
+import { Receipts, ReceiptSigner } from '../checkout/receipts.js';
+import { syncCheckout } from '../checkout/sync-checkout.js';
 import type { StoreId } from '../contract/index.js';
 import { loadTokenKeys } from '../api/tokens.js';
 import { DirectoryBlobStore } from '../blobs/directory-blob-store.js';
@@ -36,8 +39,11 @@ import {
   type SignatureVerifier,
 } from '../ingest/signature-verifier.js';
 import { SqliteProjectionLog } from '../ingest/sqlite-projection-log.js';
+import type { KeyProvider } from '../keys/index.js';
+import { LossPrevention } from '../loss-prevention/loss-prevention.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { PlatformMetrics } from '../observability/metrics.js';
+import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
 import { SqliteTelemetryStore } from '../telemetry/sqlite-telemetry-store.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { ExternalBrokerSource } from '../broker/external-broker.js';
@@ -55,11 +61,17 @@ export interface PlatformDeps {
   readonly openAudit?: (config: PlatformConfig, layout: PlatformLayout) => Promise<AuditLog>;
   /** Billing prices and the compliance report's providers (privacy and residency services). */
   readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency'>;
-  /** A payment gateway to use instead of the HTTPS bridge to config.paymentUrl (tests). */
-  readonly paymentGateway?: PaymentGateway;
   readonly log?: Logger;
   readonly now?: () => number;
   readonly version?: string;
+  /**
+   * The payment service, instead of the HTTPS bridge to config.paymentUrl (tests). The caller owns
+   * it (and closes it). Without either, checkouts are recorded payment-unavailable and retried
+   * until a platform with a gateway reconciles them, and card taps stay guests.
+   */
+  readonly paymentGateway?: PaymentGateway;
+  /** Data keys (receipts, vault, seal key): the local keyring or KMS per config by default. */
+  readonly keys?: KeyProvider;
 }
 
 export interface RunningPlatform {
@@ -129,6 +141,13 @@ export async function startPlatform(
       });
     }
     const blobs = new DirectoryBlobStore(layout.blobsDir);
+    const keys =
+      deps.keys ??
+      (await openKeyProvider({
+        dataDir: config.dataDir,
+        ...(config.kms ? { kms: config.kms } : {}),
+      }));
+    const receipts = new Receipts(blobs, await ReceiptSigner.fromKeys(keys));
 
     const threads = config.verifyThreads;
     const verifier: SignatureVerifier =
@@ -144,19 +163,14 @@ export async function startPlatform(
     let broker: DeviceBroker | undefined;
     const publish = (topic: string, payload: Buffer) =>
       broker ? broker.publish(topic, payload) : Promise.reject(new Error('no broker'));
-    const keys = await openKeyProvider({
-      dataDir: config.dataDir,
-      ...(config.kms ? { kms: config.kms } : {}),
-    });
-    const payments =
-      deps.paymentGateway ??
-      (config.paymentUrl
-        ? new HttpsPaymentGateway({
-            url: config.paymentUrl,
-            credentials: await loadBridgeCredentials(config.dataDir),
-          })
-        : undefined);
-    if (payments) cleanup.push(() => payments.close());
+    const bridged = config.paymentUrl
+      ? new HttpsPaymentGateway({
+          url: config.paymentUrl,
+          credentials: await loadBridgeCredentials(config.dataDir),
+        })
+      : undefined;
+    if (bridged) cleanup.push(() => bridged.close());
+    const payments = deps.paymentGateway ?? bridged;
     const customers = await wireCustomers({
       config,
       keys,
@@ -170,8 +184,24 @@ export async function startPlatform(
       now,
     });
     cleanup.push(() => customers.stores.close());
+    const reconciler = new Reconciler({
+      entities,
+      receipts,
+      ...(payments ? { gateway: payments } : {}),
+      metrics,
+      log,
+      now,
+    });
     const audit = deps.openAudit ? await deps.openAudit(config, layout) : customers.stores.audit;
     if (deps.openAudit) cleanup.push(() => audit.close());
+    const checkouts = new CheckoutWorker({
+      entities,
+      reconcile: (sessionId) => reconciler.reconcile(sessionId),
+      log,
+      now,
+    });
+    projector.onApplied(checkouts.applied);
+    projector.onApplied(new LossPrevention({ entities, metrics, log }).applied);
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -237,6 +267,8 @@ export async function startPlatform(
     const activeBroker: DeviceBroker = broker;
     projector.start();
     cleanup.push(() => projector.stop());
+    checkouts.start();
+    cleanup.push(() => checkouts.stop());
     const { url: mqttUrl } = await activeBroker.start();
     cleanup.push(async () => {
       await activeBroker.close();
@@ -255,6 +287,9 @@ export async function startPlatform(
       metrics,
       log,
       now,
+      ingest: handler,
+      checkout: syncCheckout({ entities, reconciler }),
+      sealKey: () => customers.stores.sealKeys.current(),
     });
     const { url: deviceApiUrl } = await deviceApi.start();
     cleanup.push(() => deviceApi.close());
@@ -268,6 +303,7 @@ export async function startPlatform(
       // The route validated the id against the store id pattern before asking.
       storeExists: async (id) => (await identity.stores.get(id as StoreId)) !== undefined,
       tokenKeys,
+      receipts,
       metrics,
       version: deps.version ?? '0.0.0',
       now: () => new Date(now()),

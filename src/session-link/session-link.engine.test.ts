@@ -7,17 +7,12 @@ import {
   connectDevice,
   eventually,
   fleetDataDir,
+  importMembersCsv,
   provisionDevice,
   receivedCommands,
   sealedCredential,
   startTestPlatform,
 } from '../../test-support/platform.js';
-import { customerCommands } from '../cli/customers/index.js';
-import { main } from '../cli/main.js';
-import { capture } from '../../test-support/cli.js';
-import { tempDir } from '../../test-support/temp-dir.js';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { issueToken, loadTokenKeys } from '../api/tokens.js';
 
 const LOYALTY = '6012345678901234';
@@ -28,17 +23,11 @@ describe('session link', () => {
   it("answers an imported member's loyalty tap with attach-customer and their first name only", async (t) => {
     const data = await fleetDataDir(t);
     const dir = await provisionDevice(data, 'CART-0401');
-    const csv = join(await tempDir(t), 'members.csv');
-    await writeFile(
-      csv,
+    await importMembersCsv(
+      t,
+      data,
       'loyalty_number,first_name,last_name,email,phone,address,region\n' +
         `${LOYALTY},Zoë,Ackermann,zoe@example.com,+49 30 1234567,Unter den Linden 1,eu\n`,
-    );
-    const io = capture();
-    assert.equal(
-      await main(['accounts', 'import', '--data', data, '--file', csv], io, customerCommands()),
-      0,
-      io.text(),
     );
     const platform = await startTestPlatform(t, data);
     const cart = await connectDevice(t, platform.mqttUrl, dir);

@@ -2,6 +2,8 @@ import { entities } from './001-entities.js';
 import { updateInPlace } from './002-update-in-place.js';
 import { sessionMerge } from './003-session-merge.js';
 import { customerIdentity } from './004-customer-identity.js';
+import { checkouts } from './005-checkouts.js';
+import { alerts } from './006-alerts.js';
 import { staffOps } from './007-staff-ops.js';
 import type { Migration } from './migration.js';
 
@@ -11,6 +13,8 @@ export const MIGRATIONS: readonly Migration[] = [
   updateInPlace,
   sessionMerge,
   customerIdentity,
+  checkouts,
+  alerts,
   staffOps,
 ];
 

@@ -43,6 +43,30 @@ describe('ThreadedEntityStore', () => {
       await store.acceptProximityNonce('CART-1', nonce, Date.now() + 1000, Date.now()),
       false,
     );
+    assert.equal((await store.getSessionEnd(trip.sessionId))?.status, 'complete');
+    assert.equal((await store.listSessionWeightMismatches(trip.sessionId)).length, 1);
+    const checkout = await store.recordCheckout({
+      sessionId: trip.sessionId,
+      deviceId: 'CART-1',
+      storeId: 'store-1',
+      counter: 1,
+      outcome: 'not-paid',
+      paidCents: 0,
+      paymentRef: null,
+      receiptId: null,
+      reason: 'payment-deferred',
+      reconciledAt: new Date(0).toISOString(),
+      retryAt: null,
+    });
+    assert.deepEqual(await store.getCheckout({ sessionId: trip.sessionId }), checkout);
+    assert.deepEqual(
+      await store.listCheckoutWork({ due: 0, endedAfter: 0, endedBefore: 0, limit: 5 }),
+      [],
+    );
+    const alert = { storeId: 'store-1', deviceId: 'CART-1', sessionId: trip.sessionId };
+    const at = { counter: 1, kind: 'weight-mismatch', at: 0, evidence: {} } as const;
+    assert.equal(await store.recordAlert({ ...alert, ...at }), true);
+    assert.equal((await store.listStoreAlerts('store-1', { limit: 5 })).alerts.length, 1);
   });
 
   it('carries failure codes across the thread boundary', async (t) => {

@@ -4,19 +4,26 @@ import type {
   CartMaintenance,
   CartPage,
   CartQuery,
+  AlertPage,
   CatalogItem,
+  CheckoutRecord,
+  CheckoutWorkQuery,
   DeviceView,
   EntityStore,
   IngestedEvent,
   MaintenanceChange,
+  NewAlert,
   ProjectionOutcome,
   ScanView,
   SessionLink,
   SessionMerge,
   SessionPage,
   SessionView,
+  StoreAlertQuery,
+  StoredSessionEnd,
   StoreRecord,
   StoreSessionQuery,
+  WeightMismatchScan,
 } from '../entity-store.js';
 import type {
   AccountRecord,
@@ -179,6 +186,29 @@ export class ThreadedEntityStore implements EntityStore {
     now: number,
   ): Promise<boolean> {
     return this.#call('acceptProximityNonce', deviceId, nonce, expiresAt, now);
+  }
+  getSessionEnd(sessionId: string): Promise<StoredSessionEnd | undefined> {
+    return this.#call('getSessionEnd', sessionId);
+  }
+  listSessionWeightMismatches(sessionId: string): Promise<WeightMismatchScan[]> {
+    return this.#call('listSessionWeightMismatches', sessionId);
+  }
+  getCheckout(
+    key: { readonly sessionId: string } | { readonly receiptId: string },
+  ): Promise<CheckoutRecord | undefined> {
+    return this.#call('getCheckout', key);
+  }
+  recordCheckout(record: Omit<CheckoutRecord, 'attempts'>): Promise<CheckoutRecord> {
+    return this.#call('recordCheckout', record);
+  }
+  listCheckoutWork(query: CheckoutWorkQuery): Promise<string[]> {
+    return this.#call('listCheckoutWork', query);
+  }
+  recordAlert(alert: NewAlert): Promise<boolean> {
+    return this.#call('recordAlert', alert);
+  }
+  listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage> {
+    return this.#call('listStoreAlerts', storeId, query);
   }
 
   async close(): Promise<void> {
