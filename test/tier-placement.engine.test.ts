@@ -108,8 +108,10 @@ describe('tier placement', () => {
     };
     const vaultDir = join(data, 'vault');
     const found: string[] = [];
+    const sawCart = new Set<string>();
     for (const file of await filesUnder(data)) {
       const bytes = await readFile(file);
+      if (bytes.includes(Buffer.from('CART-TIER-A', 'utf8'))) sawCart.add(file);
       for (const [what, value] of Object.entries(secrets)) {
         if (bytes.includes(Buffer.from(value, 'utf8'))) found.push(`${what} in ${file}`);
       }
@@ -119,7 +121,17 @@ describe('tier placement', () => {
       if (joined.includes(value)) found.push(`${what} in the platform log`);
     }
     assert.deepEqual(found, [], 'no identifying value anywhere, the vault included');
-    // The search would see them: the vault does hold this member, sealed.
+    // The search reads inside the databases: the cart's id (not personal) is found in the
+    // telemetry store and the entity store.
+    assert.ok(
+      [...sawCart].some((f) => f.includes('telemetry')),
+      [...sawCart].join(', '),
+    );
+    assert.ok(
+      [...sawCart].some((f) => f.includes('entities')),
+      [...sawCart].join(', '),
+    );
+    // The vault does hold this member, sealed.
     const vaultFiles = await filesUnder(vaultDir);
     assert.ok(vaultFiles.length > 0);
     assert.ok(logs.length > 0, 'the log was captured');

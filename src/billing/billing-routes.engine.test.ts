@@ -105,7 +105,7 @@ describe('HTTP API: billing', () => {
       source: 'provider',
       open: [{ request: 'r-1' }],
     });
-    assert.equal((report.body['auditChain'] as Record<string, unknown>)['configured'], false);
+    assert.equal((report.body['auditChain'] as Record<string, unknown>)['configured'], true);
 
     const openapi = (await (await fetch(`${platform.apiUrl}/openapi.json`)).json()) as {
       paths: Record<string, unknown>;

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { openAuditLog } from '../audit/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AccountRegion } from '../entities/customers/customer-records.js';
@@ -33,7 +32,7 @@ export async function openCustomerStores(options: CustomerStoreOptions): Promise
   });
   try {
     const audit = await openAuditLog(
-      options.auditUrl ? { url: options.auditUrl } : { dir: join(options.dataDir, 'audit') },
+      options.auditUrl ? { url: options.auditUrl } : { dir: options.dataDir },
     );
     return {
       vaults,

@@ -161,7 +161,10 @@ describe('HTTP API: ops console', () => {
     assert.equal(chain['ok'], true);
     assert.equal(chain['records'], 3);
     assert.equal(chain['headHash'], audit.records[2]!.hash);
-    assert.equal((report.body['dataSubjectRequests'] as Record<string, unknown>)['source'], 'none');
+    assert.equal(
+      (report.body['dataSubjectRequests'] as Record<string, unknown>)['source'],
+      'provider',
+    );
     assert.deepEqual((report.body['dataSubjectRequests'] as Record<string, unknown>)['open'], []);
     (audit.records as { purpose: string }[])[1]!.purpose = 'edited later';
     const tampered = await apiRequest(platform, 'GET', '/v1/compliance', { token: ops });

@@ -96,7 +96,8 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
       const note = request.body.note ?? null;
       const at = now();
       // Audited first: an override that cannot be recorded is not made.
-      await audit.append(
+      await recorded(
+        audit,
         override(
           principal,
           device,
@@ -168,7 +169,8 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
       if (!check.ok) throw new ApiError(403, check.code, check.message);
       const at = now();
       const command = sessionCommand(device, action, sessionId, at);
-      await audit.append(
+      await recorded(
+        audit,
         override(principal, device, store, `${action} session at the cart`, {
           staff_id: principal.subject,
           command: command.name,
@@ -190,6 +192,14 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
       });
     },
   );
+}
+
+async function recorded(audit: AuditLog, entry: AuditEntry): Promise<void> {
+  try {
+    await audit.append(entry);
+  } catch {
+    throw unavailable('the audit log cannot record this override now, so it is not made');
+  }
 }
 
 function requireAudit(audit: AuditLog | undefined): AuditLog {

@@ -198,10 +198,12 @@ describe('HTTP API: staff tablet', () => {
     }
   });
 
-  it('refuses staff overrides when no audit log is configured', async (t) => {
+  it('refuses a staff override the audit log cannot record', async (t) => {
     const data = await fleetDataDir(t);
     await provisionDevice(data, 'CART-0603');
-    const platform = await startTestPlatform(t, data);
+    const broken = new MemoryAuditLog();
+    broken.append = () => Promise.reject(new Error('disk full'));
+    const platform = await startTestPlatform(t, data, {}, { openAudit: async () => broken });
     await platform.entities.upsertDevice({
       deviceId: 'CART-0603',
       storeId: 'berlin-1',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FakePaymentGateway } from '../../../test-support/fake-payment-gateway.js';
 import { describe, it, type TestContext } from 'node:test';
 import { apiRequest, apiToken, opsGet } from '../../../test-support/api-client.js';
 import {
@@ -56,7 +57,13 @@ async function runTrip(
   const data = await fleetDataDir(t);
   const dirA = await provisionDevice(data, 'CART-E2E-A');
   const dirB = await provisionDevice(data, 'CART-E2E-B');
-  const platform = await startTestPlatform(t, data);
+  // Card taps resolve through the payment service: a battery swap is identified by the card.
+  const platform = await startTestPlatform(
+    t,
+    data,
+    {},
+    { paymentGateway: new FakePaymentGateway() },
+  );
   const clock = new ScaledClock({ speed: options.speed ?? 600 });
   const timing = { lastSyncRealMs: 10_000, ...(options.timing ?? CALM) };
   const cart = await platformCart(t, platform, dirA, clock, { timing });
@@ -284,7 +291,12 @@ describe('trips end to end (embedded platform)', () => {
     const data = await fleetDataDir(t);
     const dirA = await provisionDevice(data, 'CART-E2E-A');
     const dirB = await provisionDevice(data, 'CART-E2E-B');
-    const platform = await startTestPlatform(t, data);
+    const platform = await startTestPlatform(
+      t,
+      data,
+      {},
+      { paymentGateway: new FakePaymentGateway() },
+    );
     const clock = behindTheCloud();
     const ended: SessionEnd[] = [];
     const onEnd = (m: DeviceMessage) => void (m.type === 'session-end' && ended.push(m));
