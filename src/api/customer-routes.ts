@@ -52,7 +52,8 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDeps): voi
     {
       onRequest,
       schema: {
-        summary: 'Shopping history: the sessions linked to this account, newest first',
+        summary:
+          'Shopping history with receipt ids: the sessions linked to this account, newest first',
         tags: ['customer'],
         security,
         response: { ...errors },
@@ -61,8 +62,15 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDeps): voi
     async (request) => {
       const { account } = await me(request);
       const sessions = await deps.entities.listAccountSessions(account.customerId);
+      const receipts = await Promise.all(
+        sessions.map(
+          async (s) =>
+            (await deps.entities.getCheckout({ sessionId: s.sessionId }))?.receiptId ?? null,
+        ),
+      );
       return {
-        sessions: sessions.map((s) => ({
+        sessions: sessions.map((s, i) => ({
+          receipt_id: receipts[i],
           session_id: s.sessionId,
           store_id: s.storeId,
           status: s.status,
@@ -133,6 +141,64 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDeps): voi
         request.body.skus,
       );
       return { skus: request.body.skus };
+    },
+  );
+
+  app.get(
+    '/v1/me/cards',
+    {
+      onRequest,
+      schema: {
+        summary: 'My loyalty card (last four digits) and the payment cards I registered',
+        tags: ['customer'],
+        security,
+        response: { ...errors },
+      },
+    },
+    async (request) => {
+      const { principal, account } = await me(request);
+      const wallet = await customers().wallet(account.customerId, {
+        role: principal.role,
+        subject: principal.subject,
+      });
+      return {
+        loyalty_cards: wallet.loyaltyCards,
+        payment_methods: wallet.paymentMethods.map((m) => ({
+          method_ref: m.methodRef,
+          added_at: m.addedAt,
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { receiptId: string } }>(
+    '/v1/me/receipts/:receiptId',
+    {
+      onRequest,
+      schema: {
+        summary:
+          'One of my receipts, signed by the platform (GET /v1/receipts/public-key verifies)',
+        tags: ['customer'],
+        security,
+        params: {
+          type: 'object',
+          required: ['receiptId'],
+          properties: { receiptId: { type: 'string', pattern: '^rcpt_[a-f0-9]{32}$' } },
+        },
+        response: { ...errors },
+      },
+    },
+    async (request) => {
+      const { account } = await me(request);
+      const checkout = await deps.entities.getCheckout({ receiptId: request.params.receiptId });
+      const session = checkout && (await deps.entities.getSession(checkout.sessionId));
+      // Someone else's receipt is answered exactly like one that does not exist.
+      if (!checkout || session?.accountId !== account.customerId) {
+        throw new ApiError(404, 'not-found', `no receipt ${request.params.receiptId}`);
+      }
+      const receipt = await deps.receipts.read(checkout.storeId, checkout.sessionId);
+      if (!receipt) throw new ApiError(404, 'not-found', `no receipt ${request.params.receiptId}`);
+      return receipt;
     },
   );
 

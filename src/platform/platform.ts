@@ -7,6 +7,7 @@ import { openKeyProvider } from '../keys/index.js';
 import { HttpsPaymentGateway } from '../payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../payment-bridge/bridge-credentials.js';
 import { residencyReport, wireCustomers } from './customer-wiring.js';
+import { readWallet } from '../customers/customer-wallet.js';
 import { CheckoutWorker } from '../checkout/checkout-worker.js';
 import { Reconciler } from '../checkout/reconciler.js';
 import { Receipts, ReceiptSigner } from '../checkout/receipts.js';
@@ -310,7 +311,11 @@ export async function startPlatform(
       devices: directory,
       publish,
       audit,
-      customers: { identity: customers.identity, dsar: customers.dsar },
+      customers: {
+        identity: customers.identity,
+        dsar: customers.dsar,
+        wallet: (id, actor) => readWallet({ entities, ...customers.stores }, id, actor),
+      },
       dsarOpen: () => customers.dsar.list('open'),
       residency: () => residencyReport(entities, customers.stores.vaults),
       ...deps.api,
