@@ -3,8 +3,8 @@
 // e-mail lookup digest, and one row plus one lookup row in the region's PGlite database. Also
 // reads them back (get + open). Reports accounts per second for each phase and one JSON line.
 // BENCH_ACCOUNTS=200 npm run bench:vault for a shorter run.
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalKeyring } from '../src/keys/index.js';
@@ -57,6 +57,31 @@ try {
   const getSeconds = seconds(t0);
   await Promise.all([...vaults.values()].map((v) => v.close()));
 
+  // The physical limits, measured in the same run: a durable new file (what each account's key
+  // costs the local keyring) and one AES-256-GCM seal of a field.
+  step('measuring fsync-ed file creates and AES-256-GCM seals on this machine');
+  const files = join(dir, 'fsync');
+  await mkdir(files);
+  const fsyncN = Math.min(accounts, 300);
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < fsyncN; i++) {
+    const handle = await open(join(files, `f${i}`), 'wx', 0o600);
+    await handle.write(randomBytes(120));
+    await handle.sync();
+    await handle.close();
+  }
+  const fsyncPerSecond = fsyncN / seconds(t0);
+  const key = randomBytes(32);
+  const sealN = 50_000;
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < sealN; i++) {
+    const cipher = createCipheriv('aes-256-gcm', key, randomBytes(12));
+    cipher.update('person@example.org', 'utf8');
+    cipher.final();
+    cipher.getAuthTag();
+  }
+  const sealsPerSecond = sealN / seconds(t0);
+
   console.log(`open both regions:   ${openSeconds.toFixed(1)} s`);
   console.log(
     `put (seal + write):  ${putSeconds.toFixed(1)} s, ${fmt(accounts / putSeconds)} accounts/s`,
@@ -68,7 +93,24 @@ try {
     `get (read + open):   ${getSeconds.toFixed(1)} s, ${fmt(accounts / getSeconds)} accounts/s`,
   );
   console.log(
-    JSON.stringify({ bench: 'vault', accounts, openSeconds, putSeconds, sealSeconds, getSeconds }),
+    `limits here:         ${fmt(fsyncPerSecond)} durable file creates/s, ${fmt(sealsPerSecond)} AES-256-GCM seals/s`,
+  );
+  console.log(
+    `put rate vs durable-create limit: ${((100 * accounts) / putSeconds / fsyncPerSecond).toFixed(0)} % (one key file per account)`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'vault',
+      accounts,
+      openSeconds,
+      putSeconds,
+      sealSeconds,
+      getSeconds,
+      putPerSecond: accounts / putSeconds,
+      getPerSecond: accounts / getSeconds,
+      fsyncPerSecond,
+      sealsPerSecond,
+    }),
   );
 } finally {
   await rm(dir, { recursive: true, force: true });
