@@ -85,9 +85,13 @@ export class IdentityLinker {
         : Promise.resolve(undefined),
       entities.getShoppingList(resolution.customerId, event.storeId),
     ]);
-    await linker.identified(identify.session_id, event.counter, {
-      ...(firstName ? { firstName } : {}),
-      shoppingList,
-    });
+    await linker.identified(
+      identify.session_id,
+      event.counter,
+      { ...(firstName ? { firstName } : {}), shoppingList },
+      // A cart behind us (or an identify replayed from store-and-forward) reads our expiry as
+      // later still; only a cart ahead of us needs the answer in its own time.
+      Math.max(0, event.deviceTime - event.receivedAt),
+    );
   }
 }

@@ -65,6 +65,13 @@ describe('SessionLinker', () => {
     );
   });
 
+  it("sets the answer's expiry in the cart's own time when its clock runs ahead", async () => {
+    const b = link();
+    const { sent, linker } = harness([b]);
+    await linker.identified(b.sessionId, 7, {}, 3_600_000);
+    assert.equal(sent[0]?.command.expires_at, '2026-11-23T10:36:00.000Z');
+  });
+
   it('adds the first name and the pre-shop list the identity service found', async () => {
     const b = link();
     const { sent, linker } = harness([b]);

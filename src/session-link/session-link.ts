@@ -39,9 +39,19 @@ export class SessionLinker {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The identity service linked this session (from its identify with this counter). */
-  async identified(sessionId: string, counter: number, greeting: Greeting = {}): Promise<void> {
-    const run = this.#run();
+  /**
+   * The identity service linked this session (from its identify with this counter).
+   * `deviceClockOffsetMs` is how far the cart's clock is ahead of ours (the identify's device time
+   * minus its arrival): the answer's expiry is set in the cart's own time, so a cart whose clock is
+   * off, or a simulated cart running faster than real time, does not find it expired on arrival.
+   */
+  async identified(
+    sessionId: string,
+    counter: number,
+    greeting: Greeting = {},
+    deviceClockOffsetMs = 0,
+  ): Promise<void> {
+    const run = this.#run(deviceClockOffsetMs);
     await this.#guard(sessionId, async () => {
       const session = await run.link(sessionId);
       if (!session) return;
@@ -49,7 +59,7 @@ export class SessionLinker {
         const command = attachCustomer(
           session,
           { kind: 'identify', counter, greeting },
-          this.#now(),
+          this.#now() + deviceClockOffsetMs,
         );
         await this.#send(session, 'identify', command);
         for (const basket of session.carried) await run.carry(session, basket);
@@ -79,8 +89,11 @@ export class SessionLinker {
     }
   };
 
-  /** Lookups and sends shared by one run, so a basket goes once however it became known. */
-  #run() {
+  /**
+   * Lookups and sends shared by one run, so a basket goes once however it became known. The clock
+   * offset is the identified cart's; a basket found from the other cart's end goes in our time.
+   */
+  #run(deviceClockOffsetMs = 0) {
     const sent = new Set<string>();
     const links = new Map<string, Promise<Link | undefined>>();
     const link = (sessionId: string) => {
@@ -91,7 +104,8 @@ export class SessionLinker {
     const carry = async (into: Link, basket: CarriedBasket) => {
       if (!into.open || sent.has(`${into.sessionId}/${basket.fromSessionId}`)) return;
       sent.add(`${into.sessionId}/${basket.fromSessionId}`);
-      await this.#send(into, 'carry', attachCustomer(into, { kind: 'carry', basket }, this.#now()));
+      const now = this.#now() + deviceClockOffsetMs;
+      await this.#send(into, 'carry', attachCustomer(into, { kind: 'carry', basket }, now));
     };
     const continued = async (from: Link) => {
       if (from.mergedInto === null) return;
