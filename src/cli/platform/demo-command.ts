@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { startDemoPaymentService } from '../payment/demo-payment-service.js';
 import { stringOption, type Command, type CommandIo } from '../command.js';
 import { nonNegativeInteger } from '../identity/options.js';
 import { issueToken, loadTokenKeys } from '../../api/tokens.js';
@@ -39,8 +40,15 @@ export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSign
       const dir = resolve(stringOption(values, 'data') ?? './fleet-data');
       const carts = nonNegativeInteger(values, 'carts') ?? 5;
       const seconds = nonNegativeInteger(values, 'seconds');
-      const config = platformConfig(dir, values);
-      const platform = await runPlatform(config, io);
+      const payments = await startDemoPaymentService(dir, now());
+      const config = { ...platformConfig(dir, values), paymentUrl: payments.url };
+      io.out(
+        `Payment service (simulated processor) on ${payments.url}, its own zone in ${dir}/payment`,
+      );
+      const platform = await runPlatform(config, io).catch(async (error: unknown) => {
+        await payments.close();
+        throw error;
+      });
       try {
         const store = {
           name: 'Demo Supermarket',
@@ -102,6 +110,7 @@ export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSign
         for (const line of summaryLines(result, result.invariants?.notChecked ?? [])) io.out(line);
       } finally {
         await platform.stop();
+        await payments.close();
       }
       io.out(`Stopped. Telemetry is in ${platform.layout.telemetryDb}.`);
     },

@@ -35,6 +35,15 @@ export async function runPlatform(config: PlatformConfig, io: CommandIo): Promis
   io.out(`  entities    ${config.entityUrl ? 'PostgreSQL' : `PGlite in ${layout.entitiesDir}`}`);
   io.out(`  telemetry   ${layout.telemetryDb}`);
   io.out(`  blobs       ${layout.blobsDir}`);
+  io.out(
+    `  PII vault   ${config.vaultUrls ? 'PostgreSQL per region' : `PGlite in ${layout.root}/vault/us and …/eu`} (every column encrypted)`,
+  );
+  io.out(`  audit log   ${config.auditUrl ? 'PostgreSQL' : `${layout.root}/audit/audit.db`}`);
+  io.out(
+    config.paymentUrl
+      ? `  payments    ${config.paymentUrl} (the payment bridge's certificate)`
+      : '  payments    none: card taps stay guests, checkouts wait (--payment-url, fleetplane payment serve)',
+  );
   io.out(`  logs        JSON lines on stderr (FLEETPLANE_LOG_LEVEL=debug for more)`);
   return platform;
 }
