@@ -15,18 +15,12 @@ import { CartCommands, type CommandHost } from './cart-commands.js';
 import { CartCheckout } from './checkout.js';
 import { CommandBook } from './commands.js';
 import { Display, type DisplayView } from './display.js';
-import { readTap, StoreTerminal, type Credential, type TapReading } from './emv.js';
+import { StoreTerminal, type Credential } from './emv.js';
 import type { CartRejection, FleetCart, StoreSite } from './fleet-cart.js';
 import { Flash } from './flash.js';
 import type { LatLon } from './geo.js';
 import { healthReport } from './health-report.js';
-import {
-  bootMessage,
-  FIRMWARE_VERSION,
-  NO_PAYMENT,
-  scanMessage,
-  type MessageBody,
-} from './messages.js';
+import { bootMessage, FIRMWARE_VERSION, NO_PAYMENT, type MessageBody } from './messages.js';
 import { Battery, type PowerSegment } from './power.js';
 import { Outbox } from './outbox.js';
 import { ParkedOutside, type ParkedHost } from './parked-outside.js';
@@ -35,7 +29,9 @@ import { Radios } from './radios.js';
 import { Scanner } from './scanner.js';
 import { SealKeys } from './sealed-identify.js';
 import { CartSession, type SessionHost } from './session.js';
+import { CartScan, type ScanHost } from './scan.js';
 import { CartShadow, type ShadowHost } from './shadow.js';
+import { CartTap, type TapHost } from './tap.js';
 import { POWER_STATE, refusalIn } from './states.js';
 import { DEFAULT_TIMING, type CartTiming } from './timing.js';
 import { NamedTimers, type CartTimer } from './timers.js';
@@ -84,13 +80,14 @@ export class Cart implements FleetCart {
   readonly #cliff: BatteryCliff;
   readonly #parked: ParkedOutside;
   readonly #shadow: CartShadow;
+  readonly #scan: CartScan;
+  readonly #tap: CartTap;
   #uplink: Uplink;
   #state: CartState = 'off';
   #skewMs = 0;
   #bootAt = 0;
   readonly #timers: NamedTimers<CartTimer>;
   readonly #outbox: Outbox;
-  #jamReported = false;
   /** Between powerOn and shutdown: nothing is signed or written while the cart is off. */
   #powered = false;
 
@@ -132,6 +129,8 @@ export class Cart implements FleetCart {
     this.#cliff = new BatteryCliff(host);
     this.#parked = new ParkedOutside(host, options.location ?? options.site.geofence);
     this.#shadow = new CartShadow(host);
+    this.#scan = new CartScan(host, this.#session);
+    this.#tap = new CartTap(host, this.#session);
     this.#uplink = this.#newUplink();
     this.#commands = new CartCommands(commands, this.#commandHost());
     this.#checkout = new CartCheckout({
@@ -154,12 +153,16 @@ export class Cart implements FleetCart {
   }
 
   /** What the session, the battery cliff, the parking lot and the shadow may touch. */
-  #flowHost(): SessionHost & CliffHost & ParkedHost & ShadowHost {
+  #flowHost(): SessionHost & CliffHost & ParkedHost & ShadowHost & ScanHost & TapHost {
     return {
       deviceId: this.deviceId,
       display: this.display,
       battery: this.battery,
       radios: this.radios,
+      scanner: this.scanner,
+      weight: this.weight,
+      sealKeys: this.#sealKeys,
+      observer: this.#o.observer,
       clock: this.#clock,
       timers: this.#timers,
       timing: this.#timing,
@@ -177,6 +180,9 @@ export class Cart implements FleetCart {
       emit: (body: MessageBody, persistent?: boolean) => this.#emit(body, persistent),
       health: () => void this.#health(),
       uplink: () => this.#uplink,
+      online: () => this.#uplink.online,
+      checkBattery: () => this.#cliff.check(),
+      tapped: () => this.#cliff.onTap(),
       forgetRam: () => this.#forgetRam(),
       activity: () => this.#session.activity(),
       endSession: (status, payment) => this.#session.end(status, payment),
@@ -206,7 +212,7 @@ export class Cart implements FleetCart {
       pause: () => session.pause(),
       endSession: (status, payment) => session.end(status, payment),
       startSession: () => session.start(),
-      identify: (sessionId, credential) => this.#identify(sessionId, credential),
+      identify: (sessionId, credential) => this.#tap.identify(sessionId, credential),
       syncCatalog: () => this.#catalog.sync(),
       greet: (text) => this.display.show({ greeting: text }),
       carry: (lines) => session.carry(lines),
@@ -351,9 +357,7 @@ export class Cart implements FleetCart {
 
   /** Staff cleared the jam. */
   clearScannerJam(): void {
-    this.scanner.clearJam();
-    this.#jamReported = false;
-    this.display.clearWarning('scanner-jammed');
+    this.#scan.clearJam();
   }
 
   /** A fresh pack: a dead cart can be powered on again. */
@@ -375,28 +379,8 @@ export class Cart implements FleetCart {
    * session, and identifies the customer to it. Without a seal key the customer shops as a
    * guest: the display says identifying is unavailable and nothing about the card is sent.
    */
-  async tap(credential: Credential): Promise<TapOutcome> {
-    const refused = this.#refusal();
-    if (refused) return { identified: false, refused };
-    const reading = readTap(credential);
-    if (!reading) {
-      void this.#emit({ type: 'fault', code: 'nfc-error', severity: 'info', detail: 'unreadable' });
-      return { identified: false, refused: 'unreadable' };
-    }
-    const session = this.#session;
-    await session.readyForCustomer();
-    const sessionId = session.basket?.sessionId ?? (await session.start());
-    session.activity();
-    const known = session.customer?.credential;
-    let identified = true;
-    if (!known || known.method !== reading.method || known.value !== reading.value) {
-      identified = this.#identify(sessionId, reading);
-      if (identified) session.customer = { credential: reading };
-    }
-    this.#cliff.onTap();
-    return identified
-      ? { sessionId, identified }
-      : { sessionId, identified, refused: 'identify-unavailable' };
+  tap(credential: Credential): Promise<TapOutcome> {
+    return this.#tap.tap(credential);
   }
 
   /**
@@ -420,13 +404,13 @@ export class Cart implements FleetCart {
 
   /** Trigger, read, cache lookup, weight check, display; then the signed scan message. */
   async scanItem(item: ItemInHand, options: { actualWeightG?: number } = {}): Promise<ScanOutcome> {
-    return this.#scan(item, 'add', options.actualWeightG ?? item.weightG);
+    return this.#scan.scan(item, 'add', options.actualWeightG ?? item.weightG);
   }
 
   /** Scans an item in "remove" mode and takes it out of the basket. */
   async removeItem(item: ItemInHand): Promise<ScanOutcome> {
     if (!this.#session.basket?.has(item.barcode)) return { ok: false, reason: 'not-in-basket' };
-    return this.#scan(item, 'remove', -(item.weightG ?? 0));
+    return this.#scan.scan(item, 'remove', -(item.weightG ?? 0));
   }
 
   /**
@@ -575,87 +559,6 @@ export class Cart implements FleetCart {
 
   #refusal(): TapOutcome['refused'] | undefined {
     return refusalIn(this.#state);
-  }
-
-  /**
-   * Sends the sealed identify; false (and the display says so) without a seal key. The sealed
-   * identify may wait in the flash queue while offline: it is ciphertext only the identity
-   * service can open, bound to this cart and session, and it leaves flash on its PUBACK. The
-   * credential in the clear stays in RAM (CustomerInRam) and is never written anywhere.
-   */
-  #identify(sessionId: string, reading: TapReading): boolean {
-    const body = this.#sealKeys.identify(this.deviceId, sessionId, reading);
-    if (!body) {
-      this.display.warn('identify-unavailable');
-      // Perhaps the device API is back: the next tap may find a key.
-      void this.#sealKeys.sync();
-      return false;
-    }
-    this.display.clearWarning('identify-unavailable');
-    void this.#emit(body);
-    return true;
-  }
-
-  async #scan(
-    item: ItemInHand,
-    action: 'add' | 'remove',
-    actualWeightG: number | undefined,
-  ): Promise<ScanOutcome> {
-    const session = this.#session;
-    if (!(await session.readyForCustomer())) return { ok: false, reason: 'refused' };
-    if (!session.basket) await session.start();
-    session.activity();
-    const read = this.scanner.read();
-    this.battery.burst('scan-burst', read.readMs, this.#clock.now());
-    await this.#clock.sleep(read.readMs);
-    const basket = session.basket;
-    if (!basket || this.#state !== 'active') return { ok: false, reason: 'refused' };
-    if (!read.ok) {
-      if (read.reason === 'jammed' && !this.#jamReported) {
-        this.#jamReported = true;
-        this.display.warn('scanner-jammed');
-        void this.#emit({
-          type: 'fault',
-          code: 'scanner-jam',
-          severity: 'warning',
-          session_id: basket.sessionId,
-        });
-      }
-      return { ok: false, reason: read.reason };
-    }
-
-    // From here to the display is the PRD's 200 ms: memory and arithmetic only.
-    const decodedAt = performance.now();
-    const now = this.#clock.now();
-    const entry = this.#catalog.lookup(item.barcode);
-    const reading = this.weight.measure(actualWeightG ?? 0, entry?.weight_g, now);
-    const seq = basket.nextSeq();
-    const line = {
-      barcode: item.barcode,
-      ...(entry ? { sku: entry.sku, price_cents: entry.price_cents } : {}),
-      quantity: 1,
-    };
-    if (action === 'add') basket.add(line);
-    else basket.remove(item.barcode);
-    if (reading.check === 'mismatch') basket.countMismatch();
-    session.showBasket(entry?.name ?? item.barcode);
-    if (!entry) this.display.warn('price-at-checkout');
-    const ackMs = performance.now() - decodedAt;
-    this.#o.observer?.scanAcknowledged?.(ackMs, this.#uplink.online);
-
-    await Promise.all([
-      session.save(),
-      this.#emit(scanMessage(basket.sessionId, seq, action, item, entry, reading, read.readMs)),
-    ]);
-    this.#cliff.check();
-    return {
-      ok: true,
-      sessionId: basket.sessionId,
-      entry,
-      weightCheck: reading.check,
-      readMs: read.readMs,
-      ackMs,
-    };
   }
 
   // ---- States ----------------------------------------------------------------------------
