@@ -12,17 +12,17 @@ import type {
   TapOutcome,
 } from './cart-types.js';
 import { CartCommands, type CommandHost } from './cart-commands.js';
+import { CartLink } from './cart-link.js';
 import { CartCheckout } from './checkout.js';
 import { CommandBook } from './commands.js';
 import { Display, type DisplayView } from './display.js';
 import { StoreTerminal, type Credential } from './emv.js';
-import type { CartRejection, FleetCart, StoreSite } from './fleet-cart.js';
+import type { FleetCart, StoreSite } from './fleet-cart.js';
 import { Flash } from './flash.js';
 import type { LatLon } from './geo.js';
 import { healthReport } from './health-report.js';
 import { bootMessage, FIRMWARE_VERSION, NO_PAYMENT, type MessageBody } from './messages.js';
 import { Battery, type PowerSegment } from './power.js';
-import { Outbox } from './outbox.js';
 import { ParkedOutside, type ParkedHost } from './parked-outside.js';
 import { proximityProof } from './proximity.js';
 import { Radios } from './radios.js';
@@ -35,7 +35,6 @@ import { CartTap, type TapHost } from './tap.js';
 import { POWER_STATE, refusalIn } from './states.js';
 import { DEFAULT_TIMING, type CartTiming } from './timing.js';
 import { NamedTimers, type CartTimer } from './timers.js';
-import { Uplink } from './uplink.js';
 import { WeightPlatform } from './weight.js';
 
 export type {
@@ -65,7 +64,7 @@ export class Cart implements FleetCart {
   readonly terminal: StoreTerminal;
   readonly radios: Radios;
   /** The cloud's rejections of this cart's messages, by reason. */
-  readonly rejections = { total: 0, byReason: {} as Record<string, number> };
+  readonly rejections: { total: number; byReason: Record<string, number> };
 
   readonly #o: CartOptions;
   readonly #timing: CartTiming;
@@ -82,12 +81,10 @@ export class Cart implements FleetCart {
   readonly #shadow: CartShadow;
   readonly #scan: CartScan;
   readonly #tap: CartTap;
-  #uplink: Uplink;
+  readonly #link: CartLink;
   #state: CartState = 'off';
-  #skewMs = 0;
   #bootAt = 0;
   readonly #timers: NamedTimers<CartTimer>;
-  readonly #outbox: Outbox;
   /** Between powerOn and shutdown: nothing is signed or written while the cart is off. */
   #powered = false;
 
@@ -107,16 +104,6 @@ export class Cart implements FleetCart {
     this.#catalog = catalog;
     this.#sealKeys = sealKeys;
     this.#timers = new NamedTimers(this.#clock);
-    this.#outbox = new Outbox({
-      deviceId: this.deviceId,
-      counter: flash.counter,
-      sign: (body) => options.credentials.secureElement.sign(body),
-      observer: options.observer,
-      log: options.log,
-      ts: () => this.#ts(),
-      uplink: () => this.#uplink,
-      powered: () => this.#powered,
-    });
     const now = this.#clock.now();
     this.display = new Display(options.site.currency);
     this.battery = new Battery(now, options.batteryPct ?? 100);
@@ -124,6 +111,21 @@ export class Cart implements FleetCart {
     this.weight = new WeightPlatform(this.#random, now);
     this.terminal = new StoreTerminal(this.#random);
     this.radios = new Radios(this.#random);
+    this.#link = new CartLink({
+      options,
+      flash,
+      radios: this.radios,
+      battery: this.battery,
+      display: this.display,
+      clock: this.#clock,
+      random: this.#random,
+      powered: () => this.#powered,
+      state: () => this.#state,
+      command: (request) => void this.#commands.onCommand(request),
+      desired: (document) => void this.#shadow.onDesired(document),
+      health: () => void this.#health(),
+    });
+    this.rejections = this.#link.rejections;
     const host = this.#flowHost();
     this.#session = new CartSession(host);
     this.#cliff = new BatteryCliff(host);
@@ -131,7 +133,6 @@ export class Cart implements FleetCart {
     this.#shadow = new CartShadow(host);
     this.#scan = new CartScan(host, this.#session);
     this.#tap = new CartTap(host, this.#session);
-    this.#uplink = this.#newUplink();
     this.#commands = new CartCommands(commands, this.#commandHost());
     this.#checkout = new CartCheckout({
       basket: () => this.#session.basket,
@@ -141,14 +142,14 @@ export class Cart implements FleetCart {
       log: options.log,
       refused: () => this.#refusal() !== undefined,
       readyForCustomer: () => this.#session.readyForCustomer(),
-      online: () => this.#uplink.online,
-      emit: (body) => this.#emit(body),
+      online: () => this.#link.uplink.online,
+      emit: (body) => this.#link.emit(body),
       endSession: (status, payment, persistent) => this.#session.end(status, payment, persistent),
       endSessionHeld: (status, payment) =>
-        this.#session.close(status, payment, (body) => this.#outbox.sign(body)),
-      queue: (signed) => this.#outbox.queue(signed),
+        this.#session.close(status, payment, (body) => this.#link.sign(body)),
+      queue: (signed) => this.#link.queue(signed),
       delivered: (message) => this.#o.observer?.delivered?.(message, false),
-      rejected: (rejection) => this.#onRejected(rejection),
+      rejected: (rejection) => this.#link.rejected(rejection),
     });
   }
 
@@ -177,13 +178,13 @@ export class Cart implements FleetCart {
       forgetCustomer: () => (this.#session.customer = undefined),
       maintenance: () => this.#shadow.maintenance,
       writeSession: (held) => this.#flash.writeSession(held),
-      emit: (body: MessageBody, persistent?: boolean) => this.#emit(body, persistent),
+      emit: (body: MessageBody, persistent?: boolean) => this.#link.emit(body, persistent),
       health: () => void this.#health(),
-      uplink: () => this.#uplink,
-      online: () => this.#uplink.online,
+      uplink: () => this.#link.uplink,
+      online: () => this.#link.uplink.online,
       checkBattery: () => this.#cliff.check(),
       tapped: () => this.#cliff.onTap(),
-      forgetRam: () => this.#forgetRam(),
+      forgetRam: () => this.#link.forgetRam(),
       activity: () => this.#session.activity(),
       endSession: (status, payment) => this.#session.end(status, payment),
     };
@@ -203,9 +204,9 @@ export class Cart implements FleetCart {
       set customer(customer) {
         session.customer = customer;
       },
-      deviceNow: () => this.#deviceNow(),
-      emit: (body, persistent) => this.#emit(body, persistent),
-      flush: (ms) => this.#uplink.flush(ms),
+      deviceNow: () => this.#link.deviceNow(),
+      emit: (body, persistent) => this.#link.emit(body, persistent),
+      flush: (ms) => this.#link.uplink.flush(ms),
       reboot: (reason) => this.reboot(reason),
       sleep: () => session.sleep(),
       wake: () => session.wake(),
@@ -243,11 +244,11 @@ export class Cart implements FleetCart {
   }
 
   get buffered(): number {
-    return this.#uplink.pending;
+    return this.#link.uplink.pending;
   }
 
   get link(): 'wifi' | 'lte-m' | 'none' {
-    return this.#uplink.link;
+    return this.#link.uplink.link;
   }
 
   get catalogVersion(): string | undefined {
@@ -279,18 +280,18 @@ export class Cart implements FleetCart {
     if (this.#state !== 'off') return;
     this.#powered = true;
     const bootCount = await this.#flash.countBoot();
-    await this.#uplink.restore();
+    await this.#link.uplink.restore();
     this.#session.restore(await this.#flash.readSession());
     this.#bootAt = this.#clock.now();
     const inside = this.#parked.boot();
-    await this.#emit(bootMessage(this.#firmware, resetReason, bootCount));
+    await this.#link.emit(bootMessage(this.#firmware, resetReason, bootCount));
     if (!inside) {
       await this.#parked.park();
       return;
     }
     this.#setState(this.#session.basket ? 'paused' : 'idle');
     if (this.#session.basket) this.#session.showBasket();
-    await this.#uplink.powerUp();
+    await this.#link.uplink.powerUp();
     // The seal key comes with the catalog: both are public, both are kept in flash.
     await Promise.all([this.#catalog.sync(), this.#sealKeys.sync()]);
     void this.#health();
@@ -299,18 +300,18 @@ export class Cart implements FleetCart {
 
   async flush(timeoutMs: number): Promise<boolean> {
     // Messages still being signed count as buffered too.
-    await this.#outbox.settled();
-    return this.#uplink.flush(timeoutMs);
+    await this.#link.settled();
+    return this.#link.uplink.flush(timeoutMs);
   }
 
   async shutdown(): Promise<void> {
     if (this.#state === 'off') return;
     this.#timers.cancelAll();
     this.#powered = false;
-    await this.#outbox.settled();
+    await this.#link.settled();
     await this.#session.settled();
-    await this.#uplink.powerDown();
-    this.#forgetRam();
+    await this.#link.uplink.powerDown();
+    this.#link.forgetRam();
     this.#session.customer = undefined;
     await this.#flash.settled();
     if (this.#state !== 'dead') this.#setState('off');
@@ -320,27 +321,27 @@ export class Cart implements FleetCart {
   async reboot(resetReason: 'power-on' | 'software' = 'power-on'): Promise<void> {
     await this.shutdown();
     // RAM is gone: a fresh uplink finds only what flash held.
-    this.#uplink = this.#newUplink();
+    this.#link.renew();
     this.#session.basket = undefined;
     await this.powerOn(resetReason);
   }
 
   setWifi(up: boolean): void {
     this.radios.setWifi(up);
-    void this.#uplink.reconcile();
+    void this.#link.uplink.reconcile();
   }
 
   setCellular(up: boolean): void {
     this.radios.setCellular(up);
-    void this.#uplink.reconcile();
+    void this.#link.uplink.reconcile();
   }
 
   setClockSkew(ms: number): void {
-    this.#skewMs = ms;
+    this.#link.setClockSkew(ms);
   }
 
   setPayloadCorruption(rate: number): void {
-    this.#uplink.setCorruption(rate);
+    this.#link.uplink.setCorruption(rate);
   }
 
   miscalibrateWeight(offsetG: number): void {
@@ -392,7 +393,7 @@ export class Cart implements FleetCart {
       throw new Error(`${this.deviceId}: a cart without power broadcasts nothing`);
     }
     const element = this.#o.credentials.secureElement;
-    return proximityProof(this.deviceId, this.#deviceNow(), (body) => element.sign(body));
+    return proximityProof(this.deviceId, this.#link.deviceNow(), (body) => element.sign(body));
   }
 
   /** Touches the screen: wakes the cart and resumes a held session. */
@@ -442,7 +443,7 @@ export class Cart implements FleetCart {
     if (this.#session.basket || this.#state === 'off' || this.#state === 'dead') return;
     this.weight.calibrate(this.#clock.now());
     // On the dock there is power to spare: a sleeping cart wakes its radio and reports.
-    if (this.#state === 'sleep') void this.#uplink.powerUp();
+    if (this.#state === 'sleep') void this.#link.uplink.powerUp();
     this.#setState('charging');
     void this.#health();
   }
@@ -455,7 +456,7 @@ export class Cart implements FleetCart {
   async returnToDock(): Promise<void> {
     if (this.#state === 'dead') {
       this.swapBattery();
-      this.#uplink = this.#newUplink();
+      this.#link.renew();
       this.#session.basket = undefined;
       await this.powerOn();
     } else if (!this.#cliff.transferring) {
@@ -464,7 +465,7 @@ export class Cart implements FleetCart {
     }
     // Switched off (a reboot that did not come back): staff switch it on.
     if (this.#state === 'off') {
-      this.#uplink = this.#newUplink();
+      this.#link.renew();
       this.#session.basket = undefined;
       await this.powerOn();
     }
@@ -479,11 +480,6 @@ export class Cart implements FleetCart {
     this.dock();
   }
 
-  /** A power loss: what waited in RAM (identify, a paid session-end) is gone; observers hear of it. */
-  #forgetRam(): void {
-    for (const message of this.#uplink.forgetRam()) this.#o.observer?.lost?.(message);
-  }
-
   undock(): void {
     if (this.#state === 'charging') this.#setState('idle');
   }
@@ -492,19 +488,6 @@ export class Cart implements FleetCart {
 
   get #firmware(): string {
     return this.#o.firmwareVersion ?? FIRMWARE_VERSION;
-  }
-
-  /** The cart's own clock, skew included. */
-  #deviceNow(): number {
-    return this.#clock.now() + this.#skewMs;
-  }
-
-  #ts(): string {
-    return new Date(this.#deviceNow()).toISOString();
-  }
-
-  #emit(body: MessageBody, persistent = true): Promise<DeviceMessage | undefined> {
-    return this.#outbox.emit(body, persistent);
   }
 
   #health(): Promise<DeviceMessage | undefined> | undefined {
@@ -517,76 +500,26 @@ export class Cart implements FleetCart {
       scanner: this.scanner,
       weight: this.weight,
       radios: this.radios,
-      link: this.#uplink.link,
-      buffered: this.#uplink.pending,
+      link: this.#link.uplink.link,
+      buffered: this.#link.uplink.pending,
       firmware: this.#firmware,
       location: this.#parked.location,
       inside: this.#parked.inside,
     });
-    return report && this.#emit(report);
+    return report && this.#link.emit(report);
   }
 
-  #newUplink(): Uplink {
-    const uplink: Uplink = new Uplink(
-      this.#o.link,
-      this.radios,
-      this.#flash,
-      this.#clock,
-      this.#random,
-      {
-        command: (request) => void this.#commands.onCommand(request),
-        desired: (document) => void this.#shadow.onDesired(document),
-        rejected: (feedback) => this.#onRejected({ ...feedback, via: 'mqtt' }),
-        delivered: (message, replayed) => this.#o.observer?.delivered?.(message, replayed),
-        transmitted: (radio) => {
-          if (radio === 'lte-m') this.battery.burst('lte-transmit', 300, this.#clock.now());
-        },
-        linkChanged: (radio) => {
-          if (uplink !== this.#uplink) return;
-          if (radio === 'none') this.display.warn('offline');
-          else {
-            this.display.clearWarning('offline');
-            // The cloud learns the new link at once, not at the next health tick.
-            if (this.#powered && this.#state !== 'dead') void this.#health();
-          }
-        },
-      },
-    );
-    return uplink;
-  }
-
-  // ---- Sessions --------------------------------------------------------------------------
+  // ---- States ----------------------------------------------------------------------------
 
   #refusal(): TapOutcome['refused'] | undefined {
     return refusalIn(this.#state);
   }
-
-  // ---- States ----------------------------------------------------------------------------
 
   #setState(state: CartState): void {
     this.#state = state;
     this.battery.setState(POWER_STATE[state], this.#clock.now());
     this.#shadow.armHealth();
     this.#cliff.arm();
-  }
-
-  // ---- The cloud's side ------------------------------------------------------------------
-
-  #onRejected(rejection: CartRejection): void {
-    this.rejections.total++;
-    this.rejections.byReason[rejection.reason] =
-      (this.rejections.byReason[rejection.reason] ?? 0) + 1;
-    this.#o.log?.warn(
-      {
-        reason: rejection.reason,
-        counter: rejection.counter,
-        message_type: rejection.message_type,
-        via: rejection.via,
-      },
-      'the cloud rejected a message',
-    );
-    this.display.show({ rejected: this.rejections.total });
-    this.#o.observer?.rejected?.(rejection);
   }
 }
 
