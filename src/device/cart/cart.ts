@@ -1,52 +1,40 @@
-import {
-  type DeviceMessage,
-  type SessionEnd,
-  type ShadowDesired,
-  type ShadowState,
-} from '../../contract/index.js';
+import type { DeviceMessage } from '../../contract/index.js';
 import type { SimClock } from '../clock/sim-clock.js';
 import { mulberry32, type Random } from '../random.js';
-import { Basket } from './basket.js';
+import { BatteryCliff, type CliffHost } from './battery-cliff.js';
 import { CatalogCache } from './catalog-cache.js';
 import type {
   CartOptions,
   CartState,
   CheckoutOutcome,
-  CustomerInRam,
   ItemInHand,
   ScanOutcome,
   TapOutcome,
 } from './cart-types.js';
 import { CartCommands, type CommandHost } from './cart-commands.js';
+import { CartLink } from './cart-link.js';
 import { CartCheckout } from './checkout.js';
 import { CommandBook } from './commands.js';
 import { Display, type DisplayView } from './display.js';
-import { readTap, StoreTerminal, type Credential, type TapReading } from './emv.js';
-import type { CartRejection, FleetCart, StoreSite } from './fleet-cart.js';
+import { StoreTerminal, type Credential } from './emv.js';
+import type { FleetCart, StoreSite } from './fleet-cart.js';
 import { Flash } from './flash.js';
-import { insideGeofence, type LatLon } from './geo.js';
+import type { LatLon } from './geo.js';
 import { healthReport } from './health-report.js';
-import {
-  bootMessage,
-  FIRMWARE_VERSION,
-  NO_PAYMENT,
-  scanMessage,
-  sessionEndMessage,
-  sessionStartMessage,
-  shadowReportMessage,
-  type MessageBody,
-} from './messages.js';
-import { Battery, BATTERY_WARNING_PCT, type PowerSegment } from './power.js';
-import { Outbox } from './outbox.js';
+import { bootMessage, FIRMWARE_VERSION, NO_PAYMENT, type MessageBody } from './messages.js';
+import { Battery, type PowerSegment } from './power.js';
+import { ParkedOutside, type ParkedHost } from './parked-outside.js';
 import { proximityProof } from './proximity.js';
 import { Radios } from './radios.js';
 import { Scanner } from './scanner.js';
 import { SealKeys } from './sealed-identify.js';
-import { markList } from './shopping-list.js';
+import { CartSession, type SessionHost } from './session.js';
+import { CartScan, type ScanHost } from './scan.js';
+import { CartShadow, type ShadowHost } from './shadow.js';
+import { CartTap, type TapHost } from './tap.js';
 import { POWER_STATE, refusalIn } from './states.js';
-import { DEFAULT_TIMING, healthEveryMs, type CartTiming } from './timing.js';
-import { NamedTimers } from './timers.js';
-import { Uplink } from './uplink.js';
+import { DEFAULT_TIMING, type CartTiming } from './timing.js';
+import { NamedTimers, type CartTimer } from './timers.js';
 import { WeightPlatform } from './weight.js';
 
 export type {
@@ -60,8 +48,6 @@ export type {
 } from './cart-types.js';
 export { FIRMWARE_VERSION } from './messages.js';
 export { DEFAULT_TIMING, type CartTiming } from './timing.js';
-
-type TimerName = 'health' | 'activity' | 'battery' | 'parked' | 'cliff';
 
 /**
  * The cart's firmware: the parts (power, scanner, weight platform, NFC/EMV, display, radios,
@@ -78,7 +64,7 @@ export class Cart implements FleetCart {
   readonly terminal: StoreTerminal;
   readonly radios: Radios;
   /** The cloud's rejections of this cart's messages, by reason. */
-  readonly rejections = { total: 0, byReason: {} as Record<string, number> };
+  readonly rejections: { total: number; byReason: Record<string, number> };
 
   readonly #o: CartOptions;
   readonly #timing: CartTiming;
@@ -89,22 +75,16 @@ export class Cart implements FleetCart {
   readonly #sealKeys: SealKeys;
   readonly #commands: CartCommands;
   readonly #checkout: CartCheckout;
-  #uplink: Uplink;
+  readonly #session: CartSession;
+  readonly #cliff: BatteryCliff;
+  readonly #parked: ParkedOutside;
+  readonly #shadow: CartShadow;
+  readonly #scan: CartScan;
+  readonly #tap: CartTap;
+  readonly #link: CartLink;
   #state: CartState = 'off';
-  #basket: Basket | undefined;
-  /** RAM only: who the customer is, for this session. */
-  #customer: CustomerInRam | undefined;
-  #skewMs = 0;
   #bootAt = 0;
-  #location: LatLon;
-  #inside = true;
-  #warned = false;
-  #transferring = false;
-  #desired: ShadowState = {};
-  readonly #timers: NamedTimers<TimerName>;
-  readonly #outbox: Outbox;
-  #sessionWrite: Promise<void> = Promise.resolve();
-  #jamReported = false;
+  readonly #timers: NamedTimers<CartTimer>;
   /** Between powerOn and shutdown: nothing is signed or written while the cart is off. */
   #powered = false;
 
@@ -124,16 +104,6 @@ export class Cart implements FleetCart {
     this.#catalog = catalog;
     this.#sealKeys = sealKeys;
     this.#timers = new NamedTimers(this.#clock);
-    this.#outbox = new Outbox({
-      deviceId: this.deviceId,
-      counter: flash.counter,
-      sign: (body) => options.credentials.secureElement.sign(body),
-      observer: options.observer,
-      log: options.log,
-      ts: () => this.#ts(),
-      uplink: () => this.#uplink,
-      powered: () => this.#powered,
-    });
     const now = this.#clock.now();
     this.display = new Display(options.site.currency);
     this.battery = new Battery(now, options.batteryPct ?? 100);
@@ -141,64 +111,113 @@ export class Cart implements FleetCart {
     this.weight = new WeightPlatform(this.#random, now);
     this.terminal = new StoreTerminal(this.#random);
     this.radios = new Radios(this.#random);
-    this.#location = options.location ?? options.site.geofence;
-    this.#uplink = this.#newUplink();
+    this.#link = new CartLink({
+      options,
+      flash,
+      radios: this.radios,
+      battery: this.battery,
+      display: this.display,
+      clock: this.#clock,
+      random: this.#random,
+      powered: () => this.#powered,
+      state: () => this.#state,
+      command: (request) => void this.#commands.onCommand(request),
+      desired: (document) => void this.#shadow.onDesired(document),
+      health: () => void this.#health(),
+    });
+    this.rejections = this.#link.rejections;
+    const host = this.#flowHost();
+    this.#session = new CartSession(host);
+    this.#cliff = new BatteryCliff(host);
+    this.#parked = new ParkedOutside(host, options.location ?? options.site.geofence);
+    this.#shadow = new CartShadow(host);
+    this.#scan = new CartScan(host, this.#session);
+    this.#tap = new CartTap(host, this.#session);
     this.#commands = new CartCommands(commands, this.#commandHost());
     this.#checkout = new CartCheckout({
-      basket: () => this.#basket,
+      basket: () => this.#session.basket,
       terminal: this.terminal,
       display: this.display,
       api: options.deviceApi,
       log: options.log,
       refused: () => this.#refusal() !== undefined,
-      readyForCustomer: () => this.#readyForCustomer(),
-      online: () => this.#uplink.online,
-      emit: (body) => this.#emit(body),
-      endSession: (status, payment, persistent) => this.#endSession(status, payment, persistent),
+      readyForCustomer: () => this.#session.readyForCustomer(),
+      online: () => this.#link.uplink.online,
+      emit: (body) => this.#link.emit(body),
+      endSession: (status, payment, persistent) => this.#session.end(status, payment, persistent),
       endSessionHeld: (status, payment) =>
-        this.#closeSession(status, payment, (body) => this.#outbox.sign(body)),
-      queue: (signed) => this.#outbox.queue(signed),
+        this.#session.close(status, payment, (body) => this.#link.sign(body)),
+      queue: (signed) => this.#link.queue(signed),
       delivered: (message) => this.#o.observer?.delivered?.(message, false),
-      rejected: (rejection) => this.#onRejected(rejection),
+      rejected: (rejection) => this.#link.rejected(rejection),
     });
+  }
+
+  /** What the session, the battery cliff, the parking lot and the shadow may touch. */
+  #flowHost(): SessionHost & CliffHost & ParkedHost & ShadowHost & ScanHost & TapHost {
+    return {
+      deviceId: this.deviceId,
+      display: this.display,
+      battery: this.battery,
+      radios: this.radios,
+      scanner: this.scanner,
+      weight: this.weight,
+      sealKeys: this.#sealKeys,
+      observer: this.#o.observer,
+      clock: this.#clock,
+      timers: this.#timers,
+      timing: this.#timing,
+      catalog: this.#catalog,
+      site: this.#o.site,
+      currency: this.#o.site.currency,
+      firmware: this.#firmware,
+      state: () => this.#state,
+      setState: (state) => this.#setState(state),
+      sessionId: () => this.#session.basket?.sessionId,
+      customer: () => this.#session.customer,
+      forgetCustomer: () => (this.#session.customer = undefined),
+      maintenance: () => this.#shadow.maintenance,
+      writeSession: (held) => this.#flash.writeSession(held),
+      emit: (body: MessageBody, persistent?: boolean) => this.#link.emit(body, persistent),
+      health: () => void this.#health(),
+      uplink: () => this.#link.uplink,
+      online: () => this.#link.uplink.online,
+      checkBattery: () => this.#cliff.check(),
+      tapped: () => this.#cliff.onTap(),
+      forgetRam: () => this.#link.forgetRam(),
+      activity: () => this.#session.activity(),
+      endSession: (status, payment) => this.#session.end(status, payment),
+    };
   }
 
   /** What the cloud's commands may do to the cart. */
   #commandHost(): CommandHost {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's accessors read the cart's private state
-    const cart = this;
+    const session = this.#session;
     return {
       deviceId: this.deviceId,
       get sessionId() {
-        return cart.#basket?.sessionId;
+        return session.basket?.sessionId;
       },
       get customer() {
-        return cart.#customer;
+        return session.customer;
       },
       set customer(customer) {
-        cart.#customer = customer;
+        session.customer = customer;
       },
-      deviceNow: () => this.#deviceNow(),
-      emit: (body, persistent) => this.#emit(body, persistent),
-      flush: (ms) => this.#uplink.flush(ms),
+      deviceNow: () => this.#link.deviceNow(),
+      emit: (body, persistent) => this.#link.emit(body, persistent),
+      flush: (ms) => this.#link.uplink.flush(ms),
       reboot: (reason) => this.reboot(reason),
-      sleep: () => this.#sleep(),
-      wake: () => this.#wake(),
-      pause: () => this.#pause(),
-      endSession: (status, payment) => this.#endSession(status, payment),
-      startSession: () => this.#startSession(),
-      identify: (sessionId, credential) => this.#identify(sessionId, credential),
+      sleep: () => session.sleep(),
+      wake: () => session.wake(),
+      pause: () => session.pause(),
+      endSession: (status, payment) => session.end(status, payment),
+      startSession: () => session.start(),
+      identify: (sessionId, credential) => this.#tap.identify(sessionId, credential),
       syncCatalog: () => this.#catalog.sync(),
       greet: (text) => this.display.show({ greeting: text }),
-      carry: async (lines) => {
-        const basket = this.#basket!;
-        for (const line of lines) basket.add(line);
-        if (lines.length) {
-          this.#showBasket();
-          await this.#saveSession();
-        }
-      },
-      showBasket: () => this.#showBasket(),
+      carry: (lines) => session.carry(lines),
+      showBasket: () => session.showBasket(),
     };
   }
 
@@ -217,7 +236,7 @@ export class Cart implements FleetCart {
   }
 
   get sessionId(): string | undefined {
-    return this.#basket?.sessionId;
+    return this.#session.basket?.sessionId;
   }
 
   get view(): DisplayView {
@@ -225,11 +244,11 @@ export class Cart implements FleetCart {
   }
 
   get buffered(): number {
-    return this.#uplink.pending;
+    return this.#link.uplink.pending;
   }
 
   get link(): 'wifi' | 'lte-m' | 'none' {
-    return this.#uplink.link;
+    return this.#link.uplink.link;
   }
 
   get catalogVersion(): string | undefined {
@@ -261,41 +280,39 @@ export class Cart implements FleetCart {
     if (this.#state !== 'off') return;
     this.#powered = true;
     const bootCount = await this.#flash.countBoot();
-    await this.#uplink.restore();
-    const held = await this.#flash.readSession();
-    this.#basket = held ? Basket.fromHeld(held) : undefined;
+    await this.#link.uplink.restore();
+    this.#session.restore(await this.#flash.readSession());
     this.#bootAt = this.#clock.now();
-    this.#inside = insideGeofence(this.#location, this.#o.site.geofence);
-    this.radios.setInStore(this.#inside);
-    await this.#emit(bootMessage(this.#firmware, resetReason, bootCount));
-    if (!this.#inside) {
-      await this.#parkOutside();
+    const inside = this.#parked.boot();
+    await this.#link.emit(bootMessage(this.#firmware, resetReason, bootCount));
+    if (!inside) {
+      await this.#parked.park();
       return;
     }
-    this.#setState(this.#basket ? 'paused' : 'idle');
-    if (this.#basket) this.#showBasket();
-    await this.#uplink.powerUp();
+    this.#setState(this.#session.basket ? 'paused' : 'idle');
+    if (this.#session.basket) this.#session.showBasket();
+    await this.#link.uplink.powerUp();
     // The seal key comes with the catalog: both are public, both are kept in flash.
     await Promise.all([this.#catalog.sync(), this.#sealKeys.sync()]);
     void this.#health();
-    this.#activity();
+    this.#session.activity();
   }
 
   async flush(timeoutMs: number): Promise<boolean> {
     // Messages still being signed count as buffered too.
-    await this.#outbox.settled();
-    return this.#uplink.flush(timeoutMs);
+    await this.#link.settled();
+    return this.#link.uplink.flush(timeoutMs);
   }
 
   async shutdown(): Promise<void> {
     if (this.#state === 'off') return;
     this.#timers.cancelAll();
     this.#powered = false;
-    await this.#outbox.settled();
-    await this.#sessionWrite;
-    await this.#uplink.powerDown();
-    this.#forgetRam();
-    this.#customer = undefined;
+    await this.#link.settled();
+    await this.#session.settled();
+    await this.#link.uplink.powerDown();
+    this.#link.forgetRam();
+    this.#session.customer = undefined;
     await this.#flash.settled();
     if (this.#state !== 'dead') this.#setState('off');
     this.display.reset('off');
@@ -304,27 +321,27 @@ export class Cart implements FleetCart {
   async reboot(resetReason: 'power-on' | 'software' = 'power-on'): Promise<void> {
     await this.shutdown();
     // RAM is gone: a fresh uplink finds only what flash held.
-    this.#uplink = this.#newUplink();
-    this.#basket = undefined;
+    this.#link.renew();
+    this.#session.basket = undefined;
     await this.powerOn(resetReason);
   }
 
   setWifi(up: boolean): void {
     this.radios.setWifi(up);
-    void this.#uplink.reconcile();
+    void this.#link.uplink.reconcile();
   }
 
   setCellular(up: boolean): void {
     this.radios.setCellular(up);
-    void this.#uplink.reconcile();
+    void this.#link.uplink.reconcile();
   }
 
   setClockSkew(ms: number): void {
-    this.#skewMs = ms;
+    this.#link.setClockSkew(ms);
   }
 
   setPayloadCorruption(rate: number): void {
-    this.#uplink.setCorruption(rate);
+    this.#link.uplink.setCorruption(rate);
   }
 
   miscalibrateWeight(offsetG: number): void {
@@ -332,9 +349,7 @@ export class Cart implements FleetCart {
   }
 
   drainBatteryToCliff(): void {
-    this.battery.reset(BATTERY_WARNING_PCT + 0.3, this.#clock.now());
-    this.#warned = false;
-    this.#armBattery();
+    this.#cliff.drain();
   }
 
   jamScanner(): void {
@@ -343,26 +358,21 @@ export class Cart implements FleetCart {
 
   /** Staff cleared the jam. */
   clearScannerJam(): void {
-    this.scanner.clearJam();
-    this.#jamReported = false;
-    this.display.clearWarning('scanner-jammed');
+    this.#scan.clearJam();
   }
 
   /** A fresh pack: a dead cart can be powered on again. */
   swapBattery(pct = 100): void {
-    this.battery.reset(pct, this.#clock.now());
-    this.#warned = false;
-    this.#transferring = false;
+    this.#cliff.swap(pct);
     if (this.#state === 'dead') this.#state = 'off';
-    this.display.clearWarning('battery-swap');
   }
 
   // ---- Customer actions ------------------------------------------------------------------
 
   /** "Shop as guest" on the welcome screen. */
   async startAsGuest(): Promise<string | undefined> {
-    if (!(await this.#readyForCustomer())) return undefined;
-    return this.#basket?.sessionId ?? (await this.#startSession());
+    if (!(await this.#session.readyForCustomer())) return undefined;
+    return this.#session.basket?.sessionId ?? (await this.#session.start());
   }
 
   /**
@@ -370,27 +380,8 @@ export class Cart implements FleetCart {
    * session, and identifies the customer to it. Without a seal key the customer shops as a
    * guest: the display says identifying is unavailable and nothing about the card is sent.
    */
-  async tap(credential: Credential): Promise<TapOutcome> {
-    const refused = this.#refusal();
-    if (refused) return { identified: false, refused };
-    const reading = readTap(credential);
-    if (!reading) {
-      void this.#emit({ type: 'fault', code: 'nfc-error', severity: 'info', detail: 'unreadable' });
-      return { identified: false, refused: 'unreadable' };
-    }
-    await this.#readyForCustomer();
-    const sessionId = this.#basket?.sessionId ?? (await this.#startSession());
-    this.#activity();
-    const known = this.#customer?.credential;
-    let identified = true;
-    if (!known || known.method !== reading.method || known.value !== reading.value) {
-      identified = this.#identify(sessionId, reading);
-      if (identified) this.#customer = { credential: reading };
-    }
-    if (this.#warned && this.#basket && !this.#transferring) void this.#transfer();
-    return identified
-      ? { sessionId, identified }
-      : { sessionId, identified, refused: 'identify-unavailable' };
+  tap(credential: Credential): Promise<TapOutcome> {
+    return this.#tap.tap(credential);
   }
 
   /**
@@ -402,25 +393,25 @@ export class Cart implements FleetCart {
       throw new Error(`${this.deviceId}: a cart without power broadcasts nothing`);
     }
     const element = this.#o.credentials.secureElement;
-    return proximityProof(this.deviceId, this.#deviceNow(), (body) => element.sign(body));
+    return proximityProof(this.deviceId, this.#link.deviceNow(), (body) => element.sign(body));
   }
 
   /** Touches the screen: wakes the cart and resumes a held session. */
   async touch(): Promise<void> {
     if (this.#refusal()) return;
-    await this.#readyForCustomer();
-    this.#activity();
+    await this.#session.readyForCustomer();
+    this.#session.activity();
   }
 
   /** Trigger, read, cache lookup, weight check, display; then the signed scan message. */
   async scanItem(item: ItemInHand, options: { actualWeightG?: number } = {}): Promise<ScanOutcome> {
-    return this.#scan(item, 'add', options.actualWeightG ?? item.weightG);
+    return this.#scan.scan(item, 'add', options.actualWeightG ?? item.weightG);
   }
 
   /** Scans an item in "remove" mode and takes it out of the basket. */
   async removeItem(item: ItemInHand): Promise<ScanOutcome> {
-    if (!this.#basket?.has(item.barcode)) return { ok: false, reason: 'not-in-basket' };
-    return this.#scan(item, 'remove', -(item.weightG ?? 0));
+    if (!this.#session.basket?.has(item.barcode)) return { ok: false, reason: 'not-in-basket' };
+    return this.#scan.scan(item, 'remove', -(item.weightG ?? 0));
   }
 
   /**
@@ -438,29 +429,21 @@ export class Cart implements FleetCart {
 
   /** The customer leaves the basket (staff reset the cart). */
   async abandon(): Promise<void> {
-    if (!this.#basket) return;
-    await this.#endSession('abandoned', NO_PAYMENT);
+    if (!this.#session.basket) return;
+    await this.#session.end('abandoned', NO_PAYMENT);
   }
 
   /** The cart is wheeled somewhere; outside the geofence it parks and pings hourly. */
-  async moveTo(point: LatLon): Promise<void> {
-    this.#location = point;
-    const inside = insideGeofence(point, this.#o.site.geofence);
-    if (inside === this.#inside || this.#state === 'off' || this.#state === 'dead') {
-      this.#inside = inside;
-      return;
-    }
-    this.#inside = inside;
-    if (!inside) await this.#leaveStore();
-    else await this.#returnToStore();
+  moveTo(point: LatLon): Promise<void> {
+    return this.#parked.moveTo(point);
   }
 
   /** Put on the dock: charges at 2 A, platform re-zeroed. */
   dock(): void {
-    if (this.#basket || this.#state === 'off' || this.#state === 'dead') return;
+    if (this.#session.basket || this.#state === 'off' || this.#state === 'dead') return;
     this.weight.calibrate(this.#clock.now());
     // On the dock there is power to spare: a sleeping cart wakes its radio and reports.
-    if (this.#state === 'sleep') void this.#uplink.powerUp();
+    if (this.#state === 'sleep') void this.#link.uplink.powerUp();
     this.#setState('charging');
     void this.#health();
   }
@@ -473,17 +456,17 @@ export class Cart implements FleetCart {
   async returnToDock(): Promise<void> {
     if (this.#state === 'dead') {
       this.swapBattery();
-      this.#uplink = this.#newUplink();
-      this.#basket = undefined;
+      this.#link.renew();
+      this.#session.basket = undefined;
       await this.powerOn();
-    } else if (!this.#transferring) {
+    } else if (!this.#cliff.transferring) {
       // Staff swap in a charged pack at the end of the day, so nothing dies while it flushes.
       this.swapBattery();
     }
     // Switched off (a reboot that did not come back): staff switch it on.
     if (this.#state === 'off') {
-      this.#uplink = this.#newUplink();
-      this.#basket = undefined;
+      this.#link.renew();
+      this.#session.basket = undefined;
       await this.powerOn();
     }
     if (this.#state === 'parked-outside') {
@@ -497,11 +480,6 @@ export class Cart implements FleetCart {
     this.dock();
   }
 
-  /** A power loss: what waited in RAM (identify, a paid session-end) is gone; observers hear of it. */
-  #forgetRam(): void {
-    for (const message of this.#uplink.forgetRam()) this.#o.observer?.lost?.(message);
-  }
-
   undock(): void {
     if (this.#state === 'charging') this.#setState('idle');
   }
@@ -512,471 +490,36 @@ export class Cart implements FleetCart {
     return this.#o.firmwareVersion ?? FIRMWARE_VERSION;
   }
 
-  /** The cart's own clock, skew included. */
-  #deviceNow(): number {
-    return this.#clock.now() + this.#skewMs;
-  }
-
-  #ts(): string {
-    return new Date(this.#deviceNow()).toISOString();
-  }
-
-  #emit(body: MessageBody, persistent = true): Promise<DeviceMessage | undefined> {
-    return this.#outbox.emit(body, persistent);
-  }
-
   #health(): Promise<DeviceMessage | undefined> | undefined {
     const report = healthReport({
       state: this.#state,
-      sessionId: this.#basket?.sessionId,
+      sessionId: this.#session.basket?.sessionId,
       now: this.#clock.now(),
       bootAt: this.#bootAt,
       battery: this.battery,
       scanner: this.scanner,
       weight: this.weight,
       radios: this.radios,
-      link: this.#uplink.link,
-      buffered: this.#uplink.pending,
+      link: this.#link.uplink.link,
+      buffered: this.#link.uplink.pending,
       firmware: this.#firmware,
-      location: this.#location,
-      inside: this.#inside,
+      location: this.#parked.location,
+      inside: this.#parked.inside,
     });
-    return report && this.#emit(report);
+    return report && this.#link.emit(report);
   }
 
-  #newUplink(): Uplink {
-    const uplink: Uplink = new Uplink(
-      this.#o.link,
-      this.radios,
-      this.#flash,
-      this.#clock,
-      this.#random,
-      {
-        command: (request) => void this.#commands.onCommand(request),
-        desired: (document) => void this.#onDesired(document),
-        rejected: (feedback) => this.#onRejected({ ...feedback, via: 'mqtt' }),
-        delivered: (message, replayed) => this.#o.observer?.delivered?.(message, replayed),
-        transmitted: (radio) => {
-          if (radio === 'lte-m') this.battery.burst('lte-transmit', 300, this.#clock.now());
-        },
-        linkChanged: (radio) => {
-          if (uplink !== this.#uplink) return;
-          if (radio === 'none') this.display.warn('offline');
-          else {
-            this.display.clearWarning('offline');
-            // The cloud learns the new link at once, not at the next health tick.
-            if (this.#powered && this.#state !== 'dead') void this.#health();
-          }
-        },
-      },
-    );
-    return uplink;
-  }
-
-  // ---- Sessions --------------------------------------------------------------------------
+  // ---- States ----------------------------------------------------------------------------
 
   #refusal(): TapOutcome['refused'] | undefined {
     return refusalIn(this.#state);
   }
 
-  /** Wakes a sleeping cart, resumes a held session, leaves the dock. */
-  async #readyForCustomer(): Promise<boolean> {
-    if (this.#refusal()) return false;
-    if (this.#state === 'sleep') await this.#wake();
-    if (this.#state === 'charging') this.#setState('idle');
-    if (this.#basket && this.#state === 'paused') await this.#resume();
-    return true;
-  }
-
-  /**
-   * Sends the sealed identify; false (and the display says so) without a seal key. The sealed
-   * identify may wait in the flash queue while offline: it is ciphertext only the identity
-   * service can open, bound to this cart and session, and it leaves flash on its PUBACK. The
-   * credential in the clear stays in RAM (CustomerInRam) and is never written anywhere.
-   */
-  #identify(sessionId: string, reading: TapReading): boolean {
-    const body = this.#sealKeys.identify(this.deviceId, sessionId, reading);
-    if (!body) {
-      this.display.warn('identify-unavailable');
-      // Perhaps the device API is back: the next tap may find a key.
-      void this.#sealKeys.sync();
-      return false;
-    }
-    this.display.clearWarning('identify-unavailable');
-    void this.#emit(body);
-    return true;
-  }
-
-  async #startSession(): Promise<string> {
-    const basket = Basket.fresh(this.#clock.now());
-    this.#basket = basket;
-    this.#customer = undefined;
-    this.#setState('active');
-    this.display.show({ screen: 'shopping', lines: [], totalCents: 0 });
-    await this.#saveSession();
-    void this.#emit(sessionStartMessage(basket.sessionId, 'new', this.#batteryRounded()));
-    return basket.sessionId;
-  }
-
-  async #resume(): Promise<void> {
-    const basket = this.#basket;
-    if (!basket) return;
-    this.#setState('active');
-    this.#showBasket();
-    await this.#saveSession();
-    void this.#emit(sessionStartMessage(basket.sessionId, 'resume', this.#batteryRounded()));
-  }
-
-  async #pause(): Promise<void> {
-    if (!this.#basket || this.#state !== 'active') return;
-    this.#setState('paused');
-    this.display.show({ screen: 'paused' });
-    await this.#saveSession();
-    void this.#health();
-  }
-
-  async #scan(
-    item: ItemInHand,
-    action: 'add' | 'remove',
-    actualWeightG: number | undefined,
-  ): Promise<ScanOutcome> {
-    if (!(await this.#readyForCustomer())) return { ok: false, reason: 'refused' };
-    if (!this.#basket) await this.#startSession();
-    this.#activity();
-    const read = this.scanner.read();
-    this.battery.burst('scan-burst', read.readMs, this.#clock.now());
-    await this.#clock.sleep(read.readMs);
-    const basket = this.#basket;
-    if (!basket || this.#state !== 'active') return { ok: false, reason: 'refused' };
-    if (!read.ok) {
-      if (read.reason === 'jammed' && !this.#jamReported) {
-        this.#jamReported = true;
-        this.display.warn('scanner-jammed');
-        void this.#emit({
-          type: 'fault',
-          code: 'scanner-jam',
-          severity: 'warning',
-          session_id: basket.sessionId,
-        });
-      }
-      return { ok: false, reason: read.reason };
-    }
-
-    // From here to the display is the PRD's 200 ms: memory and arithmetic only.
-    const decodedAt = performance.now();
-    const now = this.#clock.now();
-    const entry = this.#catalog.lookup(item.barcode);
-    const reading = this.weight.measure(actualWeightG ?? 0, entry?.weight_g, now);
-    const seq = basket.nextSeq();
-    const line = {
-      barcode: item.barcode,
-      ...(entry ? { sku: entry.sku, price_cents: entry.price_cents } : {}),
-      quantity: 1,
-    };
-    if (action === 'add') basket.add(line);
-    else basket.remove(item.barcode);
-    if (reading.check === 'mismatch') basket.countMismatch();
-    this.#showBasket(entry?.name ?? item.barcode);
-    if (!entry) this.display.warn('price-at-checkout');
-    const ackMs = performance.now() - decodedAt;
-    this.#o.observer?.scanAcknowledged?.(ackMs, this.#uplink.online);
-
-    await Promise.all([
-      this.#saveSession(),
-      this.#emit(scanMessage(basket.sessionId, seq, action, item, entry, reading, read.readMs)),
-    ]);
-    this.#checkBattery();
-    return {
-      ok: true,
-      sessionId: basket.sessionId,
-      entry,
-      weightCheck: reading.check,
-      readMs: read.readMs,
-      ackMs,
-    };
-  }
-
-  async #endSession(
-    status: SessionEnd['status'],
-    payment: SessionEnd['payment'],
-    persistent = true,
-  ): Promise<void> {
-    await this.#closeSession(status, payment, (body) => this.#emit(body, persistent));
-  }
-
-  /** Ends the open session: `send` signs its session-end (and queues it, or not). */
-  async #closeSession<T>(
-    status: SessionEnd['status'],
-    payment: SessionEnd['payment'],
-    send: (body: MessageBody) => Promise<T>,
-  ): Promise<T | undefined> {
-    const basket = this.#basket;
-    if (!basket) return undefined;
-    this.#basket = undefined;
-    // The customer goes with the session: credential, customer id, name, pre-shop list.
-    this.#customer = undefined;
-    const ended = send(sessionEndMessage(basket, status, this.#o.site.currency, payment));
-    await this.#saveSession();
-    const signed = await ended;
-    if (this.#state === 'active' || this.#state === 'paused') {
-      this.#setState(this.#desired.maintenance_mode ? 'maintenance' : 'idle');
-      this.display.reset('welcome');
-      void this.#health();
-      this.#activity();
-    }
-    return signed;
-  }
-
-  #saveSession(): Promise<void> {
-    const held = this.#basket?.held(this.#state === 'active' ? 'active' : 'paused') ?? undefined;
-    this.#sessionWrite = this.#sessionWrite
-      .then(() => this.#flash.writeSession(held))
-      .catch(() => undefined);
-    return this.#sessionWrite;
-  }
-
-  #showBasket(lastItem?: string): void {
-    const basket = this.#basket;
-    if (!basket) return;
-    this.display.show({
-      screen: this.#state === 'paused' ? 'paused' : 'shopping',
-      lines: basket.lines,
-      list: markList(this.#customer?.shoppingList, basket.lines),
-      totalCents: basket.totalCents,
-      ...(lastItem ? { lastItem } : {}),
-    });
-  }
-
-  #batteryRounded(): number {
-    return Math.round(this.battery.pct(this.#clock.now()) * 10) / 10;
-  }
-
-  // ---- States, timers, sleep -------------------------------------------------------------
-
   #setState(state: CartState): void {
     this.#state = state;
     this.battery.setState(POWER_STATE[state], this.#clock.now());
-    this.#armHealth();
-    this.#armBattery();
-  }
-
-  #armHealth(): void {
-    this.#timers.cancel('health');
-    const every = this.#healthEveryMs();
-    if (every === undefined) return;
-    this.#timers.every('health', every, () => void this.#health());
-  }
-
-  #healthEveryMs(): number | undefined {
-    return healthEveryMs(this.#state, this.#desired, this.#timing);
-  }
-
-  /** A customer did something: the pause and sleep countdowns start over. */
-  #activity(): void {
-    this.#timers.cancel('activity');
-    const t = this.#timing;
-    if (this.#state === 'active') {
-      this.#timers.after('activity', t.pauseAfterMs, () => {
-        void this.#pause().then(() => {
-          this.#timers.after(
-            'activity',
-            Math.max(0, t.sleepAfterMs - t.pauseAfterMs),
-            () => void this.#sleep(),
-          );
-        });
-      });
-    } else if (this.#state === 'paused') {
-      this.#timers.after('activity', t.sleepAfterMs, () => void this.#sleep());
-    } else if (this.#state === 'idle') {
-      this.#timers.after('activity', t.idleSleepAfterMs, () => void this.#sleep());
-    }
-  }
-
-  /** Deep sleep: the session (if any) is held in flash, RAM and radio go. */
-  async #sleep(): Promise<void> {
-    if (!['idle', 'active', 'paused', 'maintenance'].includes(this.#state)) return;
-    if (this.#state === 'active') await this.#pause();
-    this.#timers.cancel('activity');
-    await this.#saveSession();
-    this.#setState('sleep');
-    void this.#health();
-    this.display.reset('off');
-    // A moment for the last messages, then the radio is off.
-    await this.#uplink.flush(500);
-    if (this.#state !== 'sleep') return;
-    await this.#uplink.powerDown();
-    this.#forgetRam();
-    this.#customer = undefined;
-  }
-
-  async #wake(): Promise<void> {
-    if (this.#state !== 'sleep') return;
-    this.#setState(this.#basket ? 'paused' : 'idle');
-    if (this.#basket) this.#showBasket();
-    else this.display.reset('welcome');
-    await this.#uplink.powerUp();
-    void this.#health();
-    this.#activity();
-  }
-
-  // ---- Battery ---------------------------------------------------------------------------
-
-  #armBattery(): void {
-    this.#timers.cancel('battery');
-    if (this.#state === 'off' || this.#state === 'dead') return;
-    const now = this.#clock.now();
-    const ms = this.battery.msUntil(this.#warned ? 0 : BATTERY_WARNING_PCT, now);
-    if (!Number.isFinite(ms)) return;
-    this.#timers.after('battery', ms + 1000, () => this.#checkBattery());
-  }
-
-  #checkBattery(): void {
-    if (this.#state === 'off' || this.#state === 'dead') return;
-    const pct = this.battery.pct(this.#clock.now());
-    if (pct <= 0) {
-      void this.#die();
-      return;
-    }
-    if (pct < BATTERY_WARNING_PCT && !this.#warned) {
-      this.#warned = true;
-      void this.#onCliff();
-    } else if (pct >= BATTERY_WARNING_PCT && this.#warned && this.#state === 'charging') {
-      this.#warned = false;
-      this.display.clearWarning('battery-swap');
-    }
-    this.#armBattery();
-  }
-
-  /**
-   * The battery cliff: warn, ask for a card so the cloud can carry the basket to another cart,
-   * end the session as transferred, sync what is left, and go dark.
-   */
-  async #onCliff(): Promise<void> {
-    this.display.warn('battery-swap');
-    const basket = this.#basket;
-    void this.#emit({
-      type: 'fault',
-      code: 'battery-cliff',
-      severity: 'critical',
-      ...(basket ? { session_id: basket.sessionId } : {}),
-    });
-    if (!basket) return;
-    this.display.warn('tap-card-to-transfer');
-    if (this.#customer?.credential) {
-      await this.#transfer();
-      return;
-    }
-    this.#timers.after('cliff', this.#timing.cliffGraceMs, () => void this.#transfer());
-  }
-
-  async #transfer(): Promise<void> {
-    if (this.#transferring || !this.#basket) return;
-    this.#transferring = true;
-    this.#timers.cancel('cliff');
-    await this.#endSession('transferred', NO_PAYMENT);
-    await this.#uplink.flush(this.#timing.lastSyncRealMs);
-    await this.#die();
-  }
-
-  /** The BMS cuts off: nothing runs until the pack is swapped. */
-  async #die(): Promise<void> {
-    if (this.#state === 'dead') return;
-    this.#timers.cancelAll();
-    this.#state = 'dead';
-    this.battery.setState('deep-sleep', this.#clock.now());
-    await this.#uplink.powerDown();
-    this.#forgetRam();
-    this.#customer = undefined;
-    this.display.reset('off');
-  }
-
-  // ---- Outside the store -----------------------------------------------------------------
-
-  async #leaveStore(): Promise<void> {
-    const basket = this.#basket;
-    if (basket) {
-      void this.#emit({
-        type: 'fault',
-        code: 'exit-without-payment',
-        severity: 'critical',
-        session_id: basket.sessionId,
-      });
-      await this.#endSession('abandoned', NO_PAYMENT);
-    }
-    await this.#parkOutside();
-  }
-
-  /** Parked outside: no sessions; deep sleep, waking hourly to report where it is over LTE-M. */
-  async #parkOutside(): Promise<void> {
-    this.#timers.cancel('activity');
-    this.radios.setInStore(false);
-    this.#customer = undefined;
-    this.#setState('parked-outside');
-    this.display.reset('parked');
-    const ping = async () => {
-      if (this.#state !== 'parked-outside') return;
-      await this.#uplink.powerUp();
-      void this.#health();
-      await this.#uplink.flush(2000);
-      if (this.#state === 'parked-outside') await this.#uplink.powerDown();
-    };
-    this.#timers.every('parked', this.#timing.parkedPingMs, () => void ping());
-    await ping();
-  }
-
-  async #returnToStore(): Promise<void> {
-    this.#timers.cancel('parked');
-    this.radios.setInStore(true);
-    this.#setState('idle');
-    this.display.reset('welcome');
-    await this.#uplink.powerUp();
-    void this.#health();
-    this.#activity();
-  }
-
-  // ---- The cloud's side ------------------------------------------------------------------
-
-  #onRejected(rejection: CartRejection): void {
-    this.rejections.total++;
-    this.rejections.byReason[rejection.reason] =
-      (this.rejections.byReason[rejection.reason] ?? 0) + 1;
-    this.#o.log?.warn(
-      {
-        reason: rejection.reason,
-        counter: rejection.counter,
-        message_type: rejection.message_type,
-        via: rejection.via,
-      },
-      'the cloud rejected a message',
-    );
-    this.display.show({ rejected: this.rejections.total });
-    this.#o.observer?.rejected?.(rejection);
-  }
-
-  async #onDesired(document: ShadowDesired): Promise<void> {
-    if (document.device_id !== this.deviceId) return;
-    const desired = document.desired;
-    this.#desired = { ...this.#desired, ...desired };
-    if (desired.maintenance_mode === true && !this.#basket && this.#state === 'idle') {
-      this.#setState('maintenance');
-      this.display.reset('maintenance');
-    } else if (desired.maintenance_mode === false && this.#state === 'maintenance') {
-      this.#setState('idle');
-      this.display.reset('welcome');
-    } else this.#armHealth();
-    if (
-      desired.catalog_version !== undefined &&
-      desired.catalog_version !== this.#catalog.version
-    ) {
-      await this.#catalog.sync();
-    }
-    void this.#emit(
-      shadowReportMessage(document.version, this.#desired, {
-        maintenance: this.#state === 'maintenance',
-        firmware: this.#firmware,
-        catalogVersion: this.#catalog.version,
-      }),
-    );
+    this.#shadow.armHealth();
+    this.#cliff.arm();
   }
 }
 

@@ -1,5 +1,8 @@
 import type { SimClock, SimTimer } from '../clock/sim-clock.js';
 
+/** The cart's timers: one name per flow that counts down (each flow arms only its own). */
+export type CartTimer = 'health' | 'activity' | 'battery' | 'parked' | 'cliff';
+
 /** The cart's timers, one per purpose: arming one again replaces the pending one. */
 export class NamedTimers<Name extends string> {
   #timers: Partial<Record<Name, SimTimer>> = {};

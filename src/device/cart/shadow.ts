@@ -1,0 +1,75 @@
+import type { ShadowDesired, ShadowState } from '../../contract/index.js';
+import type { CatalogCache } from './catalog-cache.js';
+import type { CartState } from './cart-types.js';
+import type { Display } from './display.js';
+import { shadowReportMessage, type MessageBody } from './messages.js';
+import { healthEveryMs, type CartTiming } from './timing.js';
+import type { CartTimer, NamedTimers } from './timers.js';
+
+/** What the device shadow needs from the cart, and nothing more. */
+export interface ShadowHost {
+  readonly deviceId: string;
+  readonly display: Display;
+  readonly timers: NamedTimers<CartTimer>;
+  readonly timing: CartTiming;
+  readonly catalog: CatalogCache;
+  readonly firmware: string;
+  state(): CartState;
+  setState(state: CartState): void;
+  sessionId(): string | undefined;
+  emit(body: MessageBody): Promise<unknown>;
+  health(): void;
+}
+
+/**
+ * The device shadow: the cloud's desired state (maintenance mode, health intervals, catalog
+ * version) is applied as far as the cart can, and reported back with what it actually is. The
+ * desired state stays in RAM; the cloud sends it again on every connection.
+ */
+export class CartShadow {
+  #desired: ShadowState = {};
+
+  constructor(private readonly host: ShadowHost) {}
+
+  /** The cloud wants the cart in maintenance mode: a session that ends leaves it there. */
+  get maintenance(): boolean {
+    return this.#desired.maintenance_mode === true;
+  }
+
+  /** Health reports at the state's interval, the shadow's when it sets one. */
+  armHealth(): void {
+    const host = this.host;
+    host.timers.cancel('health');
+    const every = healthEveryMs(host.state(), this.#desired, host.timing);
+    if (every === undefined) return;
+    host.timers.every('health', every, () => host.health());
+  }
+
+  async onDesired(document: ShadowDesired): Promise<void> {
+    const host = this.host;
+    if (document.device_id !== host.deviceId) return;
+    const desired = document.desired;
+    this.#desired = { ...this.#desired, ...desired };
+    if (
+      desired.maintenance_mode === true &&
+      host.sessionId() === undefined &&
+      host.state() === 'idle'
+    ) {
+      host.setState('maintenance');
+      host.display.reset('maintenance');
+    } else if (desired.maintenance_mode === false && host.state() === 'maintenance') {
+      host.setState('idle');
+      host.display.reset('welcome');
+    } else this.armHealth();
+    if (desired.catalog_version !== undefined && desired.catalog_version !== host.catalog.version) {
+      await host.catalog.sync();
+    }
+    void host.emit(
+      shadowReportMessage(document.version, this.#desired, {
+        maintenance: host.state() === 'maintenance',
+        firmware: host.firmware,
+        catalogVersion: host.catalog.version,
+      }),
+    );
+  }
+}
