@@ -4,7 +4,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteDatabase } from '../data-dir/sqlite-driver.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import { auditLogContract } from './audit-log.contract.js';
 import { auditLogFile, openAuditLog } from './index.js';
@@ -13,7 +14,7 @@ import { SqliteAuditLog } from './sqlite-audit-log.js';
 auditLogContract('SQLite', async (t, now) => {
   const file = join(await tempDir(t), 'audit', 'audit.db');
   const log = new SqliteAuditLog(file, { now });
-  const raw = new Database(file);
+  const raw = new SqliteDatabase(file);
   t.after(async () => {
     raw.close();
     await log.close();

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteDatabase } from '../data-dir/sqlite-driver.js';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isFailure } from '../failure.js';
@@ -73,7 +74,7 @@ export class SqliteAuditLog implements AuditLog {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       // Created private before SQLite sees it; SQLite gives its -wal and -shm files the same mode.
       closeSync(openSync(file, 'a', 0o600));
-      db = new Database(file);
+      db = new SqliteDatabase(file);
       // Another process may hold the write lock for the length of one append.
       db.pragma('busy_timeout = 10000');
       db.pragma('journal_mode = WAL');

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteDatabase } from '../data-dir/sqlite-driver.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoredEvent } from '../telemetry/telemetry-store.js';
@@ -32,7 +33,7 @@ export class SqliteProjectionLog implements ProjectionLog {
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
-    this.#db = new Database(file);
+    this.#db = new SqliteDatabase(file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');

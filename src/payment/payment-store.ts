@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteDatabase } from '../data-dir/sqlite-driver.js';
 import { chmodSync } from 'node:fs';
 
 export type CaptureStatus = 'captured' | 'declined' | 'amount-mismatch';
@@ -59,10 +60,17 @@ interface CaptureRow {
  */
 export class PaymentStore {
   readonly #db: Database.Database;
+  // Prepared once: statements prepared per call and collected after the database closed crash
+  // Node 24 at exit (better-sqlite3's statement destructor runs after the environment is gone).
+  readonly #methodOf: Database.Statement;
+  readonly #addMethod: Database.Statement;
+  readonly #addToken: Database.Statement;
+  readonly #attempts: Database.Statement;
+  readonly #addCapture: Database.Statement;
 
   /** `file` is a path, or ':memory:' for the test double. */
   constructor(file: string) {
-    this.#db = new Database(file);
+    this.#db = new SqliteDatabase(file);
     if (file !== ':memory:') {
       // Owner only; SQLite gives the -wal and -shm files the database file's mode.
       chmodSync(file, 0o600);
@@ -72,12 +80,25 @@ export class PaymentStore {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
+    this.#methodOf = this.#db.prepare('SELECT method_ref FROM tokens WHERE payment_token = ?');
+    this.#addMethod = this.#db.prepare(
+      'INSERT OR IGNORE INTO methods (method_ref, first_seen_at) VALUES (?, ?)',
+    );
+    this.#addToken = this.#db.prepare(
+      'INSERT OR IGNORE INTO tokens (payment_token, method_ref) VALUES (?, ?)',
+    );
+    this.#attempts = this.#db.prepare(
+      'SELECT * FROM captures WHERE session_id = ? ORDER BY created_at, rowid',
+    );
+    this.#addCapture = this.#db.prepare(
+      `INSERT INTO captures (session_id, auth_token, amount_cents, currency, status, payment_ref,
+         captured_cents, processor_reference, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
   }
 
   methodOf(paymentToken: string): string | undefined {
-    const row = this.#db
-      .prepare('SELECT method_ref FROM tokens WHERE payment_token = ?')
-      .get(paymentToken) as { method_ref: string } | undefined;
+    const row = this.#methodOf.get(paymentToken) as { method_ref: string } | undefined;
     return row?.method_ref;
   }
 
@@ -87,41 +108,29 @@ export class PaymentStore {
    */
   recordMethod(paymentToken: string, methodRef: string, at: Date): boolean {
     return this.#db.transaction(() => {
-      const added = this.#db
-        .prepare('INSERT OR IGNORE INTO methods (method_ref, first_seen_at) VALUES (?, ?)')
-        .run(methodRef, at.toISOString()).changes;
-      this.#db
-        .prepare('INSERT OR IGNORE INTO tokens (payment_token, method_ref) VALUES (?, ?)')
-        .run(paymentToken, methodRef);
+      const added = this.#addMethod.run(methodRef, at.toISOString()).changes;
+      this.#addToken.run(paymentToken, methodRef);
       return added === 1;
     })();
   }
 
   attempts(sessionId: string): CaptureRecord[] {
-    const rows = this.#db
-      .prepare('SELECT * FROM captures WHERE session_id = ? ORDER BY created_at, rowid')
-      .all(sessionId) as CaptureRow[];
+    const rows = this.#attempts.all(sessionId) as CaptureRow[];
     return rows.map(fromRow);
   }
 
   recordCapture(record: CaptureRecord): void {
-    this.#db
-      .prepare(
-        `INSERT INTO captures (session_id, auth_token, amount_cents, currency, status, payment_ref,
-           captured_cents, processor_reference, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        record.sessionId,
-        record.authToken,
-        record.amountCents,
-        record.currency,
-        record.status,
-        record.paymentRef,
-        record.capturedCents,
-        record.processorReference,
-        record.createdAt,
-      );
+    this.#addCapture.run(
+      record.sessionId,
+      record.authToken,
+      record.amountCents,
+      record.currency,
+      record.status,
+      record.paymentRef,
+      record.capturedCents,
+      record.processorReference,
+      record.createdAt,
+    );
   }
 
   close(): void {

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteDatabase } from '../data-dir/sqlite-driver.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DeviceClass, DeviceMessageType } from '../contract/index.js';
@@ -67,7 +68,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   constructor(file: string, options: SqliteTelemetryOptions = {}) {
     mkdirSync(dirname(file), { recursive: true });
-    this.#db = new Database(file);
+    this.#db = new SqliteDatabase(file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
