@@ -4,7 +4,6 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type Database from 'better-sqlite3';
 import { SqliteDatabase } from '../data-dir/sqlite-driver.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import { auditLogContract } from './audit-log.contract.js';
