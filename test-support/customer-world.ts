@@ -1,6 +1,6 @@
 // The customer side of the platform on one data directory, for identity-service and
 // data-subject-request tests: a PGlite entity store, both regions' vaults, a local keyring, the
-// SQLite audit log and an in-memory payment gateway.
+// SQLite audit log and the fake payment gateway.
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import {
@@ -16,24 +16,11 @@ import { CredentialSealKeys } from '../src/customers/seal-keys.js';
 import { openEntityStore } from '../src/entities/index.js';
 import type { AccountRegion } from '../src/entities/customers/customer-records.js';
 import { LocalKeyring } from '../src/keys/index.js';
-import type { PaymentGateway } from '../src/payment-bridge/payment-gateway.js';
 import { FieldCipher } from '../src/vault/field-cipher.js';
 import { openVaults } from '../src/vault/open-vault.js';
 import type { TestDevice } from './entity-events.js';
+import { FakePaymentGateway } from './fake-payment-gateway.js';
 import { vaultDataDir } from './vault.js';
-
-/** Card tokens map to one method ref per card, as a processor fingerprint would. */
-export class MemoryPaymentGateway implements PaymentGateway {
-  down = false;
-  async resolveMethod(token: string) {
-    if (this.down) throw new Error('payment service unreachable');
-    return { methodRef: `pm_${Buffer.from(token).toString('hex').slice(0, 32)}`, firstSeen: true };
-  }
-  async capture(): Promise<never> {
-    throw new Error('not used here');
-  }
-  async close() {}
-}
 
 export async function customerWorld(t: TestContext, stores: Record<string, AccountRegion>) {
   const dataDir = await vaultDataDir(t);
@@ -52,7 +39,7 @@ export async function customerWorld(t: TestContext, stores: Record<string, Accou
   }
   const cipher = new FieldCipher(keys);
   const sealKeys = new CredentialSealKeys(keys);
-  const payments = new MemoryPaymentGateway();
+  const payments = new FakePaymentGateway();
   let clock = Date.parse('2026-11-23T09:00:00.000Z');
   const now = () => clock;
   const identity = new IdentityService({

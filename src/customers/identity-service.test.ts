@@ -94,7 +94,7 @@ describe('identity service', () => {
     assert.equal(await w.vaults.get('eu')!.getAccount(first.customerId), undefined);
     const joins = await w.audit.query({ accountId: first.customerId, action: 'join' });
     assert.equal(joins.length, 2, 'registration and lookup both audited');
-    w.payments.down = true;
+    w.payments.available = false;
     const down = await w.identity.resolve(
       asIdentify(w.identify(cart, randomUUID(), 'payment-token', token)),
       'austin-1',

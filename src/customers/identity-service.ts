@@ -12,6 +12,7 @@ import type { AccountKind, AccountRegion } from '../entities/customers/customer-
 import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
 import type { FieldCipher } from '../vault/field-cipher.js';
 import type { VaultStore } from '../vault/vault-store.js';
+import { CustomerFailure } from './customer-errors.js';
 import type { CredentialSealKeys } from './seal-keys.js';
 
 /** How long a pairing code the app shows stays redeemable. */
@@ -121,7 +122,8 @@ export class IdentityService {
   /** A one-time pairing code for a signed-in app user, shown as a QR code the cart scans. */
   async issueAppCode(customerId: string): Promise<{ code: string; expiresAt: string }> {
     const account = await this.deps.entities.getAccount(customerId);
-    if (!account || account.deletedAt !== null) throw new Error('no such account');
+    if (!account || account.deletedAt !== null)
+      throw new CustomerFailure('account-not-found', 'no such account, or it was deleted');
     let code = '';
     for (let i = 0; i < APP_CODE_LENGTH; i++) code += APP_CODE_ALPHABET[randomInt(32)];
     const expiresAt = this.#now() + APP_CODE_TTL_MS;
