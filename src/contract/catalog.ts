@@ -2,7 +2,7 @@ import type { TSchema } from 'typebox';
 import { DEVICE_CLASSES, type DeviceClass } from './ids.js';
 import { Boot } from './messages/boot.js';
 import { CatalogSnapshot } from './messages/catalog-snapshot.js';
-import { CheckoutResult, SealKey } from './messages/device-api.js';
+import { CheckoutResult, SealKey, ServerTime } from './messages/device-api.js';
 import { ProximityProof } from './messages/proximity-proof.js';
 import { ColdchainTelemetry } from './messages/coldchain-telemetry.js';
 import { CommandRequest } from './messages/command-request.js';
@@ -114,6 +114,7 @@ export const OTHER_DOCUMENTS = {
   'seal-key': SealKey,
   'checkout-result': CheckoutResult,
   proximity: ProximityProof,
+  'server-time': ServerTime,
 } as const satisfies Record<string, TSchema>;
 
 export function isDeviceMessageType(value: unknown): value is DeviceMessageType {

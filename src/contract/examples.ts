@@ -292,3 +292,10 @@ export const PROXIMITY_PROOF_EXAMPLE = {
   issued_at: '2026-11-23T09:40:00.000Z',
   expires_at: '2026-11-23T09:41:00.000Z',
 };
+
+export const SERVER_TIME_EXAMPLE = {
+  schema_version: 1,
+  type: 'server-time',
+  nonce: 'b3RhLWNoYWxsZW5nZS0wMDE',
+  server_time: '2026-11-23T09:42:00.118Z',
+};

@@ -9,6 +9,8 @@ export * from './envelope.js';
 export * from './ids.js';
 export * from './limits.js';
 export * from './messages/index.js';
+export * from './ota/firmware-acceptance.js';
+export * from './ota/semver.js';
 export * from './reasons.js';
 export * from './sealing/credential-seal.js';
 export * from './topics.js';

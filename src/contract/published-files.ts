@@ -6,6 +6,7 @@ import {
   OTA_MANIFEST_EXAMPLE,
   PROXIMITY_PROOF_EXAMPLE,
   SEAL_KEY_EXAMPLE,
+  SERVER_TIME_EXAMPLE,
 } from './examples.js';
 import { publishedSchemas } from './json-schema.js';
 
@@ -23,6 +24,7 @@ export function publishedFiles(): Record<string, string> {
     'seal-key': SEAL_KEY_EXAMPLE,
     'checkout-result': CHECKOUT_RESULT_EXAMPLE,
     proximity: PROXIMITY_PROOF_EXAMPLE,
+    'server-time': SERVER_TIME_EXAMPLE,
   };
   for (const [type, example] of Object.entries(examples))
     files[`examples/${type}.json`] = asJson(example);

@@ -13,6 +13,7 @@ export const COMMAND_NAMES = [
   'restart-session',
   'sync-catalog',
   'attach-customer',
+  'trust-ca',
 ] as const;
 
 /**
@@ -60,6 +61,22 @@ export const CommandRequest = Type.Object(
               uniqueItems: true,
               description:
                 "attach-customer: SKUs on the customer's pre-shop list; the cart marks them as they are scanned.",
+            }),
+          ),
+          ca_generation: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 1000,
+              description: 'trust-ca: the fleet CA generation whose root follows.',
+            }),
+          ),
+          ca_root_pem: Type.Optional(
+            Type.String({
+              pattern:
+                '^-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\r\\n]+-----END CERTIFICATE-----\\r?\\n?$',
+              maxLength: 4096,
+              description:
+                'trust-ca: the root certificate of a new CA generation; during a rotation the device trusts old and new roots.',
             }),
           ),
           carried_lines: Type.Optional(

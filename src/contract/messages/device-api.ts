@@ -14,7 +14,34 @@ export const DEVICE_API_PATHS = {
    * again answers the same result and stores nothing twice.
    */
   checkout: '/v1/device/checkout',
+  /**
+   * POST `{"nonce": "<16–64 base64url chars>"}`: the server-time challenge of an OTA update. The
+   * answer is a ServerTime echoing the nonce; over the device's mutual-TLS connection that makes
+   * it fresh and the platform's, so the cart judges a manifest's validity window by it and never
+   * by its own clock.
+   */
+  serverTime: '/v1/device/time',
+  /**
+   * GET `<firmware>/<image id>?expires=<ms>&sig=<hex>`: a firmware image, through the short-lived
+   * signed URL an ota-job carries (mutual TLS as well). An expired or altered URL is a 403.
+   */
+  firmware: '/v1/device/firmware',
 } as const;
+
+/** The server-time challenge's nonce: random, base64url. */
+export const SERVER_TIME_NONCE_PATTERN = '^[A-Za-z0-9_-]{16,64}$';
+
+/** The platform's answer to a server-time challenge. */
+export const ServerTime = Type.Object(
+  {
+    schema_version: Type.Literal(1),
+    type: Type.Literal('server-time'),
+    nonce: Type.String({ pattern: SERVER_TIME_NONCE_PATTERN }),
+    server_time: Timestamp,
+  },
+  { additionalProperties: false },
+);
+export type ServerTime = Static<typeof ServerTime>;
 
 /** The public half of the key carts seal identify credentials to; rotated by kid. */
 export const SealKey = Type.Object(

@@ -14,6 +14,14 @@ export const ShadowState = Type.Object(
     catalog_version: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })),
     log_level: Type.Optional(Type.Enum(['error', 'warn', 'info', 'debug'])),
     firmware_version: Type.Optional(FirmwareVersion),
+    ca_generations: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 1000 }), {
+        minItems: 1,
+        maxItems: 4,
+        uniqueItems: true,
+        description: 'Reported only: the fleet CA generations the device trusts.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -99,6 +99,8 @@ export class CartCommands {
       }
       case 'attach-customer':
         return this.#attachCustomer(args);
+      case 'trust-ca':
+        return { status: 'rejected', code: 'unsupported' };
     }
   }
 
