@@ -1,11 +1,6 @@
 import type { Command, CommandIo } from '../command.js';
 import { dataDir } from '../identity/options.js';
-import { issueToken, loadTokenKeys } from '../../api/tokens.js';
-import { platformLayout } from '../../platform/platform-layout.js';
-import { readPlatformLock } from '../../data-dir/platform-lock.js';
-import { Failure } from '../../failure.js';
-
-export class DlqFailure extends Failure<'platform-not-running' | 'api-error'> {}
+import { callPlatform as call } from './platform-client.js';
 
 interface DeadLetterView {
   id: number;
@@ -19,35 +14,10 @@ interface DeadLetterView {
 
 /**
  * The dead-letter store belongs to the running platform (one owner per embedded database), so
- * these commands talk to it through its API with an ops token they mint from the data directory.
+ * these commands talk to it through its API.
  */
-async function callPlatform(dir: string, method: 'GET' | 'POST', path: string): Promise<unknown> {
-  const layout = platformLayout(dir);
-  const lock = await readPlatformLock(layout.root);
-  if (!lock?.apiUrl) {
-    throw new DlqFailure(
-      'platform-not-running',
-      `no platform is running on ${layout.root}; start it (fleetplane start --data ${layout.root}) and try again`,
-    );
-  }
-  const token = await issueToken(
-    await loadTokenKeys(layout.tokenKey),
-    { role: 'ops', subject: 'fleetplane-dlq', ttlSeconds: 300 },
-    new Date(),
-  );
-  const response = await fetch(`${lock.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const body = (await response.json()) as { message?: string };
-  if (!response.ok) {
-    throw new DlqFailure(
-      'api-error',
-      `${method} ${path}: ${response.status} ${body.message ?? ''}`,
-    );
-  }
-  return body;
-}
+const callPlatform = (dir: string, method: 'GET' | 'POST', path: string) =>
+  call(dir, method, path, { subject: 'fleetplane-dlq' });
 
 function printLetters(io: CommandIo, body: { total: number; deadLetters: DeadLetterView[] }) {
   if (body.total === 0) {

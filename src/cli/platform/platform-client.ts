@@ -1,0 +1,66 @@
+import { issueToken, loadTokenKeys } from '../../api/tokens.js';
+import { readPlatformLock } from '../../data-dir/platform-lock.js';
+import { Failure } from '../../failure.js';
+import { platformLayout } from '../../platform/platform-layout.js';
+
+export class PlatformCallFailure extends Failure<'platform-not-running' | 'api-error'> {
+  constructor(
+    code: 'platform-not-running' | 'api-error',
+    message: string,
+    /** The HTTP status of an api-error. */
+    readonly status?: number,
+  ) {
+    super(code, message);
+  }
+}
+
+/**
+ * Calls the platform running on a data directory through its API, with a short-lived ops token
+ * minted from the directory's token key. Commands that change state the platform owns (its
+ * embedded databases have one owner) go this way rather than opening the files themselves.
+ */
+export async function callPlatform(
+  dir: string,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  path: string,
+  options: { subject: string; body?: unknown; bytes?: Uint8Array } = { subject: 'fleetplane-cli' },
+): Promise<unknown> {
+  const layout = platformLayout(dir);
+  const lock = await readPlatformLock(layout.root);
+  if (!lock?.apiUrl) {
+    throw new PlatformCallFailure(
+      'platform-not-running',
+      `no platform is running on ${layout.root}; start it (fleetplane start --data ${layout.root}) and try again`,
+    );
+  }
+  const token = await issueToken(
+    await loadTokenKeys(layout.tokenKey),
+    { role: 'ops', subject: options.subject, ttlSeconds: 300 },
+    new Date(),
+  );
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  let body: string | Uint8Array | undefined;
+  if (options.bytes !== undefined) {
+    headers['content-type'] = 'application/octet-stream';
+    body = options.bytes;
+  } else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(`${lock.apiUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: { message?: string } = {};
+  try {
+    parsed = text === '' ? {} : (JSON.parse(text) as { message?: string });
+  } catch {
+    parsed = { message: text.slice(0, 200) };
+  }
+  if (!response.ok) {
+    throw new PlatformCallFailure(
+      'api-error',
+      `${method} ${path}: ${response.status} ${parsed.message ?? ''}`,
+      response.status,
+    );
+  }
+  return parsed;
+}
