@@ -9,6 +9,7 @@ import type { PlatformMetrics } from '../observability/metrics.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import type { TokenKeys } from './tokens.js';
 import type { CustomerApiDeps } from './customer-api-deps.js';
+import type { ImageStore } from '../ota/images/image-store.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -37,4 +38,6 @@ export interface ApiDeps {
   readonly dsarOpen?: () => Promise<unknown[]>;
   /** Where each kind of data lives, from the residency service when there is one. */
   readonly residency?: () => Promise<unknown>;
+  /** Firmware images in the blob store; without them the upload route answers 503. */
+  readonly otaImages?: Pick<ImageStore, 'put'>;
 }

@@ -10,6 +10,8 @@ export type ApiErrorCode =
   /** 503: a capability this platform runs without, or a dependency that is down. */
   | 'unavailable'
   | 'internal'
+  /** 422: an upload whose body does not have the SHA-256 its path names (firmware images). */
+  | 'hash-mismatch'
   // 403 on a staff session action, saying what is wrong with the proximity proof.
   | 'proximity-required'
   | 'proximity-invalid'

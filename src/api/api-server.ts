@@ -14,6 +14,7 @@ import { registerBillingRoutes } from '../billing/billing-routes.js';
 import { registerComplianceRoutes } from '../compliance/compliance-routes.js';
 import { registerFleetOpsRoutes } from '../fleet-ops/cart-routes.js';
 import { registerStaffRoutes } from '../staff/staff-routes.js';
+import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
@@ -78,5 +79,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerReceiptRoutes(app, deps);
   registerLossPreventionRoutes(app, deps);
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
+  await app.register(async (scope) => registerOtaImageRoutes(scope, deps));
   return app;
 }

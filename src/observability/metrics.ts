@@ -132,6 +132,13 @@ export class PlatformMetrics {
     registers: [this.registry],
   });
 
+  readonly firmwareDownloads = new Counter({
+    name: 'fleetplane_firmware_downloads_total',
+    help: 'Firmware downloads over the device API: served, or why refused (url-malformed, url-signature, url-expired, unknown-image).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics)
       collectDefaultMetrics({ register: this.registry, prefix: 'fleetplane_' });

@@ -19,6 +19,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { DeviceBroker } from '../broker/device-broker.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { DeviceApi } from '../device-api/device-api-server.js';
+import { wireOtaImages, type OtaImages } from '../ota/images/ota-images-wiring.js';
 import { ensureServerIdentity } from '../broker/server-identity.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import {
@@ -89,6 +90,8 @@ export interface RunningPlatform {
   readonly blobs: BlobStore;
   readonly projector: EntityProjector;
   readonly revocations: RevocationWatcher;
+  /** Firmware images in the blob store and the signed URLs ota-jobs carry. */
+  readonly ota: Pick<OtaImages, 'images' | 'urls'>;
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
   /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */
@@ -149,6 +152,7 @@ export async function startPlatform(
         ...(config.kms ? { kms: config.kms } : {}),
       }));
     const receipts = new Receipts(blobs, await ReceiptSigner.fromKeys(keys));
+    const ota = await wireOtaImages({ blobs, keys });
 
     const threads = config.verifyThreads;
     const verifier: SignatureVerifier =
@@ -291,8 +295,10 @@ export async function startPlatform(
       ingest: handler,
       checkout: syncCheckout({ entities, reconciler }),
       sealKey: () => customers.stores.sealKeys.current(),
+      firmware: ota,
     });
     const { url: deviceApiUrl } = await deviceApi.start();
+    ota.deviceApiListening(deviceApiUrl);
     cleanup.push(() => deviceApi.close());
 
     const tokenKeys = await loadTokenKeys(layout.tokenKey);
@@ -318,6 +324,7 @@ export async function startPlatform(
       },
       dsarOpen: () => customers.dsar.list('open'),
       residency: () => residencyReport(entities, customers.stores.vaults),
+      otaImages: ota.images,
       ...deps.api,
       health: async () => ({
         broker: mqttUrl,
@@ -354,6 +361,7 @@ export async function startPlatform(
       blobs,
       projector,
       revocations,
+      ota,
       ingest: handler,
       publish,
       stop: () => (stopping ??= undo()),
