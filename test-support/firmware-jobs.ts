@@ -8,6 +8,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { signBody, type OtaJob, type OtaManifest } from '../src/contract/index.js';
+import { P256, subtle, x509 } from '../src/identity/x509.js';
 
 export interface FirmwareSigner {
   readonly publicKey: KeyObject;
@@ -71,4 +72,19 @@ export function otaJob(
     url: `https://fleet.test/v1/device/firmware/${firmware.manifest.version}?expires=${now + 900_000}&sig=00`,
     url_expires_at: new Date(now + 900_000).toISOString(),
   };
+}
+
+/** A self-signed CA certificate, PEM: a new fleet root for a CA rotation (trust-ca). */
+export async function fleetCaRootPem(commonName: string, ca = true): Promise<string> {
+  const keys = await subtle.generateKey(P256, true, ['sign', 'verify']);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomBytes(8).toString('hex'),
+    name: `CN=${commonName}`,
+    notBefore: new Date(Date.now() - 86_400_000),
+    notAfter: new Date(Date.now() + 365 * 86_400_000),
+    signingAlgorithm: P256,
+    keys,
+    extensions: [new x509.BasicConstraintsExtension(ca, undefined, true)],
+  });
+  return cert.toString('pem');
 }
