@@ -67,10 +67,11 @@ export interface HealthEvaluation {
   readonly to: number;
   readonly target: HealthSample & { readonly rate: number | null };
   readonly others: HealthSample & { readonly rate: number | null };
-  /** The old versions' rate compared against: this window's, or the last one known. */
+  /** The old versions' rate compared against: this window's, or the rollout's running one. */
   readonly baselineRate: number | null;
   readonly threshold: number;
   readonly minEvents: number;
+  readonly significance: number;
   readonly verdict: HealthVerdict;
 }
 
@@ -105,6 +106,8 @@ export interface RolloutRecord {
   readonly haltThreshold: number;
   readonly windowMs: number;
   readonly minEvents: number;
+  /** A regression must also be this unlikely as noise (Poisson tail at the old rate). */
+  readonly significance: number;
   readonly jobTimeoutMs: number;
   readonly maxAttempts: number;
   /** Devices left out at creation: hardware the image does not list, or already newer. */
@@ -114,8 +117,11 @@ export interface RolloutRecord {
   readonly stageStartedAt: number;
   /** Health data before this is not judged again (creation, then each release). */
   readonly healthFrom: number;
-  /** The old versions' last measured rate, for windows with no old-version exposure left. */
-  readonly baselineRate: number | null;
+  /**
+   * The old versions' errors and device-hours summed over every evaluated window (overlapping
+   * windows weigh alike), for windows with no old version left to compare against.
+   */
+  readonly baseline: HealthSample;
   readonly lastHealth: HealthEvaluation | null;
   readonly haltReason: string | null;
   readonly haltedHealth: HealthEvaluation | null;

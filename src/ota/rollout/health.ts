@@ -8,6 +8,13 @@ export interface HaltRule {
    * (rate 0) a single fault would otherwise be "infinitely worse" and halt a healthy rollout.
    */
   readonly minEvents: number;
+  /**
+   * The regression must also be unlikely as noise, below this chance: a two-sample test (given
+   * all errors in the window, are this many on the new version's share of device-hours?), or a
+   * Poisson tail at the remembered baseline when no old version ran in the window. The window
+   * slides every tick, so without it small cohorts halt clean rollouts on chance bursts.
+   */
+  readonly significance: number;
 }
 
 const rate = (events: number, hours: number): number | null =>
@@ -34,7 +41,8 @@ export function evaluateHealth(
   else if (
     sample.target.events >= rule.minEvents &&
     targetRate !== null &&
-    targetRate > rule.threshold * baselineRate
+    targetRate > rule.threshold * baselineRate &&
+    chanceOfNoise(sample, baselineRate) < rule.significance
   ) {
     verdict = 'regression';
   } else if (sample.target.deviceHours <= 0) verdict = 'insufficient-data';
@@ -46,6 +54,7 @@ export function evaluateHealth(
     baselineRate,
     threshold: rule.threshold,
     minEvents: rule.minEvents,
+    significance: rule.significance,
     verdict,
   };
 }
@@ -59,4 +68,57 @@ export function describeHealth(e: HealthEvaluation): string {
     `(${e.others.events} errors in ${e.others.deviceHours.toFixed(1)} device-hours), ` +
     `threshold ${e.threshold}×, ${new Date(e.from).toISOString()}–${new Date(e.to).toISOString()}`
   );
+}
+
+/** How likely the new version's error count is at least this high if it were no worse. */
+export function chanceOfNoise(sample: VersionHealthSample, baselineRate: number): number {
+  const a = sample.target.events;
+  const hNew = sample.target.deviceHours;
+  const hOld = sample.others.deviceHours;
+  if (hOld <= 0) return poissonTail(a, baselineRate * hNew);
+  const n = a + sample.others.events;
+  const p = hNew / (hNew + hOld);
+  if (p >= 1) return 1;
+  return binomialTail(a, n, p);
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p): exact (in logs) up to 20,000 trials, normal beyond. */
+export function binomialTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n || p <= 0) return 0;
+  if (n > 20_000) {
+    return 1 - normalCdf((k - 0.5 - n * p) / Math.sqrt(n * p * (1 - p)));
+  }
+  const odds = Math.log(p) - Math.log(1 - p);
+  let logPmf = n * Math.log(1 - p);
+  let tail = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i > 0) logPmf += Math.log((n - i + 1) / i) + odds;
+    if (i >= k) tail += Math.exp(logPmf);
+  }
+  return Math.min(1, tail);
+}
+
+/** P(X ≥ k) for X ~ Poisson(mean): exact sum for small means, normal approximation above. */
+export function poissonTail(k: number, mean: number): number {
+  if (k <= 0) return 1;
+  if (mean <= 0) return 0;
+  if (mean > 200) return 1 - normalCdf((k - 0.5 - mean) / Math.sqrt(mean));
+  let term = Math.exp(-mean);
+  let below = 0;
+  for (let i = 0; i < k; i++) {
+    below += term;
+    term *= mean / (i + 1);
+  }
+  return Math.max(0, 1 - below);
+}
+
+function normalCdf(z: number): number {
+  // Abramowitz–Stegun 7.1.26 (error below 1.5e-7), plenty for a 0.001 cut-off.
+  const t = 1 / (1 + (0.3275911 * Math.abs(z)) / Math.SQRT2);
+  const poly =
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-(z * z) / 2);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }

@@ -17,7 +17,7 @@ export {
   parseWindows,
   type DailyWindow,
 } from './maintenance-window.js';
-export { cohortOrder, cohortSizes } from './cohorts.js';
+export { cohortOrder, cohortSizes, stableHash } from './cohorts.js';
 export { MemoryRolloutRepository } from './memory/memory-rollout-repository.js';
 export { MemoryFleetTargets, matchesTargets } from './memory/memory-fleet-targets.js';
 export { MemoryStoreCalendar } from './memory/memory-store-calendar.js';

@@ -117,6 +117,7 @@ export class RolloutEngine {
         haltThreshold: checked.haltThreshold,
         windowMs: checked.windowMs,
         minEvents: checked.minEvents,
+        significance: checked.significance,
         jobTimeoutMs: checked.jobTimeoutMs,
         maxAttempts: checked.maxAttempts,
         excluded: split.excluded,
@@ -124,7 +125,7 @@ export class RolloutEngine {
         stageIndex: 0,
         stageStartedAt: now,
         healthFrom: now,
-        baselineRate: null,
+        baseline: { events: 0, deviceHours: 0 },
         lastHealth: null,
         haltReason: null,
         haltedHealth: null,
@@ -168,12 +169,21 @@ export class RolloutEngine {
         from,
         to: now,
       });
-      const rule = { threshold: rollout.haltThreshold, minEvents: rollout.minEvents };
-      const health = evaluateHealth(sample, { at: now, from, to: now }, rule, rollout.baselineRate);
+      const rule = {
+        threshold: rollout.haltThreshold,
+        minEvents: rollout.minEvents,
+        significance: rollout.significance,
+      };
+      const { events, deviceHours } = rollout.baseline;
+      const remembered = deviceHours > 0 ? events / deviceHours : null;
+      const health = evaluateHealth(sample, { at: now, from, to: now }, rule, remembered);
       rollout = {
         ...rollout,
         lastHealth: health,
-        baselineRate: health.others.rate ?? rollout.baselineRate,
+        baseline: {
+          events: events + sample.others.events,
+          deviceHours: deviceHours + sample.others.deviceHours,
+        },
         updatedAt: now,
       };
       if (health.verdict === 'regression') {

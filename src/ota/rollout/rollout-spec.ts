@@ -30,6 +30,8 @@ export interface RolloutSpec {
   readonly windowMs?: number;
   /** New-version errors needed in a window before it can halt; default 3. */
   readonly minEvents?: number;
+  /** Largest chance a halting regression may have of being noise; default 0.001. */
+  readonly significance?: number;
   /** A job with no word from the device for this long is sent again; default 1 h. */
   readonly jobTimeoutMs?: number;
   /** Sends per job before it is timed-out; default 3. */
@@ -41,6 +43,7 @@ export const ROLLOUT_DEFAULTS = {
   haltThreshold: 1.5,
   windowMs: 30 * 60_000,
   minEvents: 3,
+  significance: 0.001,
   jobTimeoutMs: HOUR_MS,
   maxAttempts: 3,
 } as const;
@@ -48,7 +51,13 @@ export const ROLLOUT_DEFAULTS = {
 export type CheckedSpec = Required<
   Pick<
     RolloutSpec,
-    'haltThreshold' | 'windowMs' | 'minEvents' | 'jobTimeoutMs' | 'maxAttempts' | 'createdBy'
+    | 'haltThreshold'
+    | 'windowMs'
+    | 'minEvents'
+    | 'significance'
+    | 'jobTimeoutMs'
+    | 'maxAttempts'
+    | 'createdBy'
   >
 > & { readonly stages: readonly StageSpec[] };
 
@@ -69,6 +78,7 @@ export function checkSpec(spec: RolloutSpec): CheckedSpec {
     haltThreshold: spec.haltThreshold ?? ROLLOUT_DEFAULTS.haltThreshold,
     windowMs: spec.windowMs ?? ROLLOUT_DEFAULTS.windowMs,
     minEvents: spec.minEvents ?? ROLLOUT_DEFAULTS.minEvents,
+    significance: spec.significance ?? ROLLOUT_DEFAULTS.significance,
     jobTimeoutMs: spec.jobTimeoutMs ?? ROLLOUT_DEFAULTS.jobTimeoutMs,
     maxAttempts: spec.maxAttempts ?? ROLLOUT_DEFAULTS.maxAttempts,
     createdBy: spec.createdBy ?? 'unknown',
@@ -78,6 +88,9 @@ export function checkSpec(spec: RolloutSpec): CheckedSpec {
   if (!(checked.windowMs > 0)) throw bad('the health window must be positive');
   if (!Number.isInteger(checked.minEvents) || checked.minEvents < 1) {
     throw bad('min events must be a positive integer');
+  }
+  if (!(checked.significance > 0 && checked.significance <= 1)) {
+    throw bad('significance must be in (0, 1]');
   }
   if (!(checked.jobTimeoutMs > 0)) throw bad('the job timeout must be positive');
   if (!Number.isInteger(checked.maxAttempts) || checked.maxAttempts < 1) {
