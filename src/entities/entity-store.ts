@@ -5,6 +5,7 @@ import type {
   SessionLine,
 } from '../contract/index.js';
 import type { CustomerRecords } from './customers/customer-records.js';
+import type { OtaRecords } from './ota/ota-records.js';
 import type { CartMaintenance, CartPage, CartQuery, MaintenanceChange } from './fleet/cart-view.js';
 
 export type {
@@ -28,6 +29,8 @@ import type {
 
 export * from './alerts/alert-types.js';
 export * from './checkout/checkout-types.js';
+export * from './ota/ota-types.js';
+export type { OtaRecords } from './ota/ota-records.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -223,7 +226,7 @@ export interface ScanView {
  * The entity store port ("what is true now"): PGlite on disk by default, a PostgreSQL server by
  * URL. Domain code sees only this interface.
  */
-export interface EntityStore extends CustomerRecords {
+export interface EntityStore extends CustomerRecords, OtaRecords {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   upsertStore(store: StoreRecord): Promise<void>;
