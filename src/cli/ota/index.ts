@@ -2,6 +2,8 @@ import type { Command } from '../command.js';
 import { systemClock, type Clock } from '../../identity/index.js';
 import { otaBuildCommand } from './build-command.js';
 import { otaVerifyCommand } from './verify-command.js';
+import { otaRolloutCommands } from './rollout-commands.js';
+import { otaSimCommand } from './sim/sim-command.js';
 
 export interface OtaCommandOptions {
   /** Tests pass a clock for issued-at and the default verify time. */
@@ -14,5 +16,5 @@ export interface OtaCommandOptions {
  */
 export function otaCommands(options: OtaCommandOptions = {}): Command[] {
   const now = options.now ?? systemClock;
-  return [otaBuildCommand(now), otaVerifyCommand(now)];
+  return [otaBuildCommand(now), otaVerifyCommand(now), ...otaRolloutCommands(), otaSimCommand()];
 }

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readSignedManifest } from '../../ota/signing/index.js';
-import { UsageError, requireString, stringOption, type Command, type CommandIo } from '../command.js';
+import {
+  UsageError,
+  requireString,
+  stringOption,
+  type Command,
+  type CommandIo,
+} from '../command.js';
 import { dataDir } from '../identity/options.js';
 import { callPlatform } from '../platform/platform-client.js';
 import { listOption, positiveInteger, readImage } from './ota-options.js';
@@ -41,7 +47,7 @@ export function otaRolloutCommands(): Command[] {
       details: [
         'Stages: canary 10 devices 24 h, 1 % 72 h, then 10 %, 25 % and 100 % (--stage-hours each,',
         'default 24). A stage advances when its time is up and the new version errs no more than',
-        "1.5 × the old versions over 30 minutes; otherwise the rollout halts itself. Refused when",
+        '1.5 × the old versions over 30 minutes; otherwise the rollout halts itself. Refused when',
         'some targeted device does not trust the CA generation the image needs.',
         '  --canary      named canary devices instead of the first 10 of the cohort order',
       ],

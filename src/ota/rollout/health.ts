@@ -42,7 +42,7 @@ export function evaluateHealth(
     sample.target.events >= rule.minEvents &&
     targetRate !== null &&
     targetRate > rule.threshold * baselineRate &&
-    chanceOfNoise(sample, baselineRate) < rule.significance
+    chanceOfNoise(sample, baselineRate, rule.threshold) < rule.significance
   ) {
     verdict = 'regression';
   } else if (sample.target.deviceHours <= 0) verdict = 'insufficient-data';
@@ -70,10 +70,20 @@ export function describeHealth(e: HealthEvaluation): string {
   );
 }
 
-/** How likely the new version's error count is at least this high if it were no worse. */
-export function chanceOfNoise(sample: VersionHealthSample, baselineRate: number): number {
+/**
+ * How likely the new version's error count is at least this high if its rate were exactly
+ * `threshold` × the old one (the most it may be without halting): the test is "worse than the
+ * threshold", not "worse at all". Tested against equality, a clean rollout evaluated every few
+ * minutes over a week halts on chance most of the time (measured with `ota sim`: 4 of 5 seeds
+ * at 10,000 carts).
+ */
+export function chanceOfNoise(
+  sample: VersionHealthSample,
+  baselineRate: number,
+  threshold = 1,
+): number {
   const a = sample.target.events;
-  const hNew = sample.target.deviceHours;
+  const hNew = sample.target.deviceHours * threshold;
   const hOld = sample.others.deviceHours;
   if (hOld <= 0) return poissonTail(a, baselineRate * hNew);
   const n = a + sample.others.events;
