@@ -169,7 +169,7 @@ export class SqlOtaRecords implements OtaRecords {
          count(*) FILTER (WHERE d.firmware_version <> $${n - 2}) AS others
        FROM devices d
        WHERE ${TARGET_WHERE} AND d.last_seen_at >= $${n - 1} AND d.firmware_version IS NOT NULL`,
-      params,
+      params.slice(0, n - 1),
     );
     const hours = Math.max(0, query.to - query.from) / HOUR_MS;
     return {

@@ -1,3 +1,4 @@
+import type { StoreCalendar } from './ports.js';
 import { rolloutFailure } from './rollout-errors.js';
 
 /** A daily window in local minutes since midnight; end < start spans midnight. */
@@ -64,5 +65,31 @@ export function insideWindow(
     w.startMin < w.endMin
       ? m >= w.startMin && m < w.endMin
       : m >= w.startMin || m < w.endMin % 1440,
+  );
+}
+
+/**
+ * Which of the stores may be sent jobs now: those inside a window, those with none, and those
+ * the calendar does not know. A zone this runtime does not know must not stall every rollout: its
+ * windows are read in UTC.
+ */
+export async function openStores(
+  calendar: StoreCalendar,
+  storeIds: readonly string[],
+  now: number,
+): Promise<Set<string>> {
+  const ids = [...new Set(storeIds)];
+  const schedules = new Map((await calendar.schedules(ids)).map((s) => [s.storeId, s]));
+  return new Set(
+    ids.filter((id) => {
+      const s = schedules.get(id);
+      if (s === undefined) return true;
+      const windows = parseWindows(s.windows);
+      try {
+        return insideWindow(now, s.timezone, windows);
+      } catch {
+        return insideWindow(now, null, windows);
+      }
+    }),
   );
 }

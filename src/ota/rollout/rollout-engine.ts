@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { SCHEMA_VERSION, type Boot, type JobStatus, type OtaJob } from '../../contract/index.js';
-import { cohortOrder } from './cohorts.js';
+import type { Boot, JobStatus } from '../../contract/index.js';
 import { cohortPlan } from './cohort-plan.js';
-import { describeHealth, evaluateHealth } from './health.js';
+import { judgeStage } from './stage-judgement.js';
 import { applyJobStatus, applyRollbackBoot, WAITING } from './job-transitions.js';
-import { insideWindow, parseWindows } from './maintenance-window.js';
+import { openStores, parseWindows } from './maintenance-window.js';
+import { sendJobs } from './send-jobs.js';
 import type { RolloutJobRecord, RolloutPorts, RolloutRecord, RolloutState } from './ports.js';
 import { rolloutFailure } from './rollout-errors.js';
-import { checkCaDependency, checkSpec, splitTargets, type RolloutSpec } from './rollout-spec.js';
+import { planRollout, withAction } from './rollout-plan.js';
+import type { RolloutSpec } from './rollout-spec.js';
 import { rolloutStatus, type RolloutStatus } from './rollout-status.js';
 
 export interface RolloutEngineOptions {
@@ -55,86 +56,9 @@ export class RolloutEngine {
   /** Starts a rollout, or refuses with a RolloutFailure (ca-dependency, no-targets, …). */
   create(spec: RolloutSpec, now: number): Promise<RolloutRecord> {
     return this.#serial(async () => {
-      const checked = checkSpec(spec);
       const filter = { deviceClass: spec.deviceClass, ...spec.targets };
       const found = await this.ports.targets.list(filter);
-      const known = new Set(found.map((t) => t.deviceId));
-      const unknown = [...(spec.targets?.deviceIds ?? []), ...(spec.canaryDeviceIds ?? [])].filter(
-        (id) => !known.has(id),
-      );
-      if (unknown.length > 0) {
-        throw rolloutFailure(
-          'unknown-targets',
-          `${unknown.length} named devices are not ${spec.deviceClass} devices of the targets ` +
-            `(e.g. ${unknown.slice(0, 5).join(', ')})`,
-        );
-      }
-      const split = splitTargets(found, spec.parsedManifest);
-      checkCaDependency(split.candidates, spec.parsedManifest.ca_generation);
-      const eligible = [...split.candidates, ...split.current];
-      if (eligible.length === 0) {
-        throw rolloutFailure(
-          'no-targets',
-          `no ${spec.deviceClass} device matches the targets and takes this image ` +
-            `(${found.length} matched; ${split.excluded.hardware} other hardware, ` +
-            `${split.excluded.newer} already newer)`,
-        );
-      }
-      const rolloutId = this.#newId();
-      const canary = new Set(spec.canaryDeviceIds ?? []);
-      const order = [
-        ...eligible.filter((t) => canary.has(t.deviceId)),
-        ...cohortOrder(
-          rolloutId,
-          eligible.filter((t) => !canary.has(t.deviceId)),
-        ),
-      ];
-      const current = new Set(split.current.map((t) => t.deviceId));
-      const jobs: RolloutJobRecord[] = order.map((t, ordinal) => ({
-        jobId: this.#newId(),
-        rolloutId,
-        deviceId: t.deviceId,
-        storeId: t.storeId,
-        ordinal,
-        state: current.has(t.deviceId) ? 'already-current' : 'pending',
-        detail: null,
-        attempts: 0,
-        firstSentAt: null,
-        lastSentAt: null,
-        lastStatusAt: null,
-        finishedAt: null,
-      }));
-      const rollout: RolloutRecord = {
-        rolloutId,
-        deviceClass: spec.deviceClass,
-        targetVersion: spec.targetVersion,
-        imageId: spec.imageId,
-        manifest: { signed: spec.manifest.signed, signature: spec.manifest.signature },
-        caGeneration: spec.parsedManifest.ca_generation,
-        targets: filter,
-        stages: checked.stages,
-        canaryDeviceIds: order.filter((t) => canary.has(t.deviceId)).map((t) => t.deviceId),
-        haltThreshold: checked.haltThreshold,
-        windowMs: checked.windowMs,
-        minEvents: checked.minEvents,
-        significance: checked.significance,
-        jobTimeoutMs: checked.jobTimeoutMs,
-        maxAttempts: checked.maxAttempts,
-        excluded: split.excluded,
-        state: 'running',
-        stageIndex: 0,
-        stageStartedAt: now,
-        healthFrom: now,
-        baseline: { events: 0, deviceHours: 0 },
-        lastHealth: null,
-        haltReason: null,
-        haltedHealth: null,
-        optOuts: [],
-        history: [{ action: 'create', at: now, by: checked.createdBy, stageIndex: 0 }],
-        createdAt: now,
-        createdBy: checked.createdBy,
-        updatedAt: now,
-      };
+      const { rollout, jobs } = planRollout(spec, found, now, this.#newId);
       await this.ports.repository.create(rollout, jobs);
       return rollout;
     });
@@ -169,45 +93,12 @@ export class RolloutEngine {
         from,
         to: now,
       });
-      const rule = {
-        threshold: rollout.haltThreshold,
-        minEvents: rollout.minEvents,
-        significance: rollout.significance,
-      };
-      const { events, deviceHours } = rollout.baseline;
-      const remembered = deviceHours > 0 ? events / deviceHours : null;
-      const health = evaluateHealth(sample, { at: now, from, to: now }, rule, remembered);
-      rollout = {
-        ...rollout,
-        lastHealth: health,
-        baseline: {
-          events: events + sample.others.events,
-          deviceHours: deviceHours + sample.others.deviceHours,
-        },
-        updatedAt: now,
-      };
-      if (health.verdict === 'regression') {
-        const reason = `error-rate regression: ${describeHealth(health)}`;
-        await this.#save(rollout, 'halted', now, 'engine', reason, {
-          haltReason: reason,
-          haltedHealth: health,
-        });
-        report.halted.push(rolloutId);
+      const judged = judgeStage(rollout, sample, { from, now });
+      rollout = judged.rollout;
+      if (judged.outcome !== 'held') report[judged.outcome].push(rolloutId);
+      if (judged.outcome === 'halted' || judged.outcome === 'completed') {
+        await this.ports.repository.update(rollout);
         return undefined;
-      }
-      const stage = rollout.stages[rollout.stageIndex]!;
-      const stageDone = now - rollout.stageStartedAt >= stage.durationMs;
-      const fullWindow =
-        now - rollout.windowMs >= Math.max(rollout.stageStartedAt, rollout.healthFrom);
-      if (stageDone && fullWindow && health.verdict === 'ok') {
-        if (rollout.stageIndex === rollout.stages.length - 1) {
-          await this.#save(rollout, 'completed', now, 'engine', describeHealth(health));
-          report.completed.push(rolloutId);
-          return undefined;
-        }
-        rollout = { ...rollout, stageIndex: rollout.stageIndex + 1, stageStartedAt: now };
-        rollout = withAction(rollout, 'advance', now, 'engine', describeHealth(health));
-        report.advanced.push(rolloutId);
       }
     }
     await this.ports.repository.update(rollout);
@@ -223,7 +114,11 @@ export class RolloutEngine {
       WAITING.includes(j.state) &&
       now - Math.max(j.lastSentAt ?? 0, j.lastStatusAt ?? 0) >= rollout.jobTimeoutMs;
     const wanted = cohort.filter((j) => j.state === 'pending' || quiet(j));
-    const open = await this.#openStores(wanted, now);
+    const open = await openStores(
+      this.ports.calendar,
+      wanted.map((j) => j.storeId),
+      now,
+    );
     const changed: RolloutJobRecord[] = [];
     const toSend: RolloutJobRecord[] = [];
     for (const job of wanted) {
@@ -246,46 +141,17 @@ export class RolloutEngine {
     return { rollout, jobs: toSend, before: new Map(wanted.map((j) => [j.jobId, j])) };
   }
 
-  async #openStores(jobs: readonly RolloutJobRecord[], now: number): Promise<Set<string>> {
-    const storeIds = [...new Set(jobs.map((j) => j.storeId))];
-    const schedules = new Map(
-      (await this.ports.calendar.schedules(storeIds)).map((s) => [s.storeId, s]),
-    );
-    return new Set(
-      storeIds.filter((id) => {
-        const s = schedules.get(id);
-        if (s === undefined) return true;
-        const windows = parseWindows(s.windows);
-        try {
-          return insideWindow(now, s.timezone, windows);
-        } catch {
-          // A zone this runtime does not know must not stall every rollout: read it as UTC.
-          return insideWindow(now, null, windows);
-        }
-      }),
-    );
-  }
-
   /** Sends outside the queue; a send that fails puts its job back as it was, unless it moved on. */
   async #send(due: SendDue | undefined, now: number, report: TickReport): Promise<void> {
     if (!due || due.jobs.length === 0) return;
-    const failed: RolloutJobRecord[] = [];
-    for (let i = 0; i < due.jobs.length; i += this.#concurrency) {
-      const chunk = due.jobs.slice(i, i + this.#concurrency);
-      const results = await Promise.allSettled(
-        chunk.map((job) =>
-          this.ports.sender.send(job.deviceId, this.#document(due.rollout, job, now)),
-        ),
-      );
-      results.forEach((r, k) => {
-        const job = chunk[k]!;
-        if (r.status === 'fulfilled') report.sent++;
-        else {
-          failed.push(job);
-          report.sendErrors.push({ deviceId: job.deviceId, error: String(r.reason) });
-        }
-      });
-    }
+    const failed = await sendJobs(
+      this.ports,
+      due.rollout,
+      due.jobs,
+      now,
+      this.#concurrency,
+      report,
+    );
     if (failed.length === 0) return;
     await this.#serial(async () => {
       const revert: RolloutJobRecord[] = [];
@@ -297,21 +163,6 @@ export class RolloutEngine {
       }
       await this.ports.repository.upsertJobs(revert);
     });
-  }
-
-  #document(rollout: RolloutRecord, job: RolloutJobRecord, now: number): OtaJob {
-    const url = this.ports.urls.mint(rollout.imageId, now);
-    return {
-      schema_version: SCHEMA_VERSION,
-      device_id: job.deviceId,
-      type: 'ota-job',
-      ts: new Date(now).toISOString(),
-      job_id: job.jobId,
-      rollout_id: rollout.rolloutId,
-      manifest: { signed: rollout.manifest.signed, signature: rollout.manifest.signature },
-      url: url.url,
-      url_expires_at: new Date(url.expiresAt).toISOString(),
-    };
   }
 
   /** A device's job-status report; false when it names no job of this device or changes nothing. */
@@ -452,14 +303,3 @@ const ACTION_OF = {
   aborted: 'abort',
   completed: 'complete',
 } as const;
-
-function withAction(
-  rollout: RolloutRecord,
-  action: RolloutRecord['history'][number]['action'],
-  at: number,
-  by: string,
-  detail?: string,
-): RolloutRecord {
-  const entry = { action, at, by, stageIndex: rollout.stageIndex, ...(detail ? { detail } : {}) };
-  return { ...rollout, history: [...rollout.history, entry] };
-}
