@@ -16,9 +16,18 @@ describe('health evaluation', () => {
   });
 
   it('halts on a clear regression and not on a ratio chance explains', () => {
-    // 2× on 500 device-hours against 4,500: far beyond chance.
+    // 3× on 500 device-hours against 4,500: far beyond what 1.5× would give by chance.
     assert.equal(
-      evaluateHealth(sample(50, 500, 225, 4500), window, rule, null).verdict,
+      evaluateHealth(sample(75, 500, 225, 4500), window, rule, null).verdict,
+      'regression',
+    );
+    // 2× on the same exposure: above the threshold, but 1.5× explains it at 3 % (the test asks
+    // "worse than the threshold", so a clean rollout checked every tick for a week does not
+    // halt on chance).
+    assert.equal(evaluateHealth(sample(50, 500, 225, 4500), window, rule, null).verdict, 'ok');
+    // 2× with ten times the exposure is beyond chance again.
+    assert.equal(
+      evaluateHealth(sample(500, 5000, 2250, 45000), window, rule, null).verdict,
       'regression',
     );
     // 2× on 5 device-hours: 5 errors where 2.5 were expected happens by chance.

@@ -9,7 +9,7 @@ const advances = (r: RolloutRecord | undefined) =>
   (r?.history ?? []).filter((h) => h.action === 'advance');
 
 describe('rollout engine: halting and advancing by itself', () => {
-  it('halts on an error-rate regression (new version 2× the old) with both rates in the reason', async () => {
+  it('halts on an error-rate regression (new version 3× the old) with both rates in the reason', async () => {
     const world = new RolloutWorld({
       devices: 1000,
       stores: ['s1', 's2', 's3'],
@@ -19,7 +19,7 @@ describe('rollout engine: halting and advancing by itself', () => {
     await world.run(
       T0,
       T0 + 14 * 24 * HOUR_MS,
-      { old: 0.2, new: () => 0.4 },
+      { old: 0.2, new: () => 0.6 },
       10 * MIN,
       async () => (await world.repository.get(rollout.rolloutId))!.state !== 'running',
     );
