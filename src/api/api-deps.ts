@@ -10,6 +10,7 @@ import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import type { TokenKeys } from './tokens.js';
 import type { CustomerApiDeps } from './customer-api-deps.js';
 import type { ImageStore } from '../ota/images/image-store.js';
+import type { OtaApiDeps } from '../ota/api/ota-api-deps.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -40,4 +41,6 @@ export interface ApiDeps {
   readonly residency?: () => Promise<unknown>;
   /** Firmware images in the blob store; without them the upload route answers 503. */
   readonly otaImages?: Pick<ImageStore, 'put'>;
+  /** Rollouts; without them the rollout routes answer 503. */
+  readonly ota?: OtaApiDeps;
 }

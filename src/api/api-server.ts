@@ -15,6 +15,7 @@ import { registerComplianceRoutes } from '../compliance/compliance-routes.js';
 import { registerFleetOpsRoutes } from '../fleet-ops/cart-routes.js';
 import { registerStaffRoutes } from '../staff/staff-routes.js';
 import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
+import { registerRolloutRoutes } from '../ota/api/rollout-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
@@ -80,5 +81,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerLossPreventionRoutes(app, deps);
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   await app.register(async (scope) => registerOtaImageRoutes(scope, deps));
+  registerRolloutRoutes(app, deps);
   return app;
 }

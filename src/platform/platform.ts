@@ -20,6 +20,8 @@ import type { DeviceBroker } from '../broker/device-broker.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { DeviceApi } from '../device-api/device-api-server.js';
 import { wireOtaImages, type OtaImages } from '../ota/images/ota-images-wiring.js';
+import { wireOtaRollouts } from './ota-wiring.js';
+import type { RolloutEngine } from '../ota/rollout/rollout-engine.js';
 import { ensureServerIdentity } from '../broker/server-identity.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import {
@@ -91,7 +93,7 @@ export interface RunningPlatform {
   readonly projector: EntityProjector;
   readonly revocations: RevocationWatcher;
   /** Firmware images in the blob store and the signed URLs ota-jobs carry. */
-  readonly ota: Pick<OtaImages, 'images' | 'urls'>;
+  readonly ota: Pick<OtaImages, 'images' | 'urls'> & { readonly rollouts: RolloutEngine };
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
   /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */
@@ -301,6 +303,19 @@ export async function startPlatform(
     ota.deviceApiListening(deviceApiUrl);
     cleanup.push(() => deviceApi.close());
 
+    const rollouts = wireOtaRollouts({
+      dataDir: config.dataDir,
+      entities,
+      projector,
+      publish,
+      images: ota,
+      metrics,
+      log,
+      now,
+      ...(config.otaTickMs !== undefined ? { tickMs: config.otaTickMs } : {}),
+    });
+    cleanup.push(() => rollouts.stop());
+
     const tokenKeys = await loadTokenKeys(layout.tokenKey);
     const api: FastifyInstance = await buildApi({
       entities,
@@ -325,6 +340,7 @@ export async function startPlatform(
       dsarOpen: () => customers.dsar.list('open'),
       residency: () => residencyReport(entities, customers.stores.vaults),
       otaImages: ota.images,
+      ota: rollouts.api,
       ...deps.api,
       health: async () => ({
         broker: mqttUrl,
@@ -361,7 +377,7 @@ export async function startPlatform(
       blobs,
       projector,
       revocations,
-      ota,
+      ota: { ...ota, rollouts: rollouts.engine },
       ingest: handler,
       publish,
       stop: () => (stopping ??= undo()),
