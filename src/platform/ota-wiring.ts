@@ -88,7 +88,8 @@ export function wireOtaRollouts(options: {
         try {
           return await loadFirmwareSigningPublicKey(options.dataDir);
         } catch (error) {
-          if (error instanceof OtaSigningFailure && error.code === 'no-signing-key') return undefined;
+          if (error instanceof OtaSigningFailure && error.code === 'no-signing-key')
+            return undefined;
           throw error;
         }
       },

@@ -256,6 +256,11 @@ export class Cart implements FleetCart {
     return this.#link.uplink.link;
   }
 
+  /** The version in the slot the cart booted. */
+  get firmwareVersion(): string {
+    return this.#ota.version;
+  }
+
   get catalogVersion(): string | undefined {
     return this.#catalog.version;
   }
