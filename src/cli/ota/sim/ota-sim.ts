@@ -112,25 +112,29 @@ export async function runOtaSim(options: OtaSimOptions): Promise<OtaSimResult> {
     },
     crashes: (_id, version) => version === NEW_VERSION && crashRandom() < options.rollbackRate,
   };
-  const engine = new RolloutEngine({
-    repository: new MemoryRolloutRepository(),
-    targets,
-    calendar,
-    health,
-    sender: {
-      // Delivered on the next turn: a device answering inside the engine's send would race it.
-      send: (deviceId: string, job: OtaJob) => {
-        pendingJobs.push([deviceId, job]);
-        return Promise.resolve();
+  const engine = new RolloutEngine(
+    {
+      repository: new MemoryRolloutRepository(),
+      targets,
+      calendar,
+      health,
+      sender: {
+        // Delivered on the next turn: a device answering inside the engine's send would race it.
+        send: (deviceId: string, job: OtaJob) => {
+          pendingJobs.push([deviceId, job]);
+          return Promise.resolve();
+        },
+      },
+      urls: {
+        mint: (imageId, at) => ({
+          url: `https://sim.invalid/v1/device/firmware/${imageId}?expires=${at + 900_000}`,
+          expiresAt: at + 900_000,
+        }),
       },
     },
-    urls: {
-      mint: (imageId, at) => ({
-        url: `https://sim.invalid/v1/device/firmware/${imageId}?expires=${at + 900_000}`,
-        expiresAt: at + 900_000,
-      }),
-    },
-  });
+    // Seeded ids: the cohort order hashes the rollout id, so a seed replays the same rollout.
+    { newId: seededUuids(substream(options.seed, 'ids')) },
+  );
   const pendingJobs: [string, OtaJob][] = [];
 
   const perStore = options.cartsPerStore ?? 50;
@@ -278,6 +282,14 @@ function pick(random: Random, options: readonly { rev: string; weight: number }[
     if ((r -= o.weight) < 0) return o.rev;
   }
   return options[options.length - 1]!.rev;
+}
+
+function seededUuids(random: Random): () => string {
+  return () => {
+    const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
+    const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  };
 }
 
 function randomImage(random: Random, size: number): Uint8Array {
