@@ -116,6 +116,16 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
       shown,
       /on new version 1\/2 \(50\.0 %\)\s+rolled back from new version 1 \(50\.0 %\)/,
     );
+
+    assert.match(await ota('rollout', 'abort', '--data', data, '--id', rolloutId), /is aborted/);
+    const io = capture();
+    const code = await main(
+      ['ota', 'rollout', 'release', '--data', data, '--id', rolloutId],
+      io,
+      otaCommands(),
+    );
+    assert.equal(code, 1, 'an aborted rollout cannot be released');
+    assert.match(io.text(), /409/);
   });
 
   it('refuses a rollout whose manifest another key signed, and one whose image was never uploaded', async (t) => {
