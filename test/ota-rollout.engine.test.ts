@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { apiRequest } from '../test-support/api-client.js';
+import { apiRequest, apiToken } from '../test-support/api-client.js';
 import { capture } from '../test-support/cli.js';
 import {
   eventually,
   fleetDataDir,
   provisionDevice,
+  STORE,
   startTestPlatform,
 } from '../test-support/platform.js';
 import { platformCart } from '../test-support/platform-cart.js';
@@ -180,5 +181,30 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
     });
     assert.equal(missing.status, 409);
     assert.equal(missing.body['error'], 'image-missing');
+  });
+
+  it("sets a store's maintenance windows: ops or that store's staff, checked before stored", async (t) => {
+    const data = await fleetDataDir(t);
+    const platform = await startTestPlatform(t, data);
+    const path = `/v1/stores/${STORE}/maintenance-windows`;
+    const ok = await apiRequest(platform, 'PUT', path, {
+      token: await apiToken(platform, 'staff', STORE),
+      body: { windows: ['22:00-05:00'] },
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const other = await apiRequest(platform, 'PUT', path, {
+      token: await apiToken(platform, 'staff', 'hamburg-2'),
+      body: { windows: ['02:00-04:00'] },
+    });
+    assert.equal(other.status, 403);
+    const bad = await apiRequest(platform, 'PUT', path, { body: { windows: ['2am-4am'] } });
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.body['message']), /HH:MM/);
+    const unknown = await apiRequest(platform, 'PUT', '/v1/stores/nowhere-9/maintenance-windows', {
+      body: { windows: [] },
+    });
+    assert.equal(unknown.status, 404);
+    const schedules = await entityStorePorts(platform.entities).calendar.schedules([STORE]);
+    assert.deepEqual(schedules[0]?.windows, ['22:00-05:00']);
   });
 });
