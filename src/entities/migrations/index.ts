@@ -5,6 +5,7 @@ import { customerIdentity } from './004-customer-identity.js';
 import { checkouts } from './005-checkouts.js';
 import { alerts } from './006-alerts.js';
 import { staffOps } from './007-staff-ops.js';
+import { commandsShadows } from './009-commands-shadows.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   checkouts,
   alerts,
   staffOps,
+  commandsShadows,
 ];
 
 export { migrate } from './migrate.js';
