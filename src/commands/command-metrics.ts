@@ -8,7 +8,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export interface CommandMetrics {
   readonly sent: Counter<'name' | 'attempt'>;
   readonly outcomes: Counter<'name' | 'status'>;
-  readonly duplicates: Counter<'name'>;
+  readonly duplicates: Counter;
   readonly unknownResponses: Counter;
   readonly responseTime: Histogram<'name'>;
 }
@@ -34,8 +34,7 @@ export function commandMetrics(registry: Registry): CommandMetrics {
       }),
       duplicates: new Counter({
         name: 'fleetplane_command_duplicate_answers_total',
-        help: 'Answers saying the device had run this command id before (nothing ran again).',
-        labelNames: ['name'] as const,
+        help: 'Answers to a known command saying the device had run its id before (nothing ran again).',
         registers,
       }),
       unknownResponses: new Counter({

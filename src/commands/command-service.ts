@@ -142,10 +142,10 @@ export class CommandService {
       at: event.receivedAt,
     });
     if (outcome.outcome === 'unknown') this.#metrics.unknownResponses.inc();
+    else if (response.duplicate) this.#metrics.duplicates.inc();
     if (outcome.outcome === 'applied') {
       const { command } = outcome;
       this.#metrics.outcomes.inc({ name: command.name, status: command.status });
-      if (command.duplicate) this.#metrics.duplicates.inc({ name: command.name });
       const seconds = (event.receivedAt - Date.parse(command.sentAt)) / 1000;
       if (seconds >= 0) this.#metrics.responseTime.observe({ name: command.name }, seconds);
     }
