@@ -11,6 +11,8 @@ import type { TokenKeys } from './tokens.js';
 import type { CommandService } from '../commands/command-service.js';
 import type { ShadowService } from '../shadow/shadow-service.js';
 import type { CustomerApiDeps } from './customer-api-deps.js';
+import type { ImageStore } from '../ota/images/image-store.js';
+import type { OtaApiDeps } from '../ota/api/ota-api-deps.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -46,4 +48,8 @@ export interface ApiDeps {
   readonly dsarOpen?: () => Promise<unknown[]>;
   /** Where each kind of data lives, from the residency service when there is one. */
   readonly residency?: () => Promise<unknown>;
+  /** Firmware images in the blob store; without them the upload route answers 503. */
+  readonly otaImages?: Pick<ImageStore, 'put'>;
+  /** Rollouts; without them the rollout routes answer 503. */
+  readonly ota?: OtaApiDeps;
 }

@@ -10,6 +10,14 @@ export type ApiErrorCode =
   /** 503: a capability this platform runs without, or a dependency that is down. */
   | 'unavailable'
   | 'internal'
+  /** 422: an upload whose body does not have the SHA-256 its path names (firmware images). */
+  | 'hash-mismatch'
+  /** 409: a rollout whose image needs a CA generation some targeted devices do not trust. */
+  | 'ca-dependency'
+  /** 409: a rollout of an image the blob store does not hold (upload it first). */
+  | 'image-missing'
+  /** 422: a manifest the platform's firmware-signing key does not verify (every cart would refuse it). */
+  | 'manifest-refused'
   // 403 on a staff session action, saying what is wrong with the proximity proof.
   | 'proximity-required'
   | 'proximity-invalid'

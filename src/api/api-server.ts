@@ -16,6 +16,8 @@ import { registerFleetOpsRoutes } from '../fleet-ops/cart-routes.js';
 import { registerStaffRoutes } from '../staff/staff-routes.js';
 import { registerCommandRoutes } from '../commands/command-routes.js';
 import { registerShadowRoutes } from '../shadow/shadow-routes.js';
+import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
+import { registerRolloutRoutes } from '../ota/api/rollout-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
@@ -82,5 +84,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCommandRoutes(app, deps);
   registerShadowRoutes(app, deps);
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
+  await app.register(async (scope) => registerOtaImageRoutes(scope, deps));
+  registerRolloutRoutes(app, deps);
   return app;
 }

@@ -4,6 +4,7 @@ import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
 import { paymentCommands } from './payment/index.js';
 import { platformCommands } from './platform/index.js';
+import { otaCommands } from './ota/index.js';
 import { maskCommands } from './privacy/index.js';
 import { simCommands } from './sim/index.js';
 
@@ -16,4 +17,5 @@ export const allCommands: readonly Command[] = [
   ...maskCommands(),
   ...simCommands(),
   ...paymentCommands(),
+  ...otaCommands(),
 ];

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { CLOUD_DOCUMENTS, DEVICE_MESSAGE_TYPES } from './catalog.js';
 import { MAX_BODY_BYTES, MAX_PAYLOAD_BYTES, MAX_SESSION_LINES } from './limits.js';
 import { REJECT_REASON_CODES } from './reasons.js';
+import { FIRMWARE_REJECT_CODES } from './ota/firmware-acceptance.js';
 import { mosquittoAclPatterns } from './topics.js';
 
 const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
@@ -21,6 +22,12 @@ describe('docs/protocol.md stays in step with the contract', () => {
     for (const code of REJECT_REASON_CODES) assert.ok(row(section, code), `reason ${code} missing`);
     const rows = [...section.matchAll(/^\|\s*`([a-z-]+)`\s*\|/gm)].map((m) => m[1]);
     assert.deepEqual(rows.sort(), [...REJECT_REASON_CODES].sort());
+  });
+
+  it('explains every firmware refusal reason, and no other, in the section on OTA updates', () => {
+    const section = doc.slice(doc.indexOf('### OTA updates'), doc.indexOf('**CA rotation.**'));
+    const rows = [...section.matchAll(/^\|\s*`([a-z-]+)`\s*\|/gm)].map((m) => m[1]);
+    assert.deepEqual(rows.sort(), [...FIRMWARE_REJECT_CODES].sort());
   });
 
   it('names every message type and cloud document in a table', () => {

@@ -15,6 +15,11 @@ import { CatalogSnapshots } from './catalog-snapshots.js';
 import { registerCheckoutRoute, type CheckoutRouteDeps } from './checkout-route.js';
 import { DeviceAdmission, type CallingDevice } from './device-admission.js';
 import { registerSealKeyRoute } from './seal-key-route.js';
+import { registerServerTimeRoute } from './server-time-route.js';
+import {
+  registerFirmwareDownloadRoute,
+  type FirmwareDownloadDeps,
+} from '../ota/images/firmware-download-route.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,11 +45,14 @@ export interface DeviceApiOptions {
   readonly checkout: CheckoutRouteDeps['checkout'];
   /** The identity service's seal key; without it the route answers 503. */
   readonly sealKey?: () => Promise<SealKey>;
+  /** Firmware images and the signed URLs of ota-jobs; without them there is no download route. */
+  readonly firmware?: Pick<FirmwareDownloadDeps, 'images' | 'urls'>;
 }
 
 /**
  * The device API (decision 013): HTTPS on its own port for what does not fit MQTT, starting
- * with the catalog a cart caches, the seal key and the synchronous checkout. Same door as the broker: mutual TLS with the broker's server
+ * with the catalog a cart caches, the seal key and the synchronous checkout; for OTA, the
+ * server-time challenge and firmware downloads through signed URLs. Same door as the broker: mutual TLS with the broker's server
  * certificate, TLS policy, fleet trust and CRLs (reloaded when the revocation watcher sees a
  * change or a CA rotation), then the broker's admission. Errors are JSON {error, message}.
  */
@@ -122,6 +130,14 @@ export class DeviceApi {
       checkout: options.checkout,
       now: this.#now,
     });
+    registerServerTimeRoute(app, this.#now);
+    if (options.firmware) {
+      registerFirmwareDownloadRoute(app, {
+        ...options.firmware,
+        metrics: options.metrics,
+        now: this.#now,
+      });
+    }
 
     app.server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
       options.metrics.authFailures.inc({ stage: 'device-api-tls' });

@@ -27,6 +27,13 @@ export function substream(seed: number, label: string): Random {
   return mulberry32(h);
 }
 
+/** A stable 32-bit seed from text (FNV-1a): a cart's noise repeats from run to run. */
+export function hashSeed(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
 /** An integer in [min, max]. */
 export function intBetween(random: Random, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));

@@ -11,6 +11,18 @@ import type {
   NewAccount,
 } from './customers/customer-records.js';
 import { DEVICE_VIEW_COLUMNS, toDeviceView } from './device-view.js';
+import { SqlOtaRecords } from './ota/ota-queries.js';
+import type {
+  HealthQuery,
+  OtaTarget,
+  RolloutJobRecord,
+  RolloutRecord,
+  RolloutState,
+  StoreSchedule,
+  TargetFilter,
+  VersionHealthSample,
+} from './ota/ota-types.js';
+
 import type {
   AdmittedDevice,
   CartMaintenance,
@@ -63,11 +75,13 @@ const CATALOG_CHUNK = 5000;
 /** The entity store over any SqlClient; PGlite and a PostgreSQL server run the same SQL. */
 export class SqlEntityStore implements EntityStore {
   readonly #customers: SqlCustomerRecords;
+  readonly #ota: SqlOtaRecords;
   readonly #commands: SqlCommandRecords;
   readonly #shadows: SqlShadowRecords;
 
   constructor(private readonly client: SqlClient) {
     this.#customers = new SqlCustomerRecords(client);
+    this.#ota = new SqlOtaRecords(client);
     this.#commands = new SqlCommandRecords(client);
     this.#shadows = new SqlShadowRecords(client);
   }
@@ -222,6 +236,48 @@ export class SqlEntityStore implements EntityStore {
   }
   countAccountsByRegion(): ReturnType<CustomerRecords['countAccountsByRegion']> {
     return this.#customers.countAccountsByRegion();
+  }
+
+  // The OTA half lives in ota/ota-queries.ts.
+  createRollout(rollout: RolloutRecord, jobs: readonly RolloutJobRecord[]): Promise<void> {
+    return this.#ota.createRollout(rollout, jobs);
+  }
+  getRollout(rolloutId: string): Promise<RolloutRecord | undefined> {
+    return this.#ota.getRollout(rolloutId);
+  }
+  listRollouts(filter: { readonly states?: readonly RolloutState[] }): Promise<RolloutRecord[]> {
+    return this.#ota.listRollouts(filter);
+  }
+  updateRollout(rollout: RolloutRecord): Promise<void> {
+    return this.#ota.updateRollout(rollout);
+  }
+  upsertOtaJobs(jobs: readonly RolloutJobRecord[]): Promise<void> {
+    return this.#ota.upsertOtaJobs(jobs);
+  }
+  listRolloutJobs(rolloutId: string): Promise<RolloutJobRecord[]> {
+    return this.#ota.listRolloutJobs(rolloutId);
+  }
+  getOtaJob(jobId: string): Promise<RolloutJobRecord | undefined> {
+    return this.#ota.getOtaJob(jobId);
+  }
+  listDeviceOtaJobs(deviceId: string): Promise<RolloutJobRecord[]> {
+    return this.#ota.listDeviceOtaJobs(deviceId);
+  }
+  listOtaTargets(filter: TargetFilter): Promise<OtaTarget[]> {
+    return this.#ota.listOtaTargets(filter);
+  }
+  getStoreSchedules(storeIds: readonly string[]): Promise<StoreSchedule[]> {
+    return this.#ota.getStoreSchedules(storeIds);
+  }
+  setMaintenanceWindows(
+    storeId: string,
+    windows: readonly string[],
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void> {
+    return this.#ota.setMaintenanceWindows(storeId, windows, change);
+  }
+  measureVersionHealth(query: HealthQuery): Promise<VersionHealthSample> {
+    return this.#ota.measureVersionHealth(query);
   }
 
   async upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number> {

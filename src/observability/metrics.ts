@@ -125,10 +125,34 @@ export class PlatformMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly firmwareRollbacks = new Counter({
+    name: 'fleetplane_firmware_rollback_count',
+    help: 'Devices that booted their old slot after a failed update, by the version they failed on.',
+    labelNames: ['target_version'] as const,
+    registers: [this.registry],
+  });
+  readonly otaJobsSent = new Counter({
+    name: 'fleetplane_ota_jobs_sent_total',
+    help: 'OTA job documents published to devices (first sends and re-sends after a timeout).',
+    registers: [this.registry],
+  });
+  readonly otaRollouts = new Counter({
+    name: 'fleetplane_ota_rollout_transitions_total',
+    help: 'Rollouts the engine halted, advanced a stage, or completed, by itself.',
+    labelNames: ['transition'] as const,
+    registers: [this.registry],
+  });
   readonly lossPreventionAlerts = new Counter({
     name: 'fleetplane_loss_prevention_alerts_total',
     help: 'Loss-prevention alerts raised, by kind (exit-without-pay, weight-mismatch).',
     labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly firmwareDownloads = new Counter({
+    name: 'fleetplane_firmware_downloads_total',
+    help: 'Firmware downloads over the device API: served, or why refused (url-malformed, url-signature, url-expired, unknown-image).',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 

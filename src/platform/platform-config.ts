@@ -34,6 +34,8 @@ export interface PlatformConfig {
   /** Threads verifying signatures; 0 verifies on the main thread. Default: one per core. */
   readonly verifyThreads?: number;
   readonly revocationPollMs?: number;
+  /** How often the rollout engine sends due jobs and judges stages; default 30 s. */
+  readonly otaTickMs?: number;
 }
 
 export interface ExternalBrokerConfig {

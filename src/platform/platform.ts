@@ -21,6 +21,9 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { DeviceBroker } from '../broker/device-broker.js';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { DeviceApi } from '../device-api/device-api-server.js';
+import { wireOtaImages, type OtaImages } from '../ota/images/ota-images-wiring.js';
+import { wireOtaRollouts } from './ota-wiring.js';
+import type { RolloutEngine } from '../ota/rollout/rollout-engine.js';
 import { ensureServerIdentity } from '../broker/server-identity.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import {
@@ -94,6 +97,8 @@ export interface RunningPlatform {
   /** The command ledger and the device shadow (the API's, and the sweep's). */
   readonly commands: CommandWiring['commands'];
   readonly shadows: CommandWiring['shadows'];
+  /** Firmware images in the blob store and the signed URLs ota-jobs carry. */
+  readonly ota: Pick<OtaImages, 'images' | 'urls'> & { readonly rollouts: RolloutEngine };
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
   /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */
@@ -154,6 +159,7 @@ export async function startPlatform(
         ...(config.kms ? { kms: config.kms } : {}),
       }));
     const receipts = new Receipts(blobs, await ReceiptSigner.fromKeys(keys));
+    const ota = await wireOtaImages({ blobs, keys });
 
     const threads = config.verifyThreads;
     const verifier: SignatureVerifier =
@@ -299,9 +305,24 @@ export async function startPlatform(
       ingest: handler,
       checkout: syncCheckout({ entities, reconciler }),
       sealKey: () => customers.stores.sealKeys.current(),
+      firmware: ota,
     });
     const { url: deviceApiUrl } = await deviceApi.start();
+    ota.deviceApiListening(deviceApiUrl);
     cleanup.push(() => deviceApi.close());
+
+    const rollouts = wireOtaRollouts({
+      dataDir: config.dataDir,
+      entities,
+      projector,
+      publish,
+      images: ota,
+      metrics,
+      log,
+      now,
+      ...(config.otaTickMs !== undefined ? { tickMs: config.otaTickMs } : {}),
+    });
+    cleanup.push(() => rollouts.stop());
 
     const tokenKeys = await loadTokenKeys(layout.tokenKey);
     const api: FastifyInstance = await buildApi({
@@ -328,6 +349,8 @@ export async function startPlatform(
       },
       dsarOpen: () => customers.dsar.list('open'),
       residency: () => residencyReport(entities, customers.stores.vaults),
+      otaImages: ota.images,
+      ota: rollouts.api,
       ...deps.api,
       health: async () => ({
         broker: mqttUrl,
@@ -366,6 +389,7 @@ export async function startPlatform(
       revocations,
       commands: ledger.commands,
       shadows: ledger.shadows,
+      ota: { ...ota, rollouts: rollouts.engine },
       ingest: handler,
       publish,
       stop: () => (stopping ??= undo()),

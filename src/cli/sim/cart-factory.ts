@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { Cart } from '../../device/cart/cart.js';
 import { httpsDeviceApi } from '../../device/cart/device-api-client.js';
 import { mqttLinkFactory } from '../../device/cart/uplink.js';
@@ -6,6 +7,7 @@ import { substream } from '../../device/random.js';
 import type { CreateCart, Scenario } from '../../device/sim/fleet-types.js';
 import type { Shelf } from '../../device/sim/shelf.js';
 import { SCENARIOS, TRIPS, type TripName } from '../../device/sim/trips.js';
+import { loadFirmwareSigningPublicKey, OtaSigningFailure } from '../../ota/signing/index.js';
 
 export const SCENARIO_NAMES = ['golden', 'edge', 'mixed'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -22,6 +24,11 @@ export interface SimCartOptions {
   readonly shelf: Shelf;
   /** Turn off fsync on flash writes: at high speed a real fsync costs simulated minutes. */
   readonly flashSync?: boolean;
+  /**
+   * The firmware-signing public key the carts carry (DIR/ota/firmware-signing-public.pem, see
+   * `firmwareSigningKeyOf`). Without it they refuse every OTA job with reason `signature`.
+   */
+  readonly firmwareSigningKey?: KeyObject;
 }
 
 export interface SimCarts {
@@ -51,6 +58,7 @@ export function simCarts(options: SimCartOptions): SimCarts {
           : { catalog: api, deviceApi: api }),
         random: substream(options.seed, `cart:${identity.serial}`),
         flashSync: options.flashSync ?? false,
+        ...(options.firmwareSigningKey ? { firmwareSigningKey: options.firmwareSigningKey } : {}),
       });
     },
     scenarios: {
@@ -73,4 +81,17 @@ function scenario(name: ScenarioName, shelf: Shelf): Scenario<Cart> {
       },
     })),
   };
+}
+
+/**
+ * The firmware-signing public key of a data directory, as carts are provisioned with it; undefined
+ * until `fleetplane ota build` has created one (the simulator does not make signing keys).
+ */
+export async function firmwareSigningKeyOf(dataDir: string): Promise<KeyObject | undefined> {
+  try {
+    return await loadFirmwareSigningPublicKey(dataDir);
+  } catch (error) {
+    if (error instanceof OtaSigningFailure && error.code === 'no-signing-key') return undefined;
+    throw error;
+  }
 }

@@ -8,7 +8,12 @@ import { openIdentity, requireStore, type Clock } from '../../identity/index.js'
 import { platformLayout } from '../../platform/platform-layout.js';
 import { UsageError, requireString, stringOption, type Command } from '../command.js';
 import { processStopSignal, type StopSignal } from '../platform/start-command.js';
-import { SCENARIO_NAMES, simCarts, type ScenarioName } from './cart-factory.js';
+import {
+  firmwareSigningKeyOf,
+  SCENARIO_NAMES,
+  simCarts,
+  type ScenarioName,
+} from './cart-factory.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { faultOptionHelp, faultOptionSpec, parseFaultOptions } from './fault-options.js';
 import { provisionFleet } from './provision-fleet.js';
@@ -109,11 +114,13 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
 
       const clockFile = join(dataDir, 'sim', store.id, 'clock.json');
       const startMs = Math.max(now().getTime(), (await lastSimulated(clockFile)) + 1000);
+      const firmwareSigningKey = await firmwareSigningKeyOf(dataDir);
       const { createCart, scenarios } = simCarts({
         mqttUrl,
         seed,
         shelf,
         ...(deviceApiUrl ? { deviceApiUrl } : {}),
+        ...(firmwareSigningKey ? { firmwareSigningKey } : {}),
       });
       const abort = new AbortController();
       void stopSignal().then((why) => {

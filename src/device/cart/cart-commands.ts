@@ -6,7 +6,7 @@ import type { CommandBook } from './commands.js';
 import { RETURNING_GREETING } from './display.js';
 import { commandResponseMessage, NO_PAYMENT, type MessageBody } from './messages.js';
 
-type Executed = { status: 'succeeded' | 'failed' | 'rejected'; code?: string };
+export type Executed = { status: 'succeeded' | 'failed' | 'rejected'; code?: string };
 
 /** What running the cloud's commands needs from the cart, and nothing more. */
 export interface CommandHost {
@@ -31,6 +31,8 @@ export interface CommandHost {
   carry(lines: readonly SessionLine[]): Promise<void>;
   /** Redraws the basket (and the pre-shop list with it). */
   showBasket(): void;
+  /** Adds a fleet root (CA rotation); `code` says why it was refused. */
+  trustCa(generation: number, pem: string): Promise<Executed>;
 }
 
 const NEEDS_SESSION = ['pause-session', 'cancel-session', 'restart-session', 'attach-customer'];
@@ -100,7 +102,10 @@ export class CartCommands {
       case 'attach-customer':
         return this.#attachCustomer(args);
       case 'trust-ca':
-        return { status: 'rejected', code: 'unsupported' };
+        if (args.ca_generation === undefined || args.ca_root_pem === undefined) {
+          return { status: 'rejected', code: 'missing-args' };
+        }
+        return host.trustCa(args.ca_generation, args.ca_root_pem);
     }
   }
 

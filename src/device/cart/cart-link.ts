@@ -1,4 +1,4 @@
-import type { CommandRequest, DeviceMessage, ShadowDesired } from '../../contract/index.js';
+import type { CommandRequest, DeviceMessage, OtaJob, ShadowDesired } from '../../contract/index.js';
 import type { SimClock } from '../clock/sim-clock.js';
 import type { Random } from '../random.js';
 import type { CartOptions, CartState } from './cart-types.js';
@@ -25,6 +25,9 @@ export interface LinkHost {
   state(): CartState;
   command(request: CommandRequest): void;
   desired(document: ShadowDesired): void;
+  job(document: OtaJob): void;
+  /** The fleet roots the cart trusts now (two during a CA rotation). */
+  trustPem(): string;
   health(): void;
 }
 
@@ -126,6 +129,8 @@ export class CartLink {
       {
         command: (request) => host.command(request),
         desired: (document) => host.desired(document),
+        job: (document) => host.job(document),
+        trustPem: () => host.trustPem() || undefined,
         rejected: (feedback) => this.rejected({ ...feedback, via: 'mqtt' }),
         delivered: (message, replayed) => host.options.observer?.delivered?.(message, replayed),
         transmitted: (radio) => {

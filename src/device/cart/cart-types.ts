@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { CatalogEntry, CatalogSnapshot, CheckoutResult } from '../../contract/index.js';
 import type { SimClock } from '../clock/sim-clock.js';
 import type { DeviceCredentials } from '../link/device-link.js';
@@ -53,6 +54,16 @@ export interface CartOptions {
   readonly timing?: Partial<CartTiming>;
   /** fsync each flash write (default); a fast simulation turns it off (see Flash.open). */
   readonly flashSync?: boolean;
+  /**
+   * The firmware-signing public key (P-256) the cart checks OTA manifests with; never the fleet
+   * CA. Without it the cart rejects every OTA job with reason `signature`.
+   */
+  readonly firmwareSigningKey?: KeyObject;
+  /**
+   * Fault injection: true when firmware `version` crashes before marking itself good, so the
+   * bootloader rolls it back at the next boot.
+   */
+  readonly crashBeforeMarkGood?: (version: string) => boolean;
 }
 
 /** A physical item as the customer holds it to the scanner. */

@@ -1,6 +1,6 @@
 import type { DeviceMessage } from '../../contract/index.js';
 import type { SimClock } from '../clock/sim-clock.js';
-import { mulberry32, type Random } from '../random.js';
+import { hashSeed, mulberry32, type Random } from '../random.js';
 import { BatteryCliff, type CliffHost } from './battery-cliff.js';
 import { CatalogCache } from './catalog-cache.js';
 import type {
@@ -21,7 +21,9 @@ import type { FleetCart, StoreSite } from './fleet-cart.js';
 import { Flash } from './flash.js';
 import type { LatLon } from './geo.js';
 import { healthReport } from './health-report.js';
-import { bootMessage, FIRMWARE_VERSION, NO_PAYMENT, type MessageBody } from './messages.js';
+import { NO_PAYMENT, type MessageBody, type ResetReason } from './messages.js';
+import { CartOta, type OtaHost } from './cart-ota.js';
+import type { CaTrust } from '../trust/ca-trust.js';
 import { Battery, type PowerSegment } from './power.js';
 import { ParkedOutside, type ParkedHost } from './parked-outside.js';
 import { proximityProof } from './proximity.js';
@@ -37,15 +39,8 @@ import { DEFAULT_TIMING, type CartTiming } from './timing.js';
 import { NamedTimers, type CartTimer } from './timers.js';
 import { WeightPlatform } from './weight.js';
 
-export type {
-  CartLog,
-  CartOptions,
-  CartState,
-  CheckoutOutcome,
-  ItemInHand,
-  ScanOutcome,
-  TapOutcome,
-} from './cart-types.js';
+// The cart's types, for whoever drives a cart (the simulator, tests).
+export type * from './cart-types.js';
 export { FIRMWARE_VERSION } from './messages.js';
 export { DEFAULT_TIMING, type CartTiming } from './timing.js';
 
@@ -82,6 +77,7 @@ export class Cart implements FleetCart {
   readonly #scan: CartScan;
   readonly #tap: CartTap;
   readonly #link: CartLink;
+  readonly #ota: CartOta;
   #state: CartState = 'off';
   #bootAt = 0;
   readonly #timers: NamedTimers<CartTimer>;
@@ -94,6 +90,7 @@ export class Cart implements FleetCart {
     catalog: CatalogCache,
     sealKeys: SealKeys,
     commands: CommandBook,
+    trust: CaTrust,
   ) {
     this.#o = options;
     this.deviceId = options.credentials.deviceId;
@@ -123,6 +120,8 @@ export class Cart implements FleetCart {
       state: () => this.#state,
       command: (request) => void this.#commands.onCommand(request),
       desired: (document) => void this.#shadow.onDesired(document),
+      job: (document) => void this.#ota.onJob(document),
+      trustPem: () => this.#ota.trustPem(),
       health: () => void this.#health(),
     });
     this.rejections = this.#link.rejections;
@@ -134,6 +133,7 @@ export class Cart implements FleetCart {
     this.#scan = new CartScan(host, this.#session);
     this.#tap = new CartTap(host, this.#session);
     this.#commands = new CartCommands(commands, this.#commandHost());
+    this.#ota = new CartOta(host, options, flash, trust);
     this.#checkout = new CartCheckout({
       basket: () => this.#session.basket,
       terminal: this.terminal,
@@ -154,7 +154,7 @@ export class Cart implements FleetCart {
   }
 
   /** What the session, the battery cliff, the parking lot and the shadow may touch. */
-  #flowHost(): SessionHost & CliffHost & ParkedHost & ShadowHost & ScanHost & TapHost {
+  #flowHost(): SessionHost & CliffHost & ParkedHost & ShadowHost & ScanHost & TapHost & OtaHost {
     return {
       deviceId: this.deviceId,
       display: this.display,
@@ -170,7 +170,10 @@ export class Cart implements FleetCart {
       catalog: this.#catalog,
       site: this.#o.site,
       currency: this.#o.site.currency,
-      firmware: this.#firmware,
+      firmware: () => this.#ota.version,
+      caGenerations: () => this.#ota.caGenerations(),
+      reboot: (reason) => this.reboot(reason),
+      reportShadow: () => void this.#shadow.report(),
       state: () => this.#state,
       setState: (state) => this.#setState(state),
       sessionId: () => this.#session.basket?.sessionId,
@@ -218,6 +221,7 @@ export class Cart implements FleetCart {
       greet: (text) => this.display.show({ greeting: text }),
       carry: (lines) => session.carry(lines),
       showBasket: () => session.showBasket(),
+      trustCa: (generation, pem) => this.#ota.trustCa(generation, pem),
     };
   }
 
@@ -226,7 +230,8 @@ export class Cart implements FleetCart {
     const catalog = await CatalogCache.open(flash, options.site.storeId, options.catalog);
     if (catalog.size === 0 && options.seedCatalog) await catalog.install(options.seedCatalog);
     const sealKeys = await SealKeys.open(flash, options.deviceApi);
-    return new Cart(options, flash, catalog, sealKeys, await CommandBook.open(flash));
+    const trust = await CartOta.openTrust(flash, options.credentials);
+    return new Cart(options, flash, catalog, sealKeys, await CommandBook.open(flash), trust);
   }
 
   // ---- What the simulator and tests read -------------------------------------------------
@@ -249,6 +254,11 @@ export class Cart implements FleetCart {
 
   get link(): 'wifi' | 'lte-m' | 'none' {
     return this.#link.uplink.link;
+  }
+
+  /** The version in the slot the cart booted. */
+  get firmwareVersion(): string {
+    return this.#ota.version;
   }
 
   get catalogVersion(): string | undefined {
@@ -275,19 +285,19 @@ export class Cart implements FleetCart {
 
   // ---- FleetCart: lifecycle and fault injection -----------------------------------------
 
-  async powerOn(resetReason: 'power-on' | 'software' = 'power-on'): Promise<void> {
+  async powerOn(resetReason: ResetReason = 'power-on'): Promise<void> {
     if (this.#state === 'dead') throw new Error(`${this.deviceId}: the battery is flat`);
     if (this.#state !== 'off') return;
     this.#powered = true;
-    const bootCount = await this.#flash.countBoot();
+    const boot = await this.#ota.boot(resetReason);
     await this.#link.uplink.restore();
     this.#session.restore(await this.#flash.readSession());
     this.#bootAt = this.#clock.now();
     const inside = this.#parked.boot();
-    await this.#link.emit(bootMessage(this.#firmware, resetReason, bootCount));
+    await this.#link.emit(boot);
     if (!inside) {
       await this.#parked.park();
-      return;
+      return void this.#ota.afterBoot();
     }
     this.#setState(this.#session.basket ? 'paused' : 'idle');
     if (this.#session.basket) this.#session.showBasket();
@@ -296,6 +306,7 @@ export class Cart implements FleetCart {
     await Promise.all([this.#catalog.sync(), this.#sealKeys.sync()]);
     void this.#health();
     this.#session.activity();
+    void this.#ota.afterBoot();
   }
 
   async flush(timeoutMs: number): Promise<boolean> {
@@ -318,7 +329,7 @@ export class Cart implements FleetCart {
     this.display.reset('off');
   }
 
-  async reboot(resetReason: 'power-on' | 'software' = 'power-on'): Promise<void> {
+  async reboot(resetReason: ResetReason = 'power-on'): Promise<void> {
     await this.shutdown();
     // RAM is gone: a fresh uplink finds only what flash held.
     this.#link.renew();
@@ -486,10 +497,6 @@ export class Cart implements FleetCart {
 
   // ---- Messages --------------------------------------------------------------------------
 
-  get #firmware(): string {
-    return this.#o.firmwareVersion ?? FIRMWARE_VERSION;
-  }
-
   #health(): Promise<DeviceMessage | undefined> | undefined {
     const report = healthReport({
       state: this.#state,
@@ -502,7 +509,7 @@ export class Cart implements FleetCart {
       radios: this.radios,
       link: this.#link.uplink.link,
       buffered: this.#link.uplink.pending,
-      firmware: this.#firmware,
+      firmware: this.#ota.version,
       location: this.#parked.location,
       inside: this.#parked.inside,
     });
@@ -520,12 +527,6 @@ export class Cart implements FleetCart {
     this.battery.setState(POWER_STATE[state], this.#clock.now());
     this.#shadow.armHealth();
     this.#cliff.arm();
+    if (!this.#session.basket) this.#ota.idle();
   }
-}
-
-/** A stable seed per device, so a cart's noise repeats from run to run. */
-function hashSeed(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
 }

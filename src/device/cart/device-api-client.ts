@@ -5,6 +5,7 @@ import {
   type CatalogSnapshot,
   type CheckoutResult,
   type SealKey,
+  type ServerTime,
 } from '../../contract/index.js';
 import type { DeviceCredentials } from '../link/device-link.js';
 import { SoftwareKeystore } from '../secure-element/software-keystore.js';
@@ -35,13 +36,24 @@ export interface DeviceApi extends CatalogFetcher {
   sealKey(): Promise<SealKey>;
   /** Posts a signed session-end frame; never rejects (a failure is `unavailable`). */
   checkout(frame: Uint8Array): Promise<CheckoutAnswer>;
+  /** The OTA server-time challenge: POSTs the nonce, answers the validated ServerTime. */
+  serverTime?(nonce: string): Promise<ServerTime>;
+  /** GETs a firmware image through an ota-job's signed URL; rejects on anything but a 200. */
+  firmware?(url: string): Promise<Uint8Array>;
+  /** The fleet roots changed (a CA rotation): later connections verify the server with these. */
+  trust?(trustPem: string): void;
 }
+
+/** The largest image an OTA manifest may describe (OtaManifest.size). */
+const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 
 export interface DeviceApiOptions {
   /** Real ms for a catalog or seal-key request (default 10 s). */
   readonly timeoutMs?: number;
   /** Real ms for a checkout: the customer is waiting at the exit (default 5 s). */
   readonly checkoutTimeoutMs?: number;
+  /** Real ms for a firmware download (default 2 minutes). */
+  readonly firmwareTimeoutMs?: number;
 }
 
 interface HttpAnswer {
@@ -65,6 +77,8 @@ export function httpsDeviceApi(
   const key = element.exportTlsKeyPem();
   const timeoutMs = options.timeoutMs ?? 10_000;
   const checkoutTimeoutMs = options.checkoutTimeoutMs ?? 5_000;
+  const firmwareTimeoutMs = options.firmwareTimeoutMs ?? 120_000;
+  let trustPem = credentials.trustPem;
 
   const call = (
     method: 'GET' | 'POST',
@@ -80,14 +94,20 @@ export function httpsDeviceApi(
           method,
           key,
           cert: credentials.certChainPem,
-          ca: credentials.trustPem,
+          ca: trustPem,
           rejectUnauthorized: true,
           timeout: ms,
           headers,
         },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          let bytes = 0;
+          res.on('data', (c: Buffer) => {
+            bytes += c.byteLength;
+            // A body larger than any image is cut off rather than filling the cart's RAM.
+            if (bytes > MAX_IMAGE_BYTES) req.destroy(new Error(`${path}: answer too large`));
+            else chunks.push(c);
+          });
           res.on('end', () =>
             resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }),
           );
@@ -127,6 +147,35 @@ export function httpsDeviceApi(
       );
       if (answer.status !== 200) throw new Error(`seal key: HTTP ${answer.status}`);
       return parseSealKey(answer.body);
+    },
+
+    async serverTime(nonce) {
+      const answer = await call(
+        'POST',
+        DEVICE_API_PATHS.serverTime,
+        { accept: 'application/json', 'content-type': 'application/json' },
+        timeoutMs,
+        new TextEncoder().encode(JSON.stringify({ nonce })),
+      );
+      if (answer.status !== 200) throw new Error(`server time: HTTP ${answer.status}`);
+      const checked = validateDocument<ServerTime>('server-time', parseJson(answer.body));
+      if (!checked.ok) throw new Error(`server time: ${checked.detail}`);
+      return checked.value;
+    },
+
+    async firmware(url) {
+      const answer = await call(
+        'GET',
+        url,
+        { accept: 'application/octet-stream' },
+        firmwareTimeoutMs,
+      );
+      if (answer.status !== 200) throw new Error(`firmware: HTTP ${answer.status}`);
+      return new Uint8Array(answer.body);
+    },
+
+    trust(pem) {
+      trustPem = pem;
     },
 
     async checkout(frame) {

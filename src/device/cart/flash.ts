@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CatalogSnapshot, SealKey, SessionLine } from '../../contract/index.js';
+import type { BootState } from '../firmware/boot-slots.js';
 import { CounterFile } from '../link/counter-file.js';
+import type { CaRoot } from '../trust/ca-trust.js';
 
 /**
  * The session the cart holds across sleep and reboot. Deliberately without the customer: no
@@ -38,6 +40,8 @@ const CATALOG = 'catalog.json';
 const SEAL_KEY = 'seal-key.json';
 const COMMANDS = 'commands.json';
 const BOOTS = 'boot-count';
+const BOOT_SLOTS = 'boot-slots.json';
+const CA_ROOTS = 'ca-roots.json';
 const QUEUE = 'queue';
 /** Executed command ids kept; commands expire within minutes, so a few hundred is plenty. */
 const MAX_COMMANDS = 500;
@@ -103,6 +107,24 @@ export class Flash {
 
   async writeCommands(outcomes: readonly CommandOutcome[]): Promise<void> {
     await this.#write(join(this.dir, COMMANDS), JSON.stringify(outcomes.slice(-MAX_COMMANDS)));
+  }
+
+  /** The A/B bootloader's state (BootStore): slots, a trial, the anti-rollback floor. */
+  async readBootState(): Promise<BootState | undefined> {
+    return this.#readJson<BootState>(BOOT_SLOTS);
+  }
+
+  async writeBootState(state: BootState): Promise<void> {
+    await this.#write(join(this.dir, BOOT_SLOTS), JSON.stringify(state));
+  }
+
+  /** The fleet roots the cart trusts, by CA generation: public, so flash may hold them. */
+  async readCaRoots(): Promise<CaRoot[] | undefined> {
+    return this.#readJson<CaRoot[]>(CA_ROOTS);
+  }
+
+  async writeCaRoots(roots: readonly CaRoot[]): Promise<void> {
+    await this.#write(join(this.dir, CA_ROOTS), JSON.stringify(roots));
   }
 
   /** Counts a boot and returns the new count. */

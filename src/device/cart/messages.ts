@@ -1,11 +1,14 @@
 import type {
+  Boot,
   CatalogEntry,
   CredentialMethod,
   DeviceMessage,
+  JobStatus,
   SealedCredential,
   SessionEnd,
   ShadowState,
 } from '../../contract/index.js';
+import type { BootOutcome } from '../firmware/boot-slots.js';
 import type { Basket } from './basket.js';
 import type { ItemInHand } from './cart-types.js';
 import type { CommandAnswer } from './commands.js';
@@ -18,7 +21,7 @@ import type { WeightReading } from './weight.js';
 export type MessageBody = { readonly type: DeviceMessage['type'] } & Record<string, unknown>;
 
 export const FIRMWARE_VERSION = '2.4.1';
-const HARDWARE_REV = 'v2-proto';
+export const HARDWARE_REV = 'v2-proto';
 
 export const NO_PAYMENT: SessionEnd['payment'] = {
   method: 'none',
@@ -26,20 +29,42 @@ export const NO_PAYMENT: SessionEnd['payment'] = {
   amount_cents: 0,
 };
 
+export type ResetReason = Boot['reset_reason'];
+
+/** What the bootloader came up with (BootOutcome), as the boot message reports it. */
 export function bootMessage(
-  firmware: string,
-  resetReason: 'power-on' | 'software',
+  booted: Pick<BootOutcome, 'slot' | 'version' | 'rolledBack' | 'previousVersion'>,
+  resetReason: ResetReason,
   bootCount: number,
+  caGenerations: readonly number[],
+  hardwareRev = HARDWARE_REV,
 ): MessageBody {
   return {
     type: 'boot',
-    firmware_version: firmware,
-    slot: 'A',
-    rolled_back: false,
+    firmware_version: booted.version,
+    slot: booted.slot,
+    rolled_back: booted.rolledBack,
+    ...(booted.previousVersion !== undefined ? { previous_version: booted.previousVersion } : {}),
     reset_reason: resetReason,
-    hardware_rev: HARDWARE_REV,
+    hardware_rev: hardwareRev,
     boot_count: bootCount,
-    ca_generations: [1],
+    ca_generations: [...caGenerations],
+  };
+}
+
+/** Progress of an OTA job, on jobs/<id>/status. */
+export function jobStatusMessage(
+  jobId: string,
+  targetVersion: string,
+  status: JobStatus['status'],
+  reason?: string,
+): MessageBody {
+  return {
+    type: 'job-status',
+    job_id: jobId,
+    target_version: targetVersion,
+    status,
+    ...(reason ? { reason } : {}),
   };
 }
 
@@ -118,7 +143,12 @@ export function commandResponseMessage(commandId: string, answer: CommandAnswer)
 export function shadowReportMessage(
   desiredVersion: number,
   desired: ShadowState,
-  now: { maintenance: boolean; firmware: string; catalogVersion: string | undefined },
+  now: {
+    maintenance: boolean;
+    firmware: string;
+    catalogVersion: string | undefined;
+    caGenerations: readonly number[];
+  },
 ): MessageBody {
   const reported: ShadowState = {
     ...(desired.health_interval_s !== undefined
@@ -130,6 +160,7 @@ export function shadowReportMessage(
     maintenance_mode: now.maintenance,
     firmware_version: now.firmware,
     ...(now.catalogVersion ? { catalog_version: now.catalogVersion } : {}),
+    ca_generations: [...now.caGenerations],
   };
   return { type: 'shadow-report', desired_version: desiredVersion, reported };
 }

@@ -13,7 +13,9 @@ export interface ShadowHost {
   readonly timers: NamedTimers<CartTimer>;
   readonly timing: CartTiming;
   readonly catalog: CatalogCache;
-  readonly firmware: string;
+  /** The running firmware: after an OTA reboot it is the new slot's version. */
+  firmware(): string;
+  caGenerations(): readonly number[];
   state(): CartState;
   setState(state: CartState): void;
   sessionId(): string | undefined;
@@ -28,6 +30,8 @@ export interface ShadowHost {
  */
 export class CartShadow {
   #desired: ShadowState = {};
+  /** The desired version last applied (0: none yet this boot). */
+  #version = 0;
 
   constructor(private readonly host: ShadowHost) {}
 
@@ -50,6 +54,7 @@ export class CartShadow {
     if (document.device_id !== host.deviceId) return;
     const desired = document.desired;
     this.#desired = { ...this.#desired, ...desired };
+    this.#version = document.version;
     if (
       desired.maintenance_mode === true &&
       host.sessionId() === undefined &&
@@ -64,11 +69,18 @@ export class CartShadow {
     if (desired.catalog_version !== undefined && desired.catalog_version !== host.catalog.version) {
       await host.catalog.sync();
     }
-    void host.emit(
-      shadowReportMessage(document.version, this.#desired, {
+    void this.report();
+  }
+
+  /** Reports the cart as it stands now: after a desired document, or when its trust changed. */
+  report(): Promise<unknown> {
+    const host = this.host;
+    return host.emit(
+      shadowReportMessage(this.#version, this.#desired, {
         maintenance: host.state() === 'maintenance',
-        firmware: host.firmware,
+        firmware: host.firmware(),
         catalogVersion: host.catalog.version,
+        caGenerations: host.caGenerations(),
       }),
     );
   }

@@ -17,6 +17,8 @@ export interface CartTiming {
   readonly cliffGraceMs: number;
   /** Real ms the last sync before a flat battery may take. */
   readonly lastSyncRealMs: number;
+  /** A new firmware image must mark itself good within this, or the bootloader rolls it back. */
+  readonly markGoodWithinMs: number;
 }
 
 export const DEFAULT_TIMING: CartTiming = {
@@ -28,6 +30,7 @@ export const DEFAULT_TIMING: CartTiming = {
   parkedPingMs: 60 * 60_000,
   cliffGraceMs: 2 * 60_000,
   lastSyncRealMs: 3000,
+  markGoodWithinMs: 10 * 60_000,
 };
 
 /** How often a cart in this state reports health: the shadow's interval wins over the default. */

@@ -4,6 +4,7 @@ import {
   type CommandRequest,
   type DeviceMessage,
   type ErrorFeedback,
+  type OtaJob,
   type ShadowDesired,
 } from '../../contract/index.js';
 import type { SimClock } from '../clock/sim-clock.js';
@@ -16,6 +17,8 @@ import type { Random } from '../random.js';
 export interface LinkHandlers {
   command(request: CommandRequest): void;
   desired(document: ShadowDesired): void;
+  /** An OTA job on jobs/<id>/notify, as it arrived (the cart validates it). */
+  job(document: OtaJob): void;
   rejected(feedback: ErrorFeedback): void;
   /** The connection is gone (network, broker, or closed by us). */
   down(): void;
@@ -28,9 +31,13 @@ export interface LinkConnection {
   close(): Promise<void>;
 }
 
-/** Opens connections; the real one is MQTT over mutual TLS, tests use an in-memory one. */
+/**
+ * Opens connections; the real one is MQTT over mutual TLS, tests use an in-memory one.
+ * `trustPem`: the fleet roots the cart trusts now (both during a CA rotation), which replace the
+ * provisioned ones for this connection.
+ */
 export interface LinkFactory {
-  connect(radio: Radio, handlers: LinkHandlers): Promise<LinkConnection>;
+  connect(radio: Radio, handlers: LinkHandlers, trustPem?: string): Promise<LinkConnection>;
 }
 
 /**
@@ -41,8 +48,9 @@ export interface LinkFactory {
 export function mqttLinkFactory(url: string, credentials: DeviceCredentials): LinkFactory {
   const id = credentials.deviceId;
   return {
-    async connect(_radio, handlers) {
-      const link = await DeviceLink.connect(url, credentials, {
+    async connect(_radio, handlers, trustPem) {
+      const trusted = trustPem ? { ...credentials, trustPem } : credentials;
+      const link = await DeviceLink.connect(url, trusted, {
         clean: false,
         reconnect: false,
         connectTimeoutMs: 5000,
@@ -55,6 +63,7 @@ export function mqttLinkFactory(url: string, credentials: DeviceCredentials): Li
           }
           if (topic === topics.commandRequest(id)) handlers.command(body as CommandRequest);
           else if (topic === topics.shadowDesired(id)) handlers.desired(body as ShadowDesired);
+          else if (topic === topics.jobNotify(id)) handlers.job(body as OtaJob);
           else if (topic === topics.errors(id)) handlers.rejected(body as ErrorFeedback);
         },
       });
@@ -84,6 +93,8 @@ export interface UplinkHooks extends Omit<LinkHandlers, 'down'> {
   transmitted(radio: Radio): void;
   /** The connection came up over `radio` (or went down: 'none'). */
   linkChanged(radio: Radio | 'none'): void;
+  /** The fleet roots to verify the broker with now (see LinkFactory). */
+  trustPem?(): string | undefined;
 }
 
 /**
@@ -205,18 +216,23 @@ export class Uplink {
     const generation = ++this.#generation;
     try {
       const connection = await withDeadline(
-        this.factory.connect(want, {
-          command: (r) => this.hooks.command(r),
-          desired: (d) => this.hooks.desired(d),
-          rejected: (f) => this.hooks.rejected(f),
-          down: () => {
-            if (generation !== this.#generation) return;
-            this.#lost?.reject(new Error('connection lost'));
-            this.#connection = undefined;
-            this.hooks.linkChanged('none');
-            this.#retryLater();
+        this.factory.connect(
+          want,
+          {
+            command: (r) => this.hooks.command(r),
+            desired: (d) => this.hooks.desired(d),
+            job: (j) => this.hooks.job(j),
+            rejected: (f) => this.hooks.rejected(f),
+            down: () => {
+              if (generation !== this.#generation) return;
+              this.#lost?.reject(new Error('connection lost'));
+              this.#connection = undefined;
+              this.hooks.linkChanged('none');
+              this.#retryLater();
+            },
           },
-        }),
+          this.hooks.trustPem?.(),
+        ),
         CONNECT_DEADLINE_MS,
       );
       if (generation !== this.#generation || !this.#powered) {

@@ -5,6 +5,7 @@ import { customerIdentity } from './004-customer-identity.js';
 import { checkouts } from './005-checkouts.js';
 import { alerts } from './006-alerts.js';
 import { staffOps } from './007-staff-ops.js';
+import { ota } from './008-ota.js';
 import { commandsShadows } from './009-commands-shadows.js';
 import type { Migration } from './migration.js';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   checkouts,
   alerts,
   staffOps,
+  ota,
   commandsShadows,
 ];
 

@@ -30,6 +30,8 @@ export async function applyPlan(tx: SqlExecutor, plan: ProjectionPlan): Promise<
   if (plan.sessions.length > 0) await tx.query(UPSERT_SESSIONS, sessionColumns(plan));
   if (plan.scans.length > 0) await tx.query(INSERT_SCANS, scanColumns(plan));
   if (plan.payments.length > 0) await tx.query(INSERT_PAYMENTS, paymentColumns(plan));
+  // After the device update, so a fault is counted against the firmware this batch reported.
+  if (plan.healthEvents.length > 0) await tx.query(INSERT_HEALTH_EVENTS, healthColumns(plan));
   return mergeTransferredSessions(tx, plan);
 }
 
@@ -58,7 +60,11 @@ const REGISTERS = {
     ['last_fault_severity', 'text'],
     ['last_fault_at', 'timestamptz'],
   ],
-} as const satisfies Record<string, readonly (readonly [string, string])[]>;
+  hardware: [['hardware_rev', 'text']],
+  // unnest() flattens a two-dimensional array, so the generations travel as array literals
+  // ('{1,2}') and are cast where they are assigned.
+  ca: [['ca_generations', 'text', '::int4[]']],
+} as const satisfies Record<string, readonly (readonly [string, string, string?])[]>;
 
 type RegisterName = keyof typeof REGISTERS;
 const REGISTER_NAMES = Object.keys(REGISTERS) as RegisterName[];
@@ -68,8 +74,21 @@ const DEVICE_INPUT: (readonly [string, string])[] = [
   ['device_id', 'text'],
   ['last_counter', 'int8'],
   ['last_seen_at', 'timestamptz'],
-  ...REGISTER_NAMES.flatMap((r) => [[`${r}_counter`, 'int8'] as const, ...REGISTERS[r]]),
+  ...REGISTER_NAMES.flatMap((r) => [
+    [`${r}_counter`, 'int8'] as const,
+    ...REGISTERS[r].map(([c, type]) => [c, type] as const),
+  ]),
 ];
+
+/** The SQL cast a register column's value takes on assignment, if any. */
+function castOf(column: string): string {
+  for (const r of REGISTER_NAMES) {
+    for (const def of REGISTERS[r] as readonly (readonly [string, string, string?])[]) {
+      if (def[0] === column) return def[2] ?? '';
+    }
+  }
+  return '';
+}
 
 // A register is written when the batch's counter for it is newer than the stored one. SET
 // expressions all read the row as it was, so comparing with d.<register>_counter is safe even in
@@ -81,7 +100,7 @@ UPDATE devices d SET
   ${REGISTER_NAMES.flatMap((r) => {
     const newer = `v.${r}_counter > COALESCE(d.${r}_counter, -1)`;
     return [`${r}_counter`, ...REGISTERS[r].map(([c]) => c)].map(
-      (c) => `${c} = CASE WHEN ${newer} THEN v.${c} ELSE d.${c} END`,
+      (c) => `${c} = CASE WHEN ${newer} THEN v.${c}${castOf(c)} ELSE d.${c} END`,
     );
   }).join(',\n  ')},
   updated_at = now()
@@ -113,6 +132,8 @@ function deviceColumns(devices: readonly DevicePatch[]): unknown[][] {
       const f = d.fault!.value;
       return [f.code, f.severity, iso(f.at)];
     }),
+    ...registerColumns('hardware', (d) => [d.hardware!.value]),
+    ...registerColumns('ca', (d) => [`{${d.ca!.value.join(',')}}`]),
   ];
 }
 
@@ -256,4 +277,26 @@ function paymentColumns(plan: ProjectionPlan): unknown[][] {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+// The version is the one the event names, or the device's firmware as just updated. Keyed by the
+// event, so a replay inserts nothing.
+const INSERT_HEALTH_EVENTS = `
+INSERT INTO ota_health_events (device_id, counter, kind, firmware_version, at)
+SELECT v.device_id, v.counter, v.kind, COALESCE(v.version, d.firmware_version), v.at
+FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::timestamptz[])
+  AS v(device_id, counter, kind, version, at)
+JOIN devices d ON d.device_id = v.device_id
+WHERE COALESCE(v.version, d.firmware_version) IS NOT NULL
+ON CONFLICT DO NOTHING`;
+
+function healthColumns(plan: ProjectionPlan): unknown[][] {
+  const h = plan.healthEvents;
+  return [
+    h.map((x) => x.deviceId),
+    h.map((x) => x.counter),
+    h.map((x) => x.kind),
+    h.map((x) => x.version),
+    h.map((x) => iso(x.at)),
+  ];
 }

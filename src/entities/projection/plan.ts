@@ -45,6 +45,10 @@ export interface DevicePatch {
   /** The active session id, or null when the device says none is active. */
   session?: Register<string | null>;
   fault?: Register<DeviceFault>;
+  /** From boot messages: the hardware revision an image must list. */
+  hardware?: Register<string>;
+  /** Fleet CA generations the device trusts (boot, shadow report). */
+  ca?: Register<readonly number[]>;
 }
 
 export interface SessionClose {
@@ -102,6 +106,18 @@ export interface PaymentRow {
   readonly decidedAt: number;
 }
 
+/**
+ * A fault or a failed boot, counted against a firmware version for the OTA halt condition. A
+ * fault carries no version: null means the device's firmware as the store knows it.
+ */
+export interface HealthEventRow {
+  readonly deviceId: string;
+  readonly counter: number;
+  readonly kind: 'fault' | 'failed-boot';
+  readonly version: string | null;
+  readonly at: number;
+}
+
 /** A batch folded into one row per device and per session, ready for a handful of statements. */
 export interface ProjectionPlan {
   readonly storeIds: string[];
@@ -109,7 +125,11 @@ export interface ProjectionPlan {
   readonly sessions: SessionPatch[];
   readonly scans: ScanRow[];
   readonly payments: PaymentRow[];
+  readonly healthEvents: HealthEventRow[];
 }
+
+/** Resets that mean the firmware that was running failed (issue 8's "failed boot"). */
+const FAILED_RESETS: readonly string[] = ['watchdog', 'panic', 'brownout'];
 
 export const TERMINAL_STATUSES: readonly SessionStatus[] = [
   'complete',
@@ -129,6 +149,7 @@ export function planProjection(events: readonly IngestedEvent[]): ProjectionPlan
   const sessions = new Map<string, SessionPatch>();
   const scans = new Map<string, ScanRow>();
   const payments = new Map<string, PaymentRow>();
+  const healthEvents: HealthEventRow[] = [];
 
   for (const event of events) {
     stores.add(event.storeId);
@@ -163,17 +184,44 @@ export function planProjection(events: readonly IngestedEvent[]): ProjectionPlan
           setStatus(sessionPatch(sessions, event, m.session_id), c, m.state);
         }
         break;
-      case 'boot':
+      case 'boot': {
         write(device, 'firmware', c, m.firmware_version);
+        write(device, 'hardware', c, m.hardware_rev);
+        write(device, 'ca', c, m.ca_generations);
+        // A rollback counts against the version that failed to come up, not the one running now.
+        const failed = m.rolled_back
+          ? m.previous_version
+          : FAILED_RESETS.includes(m.reset_reason)
+            ? m.firmware_version
+            : undefined;
+        if (failed !== undefined) {
+          healthEvents.push({
+            deviceId: event.deviceId,
+            counter: c,
+            kind: 'failed-boot',
+            version: failed,
+            at: event.deviceTime,
+          });
+        }
         break;
+      }
       case 'fault':
         write(device, 'fault', c, { code: m.code, severity: m.severity, at: event.deviceTime });
+        healthEvents.push({
+          deviceId: event.deviceId,
+          counter: c,
+          kind: 'fault',
+          version: null,
+          at: event.deviceTime,
+        });
         break;
       case 'shadow-report':
         if (m.reported.firmware_version !== undefined)
           write(device, 'firmware', c, m.reported.firmware_version);
         if (m.reported.maintenance_mode !== undefined)
           write(device, 'maintenance', c, m.reported.maintenance_mode);
+        if (m.reported.ca_generations !== undefined)
+          write(device, 'ca', c, m.reported.ca_generations);
         break;
       case 'coldchain-telemetry':
         write(device, 'status', c, { ...NO_STATUS, batteryPct: m.battery_pct });
@@ -260,6 +308,7 @@ export function planProjection(events: readonly IngestedEvent[]): ProjectionPlan
     sessions: [...sessions.values()].sort((a, b) => compare(a.sessionId, b.sessionId)),
     scans: [...scans.values()],
     payments: [...payments.values()],
+    healthEvents,
   };
 }
 
@@ -272,7 +321,8 @@ const NO_STATUS: DeviceStatus = {
   rssiDbm: null,
 };
 
-type RegisterName = 'status' | 'firmware' | 'maintenance' | 'location' | 'session' | 'fault';
+type RegisterName =
+  'status' | 'firmware' | 'maintenance' | 'location' | 'session' | 'fault' | 'hardware' | 'ca';
 type RegisterValue<K extends RegisterName> = NonNullable<DevicePatch[K]>['value'];
 
 function write<K extends RegisterName>(

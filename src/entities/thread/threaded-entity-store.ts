@@ -34,6 +34,16 @@ import type {
 } from '../customers/customer-records.js';
 import type { CommandRecords } from '../commands/command-records.js';
 import type { ShadowRecords } from '../shadows/shadow-records.js';
+import type {
+  HealthQuery,
+  OtaTarget,
+  RolloutJobRecord,
+  RolloutRecord,
+  RolloutState,
+  StoreSchedule,
+  TargetFilter,
+  VersionHealthSample,
+} from '../ota/ota-types.js';
 import { EntityFailure, type EntityErrorCode } from '../errors.js';
 import type { EntityStoreOptions } from '../open-entity-store.js';
 
@@ -159,6 +169,46 @@ export class ThreadedEntityStore implements EntityStore {
   }
   countAccountsByRegion(): ReturnType<CustomerRecords['countAccountsByRegion']> {
     return this.#call('countAccountsByRegion');
+  }
+  createRollout(rollout: RolloutRecord, jobs: readonly RolloutJobRecord[]): Promise<void> {
+    return this.#call('createRollout', rollout, jobs);
+  }
+  getRollout(rolloutId: string): Promise<RolloutRecord | undefined> {
+    return this.#call('getRollout', rolloutId);
+  }
+  listRollouts(filter: { readonly states?: readonly RolloutState[] }): Promise<RolloutRecord[]> {
+    return this.#call('listRollouts', filter);
+  }
+  updateRollout(rollout: RolloutRecord): Promise<void> {
+    return this.#call('updateRollout', rollout);
+  }
+  upsertOtaJobs(jobs: readonly RolloutJobRecord[]): Promise<void> {
+    return this.#call('upsertOtaJobs', jobs);
+  }
+  listRolloutJobs(rolloutId: string): Promise<RolloutJobRecord[]> {
+    return this.#call('listRolloutJobs', rolloutId);
+  }
+  getOtaJob(jobId: string): Promise<RolloutJobRecord | undefined> {
+    return this.#call('getOtaJob', jobId);
+  }
+  listDeviceOtaJobs(deviceId: string): Promise<RolloutJobRecord[]> {
+    return this.#call('listDeviceOtaJobs', deviceId);
+  }
+  listOtaTargets(filter: TargetFilter): Promise<OtaTarget[]> {
+    return this.#call('listOtaTargets', filter);
+  }
+  getStoreSchedules(storeIds: readonly string[]): Promise<StoreSchedule[]> {
+    return this.#call('getStoreSchedules', storeIds);
+  }
+  setMaintenanceWindows(
+    storeId: string,
+    windows: readonly string[],
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void> {
+    return this.#call('setMaintenanceWindows', storeId, windows, change);
+  }
+  measureVersionHealth(query: HealthQuery): Promise<VersionHealthSample> {
+    return this.#call('measureVersionHealth', query);
   }
   upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number> {
     return this.#call('upsertCatalogItems', storeId, items);

@@ -1,0 +1,102 @@
+import { topics } from '../contract/index.js';
+import type { EntityStore } from '../entities/entity-store.js';
+import type { EntityProjector } from '../ingest/entity-projector.js';
+import type { Logger } from '../observability/logger.js';
+import type { PlatformMetrics } from '../observability/metrics.js';
+import type { OtaApiDeps } from '../ota/api/ota-api-deps.js';
+import type { OtaImages } from '../ota/images/ota-images-wiring.js';
+import { RolloutEngine } from '../ota/rollout/rollout-engine.js';
+import { entityStorePorts } from '../ota/rollout/sql/entity-store-ports.js';
+import { loadFirmwareSigningPublicKey, OtaSigningFailure } from '../ota/signing/index.js';
+
+export interface OtaRolloutWiring {
+  readonly engine: RolloutEngine;
+  readonly api: OtaApiDeps;
+  stop(): Promise<void>;
+}
+
+/**
+ * The rollout engine in the platform (decision 021): its state in the entity store, jobs out on
+ * jobs/<id>/notify, job-status and boot messages in from projection (both safe to replay), and a
+ * tick on a timer. One engine per entity store: a second platform on the same store must not tick.
+ */
+export function wireOtaRollouts(options: {
+  readonly dataDir: string;
+  readonly entities: EntityStore;
+  readonly projector: EntityProjector;
+  readonly publish: (topic: string, payload: Buffer) => Promise<void>;
+  readonly images: Pick<OtaImages, 'images' | 'urls'>;
+  readonly metrics: PlatformMetrics;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly tickMs?: number;
+}): OtaRolloutWiring {
+  const { metrics, log, now } = options;
+  const engine = new RolloutEngine(
+    {
+      ...entityStorePorts(options.entities),
+      sender: {
+        send: async (deviceId, job) => {
+          await options.publish(topics.jobNotify(deviceId), Buffer.from(JSON.stringify(job)));
+          metrics.otaJobsSent.inc();
+        },
+      },
+      urls: options.images.urls,
+    },
+    {
+      onRollback: (targetVersion) => {
+        metrics.firmwareRollbacks.inc({ target_version: targetVersion });
+        log.warn({ targetVersion }, 'a device rolled back from a rollout version');
+      },
+    },
+  );
+
+  options.projector.onApplied(async (events) => {
+    for (const event of events) {
+      const m = event.message;
+      if (m.type === 'job-status') await engine.onJobStatus(event.deviceId, m, event.receivedAt);
+      else if (m.type === 'boot') await engine.onBoot(event.deviceId, m, event.receivedAt);
+    }
+  });
+
+  let ticking: Promise<void> = Promise.resolve();
+  const tick = () => {
+    ticking = engine
+      .tick(now())
+      .then((report) => {
+        for (const id of report.halted) {
+          metrics.otaRollouts.inc({ transition: 'halted' });
+          log.warn({ rolloutId: id }, 'rollout halted itself: error-rate regression');
+        }
+        metrics.otaRollouts.inc({ transition: 'advanced' }, report.advanced.length);
+        metrics.otaRollouts.inc({ transition: 'completed' }, report.completed.length);
+        for (const e of report.sendErrors) log.warn(e, 'ota job could not be sent; retried later');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'rollout tick failed'));
+  };
+  const timer = setInterval(() => {
+    void ticking.then(tick);
+  }, options.tickMs ?? 30_000);
+  timer.unref();
+
+  return {
+    engine,
+    api: {
+      engine,
+      images: options.images.images,
+      signingKey: async () => {
+        try {
+          return await loadFirmwareSigningPublicKey(options.dataDir);
+        } catch (error) {
+          if (error instanceof OtaSigningFailure && error.code === 'no-signing-key')
+            return undefined;
+          throw error;
+        }
+      },
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await ticking;
+    },
+  };
+}

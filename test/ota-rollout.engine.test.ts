@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { apiRequest, apiToken } from '../test-support/api-client.js';
+import { capture } from '../test-support/cli.js';
+import {
+  eventually,
+  fleetDataDir,
+  provisionDevice,
+  STORE,
+  startTestPlatform,
+} from '../test-support/platform.js';
+import { platformCart } from '../test-support/platform-cart.js';
+import { otaCommands } from '../src/cli/ota/index.js';
+import { main } from '../src/cli/main.js';
+import { ScaledClock } from '../src/device/clock/sim-clock.js';
+import { entityStorePorts } from '../src/ota/rollout/sql/entity-store-ports.js';
+import { loadFirmwareSigningPublicKey } from '../src/ota/signing/index.js';
+
+const HOUR = 3_600_000;
+
+async function ota(...argv: string[]): Promise<string> {
+  const io = capture();
+  const code = await main(['ota', ...argv], io, otaCommands());
+  assert.equal(code, 0, io.text());
+  return io.text();
+}
+
+// The whole OTA path on the embedded platform: ota build signs with the data directory's
+// firmware-signing key, `ota rollout create` uploads the image and starts the rollout through
+// the API, the engine publishes jobs over MQTT, real carts (clocks 12 hours off) take the
+// server-time challenge and download through a signed URL over mutual TLS, and their boot
+// messages tell the cloud who is on the new version and who rolled back.
+describe('OTA rollout end to end (embedded platform, real carts)', () => {
+  it('updates one cart, counts the one that crashes before mark-good as rolled back', async (t) => {
+    const data = await fleetDataDir(t);
+    const good = await provisionDevice(data, 'CART-OTA-1');
+    const crashing = await provisionDevice(data, 'CART-OTA-2');
+    const image = join(data, 'fw-2.5.0.bin');
+    const manifest = join(data, 'fw-2.5.0.manifest.json');
+    await writeFile(image, randomBytes(32 * 1024));
+    await ota(
+      'build',
+      '--data',
+      data,
+      '--version',
+      '2.5.0',
+      '--image',
+      image,
+      '--out',
+      manifest,
+      '--hardware',
+      'v2-proto',
+    );
+
+    const platform = await startTestPlatform(t, data, { otaTickMs: 100 });
+    const firmwareSigningKey = await loadFirmwareSigningPublicKey(data);
+    // Both carts' own clocks run 12 hours ahead of the cloud: the manifest's validity window is
+    // judged by the server-time challenge, not by them.
+    const clock = new ScaledClock({ start: Date.now() + 12 * HOUR, speed: 60 });
+    const carts = await Promise.all([
+      platformCart(t, platform, good, clock, { firmwareSigningKey }),
+      platformCart(t, platform, crashing, clock, {
+        firmwareSigningKey,
+        crashBeforeMarkGood: (version) => version === '2.5.0',
+      }),
+    ]);
+    await Promise.all(carts.map((c) => c.powerOn()));
+    const targets = entityStorePorts(platform.entities).targets;
+    await eventually(async () => {
+      const known = await targets.list({ deviceClass: 'cart' });
+      return known.length === 2 && known.every((d) => d.caGenerations.includes(1))
+        ? true
+        : undefined;
+    }, 'both carts booted and reported their CA generation');
+
+    const created = await ota(
+      'rollout',
+      'create',
+      '--data',
+      data,
+      '--manifest',
+      manifest,
+      '--image',
+      image,
+    );
+    const rolloutId = /Rollout ([0-9a-f-]{36}) started/.exec(created)?.[1];
+    assert.ok(rolloutId, created);
+
+    const status = await eventually(
+      async () => {
+        const s = await apiRequest(platform, 'GET', `/v1/ota/rollouts/${rolloutId}`);
+        const totals = s.body['totals'] as { onNewVersion: number; rolledBack: number };
+        return totals.onNewVersion === 1 && totals.rolledBack === 1 ? s.body : undefined;
+      },
+      'one cart on 2.5.0 and one rolled back',
+      60_000,
+    );
+    assert.equal(status['state'], 'running');
+    assert.equal(carts[0]!.firmwareVersion, '2.5.0');
+    assert.equal(carts[1]!.firmwareVersion, '2.4.1');
+
+    const metrics = await platform.metrics.registry.metrics();
+    assert.match(metrics, /fleetplane_firmware_rollback_count\{target_version="2\.5\.0"\} 1/);
+    const devices = await targets.list({ deviceClass: 'cart' });
+    assert.deepEqual(
+      devices.map((d) => [d.deviceId, d.firmwareVersion]),
+      [
+        ['CART-OTA-1', '2.5.0'],
+        ['CART-OTA-2', '2.4.1'],
+      ],
+    );
+    const shown = await ota('rollout', 'status', '--data', data, '--id', rolloutId);
+    assert.match(
+      shown,
+      /on new version 1\/2 \(50\.0 %\)\s+rolled back from new version 1 \(50\.0 %\)/,
+    );
+
+    assert.match(await ota('rollout', 'abort', '--data', data, '--id', rolloutId), /is aborted/);
+    const io = capture();
+    const code = await main(
+      ['ota', 'rollout', 'release', '--data', data, '--id', rolloutId],
+      io,
+      otaCommands(),
+    );
+    assert.equal(code, 1, 'an aborted rollout cannot be released');
+    assert.match(io.text(), /409/);
+  });
+
+  it('refuses a rollout whose manifest another key signed, and one whose image was never uploaded', async (t) => {
+    const data = await fleetDataDir(t);
+    const other = await fleetDataDir(t);
+    await provisionDevice(data, 'CART-OTA-3');
+    const image = join(other, 'fw.bin');
+    const manifest = join(other, 'fw.manifest.json');
+    await writeFile(image, randomBytes(1024));
+    await ota(
+      'build',
+      '--data',
+      other,
+      '--version',
+      '2.5.0',
+      '--image',
+      image,
+      '--out',
+      manifest,
+      '--hardware',
+      'v2-proto',
+    );
+    // This platform's own key exists, but did not sign that manifest.
+    await ota(
+      'build',
+      '--data',
+      data,
+      '--version',
+      '2.5.0',
+      '--image',
+      image,
+      '--out',
+      join(data, 'm.json'),
+      '--hardware',
+      'v2-proto',
+    );
+    const platform = await startTestPlatform(t, data);
+    const signed = JSON.parse(
+      await (await import('node:fs/promises')).readFile(manifest, 'utf8'),
+    ) as { signed: string; signature: string };
+    const foreign = await apiRequest(platform, 'POST', '/v1/ota/rollouts', {
+      body: { manifest: { signed: signed.signed, signature: signed.signature } },
+    });
+    assert.equal(foreign.status, 422);
+    assert.equal(foreign.body['error'], 'manifest-refused');
+
+    const own = JSON.parse(
+      await (await import('node:fs/promises')).readFile(join(data, 'm.json'), 'utf8'),
+    ) as { signed: string; signature: string };
+    const missing = await apiRequest(platform, 'POST', '/v1/ota/rollouts', {
+      body: { manifest: { signed: own.signed, signature: own.signature } },
+    });
+    assert.equal(missing.status, 409);
+    assert.equal(missing.body['error'], 'image-missing');
+  });
+
+  it("sets a store's maintenance windows: ops or that store's staff, checked before stored", async (t) => {
+    const data = await fleetDataDir(t);
+    const platform = await startTestPlatform(t, data);
+    const path = `/v1/stores/${STORE}/maintenance-windows`;
+    const ok = await apiRequest(platform, 'PUT', path, {
+      token: await apiToken(platform, 'staff', STORE),
+      body: { windows: ['22:00-05:00'] },
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const other = await apiRequest(platform, 'PUT', path, {
+      token: await apiToken(platform, 'staff', 'hamburg-2'),
+      body: { windows: ['02:00-04:00'] },
+    });
+    assert.equal(other.status, 403);
+    const bad = await apiRequest(platform, 'PUT', path, { body: { windows: ['2am-4am'] } });
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.body['message']), /HH:MM/);
+    const unknown = await apiRequest(platform, 'PUT', '/v1/stores/nowhere-9/maintenance-windows', {
+      body: { windows: [] },
+    });
+    assert.equal(unknown.status, 404);
+    const schedules = await entityStorePorts(platform.entities).calendar.schedules([STORE]);
+    assert.deepEqual(schedules[0]?.windows, ['22:00-05:00']);
+  });
+});
