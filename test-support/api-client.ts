@@ -28,7 +28,7 @@ export async function apiToken(
 /** Any request to the ops API; a string body goes as is with `contentType`, else as JSON. */
 export async function apiRequest(
   platform: RunningPlatform,
-  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   options: { token?: string; body?: unknown; contentType?: string } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {

@@ -8,6 +8,8 @@ import type { ProjectionLog } from '../ingest/projection-log.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import type { TokenKeys } from './tokens.js';
+import type { CommandService } from '../commands/command-service.js';
+import type { ShadowService } from '../shadow/shadow-service.js';
 import type { CustomerApiDeps } from './customer-api-deps.js';
 import type { ImageStore } from '../ota/images/image-store.js';
 import type { OtaApiDeps } from '../ota/api/ota-api-deps.js';
@@ -29,8 +31,15 @@ export interface ApiDeps {
   readonly customers?: CustomerApiDeps;
   /** The registry view ingest uses: proximity proofs are checked against registered keys. */
   readonly devices: Pick<DeviceDirectory, 'lookup'>;
-  /** Publishes as the cloud (QoS 1): staff commands and shadow documents to carts. */
-  readonly publish: (topic: string, payload: Buffer) => Promise<void>;
+  /** Publishes as the cloud (QoS 1): staff commands and shadow documents (retained) to carts. */
+  readonly publish: (
+    topic: string,
+    payload: Buffer,
+    options?: { readonly retain?: boolean },
+  ) => Promise<void>;
+  /** The command ledger and the device shadow; absent: the routes make their own over entities. */
+  readonly commands?: CommandService;
+  readonly shadows?: ShadowService;
   /** Who did what to which cart or person. Without one, staff overrides are refused (503). */
   readonly audit?: AuditLog;
   /** Prices and unit costs for GET /v1/billing; DEFAULT_BILLING fills what is left out. */

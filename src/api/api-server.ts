@@ -14,6 +14,8 @@ import { registerBillingRoutes } from '../billing/billing-routes.js';
 import { registerComplianceRoutes } from '../compliance/compliance-routes.js';
 import { registerFleetOpsRoutes } from '../fleet-ops/cart-routes.js';
 import { registerStaffRoutes } from '../staff/staff-routes.js';
+import { registerCommandRoutes } from '../commands/command-routes.js';
+import { registerShadowRoutes } from '../shadow/shadow-routes.js';
 import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
 import { registerRolloutRoutes } from '../ota/api/rollout-routes.js';
 
@@ -79,6 +81,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerComplianceRoutes(app, deps);
   registerReceiptRoutes(app, deps);
   registerLossPreventionRoutes(app, deps);
+  registerCommandRoutes(app, deps);
+  registerShadowRoutes(app, deps);
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   await app.register(async (scope) => registerOtaImageRoutes(scope, deps));
   registerRolloutRoutes(app, deps);

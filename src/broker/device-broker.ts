@@ -8,6 +8,10 @@ import type { InboundMessage } from '../ingest/ingest-pipeline.js';
  */
 export type DeviceMessageHandler = (message: InboundMessage) => Promise<unknown>;
 
+export interface PublishOptions {
+  readonly retain?: boolean;
+}
+
 export interface ConnectedDevice {
   readonly deviceId: string;
   readonly storeId: string;
@@ -27,8 +31,12 @@ export interface ConnectionListener {
 export interface DeviceBroker {
   /** Starts listening or connecting; resolves with where devices connect. */
   start(): Promise<{ readonly url: string }>;
-  /** Sends a cloud-to-device document (errors, commands, shadow, jobs) at QoS 1. */
-  publish(topic: string, payload: Buffer): Promise<void>;
+  /**
+   * Sends a cloud-to-device document (errors, commands, shadow, jobs) at QoS 1. `retain` keeps it
+   * on the broker for the next subscriber (the shadow's desired document, so a device that
+   * reconnects gets it).
+   */
+  publish(topic: string, payload: Buffer, options?: PublishOptions): Promise<void>;
   /** Stops taking messages; those not yet acknowledged stay with the devices. */
   close(): Promise<void>;
 }

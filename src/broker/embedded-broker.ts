@@ -17,6 +17,7 @@ import type {
   ConnectionListener,
   DeviceBroker,
   DeviceMessageHandler,
+  PublishOptions,
 } from './device-broker.js';
 import { peerChain } from './peer-chain.js';
 import type { ServerIdentity } from './server-identity.js';
@@ -130,12 +131,14 @@ export class EmbeddedBroker implements DeviceBroker {
     return (this.#server?.address() as AddressInfo | null)?.port ?? this.options.port;
   }
 
-  publish(topic: string, payload: Buffer): Promise<void> {
+  publish(topic: string, payload: Buffer, options: PublishOptions = {}): Promise<void> {
     const aedes = this.#aedes;
     if (!aedes) return Promise.reject(new Error('the broker is not running'));
     return new Promise((resolve, reject) => {
+      // Retained messages live in aedes' in-memory persistence: lost on restart, so the platform
+      // publishes the retained shadow documents again when it starts.
       aedes.publish(
-        { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false },
+        { cmd: 'publish', topic, payload, qos: 1, retain: options.retain === true, dup: false },
         (error) => (error ? reject(error) : resolve()),
       );
     });

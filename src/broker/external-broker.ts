@@ -4,7 +4,7 @@ import type { FleetCa, IdentityContext } from '../identity/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { ExternalBrokerConfig } from '../platform/platform-config.js';
 import type { PlatformLayout } from '../platform/platform-layout.js';
-import type { DeviceBroker, DeviceMessageHandler } from './device-broker.js';
+import type { DeviceBroker, DeviceMessageHandler, PublishOptions } from './device-broker.js';
 import { ensureServiceCredentials } from './service-identity.js';
 
 /** What ingest subscribes to: every topic a device publishes on (contract topics.ts). */
@@ -94,10 +94,10 @@ export class ExternalBrokerSource implements DeviceBroker {
     return { url: config.url };
   }
 
-  async publish(topic: string, payload: Buffer): Promise<void> {
+  async publish(topic: string, payload: Buffer, options: PublishOptions = {}): Promise<void> {
     const client = this.#clients[0];
     if (!client) throw new Error('not connected to the external broker');
-    await client.publishAsync(topic, payload, { qos: 1 });
+    await client.publishAsync(topic, payload, { qos: 1, retain: options.retain === true });
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { TestDevice, T0 } from '../../test-support/entity-events.js';
 import type { EntityStore } from './entity-store.js';
 import { fleetContractTests } from './entity-store-fleet.contract.js';
 import { checkoutContractTests } from './entity-store-checkout.contract.js';
+import { commandContractTests } from './entity-store-commands.contract.js';
 import { listContractTests } from './entity-store-lists.contract.js';
 import { mergeContractTests } from './entity-store-merge.contract.js';
 import { sessionContractTests } from './entity-store-sessions.contract.js';
@@ -124,6 +125,7 @@ export function runEntityStoreContract(
     listContractTests(open);
     fleetContractTests(open);
     checkoutContractTests(open);
+    commandContractTests(open);
 
     it("lists a store's devices, and only that store's", async (t) => {
       const store = await open(t);

@@ -4,7 +4,9 @@ import type {
   DeviceMessageType,
   SessionLine,
 } from '../contract/index.js';
+import type { CommandRecords } from './commands/command-records.js';
 import type { CustomerRecords } from './customers/customer-records.js';
+import type { ShadowRecords } from './shadows/shadow-records.js';
 import type { OtaRecords } from './ota/ota-records.js';
 import type { CartMaintenance, CartPage, CartQuery, MaintenanceChange } from './fleet/cart-view.js';
 
@@ -29,6 +31,8 @@ import type {
 
 export * from './alerts/alert-types.js';
 export * from './checkout/checkout-types.js';
+export type * from './commands/command-records.js';
+export type * from './shadows/shadow-records.js';
 export * from './ota/ota-types.js';
 export type { OtaRecords } from './ota/ota-records.js';
 
@@ -226,7 +230,7 @@ export interface ScanView {
  * The entity store port ("what is true now"): PGlite on disk by default, a PostgreSQL server by
  * URL. Domain code sees only this interface.
  */
-export interface EntityStore extends CustomerRecords, OtaRecords {
+export interface EntityStore extends CustomerRecords, OtaRecords, CommandRecords, ShadowRecords {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   upsertStore(store: StoreRecord): Promise<void>;

@@ -1,4 +1,8 @@
+import { SqlCommandRecords } from './commands/command-queries.js';
+import type { CommandRecords } from './commands/command-records.js';
 import { SqlCustomerRecords } from './customers/customer-queries.js';
+import { SqlShadowRecords } from './shadows/shadow-queries.js';
+import type { ShadowRecords } from './shadows/shadow-records.js';
 import type {
   AccountRecord,
   CustomerRecords,
@@ -72,10 +76,14 @@ const CATALOG_CHUNK = 5000;
 export class SqlEntityStore implements EntityStore {
   readonly #customers: SqlCustomerRecords;
   readonly #ota: SqlOtaRecords;
+  readonly #commands: SqlCommandRecords;
+  readonly #shadows: SqlShadowRecords;
 
   constructor(private readonly client: SqlClient) {
     this.#customers = new SqlCustomerRecords(client);
     this.#ota = new SqlOtaRecords(client);
+    this.#commands = new SqlCommandRecords(client);
+    this.#shadows = new SqlShadowRecords(client);
   }
 
   get engine(): SqlClient['engine'] {
@@ -373,6 +381,38 @@ export class SqlEntityStore implements EntityStore {
 
   listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage> {
     return listStoreAlerts(this.client, storeId, query);
+  }
+
+  // The command ledger and the device shadow live in commands/ and shadows/.
+  insertCommand(...a: Parameters<CommandRecords['insertCommand']>) {
+    return this.#commands.insertCommand(...a);
+  }
+  getCommand(...a: Parameters<CommandRecords['getCommand']>) {
+    return this.#commands.getCommand(...a);
+  }
+  listDeviceCommands(...a: Parameters<CommandRecords['listDeviceCommands']>) {
+    return this.#commands.listDeviceCommands(...a);
+  }
+  recordCommandResponse(...a: Parameters<CommandRecords['recordCommandResponse']>) {
+    return this.#commands.recordCommandResponse(...a);
+  }
+  expireCommands(...a: Parameters<CommandRecords['expireCommands']>) {
+    return this.#commands.expireCommands(...a);
+  }
+  resendCommand(...a: Parameters<CommandRecords['resendCommand']>) {
+    return this.#commands.resendCommand(...a);
+  }
+  getShadow(...a: Parameters<ShadowRecords['getShadow']>) {
+    return this.#shadows.getShadow(...a);
+  }
+  writeShadowDesired(...a: Parameters<ShadowRecords['writeShadowDesired']>) {
+    return this.#shadows.writeShadowDesired(...a);
+  }
+  recordShadowReport(...a: Parameters<ShadowRecords['recordShadowReport']>) {
+    return this.#shadows.recordShadowReport(...a);
+  }
+  listDesiredShadows(...a: Parameters<ShadowRecords['listDesiredShadows']>) {
+    return this.#shadows.listDesiredShadows(...a);
   }
 
   close(): Promise<void> {

@@ -7,6 +7,8 @@ import { openKeyProvider } from '../keys/index.js';
 import { HttpsPaymentGateway } from '../payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../payment-bridge/bridge-credentials.js';
 import { residencyReport, wireCustomers } from './customer-wiring.js';
+import { wireCommands, type CommandWiring } from './command-wiring.js';
+import type { PublishOptions } from '../broker/device-broker.js';
 import { readWallet } from '../customers/customer-wallet.js';
 import { CheckoutWorker } from '../checkout/checkout-worker.js';
 import { Reconciler } from '../checkout/reconciler.js';
@@ -92,12 +94,15 @@ export interface RunningPlatform {
   readonly blobs: BlobStore;
   readonly projector: EntityProjector;
   readonly revocations: RevocationWatcher;
+  /** The command ledger and the device shadow (the API's, and the sweep's). */
+  readonly commands: CommandWiring['commands'];
+  readonly shadows: CommandWiring['shadows'];
   /** Firmware images in the blob store and the signed URLs ota-jobs carry. */
   readonly ota: Pick<OtaImages, 'images' | 'urls'> & { readonly rollouts: RolloutEngine };
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
   /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */
-  publish(topic: string, payload: Buffer): Promise<void>;
+  publish(topic: string, payload: Buffer, options?: PublishOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -168,8 +173,8 @@ export async function startPlatform(
       now,
     });
     let broker: DeviceBroker | undefined;
-    const publish = (topic: string, payload: Buffer) =>
-      broker ? broker.publish(topic, payload) : Promise.reject(new Error('no broker'));
+    const publish = (topic: string, payload: Buffer, options?: PublishOptions) =>
+      broker ? broker.publish(topic, payload, options) : Promise.reject(new Error('no broker'));
     const bridged = config.paymentUrl
       ? new HttpsPaymentGateway({
           url: config.paymentUrl,
@@ -272,6 +277,7 @@ export async function startPlatform(
       });
     }
     const activeBroker: DeviceBroker = broker;
+    const ledger = wireCommands({ entities, projector, publish, metrics, log, now });
     projector.start();
     cleanup.push(() => projector.stop());
     checkouts.start();
@@ -281,6 +287,8 @@ export async function startPlatform(
       await activeBroker.close();
       await pipeline.drain();
     });
+    ledger.start();
+    cleanup.push(() => ledger.stop());
 
     const deviceApi = new DeviceApi({
       host: config.mqtt.host,
@@ -331,6 +339,8 @@ export async function startPlatform(
       now: () => new Date(now()),
       devices: directory,
       publish,
+      commands: ledger.commands,
+      shadows: ledger.shadows,
       audit,
       customers: {
         identity: customers.identity,
@@ -377,6 +387,8 @@ export async function startPlatform(
       blobs,
       projector,
       revocations,
+      commands: ledger.commands,
+      shadows: ledger.shadows,
       ota: { ...ota, rollouts: rollouts.engine },
       ingest: handler,
       publish,

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  SCHEMA_VERSION,
-  validateDocument,
-  type CommandRequest,
-  type ShadowDesired,
-} from '../contract/index.js';
+import { SCHEMA_VERSION, validateDocument, type CommandRequest } from '../contract/index.js';
 
 /** The staff session actions and the contract commands that carry them to the cart. */
 export const SESSION_ACTIONS = {
@@ -38,25 +33,8 @@ export function sessionCommand(
   });
 }
 
-/** The shadow document that tells a cart to enter or leave maintenance mode. */
-export function maintenanceDesired(
-  deviceId: string,
-  maintenance: boolean,
-  version: number,
-  now: number,
-): ShadowDesired {
-  return checked<ShadowDesired>('shadow-desired', {
-    schema_version: SCHEMA_VERSION,
-    device_id: deviceId,
-    type: 'shadow-desired',
-    ts: new Date(now).toISOString(),
-    version,
-    desired: { maintenance_mode: maintenance },
-  });
-}
-
 // Built from validated input; a document the contract refuses here is a bug, not a caller's fault.
-function checked<T>(type: 'command' | 'shadow-desired', document: T): T {
+function checked<T>(type: 'command', document: T): T {
   const result = validateDocument<T>(type, document);
   if (!result.ok) throw new Error(`${type} does not match the contract: ${result.detail}`);
   return document;

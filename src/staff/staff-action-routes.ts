@@ -6,10 +6,11 @@ import { authenticate } from '../api/auth.js';
 import type { ApiPrincipal } from '../api/roles.js';
 import { errorBody, errors } from '../api/schemas.js';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
-import { CODE_PATTERN, topics, UUID_PATTERN } from '../contract/index.js';
+import { commandServices } from '../commands/command-api.js';
+import { CODE_PATTERN, UUID_PATTERN } from '../contract/index.js';
 import { MAINTENANCE_REASONS } from '../entities/entity-store.js';
 import { cartParams } from './cart-schemas.js';
-import { maintenanceDesired, SESSION_ACTIONS, sessionCommand } from './cart-commands.js';
+import { SESSION_ACTIONS, sessionCommand } from './cart-commands.js';
 import { ProximityVerifier } from './proximity.js';
 import { storeAccess, storeCart } from './store-carts.js';
 
@@ -53,6 +54,7 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
   const onRequest = authenticate(deps);
   const now = () => (deps.now ? deps.now().getTime() : Date.now());
   const proximity = new ProximityVerifier({ devices: deps.devices, nonces: deps.entities, now });
+  const { commands, shadows } = commandServices(deps);
 
   app.put<CartRoute & { Body: MaintenanceBody }>(
     '/v1/stores/:store/carts/:device/maintenance',
@@ -116,14 +118,19 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
         at,
       });
       if (!state) throw notFound(`no cart ${device} in store ${store}`);
-      const desired = maintenanceDesired(device, reason !== null, state.desiredVersion, at);
-      const published = await deps
-        .publish(topics.shadowDesired(device), Buffer.from(JSON.stringify(desired)))
-        .then(
-          () => true,
-          () => false,
-        );
-      return { deviceId: device, ...state, published };
+      // The flag reaches the cart as the shadow's maintenance_mode (retained, versioned there).
+      const shadow = await shadows.setDesired(
+        device,
+        { maintenance_mode: reason !== null },
+        `${principal.role}:${principal.subject}`,
+        at,
+      );
+      return {
+        deviceId: device,
+        ...state,
+        desiredVersion: shadow.desiredVersion,
+        published: shadow.published,
+      };
     },
   );
 
@@ -168,6 +175,8 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
       const check = await proximity.verify(device, proof);
       if (!check.ok) throw new ApiError(403, check.code, check.message);
       const at = now();
+      // Built here for its id and the audit record; sent through the ledger under that id, so
+      // its outcome shows at /v1/commands/<id>.
       const command = sessionCommand(device, action, sessionId, at);
       await recorded(
         audit,
@@ -180,7 +189,7 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
         }),
       );
       try {
-        await deps.publish(topics.commandRequest(device), Buffer.from(JSON.stringify(command)));
+        await commands.sendRequest(command, `${principal.role}:${principal.subject}`, at);
       } catch {
         throw unavailable('the command could not be sent to the cart; read a new proof and retry');
       }

@@ -6,6 +6,7 @@ import { checkouts } from './005-checkouts.js';
 import { alerts } from './006-alerts.js';
 import { staffOps } from './007-staff-ops.js';
 import { ota } from './008-ota.js';
+import { commandsShadows } from './009-commands-shadows.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   alerts,
   staffOps,
   ota,
+  commandsShadows,
 ];
 
 export { migrate } from './migrate.js';

@@ -32,6 +32,8 @@ import type {
   DsarState,
   NewAccount,
 } from '../customers/customer-records.js';
+import type { CommandRecords } from '../commands/command-records.js';
+import type { ShadowRecords } from '../shadows/shadow-records.js';
 import type {
   HealthQuery,
   OtaTarget,
@@ -259,6 +261,55 @@ export class ThreadedEntityStore implements EntityStore {
   }
   listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage> {
     return this.#call('listStoreAlerts', storeId, query);
+  }
+
+  insertCommand(
+    ...a: Parameters<CommandRecords['insertCommand']>
+  ): ReturnType<CommandRecords['insertCommand']> {
+    return this.#call('insertCommand', ...a);
+  }
+  getCommand(
+    ...a: Parameters<CommandRecords['getCommand']>
+  ): ReturnType<CommandRecords['getCommand']> {
+    return this.#call('getCommand', ...a);
+  }
+  listDeviceCommands(
+    ...a: Parameters<CommandRecords['listDeviceCommands']>
+  ): ReturnType<CommandRecords['listDeviceCommands']> {
+    return this.#call('listDeviceCommands', ...a);
+  }
+  recordCommandResponse(
+    ...a: Parameters<CommandRecords['recordCommandResponse']>
+  ): ReturnType<CommandRecords['recordCommandResponse']> {
+    return this.#call('recordCommandResponse', ...a);
+  }
+  expireCommands(
+    ...a: Parameters<CommandRecords['expireCommands']>
+  ): ReturnType<CommandRecords['expireCommands']> {
+    return this.#call('expireCommands', ...a);
+  }
+  resendCommand(
+    ...a: Parameters<CommandRecords['resendCommand']>
+  ): ReturnType<CommandRecords['resendCommand']> {
+    return this.#call('resendCommand', ...a);
+  }
+  getShadow(...a: Parameters<ShadowRecords['getShadow']>): ReturnType<ShadowRecords['getShadow']> {
+    return this.#call('getShadow', ...a);
+  }
+  writeShadowDesired(
+    ...a: Parameters<ShadowRecords['writeShadowDesired']>
+  ): ReturnType<ShadowRecords['writeShadowDesired']> {
+    return this.#call('writeShadowDesired', ...a);
+  }
+  recordShadowReport(
+    ...a: Parameters<ShadowRecords['recordShadowReport']>
+  ): ReturnType<ShadowRecords['recordShadowReport']> {
+    return this.#call('recordShadowReport', ...a);
+  }
+  listDesiredShadows(
+    ...a: Parameters<ShadowRecords['listDesiredShadows']>
+  ): ReturnType<ShadowRecords['listDesiredShadows']> {
+    return this.#call('listDesiredShadows', ...a);
   }
 
   async close(): Promise<void> {

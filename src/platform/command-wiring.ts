@@ -1,0 +1,67 @@
+import { CommandService, type CloudPublish } from '../commands/command-service.js';
+import type { EntityStore } from '../entities/entity-store.js';
+import type { EntityProjector } from '../ingest/entity-projector.js';
+import type { Logger } from '../observability/logger.js';
+import type { PlatformMetrics } from '../observability/metrics.js';
+import { ShadowService } from '../shadow/shadow-service.js';
+
+/** How often pending commands past their expiry are marked failed (code timeout). */
+export const COMMAND_SWEEP_MS = 5_000;
+
+export interface CommandWiring {
+  readonly commands: CommandService;
+  readonly shadows: ShadowService;
+  /** Publishes the retained shadow documents again and starts the timeout sweep. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The command ledger and the device shadow in the platform: answers and reports arrive from
+ * projection, a sweep times out what nobody answered, and the desired documents are published
+ * again on start (the embedded broker forgets retained messages when it stops).
+ */
+export function wireCommands(options: {
+  readonly entities: EntityStore;
+  readonly projector: EntityProjector;
+  readonly publish: CloudPublish;
+  readonly metrics: PlatformMetrics;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly sweepMs?: number;
+}): CommandWiring {
+  const { entities, publish, metrics, log, now } = options;
+  const commands = new CommandService({ entities, publish, metrics });
+  const shadows = new ShadowService({ entities, publish, metrics });
+  options.projector.onApplied(commands.applied);
+  options.projector.onApplied(shadows.applied);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    running = commands
+      .sweep(now())
+      .then((timedOut) => {
+        if (timedOut.length > 0) log.info({ timed_out: timedOut.length }, 'commands timed out');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'command sweep failed'));
+  };
+  return {
+    commands,
+    shadows,
+    start() {
+      running = shadows
+        .republishAll(now())
+        .then((n) => n > 0 && log.info({ shadows: n }, 'desired shadow documents published'))
+        .catch((error: unknown) => log.error({ err: error }, 'could not publish the shadows'));
+      timer = setInterval(() => {
+        // One sweep at a time: a slow store must not pile them up.
+        void running.then(sweep);
+      }, options.sweepMs ?? COMMAND_SWEEP_MS);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
