@@ -1,3 +1,4 @@
+import { periodic } from './periodic.js';
 import { CommandService, type CloudPublish } from '../commands/command-service.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import type { EntityProjector } from '../ingest/entity-projector.js';
@@ -35,33 +36,28 @@ export function wireCommands(options: {
   const shadows = new ShadowService({ entities, publish, metrics });
   options.projector.onApplied(commands.applied);
   options.projector.onApplied(shadows.applied);
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const sweep = () => {
-    running = commands
+  let sweeps: ReturnType<typeof periodic> | undefined;
+  let republished: Promise<unknown> = Promise.resolve();
+  const sweep = () =>
+    commands
       .sweep(now())
       .then((timedOut) => {
         if (timedOut.length > 0) log.info({ timed_out: timedOut.length }, 'commands timed out');
       })
       .catch((error: unknown) => log.error({ err: error }, 'command sweep failed'));
-  };
   return {
     commands,
     shadows,
     start() {
-      running = shadows
+      republished = shadows
         .republishAll(now())
         .then((n) => n > 0 && log.info({ shadows: n }, 'desired shadow documents published'))
         .catch((error: unknown) => log.error({ err: error }, 'could not publish the shadows'));
-      timer = setInterval(() => {
-        // One sweep at a time: a slow store must not pile them up.
-        void running.then(sweep);
-      }, options.sweepMs ?? COMMAND_SWEEP_MS);
-      timer.unref();
+      sweeps = periodic(options.sweepMs ?? COMMAND_SWEEP_MS, sweep);
     },
     async stop() {
-      clearInterval(timer);
-      await running;
+      await sweeps?.stop();
+      await republished;
     },
   };
 }

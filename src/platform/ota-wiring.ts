@@ -1,3 +1,4 @@
+import { periodic } from './periodic.js';
 import { topics } from '../contract/index.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import type { EntityProjector } from '../ingest/entity-projector.js';
@@ -59,9 +60,8 @@ export function wireOtaRollouts(options: {
     }
   });
 
-  let ticking: Promise<void> = Promise.resolve();
-  const tick = () => {
-    ticking = engine
+  const tick = () =>
+    engine
       .tick(now())
       .then((report) => {
         for (const id of report.halted) {
@@ -73,11 +73,7 @@ export function wireOtaRollouts(options: {
         for (const e of report.sendErrors) log.warn(e, 'ota job could not be sent; retried later');
       })
       .catch((error: unknown) => log.error({ err: error }, 'rollout tick failed'));
-  };
-  const timer = setInterval(() => {
-    void ticking.then(tick);
-  }, options.tickMs ?? 30_000);
-  timer.unref();
+  const ticks = periodic(options.tickMs ?? 30_000, tick);
 
   return {
     engine,
@@ -94,9 +90,6 @@ export function wireOtaRollouts(options: {
         }
       },
     },
-    stop: async () => {
-      clearInterval(timer);
-      await ticking;
-    },
+    stop: () => ticks.stop(),
   };
 }
