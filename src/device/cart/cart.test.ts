@@ -312,4 +312,33 @@ describe('cart firmware', () => {
     assert.ok(broker.of('health').length - before >= 5, 'health every simulated minute');
     assert.equal((await cart.tap(CARD)).refused, 'maintenance');
   });
+
+  it('takes each desired document as the whole desired state and ignores an older one', async (t) => {
+    const { cart, broker } = await testCart(t, { speed: 6000, timing: CALM });
+    await cart.powerOn();
+    await cart.flush(2000);
+    const document = (version: number, desired: Record<string, unknown>) => ({
+      schema_version: 1 as const,
+      device_id: 'CART-0001',
+      type: 'shadow-desired' as const,
+      ts: new Date().toISOString(),
+      version,
+      desired,
+    });
+    broker.sendDesired(document(4, { maintenance_mode: true, log_level: 'debug' }));
+    await until(() => cart.state === 'maintenance', 'maintenance');
+    // Version 5 no longer holds maintenance_mode (removed in the cloud): the cart leaves it.
+    broker.sendDesired(document(5, { log_level: 'debug' }));
+    await until(() => broker.of('shadow-report').length === 2, 'second report');
+    assert.equal(cart.state, 'idle');
+    // A late redelivery of version 4 changes nothing and is not acknowledged.
+    broker.sendDesired(document(4, { maintenance_mode: true, log_level: 'debug' }));
+    broker.sendDesired(document(6, { log_level: 'info' }));
+    await until(() => broker.of('shadow-report').length === 3, 'third report');
+    assert.deepEqual(
+      broker.of('shadow-report').map((r) => r.desired_version),
+      [4, 5, 6],
+    );
+    assert.equal(cart.state, 'idle');
+  });
 });

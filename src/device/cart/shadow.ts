@@ -52,8 +52,12 @@ export class CartShadow {
   async onDesired(document: ShadowDesired): Promise<void> {
     const host = this.host;
     if (document.device_id !== host.deviceId) return;
+    // A document older than the one applied is a late redelivery: the newer one stands.
+    if (document.version < this.#version) return;
+    // Each document is the whole desired state (the cloud merges): a key it no longer holds was
+    // removed, and falls back to the cart's own default.
     const desired = document.desired;
-    this.#desired = { ...this.#desired, ...desired };
+    this.#desired = { ...desired };
     this.#version = document.version;
     if (
       desired.maintenance_mode === true &&
@@ -62,7 +66,7 @@ export class CartShadow {
     ) {
       host.setState('maintenance');
       host.display.reset('maintenance');
-    } else if (desired.maintenance_mode === false && host.state() === 'maintenance') {
+    } else if (desired.maintenance_mode !== true && host.state() === 'maintenance') {
       host.setState('idle');
       host.display.reset('welcome');
     } else this.armHealth();
