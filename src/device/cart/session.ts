@@ -186,10 +186,13 @@ export class CartSession {
     if (!['idle', 'active', 'paused', 'maintenance'].includes(host.state())) return;
     if (host.state() === 'active') await this.pause();
     host.timers.cancel('activity');
-    await this.save();
+    // The basket is taken for flash now; the cart is asleep from this moment, not from whenever
+    // the write finishes (on a busy host that could be simulated minutes later).
+    const saved = this.save();
     host.setState('sleep');
     host.health();
     host.display.reset('off');
+    await saved;
     // A moment for the last messages, then the radio is off.
     await host.uplink().flush(500);
     if (host.state() !== 'sleep') return;
