@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { apiRequest, apiToken } from '../test-support/api-client.js';
@@ -20,6 +20,21 @@ import { entityStorePorts } from '../src/ota/rollout/sql/entity-store-ports.js';
 import { loadFirmwareSigningPublicKey } from '../src/ota/signing/index.js';
 
 const HOUR = 3_600_000;
+
+/** `ota build` of 2.5.0 for the cart model's hardware, signed with `data`'s firmware key. */
+function build(data: string, image: string, manifest: string): Promise<string> {
+  const flags = ['--version', '2.5.0', '--hardware', 'v2-proto'];
+  return ota('build', '--data', data, '--image', image, '--out', manifest, ...flags);
+}
+
+/** The two fields an ota-job (and POST /v1/ota/rollouts) carries, from a manifest file. */
+async function signedFields(manifest: string): Promise<{ signed: string; signature: string }> {
+  const file = JSON.parse(await readFile(manifest, 'utf8')) as {
+    signed: string;
+    signature: string;
+  };
+  return { signed: file.signed, signature: file.signature };
+}
 
 async function ota(...argv: string[]): Promise<string> {
   const io = capture();
@@ -41,19 +56,7 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
     const image = join(data, 'fw-2.5.0.bin');
     const manifest = join(data, 'fw-2.5.0.manifest.json');
     await writeFile(image, randomBytes(32 * 1024));
-    await ota(
-      'build',
-      '--data',
-      data,
-      '--version',
-      '2.5.0',
-      '--image',
-      image,
-      '--out',
-      manifest,
-      '--hardware',
-      'v2-proto',
-    );
+    await build(data, image, manifest);
 
     const platform = await startTestPlatform(t, data, { otaTickMs: 100 });
     const firmwareSigningKey = await loadFirmwareSigningPublicKey(data);
@@ -136,48 +139,18 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
     const image = join(other, 'fw.bin');
     const manifest = join(other, 'fw.manifest.json');
     await writeFile(image, randomBytes(1024));
-    await ota(
-      'build',
-      '--data',
-      other,
-      '--version',
-      '2.5.0',
-      '--image',
-      image,
-      '--out',
-      manifest,
-      '--hardware',
-      'v2-proto',
-    );
+    await build(other, image, manifest);
     // This platform's own key exists, but did not sign that manifest.
-    await ota(
-      'build',
-      '--data',
-      data,
-      '--version',
-      '2.5.0',
-      '--image',
-      image,
-      '--out',
-      join(data, 'm.json'),
-      '--hardware',
-      'v2-proto',
-    );
+    await build(data, image, join(data, 'm.json'));
     const platform = await startTestPlatform(t, data);
-    const signed = JSON.parse(
-      await (await import('node:fs/promises')).readFile(manifest, 'utf8'),
-    ) as { signed: string; signature: string };
     const foreign = await apiRequest(platform, 'POST', '/v1/ota/rollouts', {
-      body: { manifest: { signed: signed.signed, signature: signed.signature } },
+      body: { manifest: await signedFields(manifest) },
     });
     assert.equal(foreign.status, 422);
     assert.equal(foreign.body['error'], 'manifest-refused');
 
-    const own = JSON.parse(
-      await (await import('node:fs/promises')).readFile(join(data, 'm.json'), 'utf8'),
-    ) as { signed: string; signature: string };
     const missing = await apiRequest(platform, 'POST', '/v1/ota/rollouts', {
-      body: { manifest: { signed: own.signed, signature: own.signature } },
+      body: { manifest: await signedFields(join(data, 'm.json')) },
     });
     assert.equal(missing.status, 409);
     assert.equal(missing.body['error'], 'image-missing');

@@ -5,24 +5,33 @@ import { NEW, RolloutWorld, spec, T0, jobStatus } from '../../../test-support/ot
 import type { RolloutRecord } from './ports.js';
 
 const MIN = 60_000;
+/**
+ * A 1,000-cart fleet over three stores and two hardware revisions, run in 10-minute ticks for up
+ * to two weeks at these fault rates (per device-hour) until the rollout stops running.
+ */
+async function runUntilSettled(rates: { old: number; new: number }) {
+  const world = new RolloutWorld({
+    devices: 1000,
+    stores: ['s1', 's2', 's3'],
+    hardwareRevs: ['A', 'B'],
+  });
+  const rollout = await world.engine.create(spec(), T0);
+  await world.run(
+    T0,
+    T0 + 14 * 24 * HOUR_MS,
+    { old: rates.old, new: () => rates.new },
+    10 * MIN,
+    async () => (await world.repository.get(rollout.rolloutId))!.state !== 'running',
+  );
+  return { world, rollout };
+}
+
 const advances = (r: RolloutRecord | undefined) =>
   (r?.history ?? []).filter((h) => h.action === 'advance');
 
 describe('rollout engine: halting and advancing by itself', () => {
   it('halts on an error-rate regression (new version 3× the old) with both rates in the reason', async () => {
-    const world = new RolloutWorld({
-      devices: 1000,
-      stores: ['s1', 's2', 's3'],
-      hardwareRevs: ['A', 'B'],
-    });
-    const rollout = await world.engine.create(spec(), T0);
-    await world.run(
-      T0,
-      T0 + 14 * 24 * HOUR_MS,
-      { old: 0.2, new: () => 0.6 },
-      10 * MIN,
-      async () => (await world.repository.get(rollout.rolloutId))!.state !== 'running',
-    );
+    const { world, rollout } = await runUntilSettled({ old: 0.2, new: 0.6 });
     const status = await world.engine.status(rollout.rolloutId, T0);
     assert.equal(status.state, 'halted');
     // Caught before the whole fleet had it (the 10 % stage with this fleet and seed).
@@ -37,19 +46,7 @@ describe('rollout engine: halting and advancing by itself', () => {
   });
 
   it('advances stage by stage to completion on a clean rollout (new ≈ old)', async () => {
-    const world = new RolloutWorld({
-      devices: 1000,
-      stores: ['s1', 's2', 's3'],
-      hardwareRevs: ['A', 'B'],
-    });
-    const rollout = await world.engine.create(spec(), T0);
-    await world.run(
-      T0,
-      T0 + 14 * 24 * HOUR_MS,
-      { old: 0.2, new: () => 0.2 },
-      10 * MIN,
-      async () => (await world.repository.get(rollout.rolloutId))!.state !== 'running',
-    );
+    const { world, rollout } = await runUntilSettled({ old: 0.2, new: 0.2 });
     const done = await world.repository.get(rollout.rolloutId);
     assert.equal(done?.state, 'completed');
     const steps = advances(done);
