@@ -57,7 +57,8 @@ import {
   listSessionWeightMismatches,
   recordCheckout,
 } from './checkout/checkout-queries.js';
-import { listTopCatalogItems, toCatalogItem } from './catalog/top-items.js';
+import { listCatalogItems, upsertCatalogItems } from './catalog/catalog-items.js';
+import { listTopCatalogItems } from './catalog/top-items.js';
 import { acceptProximityNonce, listCarts, setMaintenance } from './fleet/fleet-queries.js';
 import { getSessionLink, listStoreSessions } from './session-queries.js';
 import { MIGRATIONS, migrate } from './migrations/index.js';
@@ -68,9 +69,6 @@ import type { SqlClient } from './sql/sql-client.js';
 
 /** Any UUID, any case: a lookup by something else finds nothing instead of a type error. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Rows per catalog statement: one array per column, so this only bounds statement memory. */
-const CATALOG_CHUNK = 5000;
 
 /** The entity store over any SqlClient; PGlite and a PostgreSQL server run the same SQL. */
 export class SqlEntityStore implements EntityStore {
@@ -280,47 +278,12 @@ export class SqlEntityStore implements EntityStore {
     return this.#ota.measureVersionHealth(query);
   }
 
-  async upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number> {
-    if (items.length === 0) return 0;
-    return this.client.transaction(async (tx) => {
-      await tx.query('INSERT INTO stores (store_id) VALUES ($1) ON CONFLICT DO NOTHING', [storeId]);
-      let changed = 0;
-      for (let i = 0; i < items.length; i += CATALOG_CHUNK) {
-        const chunk = items.slice(i, i + CATALOG_CHUNK);
-        const rows = await tx.query(
-          `INSERT INTO items AS i (store_id, sku, barcode, name, price_cents, weight_g, category)
-           SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int4[], $6::int4[],
-             $7::text[])
-           ON CONFLICT (store_id, sku) DO UPDATE SET barcode = EXCLUDED.barcode,
-             name = EXCLUDED.name, price_cents = EXCLUDED.price_cents,
-             weight_g = EXCLUDED.weight_g, category = EXCLUDED.category, updated_at = now()
-           WHERE (i.barcode, i.name, i.price_cents, i.weight_g, i.category) IS DISTINCT FROM
-             (EXCLUDED.barcode, EXCLUDED.name, EXCLUDED.price_cents, EXCLUDED.weight_g,
-              EXCLUDED.category)
-           RETURNING 1`,
-          [
-            storeId,
-            chunk.map((x) => x.sku),
-            chunk.map((x) => x.barcode ?? null),
-            chunk.map((x) => x.name),
-            chunk.map((x) => x.priceCents),
-            chunk.map((x) => x.weightG ?? null),
-            chunk.map((x) => x.category ?? null),
-          ],
-        );
-        changed += rows.length;
-      }
-      return changed;
-    });
+  upsertCatalogItems(storeId: string, items: readonly CatalogItem[]): Promise<number> {
+    return upsertCatalogItems(this.client, storeId, items);
   }
 
-  async listCatalogItems(storeId: string): Promise<CatalogItem[]> {
-    const rows = await this.client.query(
-      `SELECT sku, barcode, name, price_cents, weight_g, category FROM items
-       WHERE store_id = $1 ORDER BY sku`,
-      [storeId],
-    );
-    return rows.map(toCatalogItem);
+  listCatalogItems(storeId: string): Promise<CatalogItem[]> {
+    return listCatalogItems(this.client, storeId);
   }
 
   listTopCatalogItems(

@@ -1,5 +1,6 @@
 import { periodic } from './periodic.js';
 import { topics } from '../contract/index.js';
+import type { PlatformConfig } from './platform-config.js';
 import type { EntityStore } from '../entities/entity-store.js';
 import type { EntityProjector } from '../ingest/entity-projector.js';
 import type { Logger } from '../observability/logger.js';
@@ -8,7 +9,7 @@ import type { OtaApiDeps } from '../ota/api/ota-api-deps.js';
 import type { OtaImages } from '../ota/images/ota-images-wiring.js';
 import { RolloutEngine } from '../ota/rollout/rollout-engine.js';
 import { entityStorePorts } from '../ota/rollout/sql/entity-store-ports.js';
-import { loadFirmwareSigningPublicKey, OtaSigningFailure } from '../ota/signing/index.js';
+import { findFirmwareSigningPublicKey } from '../ota/signing/index.js';
 
 export interface OtaRolloutWiring {
   readonly engine: RolloutEngine;
@@ -22,7 +23,7 @@ export interface OtaRolloutWiring {
  * tick on a timer. One engine per entity store: a second platform on the same store must not tick.
  */
 export function wireOtaRollouts(options: {
-  readonly dataDir: string;
+  readonly config: Pick<PlatformConfig, 'dataDir' | 'otaTickMs'>;
   readonly entities: EntityStore;
   readonly projector: EntityProjector;
   readonly publish: (topic: string, payload: Buffer) => Promise<void>;
@@ -30,7 +31,6 @@ export function wireOtaRollouts(options: {
   readonly metrics: PlatformMetrics;
   readonly log: Logger;
   readonly now: () => number;
-  readonly tickMs?: number;
 }): OtaRolloutWiring {
   const { metrics, log, now } = options;
   const engine = new RolloutEngine(
@@ -73,22 +73,14 @@ export function wireOtaRollouts(options: {
         for (const e of report.sendErrors) log.warn(e, 'ota job could not be sent; retried later');
       })
       .catch((error: unknown) => log.error({ err: error }, 'rollout tick failed'));
-  const ticks = periodic(options.tickMs ?? 30_000, tick);
+  const ticks = periodic(options.config.otaTickMs ?? 30_000, tick);
 
   return {
     engine,
     api: {
       engine,
       images: options.images.images,
-      signingKey: async () => {
-        try {
-          return await loadFirmwareSigningPublicKey(options.dataDir);
-        } catch (error) {
-          if (error instanceof OtaSigningFailure && error.code === 'no-signing-key')
-            return undefined;
-          throw error;
-        }
-      },
+      signingKey: () => findFirmwareSigningPublicKey(options.config.dataDir),
     },
     stop: () => ticks.stop(),
   };

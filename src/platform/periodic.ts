@@ -2,10 +2,7 @@
  * Runs `work` every `everyMs`, never two at once: a tick that comes while the last run is still
  * going is skipped, so a slow store cannot pile runs up. `stop` waits for the run in flight.
  */
-export function periodic(
-  everyMs: number,
-  work: () => Promise<void>,
-): { stop(): Promise<void>; readonly idle: Promise<void> } {
+export function periodic(everyMs: number, work: () => Promise<void>): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running) return;
@@ -15,9 +12,6 @@ export function periodic(
   }, everyMs);
   timer.unref();
   return {
-    get idle() {
-      return running ?? Promise.resolve();
-    },
     async stop() {
       clearInterval(timer);
       await running;

@@ -23,6 +23,7 @@ import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { DeviceApi } from '../device-api/device-api-server.js';
 import { wireOtaImages, type OtaImages } from '../ota/images/ota-images-wiring.js';
 import { wireOtaRollouts } from './ota-wiring.js';
+import { periodic } from './periodic.js';
 import type { RolloutEngine } from '../ota/rollout/rollout-engine.js';
 import { ensureServerIdentity } from '../broker/server-identity.js';
 import type { EntityStore } from '../entities/entity-store.js';
@@ -312,7 +313,7 @@ export async function startPlatform(
     cleanup.push(() => deviceApi.close());
 
     const rollouts = wireOtaRollouts({
-      dataDir: config.dataDir,
+      config,
       entities,
       projector,
       publish,
@@ -320,7 +321,6 @@ export async function startPlatform(
       metrics,
       log,
       now,
-      ...(config.otaTickMs !== undefined ? { tickMs: config.otaTickMs } : {}),
     });
     cleanup.push(() => rollouts.stop());
 
@@ -364,14 +364,13 @@ export async function startPlatform(
     const apiUrl = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${apiPort}`;
     await lock.announce({ apiUrl, mqttUrl, deviceApiUrl });
 
-    const expiry = setInterval(() => {
+    const expiry = periodic(3_600_000, () =>
       telemetry
         .expire(now())
-        .then((n) => n > 0 && log.info({ expired: n }, 'telemetry past retention deleted'))
-        .catch((error: unknown) => log.error({ err: error }, 'telemetry expiry failed'));
-    }, 3_600_000);
-    expiry.unref();
-    cleanup.push(async () => clearInterval(expiry));
+        .then((n) => void (n > 0 && log.info({ expired: n }, 'telemetry past retention deleted')))
+        .catch((error: unknown) => log.error({ err: error }, 'telemetry expiry failed')),
+    );
+    cleanup.push(() => expiry.stop());
 
     let stopping: Promise<void> | undefined;
     return {

@@ -7,7 +7,6 @@ import { substream } from '../../device/random.js';
 import type { CreateCart, Scenario } from '../../device/sim/fleet-types.js';
 import type { Shelf } from '../../device/sim/shelf.js';
 import { SCENARIOS, TRIPS, type TripName } from '../../device/sim/trips.js';
-import { loadFirmwareSigningPublicKey, OtaSigningFailure } from '../../ota/signing/index.js';
 
 export const SCENARIO_NAMES = ['golden', 'edge', 'mixed'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -26,7 +25,7 @@ export interface SimCartOptions {
   readonly flashSync?: boolean;
   /**
    * The firmware-signing public key the carts carry (DIR/ota/firmware-signing-public.pem, see
-   * `firmwareSigningKeyOf`). Without it they refuse every OTA job with reason `signature`.
+   * `findFirmwareSigningPublicKey`). Without it they refuse every OTA job with reason `signature`.
    */
   readonly firmwareSigningKey?: KeyObject;
 }
@@ -81,17 +80,4 @@ function scenario(name: ScenarioName, shelf: Shelf): Scenario<Cart> {
       },
     })),
   };
-}
-
-/**
- * The firmware-signing public key of a data directory, as carts are provisioned with it; undefined
- * until `fleetplane ota build` has created one (the simulator does not make signing keys).
- */
-export async function firmwareSigningKeyOf(dataDir: string): Promise<KeyObject | undefined> {
-  try {
-    return await loadFirmwareSigningPublicKey(dataDir);
-  } catch (error) {
-    if (error instanceof OtaSigningFailure && error.code === 'no-signing-key') return undefined;
-    throw error;
-  }
 }

@@ -8,12 +8,8 @@ import { openIdentity, requireStore, type Clock } from '../../identity/index.js'
 import { platformLayout } from '../../platform/platform-layout.js';
 import { UsageError, requireString, stringOption, type Command } from '../command.js';
 import { processStopSignal, type StopSignal } from '../platform/start-command.js';
-import {
-  firmwareSigningKeyOf,
-  SCENARIO_NAMES,
-  simCarts,
-  type ScenarioName,
-} from './cart-factory.js';
+import { findFirmwareSigningPublicKey } from '../../ota/signing/index.js';
+import { SCENARIO_NAMES, simCarts, type ScenarioName } from './cart-factory.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { faultOptionHelp, faultOptionSpec, parseFaultOptions } from './fault-options.js';
 import { provisionFleet } from './provision-fleet.js';
@@ -114,7 +110,7 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
 
       const clockFile = join(dataDir, 'sim', store.id, 'clock.json');
       const startMs = Math.max(now().getTime(), (await lastSimulated(clockFile)) + 1000);
-      const firmwareSigningKey = await firmwareSigningKeyOf(dataDir);
+      const firmwareSigningKey = await findFirmwareSigningPublicKey(dataDir);
       const { createCart, scenarios } = simCarts({
         mqttUrl,
         seed,

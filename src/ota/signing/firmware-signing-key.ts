@@ -78,6 +78,21 @@ export async function loadFirmwareSigningPublicKey(dataDir: string): Promise<Key
   return key;
 }
 
+/**
+ * The public key if `ota build` has made one, undefined if not: for what runs before any image
+ * exists (the platform's rollout API, simulated carts). A corrupt key file still throws.
+ */
+export async function findFirmwareSigningPublicKey(
+  dataDir: string,
+): Promise<KeyObject | undefined> {
+  try {
+    return await loadFirmwareSigningPublicKey(dataDir);
+  } catch (error) {
+    if (error instanceof OtaSigningFailure && error.code === 'no-signing-key') return undefined;
+    throw error;
+  }
+}
+
 function parseP256Private(pem: string, path: string): KeyObject {
   let key: KeyObject;
   try {
