@@ -2,7 +2,8 @@
 // driven over mutual TLS from a separate process, with publish-to-stored latency, the cost of
 // an idle connection on the embedded broker, and the ECDSA verification ceiling measured in the
 // same run. Options: --devices N (200) --window N (8) --seconds N (20) --idle N (1000)
-// --verify-threads N (default: one per core).
+// --verify-threads N (default: one per core) --presign-rate N (20000: messages signed before the
+// run, as messages per second over its length, spread over the devices).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -25,12 +26,14 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     idle: { type: 'string', default: '1000' },
     'verify-threads': { type: 'string' },
+    'presign-rate': { type: 'string', default: '20000' },
   },
 });
 const devices = Number(values.devices);
 const window = Number(values.window);
 const seconds = Number(values.seconds);
 const idle = Number(values.idle);
+const presignRate = Number(values['presign-rate']);
 const verifyThreads =
   values['verify-threads'] === undefined ? undefined : Number(values['verify-threads']);
 const step = (text: string) => process.stderr.write(`… ${text}\n`);
@@ -106,9 +109,11 @@ const throughput = load(
     warmupMs,
     durationMs: seconds * 1000,
     window,
-    presign: 50,
+    presign: Math.ceil((presignRate * (warmupMs / 1000 + seconds)) / devices),
   },
   (event) => {
+    if (event['event'] === 'signed')
+      step(`  signed ahead for ${event['devices']}/${event['of']} devices`);
     if (event['event'] === 'load-started') {
       setTimeout(() => {
         void platform.telemetry.count().then((n) => {
@@ -199,6 +204,7 @@ const rows: [string, string][] = [
     `${(((result['load_cpu_seconds'] ?? 0) / (result['wall_seconds'] ?? 1)) * 100).toFixed(0)} % of one core`,
   ],
   ['messages stored in all', fmt(stored)],
+  ['messages the load generator had to sign during the run', fmt(result['signed_during_run'] ?? 0)],
   [
     `idle mTLS connections opened`,
     `${connected} in ${connectSeconds.toFixed(1)} s (${fmt(connected / connectSeconds)}/s)`,
@@ -223,6 +229,10 @@ console.log(
     ratio: Number(ratio.toFixed(3)),
     p50_ms: Number((result['p50_ms'] ?? 0).toFixed(2)),
     p99_ms: Number((result['p99_ms'] ?? 0).toFixed(2)),
+    load_cpu_cores: Number(
+      ((result['load_cpu_seconds'] ?? 0) / (result['wall_seconds'] ?? 1)).toFixed(2),
+    ),
+    signed_during_run: result['signed_during_run'] ?? 0,
     platform_cpu_cores: Number(platformCpu.toFixed(2)),
     event_loop_utilisation: Number(eluWindow.toFixed(2)),
     idle_connections: connected,
