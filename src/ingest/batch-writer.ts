@@ -1,4 +1,12 @@
+import type { DeviceMessage } from '../contract/index.js';
 import type { TelemetryRecord, TelemetryStore } from '../telemetry/telemetry-store.js';
+
+/** A record stored by this batch for the first time, with the message it carries and its seq. */
+export interface FreshRecord {
+  readonly record: TelemetryRecord;
+  readonly message: DeviceMessage;
+  readonly seq: number;
+}
 
 export interface BatchWriterOptions {
   /** Flush at once when this many records wait. */
@@ -7,12 +15,14 @@ export interface BatchWriterOptions {
   readonly maxDelayMs?: number;
   /** Attempts per batch before its messages are left unacknowledged. */
   readonly attempts?: number;
-  readonly onBatch?: (size: number, storedAt: number) => void;
+  /** After each durable batch: its size and the records it stored for the first time, in seq order. */
+  readonly onBatch?: (size: number, fresh: readonly FreshRecord[]) => void;
   readonly onFailure?: (error: unknown) => void;
 }
 
 interface Waiting {
   readonly record: TelemetryRecord;
+  readonly message: DeviceMessage;
   readonly resolve: (fresh: boolean) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -40,9 +50,9 @@ export class BatchWriter {
   }
 
   /** Resolves true when stored now, false when stored before; rejects when it could not be stored. */
-  write(record: TelemetryRecord): Promise<boolean> {
+  write(record: TelemetryRecord, message: DeviceMessage): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ record, resolve, reject });
+      this.#waiting.push({ record, message, resolve, reject });
       if (this.#waiting.length >= this.#maxBatch) this.#flushSoon(0);
       else if (!this.#timer) this.#flushSoon(this.#maxDelayMs);
     });
@@ -73,8 +83,15 @@ export class BatchWriter {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.#attempts; attempt++) {
       try {
-        const { fresh } = await this.store.append(batch.map((w) => w.record));
-        this.options.onBatch?.(batch.length, Date.now());
+        const { fresh, seqs } = await this.store.append(batch.map((w) => w.record));
+        if (this.options.onBatch) {
+          const stored: FreshRecord[] = [];
+          batch.forEach(({ record, message }, i) => {
+            const seq = seqs[i];
+            if (seq !== null && seq !== undefined) stored.push({ record, message, seq });
+          });
+          this.options.onBatch(batch.length, stored);
+        }
         batch.forEach((w, i) => w.resolve(fresh[i] === true));
         return;
       } catch (error) {

@@ -14,6 +14,14 @@ export interface EntityProjectorOptions {
   /** How often to look for new events when nobody calls `wake`. */
   readonly pollMs?: number;
   readonly now?: () => number;
+  /**
+   * After a batch, how long to let the next one gather unless a full batch is waiting. A batch
+   * folds into one row per device (plan.ts), so ten small batches cost the entity store nearly
+   * ten times one large one; state in the entity store is at most this much later for it.
+   */
+  readonly gatherMs?: number;
+  /** Most events held from `offer` while projection is behind; past it they are read back. */
+  readonly recentLimit?: number;
 }
 
 /**
@@ -56,6 +64,13 @@ export class EntityProjector {
   #wake: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #listeners: ProjectionListener[] = [];
+  readonly #recentLimit: number;
+  readonly #gatherMs: number;
+  #gathering = false;
+  /** Events the ingest just stored, in seq order, not yet projected (see `offer`). */
+  #recent: IngestedEvent[] = [];
+  /** The cursor as last read or advanced; the projection log holds it durably. */
+  #cursor: number | undefined;
 
   constructor(
     private readonly telemetry: TelemetryStore,
@@ -70,6 +85,8 @@ export class EntityProjector {
     this.#backoffMs = options.backoffMs ?? 100;
     this.#pollMs = options.pollMs ?? 1000;
     this.#now = options.now ?? Date.now;
+    this.#recentLimit = options.recentLimit ?? 20_000;
+    this.#gatherMs = options.gatherMs ?? 100;
   }
 
   start(): void {
@@ -85,6 +102,18 @@ export class EntityProjector {
   /** New events were stored: look now rather than at the next poll. */
   wake(): void {
     this.#wake?.();
+  }
+
+  /**
+   * Events the ingest has just stored, in seq order, with their messages already parsed. While
+   * they follow on from the cursor the projector applies them from here instead of reading the
+   * feed back and parsing every body again; on any gap (a restart, a batch that overflowed the
+   * limit, a failure) it reads the feed, which stays the source of truth.
+   */
+  offer(events: readonly IngestedEvent[]): void {
+    if (this.#recent.length + events.length > this.#recentLimit) this.#recent = [];
+    else this.#recent.push(...events);
+    if (!this.#gathering || this.#recent.length >= this.#batchSize) this.#wake?.();
   }
 
   /** Finishes the batch in hand and stops. */
@@ -108,11 +137,17 @@ export class EntityProjector {
         // Only the projection log itself failing lands here; try again after a pause.
         this.logger.error({ err: error }, 'entity projection step failed');
       }
-      if (applied === 0 && this.#running) await this.#idle();
+      if (!this.#running) break;
+      if (applied === 0) await this.#idle(this.#pollMs);
+      else if (applied < this.#batchSize && this.#recent.length < this.#batchSize) {
+        this.#gathering = true;
+        await this.#idle(this.#gatherMs);
+        this.#gathering = false;
+      }
     }
   }
 
-  #idle(): Promise<void> {
+  #idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(this.#timer);
@@ -120,13 +155,29 @@ export class EntityProjector {
         resolve();
       };
       this.#wake = done;
-      this.#timer = setTimeout(done, this.#pollMs);
+      this.#timer = setTimeout(done, ms);
     });
   }
 
   /** One batch; returns how many events it moved past. */
   async #step(): Promise<number> {
-    const cursor = await this.log.cursor();
+    const cursor = (this.#cursor ??= await this.log.cursor());
+    const recent = this.#takeRecent(cursor);
+    if (recent.length > 0) {
+      try {
+        const { merges } = await this.entities.project(recent);
+        const last = recent[recent.length - 1]!.seq;
+        await this.log.advance(last, [], this.#now());
+        this.#cursor = last;
+        await this.#notify(recent, merges);
+        this.metrics.projected.inc(recent.length);
+        return recent.length;
+      } catch (error) {
+        // The feed path retries, isolates and dead-letters; it needs the stored rows for that.
+        this.logger.warn({ err: String(error), events: recent.length }, 'projection failed');
+        this.#recent = [];
+      }
+    }
     const events = await this.telemetry.eventsAfter(cursor, this.#batchSize);
     if (events.length === 0) {
       this.metrics.projectionLag.set(0);
@@ -135,6 +186,7 @@ export class EntityProjector {
     const last = events[events.length - 1]!.seq;
     const { failed, ...applied } = await this.#projectWithRetries(events);
     await this.log.advance(last, failed, this.#now());
+    this.#cursor = last;
     await this.#notify(applied.events, applied.merges);
     this.metrics.projected.inc(events.length - failed.length);
     if (failed.length > 0) {
@@ -153,6 +205,25 @@ export class EntityProjector {
     }
     this.metrics.deadLetters.set(await this.log.countDeadLetters());
     return events.length;
+  }
+
+  /** The offered events that continue the feed right after `cursor`, up to one batch. */
+  #takeRecent(cursor: number): IngestedEvent[] {
+    let skip = 0;
+    while (skip < this.#recent.length && this.#recent[skip]!.seq <= cursor) skip++;
+    let take = 0;
+    let expected = cursor + 1;
+    while (
+      skip + take < this.#recent.length &&
+      take < this.#batchSize &&
+      this.#recent[skip + take]!.seq === expected
+    ) {
+      take++;
+      expected++;
+    }
+    // A gap before the first offered event: the feed holds something this process did not offer.
+    if (take === 0 && skip < this.#recent.length) return [];
+    return this.#recent.splice(0, skip + take).slice(skip);
   }
 
   async #notify(events: readonly IngestedEvent[], merges: readonly SessionMerge[]): Promise<void> {

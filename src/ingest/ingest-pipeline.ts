@@ -8,8 +8,9 @@ import {
 } from '../contract/index.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 import type { Logger } from '../observability/logger.js';
+import type { IngestedEvent } from '../entities/entity-store.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
-import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
+import { BatchWriter, type BatchWriterOptions, type FreshRecord } from './batch-writer.js';
 import type { DeviceDirectory } from './device-directory.js';
 import { sendRejection, type Rejection } from './reject-feedback.js';
 import type { SignatureVerifier } from './signature-verifier.js';
@@ -48,8 +49,11 @@ export interface IngestPipelineDeps {
   readonly log: Logger;
   readonly batch?: BatchWriterOptions;
   readonly now?: () => number;
-  /** Told after each durable batch, so the entity projector can look at once. */
-  readonly onStored?: () => void;
+  /**
+   * Told after each durable batch, with the events it stored for the first time in seq order, so
+   * the entity projector can apply them without reading them back.
+   */
+  readonly onStored?: (events: readonly IngestedEvent[]) => void;
 }
 
 /**
@@ -68,9 +72,9 @@ export class IngestPipeline {
     this.#now = deps.now ?? Date.now;
     this.#writer = new BatchWriter(deps.telemetry, {
       ...deps.batch,
-      onBatch: (size) => {
+      onBatch: (size, fresh) => {
         deps.metrics.batchSize.observe(size);
-        deps.onStored?.();
+        deps.onStored?.(fresh.map(toIngested));
       },
       onFailure: (error) => {
         deps.metrics.storeFailures.inc();
@@ -162,17 +166,20 @@ export class IngestPipeline {
     }
 
     const deviceTime = Date.parse(msg.ts);
-    const fresh = await this.#writer.write({
-      deviceId: msg.device_id,
-      storeId: device.storeId,
-      deviceClass: device.deviceClass,
-      type: msg.type,
-      counter: msg.counter,
-      deviceTime,
-      receivedAt: message.receivedAt,
-      body: Buffer.from(decoded.body).toString('utf8'),
-      signature: decoded.signature,
-    });
+    const fresh = await this.#writer.write(
+      {
+        deviceId: msg.device_id,
+        storeId: device.storeId,
+        deviceClass: device.deviceClass,
+        type: msg.type,
+        counter: msg.counter,
+        deviceTime,
+        receivedAt: message.receivedAt,
+        body: Buffer.from(decoded.body).toString('utf8'),
+        signature: decoded.signature,
+      },
+      msg,
+    );
     const storedAt = this.#now();
     if (!fresh) {
       metrics.ingested.inc({ outcome: 'duplicate', type: msg.type });
@@ -233,4 +240,18 @@ export class IngestPipeline {
     }
     return { status: 'rejected', reason: rejection.reason, ...(deviceId ? { deviceId } : {}) };
   }
+}
+
+function toIngested({ record, message, seq }: FreshRecord): IngestedEvent {
+  return {
+    seq,
+    deviceId: record.deviceId,
+    storeId: record.storeId,
+    deviceClass: record.deviceClass,
+    type: record.type,
+    counter: record.counter,
+    deviceTime: record.deviceTime,
+    receivedAt: record.receivedAt,
+    message,
+  };
 }

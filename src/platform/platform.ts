@@ -51,7 +51,7 @@ import { LossPrevention } from '../loss-prevention/loss-prevention.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { PlatformMetrics } from '../observability/metrics.js';
 import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
-import { SqliteTelemetryStore } from '../telemetry/sqlite-telemetry-store.js';
+import { ThreadedTelemetryStore } from '../telemetry/thread/threaded-telemetry-store.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { ExternalBrokerSource } from '../broker/external-broker.js';
 import type { PlatformConfig } from './platform-config.js';
@@ -135,7 +135,7 @@ export async function startPlatform(
     cleanup.push(async () => revocations.stop());
 
     const metrics = new PlatformMetrics({ processMetrics: true });
-    const telemetry = new SqliteTelemetryStore(layout.telemetryDb, {
+    const telemetry = await ThreadedTelemetryStore.open(layout.telemetryDb, {
       ...(config.retentionDays !== undefined ? { retentionDays: config.retentionDays } : {}),
     });
     cleanup.push(() => telemetry.close());
@@ -223,7 +223,7 @@ export async function startPlatform(
       log,
       now,
       feedback: publish,
-      onStored: () => projector.wake(),
+      onStored: (events) => projector.offer(events),
     });
     const handler = (message: InboundMessage) => pipeline.submit(message);
     // The broker's certificate serves the device API too, also beside an external broker.

@@ -64,7 +64,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly #db: Database.Database;
   readonly #retentionMs: number;
   readonly #insert: Database.Statement;
-  readonly #appendBatch: (records: readonly TelemetryRecord[]) => boolean[];
+  readonly #appendBatch: (records: readonly TelemetryRecord[]) => (number | null)[];
 
   constructor(file: string, options: SqliteTelemetryOptions = {}) {
     mkdirSync(dirname(file), { recursive: true });
@@ -81,26 +81,27 @@ export class SqliteTelemetryStore implements TelemetryStore {
        ON CONFLICT (device_id, counter) DO NOTHING`,
     );
     this.#appendBatch = this.#db.transaction((records: readonly TelemetryRecord[]) =>
-      records.map(
-        (r) =>
-          this.#insert.run(
-            r.deviceId,
-            r.counter,
-            r.storeId,
-            r.deviceClass,
-            r.type,
-            r.deviceTime,
-            r.receivedAt,
-            r.body,
-            Buffer.from(r.signature.buffer, r.signature.byteOffset, r.signature.byteLength),
-          ).changes === 1,
-      ),
+      records.map((r) => {
+        const { changes, lastInsertRowid } = this.#insert.run(
+          r.deviceId,
+          r.counter,
+          r.storeId,
+          r.deviceClass,
+          r.type,
+          r.deviceTime,
+          r.receivedAt,
+          r.body,
+          Buffer.from(r.signature.buffer, r.signature.byteOffset, r.signature.byteLength),
+        );
+        return changes === 1 ? Number(lastInsertRowid) : null;
+      }),
     );
   }
 
   append(records: readonly TelemetryRecord[]): Promise<AppendOutcome> {
-    if (records.length === 0) return Promise.resolve({ fresh: [] });
-    return Promise.resolve({ fresh: this.#appendBatch(records) });
+    if (records.length === 0) return Promise.resolve({ fresh: [], seqs: [] });
+    const seqs = this.#appendBatch(records);
+    return Promise.resolve({ fresh: seqs.map((seq) => seq !== null), seqs });
   }
 
   latestForDevice(deviceId: string, query: DeviceEventsQuery): Promise<StoredEvent[]> {

@@ -41,6 +41,23 @@ export function runTelemetryStoreContract(
       assert.equal(await store.count(), 2);
     });
 
+    it('tells the sequence number each fresh record got, the one the change feed shows', async (t) => {
+      const store = await open(t);
+      t.after(() => store.close());
+      await store.append([record('CART-0001', 1)]);
+      const { seqs } = await store.append([
+        record('CART-0001', 2),
+        record('CART-0001', 1),
+        record('CART-0002', 1),
+      ]);
+      assert.equal(seqs[1], null);
+      const feed = await store.eventsAfter(0, 10);
+      const seqOf = (deviceId: string, counter: number) =>
+        feed.find((e) => e.deviceId === deviceId && e.counter === counter)?.seq;
+      assert.deepEqual(seqs, [seqOf('CART-0001', 2), null, seqOf('CART-0002', 1)]);
+      assert.ok(seqs[0]! < seqs[2]!, 'seqs follow the batch order');
+    });
+
     it('keeps the body and signature exactly as sent', async (t) => {
       const store = await open(t);
       t.after(() => store.close());

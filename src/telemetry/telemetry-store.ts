@@ -25,6 +25,8 @@ export interface StoredEvent extends TelemetryRecord {
 export interface AppendOutcome {
   /** Per record, in order: true when stored now, false when (device, counter) was stored before. */
   readonly fresh: readonly boolean[];
+  /** Per record: the sequence number it was stored under now, or null for a repeat. */
+  readonly seqs: readonly (number | null)[];
 }
 
 export interface DeviceEventsQuery {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { siblingModule, workerScript } from '../../threads/worker-script.js';
 import type {
   AdmittedDevice,
   CartMaintenance,
@@ -74,7 +75,10 @@ export class ThreadedEntityStore implements EntityStore {
   }
 
   static async open(options: EntityStoreOptions): Promise<ThreadedEntityStore> {
-    const worker = new Worker(bootstrap(), { eval: true, workerData: options });
+    const worker = new Worker(workerScript(siblingModule(import.meta.url, 'entity-store-worker')), {
+      eval: true,
+      workerData: options,
+    });
     const store = new ThreadedEntityStore(worker);
     await new Promise<unknown>((resolve, reject) =>
       store.#pending.set(0, { resolve, reject }),
@@ -345,16 +349,4 @@ export class ThreadedEntityStore implements EntityStore {
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
   }
-}
-
-/**
- * The worker's entry as a one-line script: from dist/ it imports the compiled worker; under tsx
- * (tests, benchmarks) a worker does not inherit the TypeScript loader, so it registers it first.
- */
-function bootstrap(): string {
-  const typescript = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./entity-store-worker.${typescript ? 'ts' : 'js'}`, import.meta.url).href;
-  return typescript
-    ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`
-    : `import(${JSON.stringify(entry)})`;
 }
