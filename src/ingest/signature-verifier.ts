@@ -78,32 +78,46 @@ parentPort.on('message', ({ id, keys: spkis, bytes, offsets }) => {
 `;
 
 interface PendingBatch {
+  readonly lane: Lane;
   readonly resolve: ((ok: boolean) => void)[];
 }
 
+interface Lane {
+  readonly worker: Worker;
+  /** Batches sent and not yet answered. */
+  outstanding: number;
+}
+
+/**
+ * Batches a worker may hold at once: the second is there to verify while the answer to the first
+ * crosses back to a busy event loop, so the worker does not wait on it.
+ */
+const OUTSTANDING_PER_WORKER = 2;
+
 /**
  * Spreads verification over worker threads: ECDSA verification is the ingest's main CPU cost
- * (about 15k/s per core), and the event loop has TLS and MQTT to run. Requests gathered during
- * one turn of the event loop travel to a worker as one message.
+ * (about 15k/s per core), and the event loop has TLS and MQTT to run. A worker gets work only
+ * while it holds fewer than two batches; requests arriving meanwhile wait and go as one batch.
+ * Under load batches grow by themselves, so the cost of crossing threads (two messages per batch)
+ * is paid per hundred signatures rather than per handful; when idle, a request goes at once.
  */
 export class WorkerVerifierPool implements SignatureVerifier {
-  readonly #workers: Worker[];
+  readonly #lanes: Lane[];
   readonly #inFlight = new Map<number, PendingBatch>();
   #queue: { request: VerifyRequest; resolve: (ok: boolean) => void }[] = [];
   #scheduled = false;
   #nextId = 1;
-  #nextWorker = 0;
 
   constructor(size = Math.max(1, availableParallelism())) {
-    this.#workers = Array.from({ length: size }, () => {
+    this.#lanes = Array.from({ length: size }, () => {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
       worker.on('message', (m: { id: number; results: boolean[] }) => this.#settle(m));
-      return worker;
+      return { worker, outstanding: 0 };
     });
   }
 
   get size(): number {
-    return this.#workers.length;
+    return this.#lanes.length;
   }
 
   verify(request: VerifyRequest): Promise<boolean> {
@@ -117,26 +131,32 @@ export class WorkerVerifierPool implements SignatureVerifier {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    await Promise.all(this.#lanes.map((lane) => lane.worker.terminate()));
     for (const batch of this.#inFlight.values()) for (const r of batch.resolve) r(false);
     this.#inFlight.clear();
   }
 
   #dispatch(): void {
     this.#scheduled = false;
+    if (this.#queue.length === 0) return;
+    const free = this.#lanes.filter((lane) => lane.outstanding < OUTSTANDING_PER_WORKER);
+    if (free.length === 0) return; // #settle dispatches when a worker answers
+    // The least loaded first; the queue is split evenly among the free workers.
+    free.sort((a, b) => a.outstanding - b.outstanding);
     const queue = this.#queue;
     this.#queue = [];
-    const share = Math.ceil(queue.length / this.#workers.length);
-    for (let start = 0; start < queue.length; start += share) {
+    const share = Math.ceil(queue.length / free.length);
+    for (let start = 0, i = 0; start < queue.length; start += share, i++) {
+      const lane = free[i]!;
       const slice = queue.slice(start, start + share);
       const id = this.#nextId++;
-      this.#inFlight.set(id, { resolve: slice.map((q) => q.resolve) });
-      const worker = this.#workers[this.#nextWorker++ % this.#workers.length]!;
+      this.#inFlight.set(id, { lane, resolve: slice.map((q) => q.resolve) });
+      lane.outstanding++;
       const message = pack(
         id,
         slice.map((q) => q.request),
       );
-      worker.postMessage(message, [message.bytes]);
+      lane.worker.postMessage(message, [message.bytes]);
     }
   }
 
@@ -144,7 +164,9 @@ export class WorkerVerifierPool implements SignatureVerifier {
     const batch = this.#inFlight.get(id);
     if (!batch) return;
     this.#inFlight.delete(id);
+    batch.lane.outstanding--;
     batch.resolve.forEach((resolve, i) => resolve(results[i] === true));
+    this.#dispatch();
   }
 }
 
