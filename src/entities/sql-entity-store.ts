@@ -63,7 +63,7 @@ import { acceptProximityNonce, listCarts, setMaintenance } from './fleet/fleet-q
 import { getSessionLink, listStoreSessions } from './session-queries.js';
 import { MIGRATIONS, migrate } from './migrations/index.js';
 import { applyPlan } from './projection/apply.js';
-import { planProjection } from './projection/plan.js';
+import { planProjection, type ProjectionPlan } from './projection/plan.js';
 import { SCAN_VIEW_SQL, SESSION_VIEW_SQL, toScanView, toSessionView } from './session-view.js';
 import type { SqlClient } from './sql/sql-client.js';
 
@@ -142,7 +142,11 @@ export class SqlEntityStore implements EntityStore {
 
   async project(events: readonly IngestedEvent[]): Promise<ProjectionOutcome> {
     if (events.length === 0) return { merges: [] };
-    const plan = planProjection(events);
+    return this.projectPlan(planProjection(events));
+  }
+
+  /** `project` for a batch already folded (ThreadedEntityStore folds before crossing threads). */
+  async projectPlan(plan: ProjectionPlan): Promise<ProjectionOutcome> {
     return { merges: await this.client.transaction((tx) => applyPlan(tx, plan)) };
   }
 

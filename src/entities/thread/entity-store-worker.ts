@@ -2,17 +2,17 @@
 // calls from the main thread one message each.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isFailure } from '../../failure.js';
-import type { EntityStore } from '../entity-store.js';
 import { openEntityStore, type EntityStoreOptions } from '../open-entity-store.js';
+import type { SqlEntityStore } from '../sql-entity-store.js';
 
 interface Call {
   readonly id: number;
-  readonly method: keyof EntityStore;
+  readonly method: keyof SqlEntityStore;
   readonly args: unknown[];
 }
 
 const port = parentPort!;
-let store: EntityStore | undefined;
+let store: SqlEntityStore | undefined;
 
 try {
   store = await openEntityStore(workerData as EntityStoreOptions);
