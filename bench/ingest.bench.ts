@@ -101,6 +101,17 @@ let measureEnd = 0;
 let cpuWindow = { user: 0, system: 0 };
 let eluAtStart = performance.eventLoopUtilization();
 let eluWindow = 0;
+// Mean telemetry batch (group commit) over the window, from the platform's own histogram.
+const batchTotals = async () => {
+  const values = (await platform.metrics.batchSize.get()).values;
+  const pick = (name: string) => values.find((v) => v.metricName === name)?.value ?? 0;
+  return {
+    sum: pick('fleetplane_ingest_batch_size_sum'),
+    count: pick('fleetplane_ingest_batch_size_count'),
+  };
+};
+let batchesAtStart = { sum: 0, count: 0 };
+let meanBatch = 0;
 const throughput = load(
   {
     url: platform.mqttUrl,
@@ -121,6 +132,7 @@ const throughput = load(
           measureStart = performance.now();
           cpuAtStart = process.cpuUsage();
           eluAtStart = performance.eventLoopUtilization();
+          void batchTotals().then((b) => (batchesAtStart = b));
         });
         setTimeout(
           () => {
@@ -129,6 +141,10 @@ const throughput = load(
               measureEnd = performance.now();
               cpuWindow = process.cpuUsage(cpuAtStart);
               eluWindow = performance.eventLoopUtilization(eluAtStart).utilization;
+              void batchTotals().then((b) => {
+                meanBatch =
+                  (b.sum - batchesAtStart.sum) / Math.max(1, b.count - batchesAtStart.count);
+              });
             });
           },
           seconds * 1000 - 500,
@@ -197,6 +213,7 @@ const rows: [string, string][] = [
   ['stored / ceiling', `${(ratio * 100).toFixed(1)} %`],
   ['publish-to-stored p50 (PUBACK after durable)', `${result['p50_ms']?.toFixed(1)} ms`],
   ['publish-to-stored p99', `${result['p99_ms']?.toFixed(1)} ms`],
+  ['mean messages per durable telemetry commit', meanBatch.toFixed(0)],
   ['platform CPU during the window', `${(platformCpu * 100).toFixed(0)} % of one core`],
   ['platform event loop busy (broker, ingest, API)', `${(eluWindow * 100).toFixed(0)} %`],
   [
@@ -234,6 +251,7 @@ console.log(
     ),
     signed_during_run: result['signed_during_run'] ?? 0,
     platform_cpu_cores: Number(platformCpu.toFixed(2)),
+    mean_commit_batch: Math.round(meanBatch),
     event_loop_utilisation: Number(eluWindow.toFixed(2)),
     idle_connections: connected,
     connect_per_s: Math.round(connected / connectSeconds),

@@ -6,7 +6,14 @@ import { validateDeviceMessage } from './validate.js';
 import { splitFrame } from './wire.js';
 
 export type Decoded =
-  | { ok: true; message: DeviceMessage; body: Uint8Array; signature: Uint8Array }
+  | {
+      ok: true;
+      message: DeviceMessage;
+      body: Uint8Array;
+      /** The body as text, exactly as signed (valid UTF-8 is checked while parsing). */
+      bodyText: string;
+      signature: Uint8Array;
+    }
   | {
       ok: false;
       reason: RejectReason;
@@ -29,10 +36,12 @@ export function decodeDeviceMessage(payload: Uint8Array): Decoded {
     return reject('size', `payload is ${payload.length} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
   }
   const parts = splitFrame(payload);
-  const parsed = parts ? parseObject(parts.body) : undefined;
-  if (!parts || parsed === undefined) {
+  const bodyText = parts ? decodeText(parts.body) : undefined;
+  const parsed = bodyText === undefined ? undefined : parseObject(bodyText);
+  if (!parts || bodyText === undefined || parsed === undefined) {
     // A bare JSON document is the commonest firmware mistake: say so rather than "bad JSON".
-    const whole = parseObject(payload);
+    const text = decodeText(payload);
+    const whole = text === undefined ? undefined : parseObject(text);
     return whole !== undefined
       ? reject('unsigned', 'payload is JSON with no 64-byte signature appended', whole)
       : reject('json', 'body is not a UTF-8 JSON object (after removing the 64-byte signature)');
@@ -54,12 +63,26 @@ export function decodeDeviceMessage(payload: Uint8Array): Decoded {
   }
   const validation = validateDeviceMessage(type, parsed);
   if (!validation.ok) return reject('schema', `${type}: ${validation.detail}`, parsed);
-  return { ok: true, message: validation.value, body: parts.body, signature: parts.signature };
+  return {
+    ok: true,
+    message: validation.value,
+    body: parts.body,
+    bodyText,
+    signature: parts.signature,
+  };
 }
 
-function parseObject(bytes: Uint8Array): Record<string, unknown> | undefined {
+function decodeText(bytes: Uint8Array): string | undefined {
   try {
-    const value: unknown = JSON.parse(utf8.decode(bytes));
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;

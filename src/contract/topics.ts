@@ -47,8 +47,24 @@ export type DevicePublishTopic =
   | { channel: 'telemetry'; deviceClass: DeviceClass; deviceId: string; type: DeviceMessageType }
   | { channel: Exclude<DeviceChannel, 'telemetry'>; deviceId: string };
 
-/** Parses a device-to-cloud topic; undefined when it is not one. */
-export function parseDeviceTopic(topic: string): DevicePublishTopic | undefined {
+/**
+ * Topics seen recently and what they parse to. A fleet sends on a few topics per device, over
+ * and over, and the ingest and the broker's ACL each parse every message's topic.
+ */
+const parsedTopics = new Map<string, Readonly<DevicePublishTopic> | null>();
+const PARSED_TOPICS_LIMIT = 65_536;
+
+/** Parses a device-to-cloud topic; undefined when it is not one. The result is frozen. */
+export function parseDeviceTopic(topic: string): Readonly<DevicePublishTopic> | undefined {
+  const known = parsedTopics.get(topic);
+  if (known !== undefined) return known ?? undefined;
+  const parsed = parseTopic(topic);
+  if (parsedTopics.size >= PARSED_TOPICS_LIMIT) parsedTopics.clear();
+  parsedTopics.set(topic, parsed ? Object.freeze(parsed) : null);
+  return parsed;
+}
+
+function parseTopic(topic: string): DevicePublishTopic | undefined {
   const parts = topic.split('/');
   if (parts.length === 4 && parts[0] === 'dt') {
     const [, deviceClass, deviceId, type] = parts as [string, string, string, string];

@@ -80,13 +80,13 @@ export class EntityProjector {
     private readonly logger: Logger,
     options: EntityProjectorOptions = {},
   ) {
-    this.#batchSize = options.batchSize ?? 1000;
+    this.#batchSize = options.batchSize ?? 5000;
     this.#attempts = options.attempts ?? 5;
     this.#backoffMs = options.backoffMs ?? 100;
     this.#pollMs = options.pollMs ?? 1000;
     this.#now = options.now ?? Date.now;
     this.#recentLimit = options.recentLimit ?? 20_000;
-    this.#gatherMs = options.gatherMs ?? 100;
+    this.#gatherMs = options.gatherMs ?? 200;
   }
 
   start(): void {

@@ -66,6 +66,8 @@ export class IngestPipeline {
   readonly #writer: BatchWriter;
   readonly #now: () => number;
   #inFlight = 0;
+  /** The stored-messages counter per type, its labels hashed once rather than per message. */
+  readonly #storedCounters = new Map<string, { inc(): void }>();
   #idle: (() => void)[] = [];
 
   constructor(private readonly deps: IngestPipelineDeps) {
@@ -175,7 +177,7 @@ export class IngestPipeline {
         counter: msg.counter,
         deviceTime,
         receivedAt: message.receivedAt,
-        body: Buffer.from(decoded.body).toString('utf8'),
+        body: decoded.bodyText,
         signature: decoded.signature,
       },
       msg,
@@ -195,10 +197,19 @@ export class IngestPipeline {
       );
       return { status: 'duplicate', deviceId: msg.device_id, counter: msg.counter };
     }
-    metrics.ingested.inc({ outcome: 'stored', type: msg.type });
+    this.#storedCounter(msg.type).inc();
     metrics.arrivalToStored.observe(Math.max(0, storedAt - message.receivedAt) / 1000);
     metrics.publishToArrival.observe(Math.max(0, message.receivedAt - deviceTime) / 1000);
     return { status: 'stored', deviceId: msg.device_id, counter: msg.counter };
+  }
+
+  #storedCounter(type: string): { inc(): void } {
+    let counter = this.#storedCounters.get(type);
+    if (!counter) {
+      counter = this.deps.metrics.ingested.labels({ outcome: 'stored', type });
+      this.#storedCounters.set(type, counter);
+    }
+    return counter;
   }
 
   async #verifyAny(
