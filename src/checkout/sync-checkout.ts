@@ -11,6 +11,12 @@ import type { Reconciler } from './reconciler.js';
 export function syncCheckout(deps: {
   readonly entities: Pick<EntityStore, 'project' | 'getSessionEnd'>;
   readonly reconciler: Pick<Reconciler, 'reconcile'>;
+  /**
+   * Brings the entity store up to everything stored so far. The cart's scans came over MQTT and
+   * were acknowledged before it sent this frame; projection applies them in batches a little
+   * later, and the basket check must see them.
+   */
+  readonly projectStored?: () => Promise<void>;
 }) {
   return async (
     end: SessionEnd,
@@ -21,6 +27,7 @@ export function syncCheckout(deps: {
     },
     ingested: { readonly status: 'stored' | 'duplicate'; readonly receivedAt: number },
   ): Promise<CheckoutResult> => {
+    await deps.projectStored?.();
     const known =
       ingested.status === 'duplicate' && (await deps.entities.getSessionEnd(end.session_id));
     if (!known) {

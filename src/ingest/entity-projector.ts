@@ -71,6 +71,10 @@ export class EntityProjector {
   #recent: IngestedEvent[] = [];
   /** The cursor as last read or advanced; the projection log holds it durably. */
   #cursor: number | undefined;
+  /** The highest seq offered so far. */
+  #lastOffered = 0;
+  /** Steps run one at a time, whoever asks (the loop, `catchUp`, `projectNow`). */
+  #stepping: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly telemetry: TelemetryStore,
@@ -111,6 +115,8 @@ export class EntityProjector {
    * limit, a failure) it reads the feed, which stays the source of truth.
    */
   offer(events: readonly IngestedEvent[]): void {
+    const last = events[events.length - 1];
+    if (last) this.#lastOffered = Math.max(this.#lastOffered, last.seq);
     if (this.#recent.length + events.length > this.#recentLimit) this.#recent = [];
     else this.#recent.push(...events);
     if (!this.#gathering || this.#recent.length >= this.#batchSize) this.#wake?.();
@@ -125,14 +131,32 @@ export class EntityProjector {
 
   /** Runs until the cursor reaches the end of the feed (tests, shutdown). */
   async catchUp(): Promise<void> {
-    while ((await this.#step()) > 0);
+    while ((await this.#oneStep()) > 0);
+  }
+
+  /**
+   * Projects at once everything the ingest has stored so far, without waiting for a batch to
+   * gather: for a caller about to read what a device sent before (a checkout reconciles the
+   * scans the cart sent over MQTT before its checkout frame).
+   */
+  async projectNow(): Promise<void> {
+    const target = this.#lastOffered;
+    while ((this.#cursor ?? 0) < target) {
+      if ((await this.#oneStep()) === 0) return;
+    }
+  }
+
+  #oneStep(): Promise<number> {
+    const step = this.#stepping.then(() => this.#step());
+    this.#stepping = step.catch(() => undefined);
+    return step;
   }
 
   async #run(): Promise<void> {
     while (this.#running) {
       let applied = 0;
       try {
-        applied = await this.#step();
+        applied = await this.#oneStep();
       } catch (error) {
         // Only the projection log itself failing lands here; try again after a pause.
         this.logger.error({ err: error }, 'entity projection step failed');

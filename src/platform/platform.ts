@@ -304,7 +304,7 @@ export async function startPlatform(
       log,
       now,
       ingest: handler,
-      checkout: syncCheckout({ entities, reconciler }),
+      checkout: syncCheckout({ entities, reconciler, projectStored: () => projector.projectNow() }),
       sealKey: () => customers.stores.sealKeys.current(),
       firmware: ota,
     });
