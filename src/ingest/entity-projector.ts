@@ -15,11 +15,14 @@ export interface EntityProjectorOptions {
   readonly pollMs?: number;
   readonly now?: () => number;
   /**
-   * After a batch, how long to let the next one gather unless a full batch is waiting. A batch
-   * folds into one row per device (plan.ts), so ten small batches cost the entity store nearly
-   * ten times one large one; state in the entity store is at most this much later for it.
+   * Under load (the last batch held at least `gatherAbove` events), how long to let the next
+   * batch gather unless a full one is waiting. A batch folds into one row per device (plan.ts),
+   * so ten small batches cost the entity store nearly ten times one large one. Below that load
+   * each batch is projected at once: the cloud's answers to a device (identify, transfer) wait
+   * on projection, and a quiet store should not pay for folding it does not need.
    */
   readonly gatherMs?: number;
+  readonly gatherAbove?: number;
   /** Most events held from `offer` while projection is behind; past it they are read back. */
   readonly recentLimit?: number;
 }
@@ -66,6 +69,7 @@ export class EntityProjector {
   readonly #listeners: ProjectionListener[] = [];
   readonly #recentLimit: number;
   readonly #gatherMs: number;
+  readonly #gatherAbove: number;
   #gathering = false;
   /** Events the ingest just stored, in seq order, not yet projected (see `offer`). */
   #recent: IngestedEvent[] = [];
@@ -91,6 +95,7 @@ export class EntityProjector {
     this.#now = options.now ?? Date.now;
     this.#recentLimit = options.recentLimit ?? 20_000;
     this.#gatherMs = options.gatherMs ?? 200;
+    this.#gatherAbove = options.gatherAbove ?? 100;
   }
 
   start(): void {
@@ -163,7 +168,11 @@ export class EntityProjector {
       }
       if (!this.#running) break;
       if (applied === 0) await this.#idle(this.#pollMs);
-      else if (applied < this.#batchSize && this.#recent.length < this.#batchSize) {
+      else if (
+        applied >= this.#gatherAbove &&
+        applied < this.#batchSize &&
+        this.#recent.length < this.#batchSize
+      ) {
         this.#gathering = true;
         await this.#idle(this.#gatherMs);
         this.#gathering = false;

@@ -73,7 +73,11 @@ export class ThreadedEntityStore implements EntityStore {
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: Reply) => this.#settle(reply));
     worker.on('error', (error) => this.#failAll(error));
-    worker.on('exit', () => this.#failAll(new Error('the entity store thread stopped')));
+    worker.on('exit', () => {
+      // A call posted to a stopped thread would wait forever: refuse them from now on.
+      this.#closed = true;
+      this.#failAll(new Error('the entity store thread stopped'));
+    });
   }
 
   static async open(options: EntityStoreOptions): Promise<ThreadedEntityStore> {
@@ -325,9 +329,12 @@ export class ThreadedEntityStore implements EntityStore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.#call('close');
-    this.#closed = true;
-    await this.worker.terminate();
+    try {
+      await this.#call('close');
+    } finally {
+      this.#closed = true;
+      await this.worker.terminate();
+    }
   }
 
   #call<T>(method: keyof SqlEntityStore, ...args: unknown[]): Promise<T> {

@@ -35,7 +35,11 @@ export class ThreadedTelemetryStore implements TelemetryStore {
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: Reply) => this.#settle(reply));
     worker.on('error', (error) => this.#failAll(error));
-    worker.on('exit', () => this.#failAll(new Error('the telemetry store thread stopped')));
+    worker.on('exit', () => {
+      // A call posted to a stopped thread would wait forever: refuse them from now on.
+      this.#closed = true;
+      this.#failAll(new Error('the telemetry store thread stopped'));
+    });
   }
 
   static async open(
@@ -88,9 +92,12 @@ export class ThreadedTelemetryStore implements TelemetryStore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.#call('close', []);
-    this.#closed = true;
-    await this.worker.terminate();
+    try {
+      await this.#call('close', []);
+    } finally {
+      this.#closed = true;
+      await this.worker.terminate();
+    }
   }
 
   #call<T>(method: string, transfer: ArrayBuffer[], ...args: unknown[]): Promise<T> {
