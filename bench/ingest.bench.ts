@@ -1,7 +1,7 @@
 // npm run bench:ingest — sustained signed messages per second stored by the embedded platform,
 // driven over mutual TLS from a separate process, with publish-to-stored latency, the cost of
 // an idle connection on the embedded broker, and the ECDSA verification ceiling measured in the
-// same run. Options: --devices N (200) --window N (8) --seconds N (20) --idle N (1000)
+// same run. Options: --devices N (100) --window N (32) --seconds N (20) --idle N (1000)
 // --verify-threads N (default: one per core) --presign-rate N (20000: messages signed before the
 // run, as messages per second over its length, spread over the devices).
 import { spawn } from 'node:child_process';
@@ -21,8 +21,8 @@ import { measureVerifyCeiling } from './verify-ceiling.js';
 
 const { values } = parseArgs({
   options: {
-    devices: { type: 'string', default: '200' },
-    window: { type: 'string', default: '8' },
+    devices: { type: 'string', default: '100' },
+    window: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '20' },
     idle: { type: 'string', default: '1000' },
     'verify-threads': { type: 'string' },
