@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { siblingModule, workerScript } from '../../threads/worker-script.js';
+import { ThreadClient } from '../../threads/thread-client.js';
+import { siblingModule } from '../../threads/worker-script.js';
 import { planProjection } from '../projection/plan.js';
 import type { SqlEntityStore } from '../sql-entity-store.js';
 import type {
@@ -50,12 +50,6 @@ import type {
 import { EntityFailure, type EntityErrorCode } from '../errors.js';
 import type { EntityStoreOptions } from '../open-entity-store.js';
 
-interface Reply {
-  readonly id: number;
-  readonly result?: unknown;
-  readonly error?: { message: string; code?: string };
-}
-
 /**
  * The entity store in a worker thread of its own. PGlite is Postgres compiled to WebAssembly: its
  * queries run on the thread that calls it, and on the event loop they would compete with TLS,
@@ -63,36 +57,19 @@ interface Reply {
  * main thread). Every call crosses as one message; results come back structured-cloned.
  */
 export class ThreadedEntityStore implements EntityStore {
-  readonly #pending = new Map<
-    number,
-    { resolve: (v: unknown) => void; reject: (e: Error) => void }
-  >();
-  #nextId = 1;
-  #closed = false;
-
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: Reply) => this.#settle(reply));
-    worker.on('error', (error) => this.#failAll(error));
-    worker.on('exit', () => {
-      // A call posted to a stopped thread would wait forever: refuse them from now on.
-      this.#closed = true;
-      this.#failAll(new Error('the entity store thread stopped'));
-    });
-  }
+  private constructor(private readonly thread: ThreadClient) {}
 
   static async open(options: EntityStoreOptions): Promise<ThreadedEntityStore> {
-    const worker = new Worker(workerScript(siblingModule(import.meta.url, 'entity-store-worker')), {
-      eval: true,
-      workerData: options,
-    });
-    const store = new ThreadedEntityStore(worker);
-    await new Promise<unknown>((resolve, reject) =>
-      store.#pending.set(0, { resolve, reject }),
-    ).catch(async (error: unknown) => {
-      await worker.terminate();
-      throw error;
-    });
-    return store;
+    const thread = await ThreadClient.start(
+      siblingModule(import.meta.url, 'entity-store-worker'),
+      options,
+      'entity store',
+      (error) =>
+        error.code
+          ? new EntityFailure(error.code as EntityErrorCode, error.message)
+          : new Error(error.message),
+    );
+    return new ThreadedEntityStore(thread);
   }
 
   migrate(): Promise<void> {
@@ -327,40 +304,11 @@ export class ThreadedEntityStore implements EntityStore {
     return this.#call('listDesiredShadows', ...a);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    try {
-      await this.#call('close');
-    } finally {
-      this.#closed = true;
-      await this.worker.terminate();
-    }
+  close(): Promise<void> {
+    return this.thread.close();
   }
 
   #call<T>(method: keyof SqlEntityStore, ...args: unknown[]): Promise<T> {
-    if (this.#closed) return Promise.reject(new Error('the entity store is closed'));
-    const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, method, args });
-    });
-  }
-
-  #settle(reply: Reply): void {
-    const pending = this.#pending.get(reply.id);
-    if (!pending) return;
-    this.#pending.delete(reply.id);
-    if (reply.error) {
-      pending.reject(
-        reply.error.code
-          ? new EntityFailure(reply.error.code as EntityErrorCode, reply.error.message)
-          : new Error(reply.error.message),
-      );
-    } else pending.resolve(reply.result);
-  }
-
-  #failAll(error: Error): void {
-    for (const pending of this.#pending.values()) pending.reject(error);
-    this.#pending.clear();
+    return this.thread.call(method, args);
   }
 }

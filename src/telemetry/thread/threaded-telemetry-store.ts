@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { siblingModule, workerScript } from '../../threads/worker-script.js';
+import { ThreadClient } from '../../threads/thread-client.js';
+import { siblingModule } from '../../threads/worker-script.js';
 import type { SqliteTelemetryOptions } from '../sqlite-telemetry-store.js';
 import type {
   AppendOutcome,
@@ -12,12 +12,6 @@ import type {
 } from '../telemetry-store.js';
 import { packRecords } from './packed-records.js';
 
-interface Reply {
-  readonly id: number;
-  readonly result?: unknown;
-  readonly error?: { message: string };
-}
-
 /**
  * The SQLite telemetry store in a worker thread of its own. A durable append waits for an fsync;
  * on the event loop that wait stopped TLS, MQTT and verification dispatch for every batch
@@ -25,42 +19,16 @@ interface Reply {
  * loop only packs the batch and goes on; the next batch gathers while this one commits.
  */
 export class ThreadedTelemetryStore implements TelemetryStore {
-  readonly #pending = new Map<
-    number,
-    { resolve: (v: unknown) => void; reject: (e: Error) => void }
-  >();
-  #nextId = 1;
-  #closed = false;
-
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: Reply) => this.#settle(reply));
-    worker.on('error', (error) => this.#failAll(error));
-    worker.on('exit', () => {
-      // A call posted to a stopped thread would wait forever: refuse them from now on.
-      this.#closed = true;
-      this.#failAll(new Error('the telemetry store thread stopped'));
-    });
-  }
+  private constructor(private readonly thread: ThreadClient) {}
 
   static async open(
     file: string,
     options: SqliteTelemetryOptions = {},
   ): Promise<ThreadedTelemetryStore> {
-    const worker = new Worker(
-      workerScript(siblingModule(import.meta.url, 'telemetry-store-worker')),
-      {
-        eval: true,
-        workerData: { file, options },
-      },
+    const entry = siblingModule(import.meta.url, 'telemetry-store-worker');
+    return new ThreadedTelemetryStore(
+      await ThreadClient.start(entry, { file, options }, 'telemetry store'),
     );
-    const store = new ThreadedTelemetryStore(worker);
-    await new Promise<unknown>((resolve, reject) =>
-      store.#pending.set(0, { resolve, reject }),
-    ).catch(async (error: unknown) => {
-      await worker.terminate();
-      throw error;
-    });
-    return store;
   }
 
   append(records: readonly TelemetryRecord[]): Promise<AppendOutcome> {
@@ -90,35 +58,11 @@ export class ThreadedTelemetryStore implements TelemetryStore {
     return this.#call('count', []);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    try {
-      await this.#call('close', []);
-    } finally {
-      this.#closed = true;
-      await this.worker.terminate();
-    }
+  close(): Promise<void> {
+    return this.thread.close();
   }
 
   #call<T>(method: string, transfer: ArrayBuffer[], ...args: unknown[]): Promise<T> {
-    if (this.#closed) return Promise.reject(new Error('the telemetry store is closed'));
-    const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, method, args }, transfer);
-    });
-  }
-
-  #settle(reply: Reply): void {
-    const pending = this.#pending.get(reply.id);
-    if (!pending) return;
-    this.#pending.delete(reply.id);
-    if (reply.error) pending.reject(new Error(reply.error.message));
-    else pending.resolve(reply.result);
-  }
-
-  #failAll(error: Error): void {
-    for (const pending of this.#pending.values()) pending.reject(error);
-    this.#pending.clear();
+    return this.thread.call(method, args, transfer);
   }
 }
