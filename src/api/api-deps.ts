@@ -1,7 +1,7 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { BillingConfig } from '../billing/billing-config.js';
 import type { Receipts } from '../checkout/receipts.js';
-import type { EntityStore } from '../entities/entity-store.js';
+import type { EntityStore, StoreRecord } from '../entities/entity-store.js';
 import type { DeviceDirectory } from '../ingest/device-directory.js';
 import type { EntityProjector } from '../ingest/entity-projector.js';
 import type { ProjectionLog } from '../ingest/projection-log.js';
@@ -13,6 +13,8 @@ import type { ShadowService } from '../shadow/shadow-service.js';
 import type { CustomerApiDeps } from './customer-api-deps.js';
 import type { ImageStore } from '../ota/images/image-store.js';
 import type { OtaApiDeps } from '../ota/api/ota-api-deps.js';
+import type { LiveApi } from '../live/live-api.js';
+import type { MetricHistoryReader } from '../observability/metric-history.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -52,4 +54,10 @@ export interface ApiDeps {
   readonly otaImages?: Pick<ImageStore, 'put'>;
   /** Rollouts; without them the rollout routes answer 503. */
   readonly ota?: OtaApiDeps;
+  /** The live stream (GET /v1/stream), and the bus routes tell of changes they make. */
+  readonly live?: LiveApi;
+  /** The metric history the ops console charts; without it the route answers 503. */
+  readonly metricHistory?: MetricHistoryReader;
+  /** The store registry (name, region, time zone); without it GET /v1/stores answers 503. */
+  readonly listStores?: () => Promise<readonly StoreRecord[]>;
 }

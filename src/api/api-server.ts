@@ -18,6 +18,8 @@ import { registerCommandRoutes } from '../commands/command-routes.js';
 import { registerShadowRoutes } from '../shadow/shadow-routes.js';
 import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
 import { registerRolloutRoutes } from '../ota/api/rollout-routes.js';
+import { registerStreamRoute } from '../live/stream-route.js';
+import { registerMetricHistoryRoutes } from '../observability/metric-history-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
@@ -86,5 +88,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   await app.register(async (scope) => registerOtaImageRoutes(scope, deps));
   registerRolloutRoutes(app, deps);
+  registerStreamRoute(app, deps);
+  registerMetricHistoryRoutes(app, deps);
   return app;
 }

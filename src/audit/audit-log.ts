@@ -17,7 +17,9 @@ export type AuditAction =
   /** A cross-region request allowed through the audited ops path. */
   | 'residency-override'
   /** A staff member acted on a cart (pause, cancel, restart, maintenance). */
-  | 'staff-override';
+  | 'staff-override'
+  /** A loss-prevention alert was acknowledged or resolved. */
+  | 'alert-state';
 
 export interface AuditActor {
   /** ops, staff, customer, privacy, or a service (identity-service, payment-bridge, cli). */

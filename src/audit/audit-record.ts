@@ -11,6 +11,7 @@ const ACTIONS: Record<AuditAction, true> = {
   delete: true,
   'residency-override': true,
   'staff-override': true,
+  'alert-state': true,
 };
 
 export function isAuditAction(value: unknown): value is AuditAction {

@@ -14,6 +14,8 @@ export interface PlatformLayout {
   readonly entitiesDir: string;
   readonly blobsDir: string;
   readonly tokenKey: string;
+  /** The metric samples the ops console charts (decision 023). */
+  readonly metricsHistoryDb: string;
 }
 
 export function platformLayout(dataDir: string): PlatformLayout {
@@ -31,5 +33,6 @@ export function platformLayout(dataDir: string): PlatformLayout {
     entitiesDir: join(root, 'entities', 'pglite'),
     blobsDir: join(root, 'blobs'),
     tokenKey: join(root, 'api', 'token-signing-key.json'),
+    metricsHistoryDb: join(root, 'metrics', 'history.db'),
   };
 }

@@ -23,6 +23,8 @@ import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { DeviceApi } from '../device-api/device-api-server.js';
 import { wireOtaImages, type OtaImages } from '../ota/images/ota-images-wiring.js';
 import { wireOtaRollouts } from './ota-wiring.js';
+import { connectionRecorder } from './connection-wiring.js';
+import { wireLive, type LiveWiring } from './live-wiring.js';
 import { periodic } from './periodic.js';
 import type { RolloutEngine } from '../ota/rollout/rollout-engine.js';
 import { ensureServerIdentity } from '../broker/server-identity.js';
@@ -100,6 +102,8 @@ export interface RunningPlatform {
   readonly shadows: CommandWiring['shadows'];
   /** Firmware images in the blob store and the signed URLs ota-jobs carry. */
   readonly ota: Pick<OtaImages, 'images' | 'urls'> & { readonly rollouts: RolloutEngine };
+  /** The bus behind GET /v1/stream (decision 023). */
+  readonly live: LiveWiring['bus'];
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
   /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */
@@ -152,6 +156,8 @@ export async function startPlatform(
         timezone: store.timezone,
       });
     }
+    const live = wireLive({ config, layout, entities, identity, metrics, log, now });
+    cleanup.push(() => live.stop());
     const blobs = new DirectoryBlobStore(layout.blobsDir);
     const keys =
       deps.keys ??
@@ -170,9 +176,14 @@ export async function startPlatform(
       revocations.isDeviceRevoked(id),
     );
 
-    const projector = new EntityProjector(telemetry, entities, projectionLog, metrics, log, {
-      now,
-    });
+    const projector = new EntityProjector(
+      telemetry,
+      entities,
+      live.deadLetters(projectionLog),
+      metrics,
+      log,
+      { now },
+    );
     let broker: DeviceBroker | undefined;
     const publish = (topic: string, payload: Buffer, options?: PublishOptions) =>
       broker ? broker.publish(topic, payload, options) : Promise.reject(new Error('no broker'));
@@ -214,7 +225,9 @@ export async function startPlatform(
       now,
     });
     projector.onApplied(checkouts.applied);
-    projector.onApplied(new LossPrevention({ entities, metrics, log }).applied);
+    const onRaised = live.alertRaised;
+    projector.onApplied(new LossPrevention({ entities, metrics, log, onRaised }).applied);
+    live.follow(projector);
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -251,30 +264,7 @@ export async function startPlatform(
         metrics,
         log,
         now,
-        connections: {
-          connected: (device, at) => {
-            directory.invalidate(device.deviceId);
-            entities
-              .upsertDevice(device)
-              .then(() => entities.recordConnection(device.deviceId, true, at))
-              .catch((error: unknown) =>
-                log.error(
-                  { err: error, device_id: device.deviceId },
-                  'could not record a connection',
-                ),
-              );
-          },
-          disconnected: (device, at) => {
-            entities
-              .recordConnection(device.deviceId, false, at)
-              .catch((error: unknown) =>
-                log.error(
-                  { err: error, device_id: device.deviceId },
-                  'could not record a disconnection',
-                ),
-              );
-          },
-        },
+        connections: connectionRecorder({ entities, directory, live: live.bus, log }),
       });
     }
     const activeBroker: DeviceBroker = broker;
@@ -321,6 +311,7 @@ export async function startPlatform(
       metrics,
       log,
       now,
+      onChanged: live.rolloutChanged,
     });
     cleanup.push(() => rollouts.stop());
 
@@ -351,6 +342,7 @@ export async function startPlatform(
       residency: () => residencyReport(entities, customers.stores.vaults),
       otaImages: ota.images,
       ota: rollouts.api,
+      ...live.api,
       ...deps.api,
       health: async () => ({
         broker: mqttUrl,
@@ -389,6 +381,7 @@ export async function startPlatform(
       commands: ledger.commands,
       shadows: ledger.shadows,
       ota: { ...ota, rollouts: rollouts.engine },
+      live: live.bus,
       ingest: handler,
       publish,
       stop: () => (stopping ??= undo()),
