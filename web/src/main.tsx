@@ -51,7 +51,7 @@ function Boot() {
           return;
         }
         const [session, module] = await Promise.all([
-          surface.role === null && where === '/docs' ? null : api.session(),
+          surface.role === null ? null : api.session(),
           surface.load(),
         ]);
         if (surface.role !== null) {

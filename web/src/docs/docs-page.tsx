@@ -33,7 +33,7 @@ export default function DocsPage() {
         <h1>{info.title ?? 'fleetplane API'} reference</h1>
         <div class="who">
           <span>{info.version ? `version ${info.version}` : ''}</span>
-          <a class="button" href="/openapi.json" style={{ color: '#fff', borderColor: '#fff' }}>
+          <a class="button" href="/openapi.json">
             openapi.json
           </a>
         </div>

@@ -54,5 +54,7 @@ describe('console formatting', () => {
     assert.equal(formatBytes(999), '999 B');
     assert.equal(formatBytes(1_500_000), '1.5 MB');
     assert.equal(humanize('exit-without-pay'), 'Exit without pay');
+    assert.equal(humanize('batteryHealth'), 'Battery health');
+    assert.equal(humanize('weak_signal'), 'Weak signal');
   });
 });

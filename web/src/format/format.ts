@@ -108,6 +108,10 @@ export function formatSignal(rssiDbm: number | null | undefined): string {
 /** A machine code (weight-mismatch, exit-without-pay) as words: "weight mismatch". */
 export function humanize(code: string | null | undefined): string {
   if (!code) return '—';
-  const words = code.replace(/[-_]+/g, ' ').trim();
+  const words = code
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[-_]+/g, ' ')
+    .trim()
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

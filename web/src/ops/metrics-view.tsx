@@ -46,7 +46,7 @@ export function MetricsView() {
           <Loading what="metric history" />
         ) : null
       ) : (
-        <div class="grid">
+        <div class="grid charts">
           <TimeChart
             title="Messages per minute"
             unit="msg/min"

@@ -32,6 +32,7 @@ export function TimeChart(props: {
         width,
         height: 200,
         scales: { x: { time: true } },
+        legend: { show: false },
         axes: [{}, { label: props.unit, size: 56 }],
         series: [
           {},

@@ -45,7 +45,6 @@ export function CartDetail(props: {
           ]}
         />
       </section>
-      <MaintenancePanel store={props.store} cart={cart} onChanged={props.onChanged} />
       {cart.activeSessionId ? (
         <SessionPanel
           store={props.store}
@@ -58,6 +57,7 @@ export function CartDetail(props: {
           <p>No session in progress on this cart.</p>
         </section>
       )}
+      <MaintenancePanel store={props.store} cart={cart} onChanged={props.onChanged} />
     </>
   );
 }

@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+
+const DIST = join(import.meta.dirname, '..', 'dist');
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.html': 'text/html',
+};
+
+/** web/dist as the platform serves it: files by path, index.html for every other path. */
+export async function serveDist(
+  pathname: string,
+): Promise<{ status: number; contentType: string; body: Buffer }> {
+  const file = normalize(join(DIST, pathname));
+  if (file.startsWith(DIST) && extname(file) !== '') {
+    try {
+      return {
+        status: 200,
+        contentType: TYPES[extname(file)] ?? 'application/octet-stream',
+        body: await readFile(file),
+      };
+    } catch {
+      return { status: 404, contentType: 'text/plain', body: Buffer.from('not found') };
+    }
+  }
+  return { status: 200, contentType: 'text/html', body: await readFile(join(DIST, 'index.html')) };
+}
