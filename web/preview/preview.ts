@@ -62,7 +62,7 @@ const SHOTS: Shot[] = [
     role: 'ops',
     url: '/ops#people',
     width: 768,
-    ready: 'text=Berlin Mitte (store-1)',
+    ready: '#invite-store',
   },
   {
     name: 'app-shop',

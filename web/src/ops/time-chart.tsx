@@ -70,15 +70,18 @@ export function TimeChart(props: {
       {props.times.length === 0 ? <p class="muted">No samples yet.</p> : null}
       <div ref={box} class="chart" aria-hidden="true" />
       {last >= 0 ? (
-        <p class="small">
-          Latest:{' '}
-          {props.series
-            .map(
-              (s) =>
-                `${s.label} ${s.values[last] === null || s.values[last] === undefined ? '—' : round(s.values[last]!)} ${props.unit}`,
-            )
-            .join('; ')}
-        </p>
+        <ul class="legend small" aria-label="Latest values">
+          {props.series.map((s, i) => (
+            <li key={s.label}>
+              <span class="swatch" style={{ background: COLOURS[i % COLOURS.length] }} />
+              {s.label}:{' '}
+              {s.values[last] === null || s.values[last] === undefined
+                ? '—'
+                : round(s.values[last]!)}{' '}
+              {props.unit}
+            </li>
+          ))}
+        </ul>
       ) : null}
       <details>
         <summary>Show as a table</summary>
