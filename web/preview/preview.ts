@@ -110,6 +110,27 @@ const SHOTS: Shot[] = [
   { name: 'docs', role: null, url: '/docs', width: 768, ready: 'details.op' },
 ];
 
+/** axe-core's serious and critical findings on the page as it stands. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
+  const found = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run: () => Promise<{
+            violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run();
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `axe ${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found;
+}
+
 async function route(page: Page, role: Role | null, variant?: 'idle'): Promise<void> {
   await page.route(`${ORIGIN}/**`, async (r) => {
     const url = new URL(r.request().url());
@@ -133,7 +154,7 @@ try {
     await route(page, shot.role, shot.variant);
     await page.goto(ORIGIN + shot.url);
     try {
-      await page.locator(shot.ready).first().waitFor({ timeout: 5000 });
+      await page.locator(shot.ready).first().waitFor({ timeout: 15_000 });
     } catch {
       problems.push(`never showed ${shot.ready}`);
     }
@@ -141,6 +162,7 @@ try {
       await page.getByRole('button', { name: 'Show my pairing code' }).click();
       await page.locator('svg.qr').waitFor({ timeout: 5000 });
     }
+    problems.push(...(await accessibilityProblems(page)));
     await page.screenshot({ path: join(OUT, `${shot.name}.png`), fullPage: true });
     console.log(`${shot.name}: ${problems.length === 0 ? 'ok' : problems.join(' | ')}`);
     await page.close();

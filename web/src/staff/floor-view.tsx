@@ -35,9 +35,11 @@ export function FloorView({ carts }: { carts: readonly Cart[] }) {
             class={`pin button ${cartLevel(cart)}`}
             href={hashOf('cart', cart.deviceId)}
             style={{ left: `${x}%`, top: `${y}%` }}
-            aria-label={`${cart.deviceId}: ${cartStateText(cart)}`}
           >
-            {cart.deviceId.replace(/^[A-Za-z]+-0*/, '')}
+            <span aria-hidden="true">{cart.deviceId.replace(/^[A-Za-z]+-0*/, '')}</span>
+            <span class="visually-hidden">
+              {cart.deviceId}: {cartStateText(cart)}
+            </span>
           </a>
         ))}
       </div>
