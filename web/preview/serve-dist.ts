@@ -9,10 +9,17 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html',
 };
 
+// The policy the platform sends with the console (decision 023): a violation shows as a console error.
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'";
+
 /** web/dist as the platform serves it: files by path, index.html for every other path. */
-export async function serveDist(
-  pathname: string,
-): Promise<{ status: number; contentType: string; body: Buffer }> {
+export async function serveDist(pathname: string): Promise<{
+  status: number;
+  contentType: string;
+  body: Buffer;
+  headers?: Record<string, string>;
+}> {
   const file = normalize(join(DIST, pathname));
   if (file.startsWith(DIST) && extname(file) !== '') {
     try {
@@ -25,5 +32,10 @@ export async function serveDist(
       return { status: 404, contentType: 'text/plain', body: Buffer.from('not found') };
     }
   }
-  return { status: 200, contentType: 'text/html', body: await readFile(join(DIST, 'index.html')) };
+  return {
+    status: 200,
+    contentType: 'text/html',
+    headers: { 'content-security-policy': CSP },
+    body: await readFile(join(DIST, 'index.html')),
+  };
 }

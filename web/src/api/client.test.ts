@@ -76,9 +76,14 @@ describe('API client', () => {
     });
   });
 
-  it('reads a missing session as nobody signed in', async () => {
+  it('reads a missing session as nobody signed in, and an expired one as a reason to sign in', async () => {
     const { fetch } = fakeFetch(() => json(401, { error: 'unauthenticated', message: 'no' }));
-    assert.equal(await new ApiClient({ fetch }).session(), null);
+    let told = 0;
+    const api = new ApiClient({ fetch, onUnauthenticated: () => void told++ });
+    assert.equal(await api.session(), null);
+    assert.equal(told, 0, 'asking who is signed in is not a failure');
+    await assert.rejects(api.get('/v1/stores/store-1/carts'), { status: 401 });
+    assert.equal(told, 1);
   });
 
   it('runs the step-up ceremony on fresh-assertion-required and retries once', async () => {

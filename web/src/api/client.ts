@@ -35,6 +35,8 @@ export interface ApiClientOptions {
   readonly fetch?: Fetch;
   /** Runs the step-up ceremony (a fresh WebAuthn assertion); absent: no retry. */
   readonly stepUp?: () => Promise<void>;
+  /** Told when a call answers 401: the session expired or was signed out elsewhere. */
+  readonly onUnauthenticated?: () => void;
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -44,11 +46,13 @@ type Body = unknown;
 export class ApiClient {
   readonly #fetch: Fetch;
   #stepUp: (() => Promise<void>) | undefined;
+  readonly #onUnauthenticated: (() => void) | undefined;
   #csrf: string | null = null;
 
   constructor(options: ApiClientOptions = {}) {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#stepUp = options.stepUp;
+    this.#onUnauthenticated = options.onUnauthenticated;
   }
 
   /** Set once the ceremonies module is loaded (it needs this client to talk to the API). */
@@ -118,6 +122,7 @@ export class ApiClient {
         throw failure;
       }
     }
+    if (response.status === 401 && path !== '/v1/auth/session') this.#onUnauthenticated?.();
     if (!response.ok) throw await failureOf(response);
     if (response.status === 204) return undefined as T;
     const type = response.headers.get('content-type') ?? '';
