@@ -1,3 +1,4 @@
+import type { SecureContextOptions } from 'node:tls';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { BillingConfig } from '../billing/billing-config.js';
 import type { Receipts } from '../checkout/receipts.js';
@@ -52,4 +53,6 @@ export interface ApiDeps {
   readonly otaImages?: Pick<ImageStore, 'put'>;
   /** Rollouts; without them the rollout routes answer 503. */
   readonly ota?: OtaApiDeps;
+  /** Serve over HTTPS with this key, chain and policy; plain HTTP without (loopback only). */
+  readonly https?: SecureContextOptions;
 }

@@ -20,7 +20,11 @@ import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
 import { registerRolloutRoutes } from '../ota/api/rollout-routes.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  const options = { logger: false, ajv: { customOptions: { removeAdditional: false } } };
+  // Routes see the same request and reply over HTTP and HTTPS; only the server's type differs.
+  const app = (
+    deps.https ? Fastify({ ...options, https: deps.https }) : Fastify(options)
+  ) as FastifyInstance;
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
