@@ -27,7 +27,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   ) as FastifyInstance;
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      // 3.1: route schemas are JSON Schema 2020-12 (numeric exclusiveMinimum, type arrays with
+      // 'null'), which 3.0's schema dialect does not allow.
+      openapi: '3.1.0',
       info: {
         title: 'fleetplane API',
         version: deps.version,
