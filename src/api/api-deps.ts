@@ -55,4 +55,6 @@ export interface ApiDeps {
   readonly ota?: OtaApiDeps;
   /** Serve over HTTPS with this key, chain and policy; plain HTTP without (loopback only). */
   readonly https?: SecureContextOptions;
+  /** The built console (index.html, assets/); the package's web/dist by default. */
+  readonly webDist?: string;
 }

@@ -18,6 +18,8 @@ import { registerCommandRoutes } from '../commands/command-routes.js';
 import { registerShadowRoutes } from '../shadow/shadow-routes.js';
 import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
 import { registerRolloutRoutes } from '../ota/api/rollout-routes.js';
+import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const options = { logger: false, ajv: { customOptions: { removeAdditional: false } } };
@@ -25,6 +27,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = (
     deps.https ? Fastify({ ...options, https: deps.https }) : Fastify(options)
   ) as FastifyInstance;
+  registerSecurityHeaders(app, { https: deps.https !== undefined });
   await app.register(swagger, {
     openapi: {
       // 3.1: route schemas are JSON Schema 2020-12 (numeric exclusiveMinimum, type arrays with
@@ -92,5 +95,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   await app.register(async (scope) => registerOtaImageRoutes(scope, deps));
   registerRolloutRoutes(app, deps);
+  await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;
 }

@@ -67,7 +67,7 @@ export interface PlatformDeps {
    */
   readonly openAudit?: (config: PlatformConfig, layout: PlatformLayout) => Promise<AuditLog>;
   /** Billing prices and the compliance report's providers (privacy and residency services). */
-  readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency'>;
+  readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency' | 'webDist'>;
   readonly log?: Logger;
   readonly now?: () => number;
   readonly version?: string;
