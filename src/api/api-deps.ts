@@ -1,3 +1,4 @@
+import type { SecureContextOptions } from 'node:tls';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { BillingConfig } from '../billing/billing-config.js';
 import type { Receipts } from '../checkout/receipts.js';
@@ -60,4 +61,8 @@ export interface ApiDeps {
   readonly metricHistory?: MetricHistoryReader;
   /** The store registry (name, region, time zone); without it GET /v1/stores answers 503. */
   readonly listStores?: () => Promise<readonly StoreRecord[]>;
+  /** Serve over HTTPS with this key, chain and policy; plain HTTP without (loopback only). */
+  readonly https?: SecureContextOptions;
+  /** The built console (index.html, assets/); the package's web/dist by default. */
+  readonly webDist?: string;
 }

@@ -20,12 +20,21 @@ import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
 import { registerRolloutRoutes } from '../ota/api/rollout-routes.js';
 import { registerStreamRoute } from '../live/stream-route.js';
 import { registerMetricHistoryRoutes } from '../observability/metric-history-routes.js';
+import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  const options = { logger: false, ajv: { customOptions: { removeAdditional: false } } };
+  // Routes see the same request and reply over HTTP and HTTPS; only the server's type differs.
+  const app = (
+    deps.https ? Fastify({ ...options, https: deps.https }) : Fastify(options)
+  ) as FastifyInstance;
+  registerSecurityHeaders(app, { https: deps.https !== undefined });
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      // 3.1: route schemas are JSON Schema 2020-12 (numeric exclusiveMinimum, type arrays with
+      // 'null'), which 3.0's schema dialect does not allow.
+      openapi: '3.1.0',
       info: {
         title: 'fleetplane API',
         version: deps.version,
@@ -90,5 +99,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerRolloutRoutes(app, deps);
   registerStreamRoute(app, deps);
   registerMetricHistoryRoutes(app, deps);
+  await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;
 }

@@ -10,7 +10,12 @@ export interface PlatformConfig {
   };
   /** Consume from an external broker (Mosquitto, EMQX) instead of running the embedded one. */
   readonly externalBroker?: ExternalBrokerConfig;
-  readonly api: { readonly host: string; readonly port: number };
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    /** How the API is served; HTTPS with a certificate from the fleet CA when absent. */
+    readonly transport?: ApiTransportConfig;
+  };
   /**
    * The device API (HTTPS, mutual TLS): carts fetch their catalog here. Devices reach it where
    * they reach the broker, so it listens on the broker's address and its certificate.
@@ -41,6 +46,16 @@ export interface PlatformConfig {
   /** The comment line that keeps a live stream open through proxies; default 15 s. */
   readonly streamHeartbeatMs?: number;
 }
+
+/**
+ * HTTPS with a server certificate the platform issues from the fleet CA (clients trust
+ * DIR/ca/trust-bundle.pem), HTTPS with the operator's certificate and key (PEM files, the
+ * certificate file may hold the chain), or plain HTTP, which only a loopback address may serve.
+ */
+export type ApiTransportConfig =
+  | { readonly kind: 'fleet-ca' }
+  | { readonly kind: 'operator'; readonly certFile: string; readonly keyFile: string }
+  | { readonly kind: 'http' };
 
 export interface ExternalBrokerConfig {
   /** mqtts://host:port (or mqtt:// for a broker on the same host). */

@@ -40,8 +40,15 @@ export class PlatformLock {
   ) {}
 
   /** Records where the running platform can be reached, for CLI commands that go through it. */
-  async announce(urls: { apiUrl: string; mqttUrl: string; deviceApiUrl: string }): Promise<void> {
-    this.info = { ...this.info, ...urls };
+  async announce(urls: {
+    apiUrl: string;
+    mqttUrl: string;
+    deviceApiUrl: string;
+    /** The PEM file a client trusts to reach apiUrl; absent when its usual roots do. */
+    apiCaFile: string | undefined;
+  }): Promise<void> {
+    const { apiCaFile, ...rest } = urls;
+    this.info = { ...this.info, ...rest, ...(apiCaFile ? { apiCaFile } : {}) };
     await writeJsonFileAtomic(this.path, this.info);
   }
 

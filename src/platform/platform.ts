@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
 import type { ApiDeps } from '../api/api-deps.js';
 import { buildApi } from '../api/api-server.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -59,6 +57,7 @@ import { ExternalBrokerSource } from '../broker/external-broker.js';
 import type { PlatformConfig } from './platform-config.js';
 import { platformLayout, type PlatformLayout } from './platform-layout.js';
 import { acquirePlatformLock, type PlatformLock } from './platform-lock.js';
+import { listenApi, resolveApiTransport, type ApiTrust } from './api-transport.js';
 
 export interface PlatformDeps {
   /** Opens the entity store (PGlite under DIR, or PostgreSQL at config.entityUrl). */
@@ -69,7 +68,7 @@ export interface PlatformDeps {
    */
   readonly openAudit?: (config: PlatformConfig, layout: PlatformLayout) => Promise<AuditLog>;
   /** Billing prices and the compliance report's providers (privacy and residency services). */
-  readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency'>;
+  readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency' | 'webDist'>;
   readonly log?: Logger;
   readonly now?: () => number;
   readonly version?: string;
@@ -85,7 +84,10 @@ export interface PlatformDeps {
 
 export interface RunningPlatform {
   readonly mqttUrl: string;
+  /** https://localhost:PORT by default (http:// when asked for plain HTTP on loopback). */
   readonly apiUrl: string;
+  /** The PEM (and its file) a client trusts to reach apiUrl when the fleet CA issued its certificate. */
+  readonly apiTrust?: ApiTrust;
   /** The device API (HTTPS, mutual TLS), e.g. https://localhost:8443. */
   readonly deviceApiUrl: string;
   readonly layout: PlatformLayout;
@@ -132,6 +134,13 @@ export async function startPlatform(
   try {
     const identity = openIdentity(config.dataDir, { now: () => new Date(now()) });
     const { created: caCreated, ca } = await initCa(identity.layout, new Date(now()));
+    // First, so that an operator's certificate that does not fit stops the start before anything runs.
+    const transport = await resolveApiTransport(config, {
+      layout,
+      ca,
+      trustBundleFile: identity.layout.trustBundle,
+      now: new Date(now()),
+    });
     const revocations = new RevocationWatcher(identity.layout, {
       intervalMs: config.revocationPollMs ?? 5000,
     });
@@ -240,7 +249,12 @@ export async function startPlatform(
     });
     const handler = (message: InboundMessage) => pipeline.submit(message);
     // The broker's certificate serves the device API too, also beside an external broker.
-    const server = await ensureServerIdentity(layout, ca, config.mqtt.hostnames, new Date(now()));
+    const server = await ensureServerIdentity(
+      layout.brokerServer,
+      ca,
+      config.mqtt.hostnames,
+      new Date(now()),
+    );
 
     if (config.externalBroker) {
       broker = new ExternalBrokerSource({
@@ -316,7 +330,8 @@ export async function startPlatform(
     cleanup.push(() => rollouts.stop());
 
     const tokenKeys = await loadTokenKeys(layout.tokenKey);
-    const api: FastifyInstance = await buildApi({
+    const api = await buildApi({
+      https: transport.https,
       entities,
       telemetry,
       projectionLog,
@@ -350,11 +365,9 @@ export async function startPlatform(
         dead_letters: await projectionLog.countDeadLetters(),
       }),
     });
-    await api.listen({ host: config.api.host, port: config.api.port });
     cleanup.push(() => api.close());
-    const { port: apiPort } = api.server.address() as AddressInfo;
-    const apiUrl = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${apiPort}`;
-    await lock.announce({ apiUrl, mqttUrl, deviceApiUrl });
+    const apiUrl = await listenApi(api, config.api, transport);
+    await lock.announce({ apiUrl, mqttUrl, deviceApiUrl, apiCaFile: transport.trust?.file });
 
     const expiry = periodic(3_600_000, () =>
       telemetry
@@ -368,6 +381,7 @@ export async function startPlatform(
     return {
       mqttUrl,
       apiUrl,
+      ...(transport.trust ? { apiTrust: transport.trust } : {}),
       deviceApiUrl,
       layout,
       caCreated,

@@ -30,6 +30,9 @@ describe('fleetplane demo', () => {
     );
     assert.equal(code, 0, io.text());
     assert.match(io.text(), /export TOKEN=/);
+    // Plain HTTP on loopback by default: a fresh browser opens it without a certificate warning.
+    assert.match(io.text(), /API {9}http:\/\/localhost:[0-9]+/);
+    assert.match(io.text(), /curl -s -H "Authorization: Bearer \$TOKEN" http:\/\/localhost:/);
     // How much the carts shop in a few seconds depends on the machine's load; that they booted,
     // sent signed messages and the platform holds exactly what they sent does not.
     assert.match(io.text(), /Simulated .* of 2 carts/);
