@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import type { RunningPlatform } from '../src/platform/platform.js';
+import { platformFetch } from './api-client.js';
 
 export interface SseEvent {
   readonly id: string | undefined;
@@ -38,7 +39,7 @@ export async function openStream(
   headers: Record<string, string> = {},
 ): Promise<SseClient> {
   const abort = new AbortController();
-  const response = await fetch(`${platform.apiUrl}${path}`, {
+  const response = await platformFetch(platform)(`${platform.apiUrl}${path}`, {
     headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...headers },
     signal: abort.signal,
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { apiRequest } from '../../test-support/api-client.js';
+import { apiRequest, platformFetch } from '../../test-support/api-client.js';
 import { message } from '../../test-support/messages.js';
 import {
   connectDevice,
@@ -190,7 +190,7 @@ describe('live stream (GET /v1/stream)', () => {
       (await apiRequest(platform, 'GET', '/v1/stream?nope=1', { token: ops })).status,
       400,
     );
-    const bad = await fetch(`${platform.apiUrl}/v1/stream`);
+    const bad = await platformFetch(platform)(`${platform.apiUrl}/v1/stream`);
     assert.equal(bad.status, 401);
 
     // Stopping the platform ends the open streams instead of waiting for their clients.
