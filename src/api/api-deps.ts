@@ -52,4 +52,15 @@ export interface ApiDeps {
   readonly otaImages?: Pick<ImageStore, 'put'>;
   /** Rollouts; without them the rollout routes answer 503. */
   readonly ota?: OtaApiDeps;
+  /**
+   * The API is served over HTTPS: the console's session cookie is then `__Host-fp_session`
+   * (`fp_session` on plain HTTP) and passkeys are registered for an https origin. Default false.
+   */
+  readonly https?: boolean;
+  /**
+   * Where browsers reach the console, when not at this API's own port on `localhost` (a proxy,
+   * a real host name): its host is the passkeys' relying party id, its origin the only one
+   * accepted.
+   */
+  readonly publicUrl?: string;
 }

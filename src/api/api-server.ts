@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
@@ -18,6 +19,9 @@ import { registerCommandRoutes } from '../commands/command-routes.js';
 import { registerShadowRoutes } from '../shadow/shadow-routes.js';
 import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
 import { registerRolloutRoutes } from '../ota/api/rollout-routes.js';
+import { registerConsoleAuthRoutes } from '../console-auth/auth-routes.js';
+import { auditConsoleRequests } from '../console-auth/request-audit.js';
+import { sessionCookieName } from '../console-auth/session-cookie.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
@@ -28,10 +32,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'fleetplane API',
         version: deps.version,
         description:
-          'Devices, their events, stores, shopping sessions, receipts and loss-prevention alerts; the customer app, the staff tablet, the ops console and the privacy officer. Authenticate with a bearer token from `fleetplane token`.',
+          'Devices, their events, stores, shopping sessions, receipts and loss-prevention alerts; the customer app, the staff tablet, the ops console and the privacy officer. Authenticate with a bearer token from `fleetplane token`, or with the console session cookie that /v1/auth/… sets (send X-CSRF-Token on unsafe methods).',
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(deps.https ?? false) },
+        },
       },
     },
   });
@@ -69,6 +76,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return deps.metrics.text();
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  await app.register(cookie);
+  // Before any route: the hook applies to the routes registered after it.
+  auditConsoleRequests(app, deps.audit);
+  registerConsoleAuthRoutes(app, deps);
 
   registerDeviceRoutes(app, deps);
   registerDlqRoutes(app, deps);
