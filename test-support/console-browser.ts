@@ -3,6 +3,9 @@
 // and runs the WebAuthn ceremonies with a software authenticator. Over any transport: Fastify's
 // inject in unit tests, fetch against a running platform in engine tests.
 import type { FastifyInstance } from 'fastify';
+import { main } from '../src/cli/main.js';
+import { platformCommands } from '../src/cli/platform/index.js';
+import { capture } from './cli.js';
 import { SoftwareAuthenticator } from './software-authenticator.js';
 
 export interface Answer {
@@ -124,3 +127,12 @@ export class ConsoleBrowser {
 }
 
 export { SoftwareAuthenticator };
+
+/** `fleetplane login-link …` as a person runs it; the link is the last line of its output. */
+export async function loginLinkCli(
+  ...argv: string[]
+): Promise<{ code: number; io: ReturnType<typeof capture> }> {
+  const io = capture();
+  const code = await main(['login-link', ...argv], io, platformCommands());
+  return { code, io };
+}

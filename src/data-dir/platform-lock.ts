@@ -15,6 +15,8 @@ export interface PlatformLockInfo {
   readonly apiUrl?: string;
   readonly mqttUrl?: string;
   readonly deviceApiUrl?: string;
+  /** Where browsers reach the console (--public-url); absent: the API's URL, by host name. */
+  readonly consoleUrl?: string;
 }
 
 export function platformLockPath(dataDir: string): string {

@@ -36,6 +36,11 @@ export interface PlatformConfig {
   readonly revocationPollMs?: number;
   /** How often the rollout engine sends due jobs and judges stages; default 30 s. */
   readonly otaTickMs?: number;
+  /**
+   * Where browsers reach the console, when not at the API's own port on `localhost` (a proxy, a
+   * real host name): passkeys are registered for its host, and sign-in links point at it.
+   */
+  readonly publicUrl?: string;
 }
 
 export interface ExternalBrokerConfig {

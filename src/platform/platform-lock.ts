@@ -40,7 +40,13 @@ export class PlatformLock {
   ) {}
 
   /** Records where the running platform can be reached, for CLI commands that go through it. */
-  async announce(urls: { apiUrl: string; mqttUrl: string; deviceApiUrl: string }): Promise<void> {
+  async announce(urls: {
+    apiUrl: string;
+    mqttUrl: string;
+    deviceApiUrl: string;
+    /** --public-url: where browsers reach the console, when not at the API's own address. */
+    consoleUrl?: string | undefined;
+  }): Promise<void> {
     this.info = { ...this.info, ...urls };
     await writeJsonFileAtomic(this.path, this.info);
   }

@@ -6,7 +6,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { openKeyProvider } from '../keys/index.js';
 import { HttpsPaymentGateway } from '../payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../payment-bridge/bridge-credentials.js';
-import { residencyReport, wireCustomers } from './customer-wiring.js';
+import { residencyReport, wireCustomers, type CustomerWiring } from './customer-wiring.js';
 import { wireCommands, type CommandWiring } from './command-wiring.js';
 import type { PublishOptions } from '../broker/device-broker.js';
 import { readWallet } from '../customers/customer-wallet.js';
@@ -100,6 +100,8 @@ export interface RunningPlatform {
   readonly shadows: CommandWiring['shadows'];
   /** Firmware images in the blob store and the signed URLs ota-jobs carry. */
   readonly ota: Pick<OtaImages, 'images' | 'urls'> & { readonly rollouts: RolloutEngine };
+  /** The vaults, field cipher and audit log of the identity service (the demo adds a member). */
+  readonly customers: CustomerWiring['stores'];
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
   /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */
@@ -226,6 +228,8 @@ export async function startPlatform(
       onStored: (events) => projector.offer(events),
     });
     const handler = (message: InboundMessage) => pipeline.submit(message);
+    const unrecorded = (deviceId: string, what: string) => (error: unknown) =>
+      log.error({ err: error, device_id: deviceId }, `could not record a ${what}`);
     // The broker's certificate serves the device API too, also beside an external broker.
     const server = await ensureServerIdentity(layout, ca, config.mqtt.hostnames, new Date(now()));
 
@@ -257,22 +261,12 @@ export async function startPlatform(
             entities
               .upsertDevice(device)
               .then(() => entities.recordConnection(device.deviceId, true, at))
-              .catch((error: unknown) =>
-                log.error(
-                  { err: error, device_id: device.deviceId },
-                  'could not record a connection',
-                ),
-              );
+              .catch(unrecorded(device.deviceId, 'connection'));
           },
           disconnected: (device, at) => {
             entities
               .recordConnection(device.deviceId, false, at)
-              .catch((error: unknown) =>
-                log.error(
-                  { err: error, device_id: device.deviceId },
-                  'could not record a disconnection',
-                ),
-              );
+              .catch(unrecorded(device.deviceId, 'disconnection'));
           },
         },
       });
@@ -351,6 +345,7 @@ export async function startPlatform(
       residency: () => residencyReport(entities, customers.stores.vaults),
       otaImages: ota.images,
       ota: rollouts.api,
+      publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({
         broker: mqttUrl,
@@ -362,7 +357,7 @@ export async function startPlatform(
     cleanup.push(() => api.close());
     const { port: apiPort } = api.server.address() as AddressInfo;
     const apiUrl = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${apiPort}`;
-    await lock.announce({ apiUrl, mqttUrl, deviceApiUrl });
+    await lock.announce({ apiUrl, mqttUrl, deviceApiUrl, consoleUrl: config.publicUrl });
 
     const expiry = periodic(3_600_000, () =>
       telemetry
@@ -389,6 +384,7 @@ export async function startPlatform(
       commands: ledger.commands,
       shadows: ledger.shadows,
       ota: { ...ota, rollouts: rollouts.engine },
+      customers: customers.stores,
       ingest: handler,
       publish,
       stop: () => (stopping ??= undo()),

@@ -30,6 +30,13 @@ describe('fleetplane demo', () => {
     );
     assert.equal(code, 0, io.text());
     assert.match(io.text(), /export TOKEN=/);
+    for (const role of ['ops', 'staff', 'customer']) {
+      const link = new RegExp(
+        `^  ${role} +http://localhost:[0-9]+/signin#link=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`,
+        'm',
+      );
+      assert.match(io.text(), link, `a sign-in link for ${role}`);
+    }
     // How much the carts shop in a few seconds depends on the machine's load; that they booted,
     // sent signed messages and the platform holds exactly what they sent does not.
     assert.match(io.text(), /Simulated .* of 2 carts/);
