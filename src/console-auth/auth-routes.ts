@@ -136,6 +136,10 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
     '/v1/auth/signin/options',
     {
       ...open,
+      // The body is optional: no body asks as `{}` does.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         ...open.schema,
         summary: 'Options for navigator.credentials.get(): any passkey registered here',

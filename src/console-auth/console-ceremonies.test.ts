@@ -158,7 +158,7 @@ describe('console sign-in ceremonies', () => {
 
     const key = new SoftwareAuthenticator({ origin: CONSOLE_ORIGIN });
     await browser(a, key).enrol(await link(a, { role: 'ops' }));
-    const options = await browser(a).request('POST', '/v1/auth/signin/options', {});
+    const options = await browser(a).request('POST', '/v1/auth/signin/options'); // no body: as {}
     const credential = key.get(options.body as never);
     const once = await browser(a).request('POST', '/v1/auth/signin/verify', { credential });
     assert.equal(once.status, 200);
