@@ -65,4 +65,10 @@ export interface ApiDeps {
   readonly https?: SecureContextOptions;
   /** The built console (index.html, assets/); the package's web/dist by default. */
   readonly webDist?: string;
+  /**
+   * Where browsers reach the console, when not at this API's own port on `localhost` (a proxy,
+   * a real host name): its host is the passkeys' relying party id, its origin the only one
+   * accepted.
+   */
+  readonly publicUrl?: string;
 }

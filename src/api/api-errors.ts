@@ -23,7 +23,17 @@ export type ApiErrorCode =
   | 'proximity-invalid'
   | 'proximity-wrong-cart'
   | 'proximity-expired'
-  | 'proximity-replayed';
+  | 'proximity-replayed'
+  // Console sign-in (decision 023), 401 unless said otherwise: see console-auth/auth-failure.ts.
+  | 'link-invalid'
+  | 'link-expired'
+  | 'link-used'
+  | 'challenge-expired'
+  | 'passkey-invalid'
+  /** 403: an unsafe request on a console session without the session's X-CSRF-Token. */
+  | 'csrf-invalid'
+  /** 403: a sensitive action on a console session without a step-up in the last 5 minutes. */
+  | 'fresh-assertion-required';
 
 export interface ApiErrorBody {
   readonly error: ApiErrorCode;

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
@@ -22,6 +23,9 @@ import { registerStreamRoute } from '../live/stream-route.js';
 import { registerMetricHistoryRoutes } from '../observability/metric-history-routes.js';
 import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { registerConsoleAuthRoutes } from '../console-auth/auth-routes.js';
+import { auditConsoleRequests } from '../console-auth/request-audit.js';
+import { sessionCookieName } from '../console-auth/session-cookie.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const options = { logger: false, ajv: { customOptions: { removeAdditional: false } } };
@@ -39,10 +43,17 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'fleetplane API',
         version: deps.version,
         description:
-          'Devices, their events, stores, shopping sessions, receipts and loss-prevention alerts; the customer app, the staff tablet, the ops console and the privacy officer. Authenticate with a bearer token from `fleetplane token`.',
+          'Devices, their events, stores, shopping sessions, receipts and loss-prevention alerts; the customer app, the staff tablet, the ops console and the privacy officer. Authenticate with a bearer token from `fleetplane token`, or with the console session cookie that /v1/auth/… sets (send X-CSRF-Token on unsafe methods).',
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: sessionCookieName(deps.https !== undefined),
+          },
+        },
       },
     },
   });
@@ -80,6 +91,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return deps.metrics.text();
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  await app.register(cookie);
+  // Before any route: the hook applies to the routes registered after it.
+  auditConsoleRequests(app, deps.audit);
+  registerConsoleAuthRoutes(app, deps);
 
   registerDeviceRoutes(app, deps);
   registerDlqRoutes(app, deps);

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { STORE_ID_PATTERN } from '../contract/index.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, forbidden, unavailable } from './api-errors.js';
-import { authenticate, requireRole } from './auth.js';
+import { auditActor, authenticate, requireFresh, requireRole } from './auth.js';
 import { callerOf, customerError } from './privacy-routes.js';
 import { errors } from './schemas.js';
 
@@ -157,10 +157,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDeps): voi
     },
     async (request) => {
       const { principal, account } = await me(request);
-      const wallet = await customers().wallet(account.customerId, {
-        role: principal.role,
-        subject: principal.subject,
-      });
+      const wallet = await customers().wallet(account.customerId, auditActor(principal));
       return {
         loyalty_cards: wallet.loyaltyCards,
         payment_methods: wallet.paymentMethods.map((m) => ({
@@ -229,6 +226,8 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDeps): voi
       onRequest,
       schema: {
         summary: 'Delete my account: my personal data becomes unreadable (crypto-shredding)',
+        description:
+          'On a console session, only within 5 minutes of a passkey step-up (403 fresh-assertion-required otherwise); the account’s passkeys and sessions go with it.',
         tags: ['customer'],
         security,
         response: { ...errors },
@@ -236,6 +235,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDeps): voi
     },
     async (request) => {
       const { principal, account } = await me(request);
+      requireFresh(request, deps.now?.());
       try {
         const report = await customers().dsar.delete(account.customerId, callerOf(principal));
         return { deleted: true, request_id: report.request.requestId };

@@ -3,7 +3,7 @@ import { CustomerFailure } from '../customers/customer-errors.js';
 import type { DsarCaller } from '../customers/data-subject-requests.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, notFound, unavailable } from './api-errors.js';
-import { authenticate, requireRole } from './auth.js';
+import { auditActor, authenticate, requireFresh, requireRole } from './auth.js';
 import type { ApiPrincipal } from './roles.js';
 import { errors } from './schemas.js';
 
@@ -32,7 +32,7 @@ export function customerError(error: unknown): never {
 
 export function callerOf(principal: ApiPrincipal, overrideReason?: string): DsarCaller {
   return {
-    actor: { role: principal.role, subject: principal.subject },
+    actor: auditActor(principal),
     ...(principal.region ? { region: principal.region } : {}),
     ...(overrideReason ? { overrideReason } : {}),
   };
@@ -79,7 +79,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: ApiDeps): void
       schema: {
         summary: 'Run a data-subject request: export, correct or delete (crypto-shredding)',
         description:
-          "Identify the account by loyalty_number or customer_id. A request for an account of another region than the token's is refused unless an ops token gives override_reason (audited).",
+          "Identify the account by loyalty_number or customer_id. A request for an account of another region than the token's is refused unless an ops token gives override_reason (audited). A deletion on a console session needs a passkey step-up in the last 5 minutes (403 fresh-assertion-required).",
         tags: ['privacy'],
         security,
         body: {
@@ -110,6 +110,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: ApiDeps): void
     async (request, reply) => {
       const principal = requireRole(request, ['privacy', 'ops']);
       const body = request.body;
+      if (body.kind === 'delete') requireFresh(request, deps.now?.());
       const { dsar } = customers();
       const customerId = await accountOf(body, dsar);
       const caller = callerOf(principal, body.override_reason);

@@ -106,6 +106,7 @@ export async function verifyToken(
     }
     return {
       role,
+      via: 'token',
       ...(typeof store === 'string' ? { store } : {}),
       ...(region === 'us' || region === 'eu' ? { region } : {}),
       subject: payload.sub ?? role,

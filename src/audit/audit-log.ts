@@ -19,12 +19,20 @@ export type AuditAction =
   /** A staff member acted on a cart (pause, cancel, restart, maintenance). */
   | 'staff-override'
   /** A loss-prevention alert was acknowledged or resolved. */
-  | 'alert-state';
+  | 'alert-state'
+  // The console (decision 023): a person's passkeys and sessions, and what they change.
+  | 'console-enrol'
+  | 'console-sign-in'
+  | 'console-step-up'
+  | 'console-sign-out'
+  | 'console-invite'
+  /** A state-changing request made through a console session (route and ids, never the body). */
+  | 'console-request';
 
 export interface AuditActor {
   /** ops, staff, customer, privacy, or a service (identity-service, payment-bridge, cli). */
   readonly role: string;
-  /** Token subject, staff id or service name. */
+  /** Token subject, staff id or service name; `person:<id>` for someone signed in at the console. */
   readonly subject: string;
 }
 

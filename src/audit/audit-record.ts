@@ -12,6 +12,12 @@ const ACTIONS: Record<AuditAction, true> = {
   'residency-override': true,
   'staff-override': true,
   'alert-state': true,
+  'console-enrol': true,
+  'console-sign-in': true,
+  'console-step-up': true,
+  'console-sign-out': true,
+  'console-invite': true,
+  'console-request': true,
 };
 
 export function isAuditAction(value: unknown): value is AuditAction {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../api/api-deps.js';
 import { notFound } from '../api/api-errors.js';
-import { authenticate, requireRole } from '../api/auth.js';
+import { actorLabel, authenticate, requireRole } from '../api/auth.js';
 import { errorBody, errors } from '../api/schemas.js';
 import { DEVICE_ID_PATTERN, UUID_PATTERN } from '../contract/index.js';
 import { asApi, commandJson, commandJsonSchema, commandServices } from './command-api.js';
@@ -85,7 +85,7 @@ export function registerCommandRoutes(app: FastifyInstance, deps: ApiDeps): void
           request.params.id,
           name,
           args,
-          { timeoutMs: timeoutS * 1000, by: `${principal.role}:${principal.subject}` },
+          { timeoutMs: timeoutS * 1000, by: actorLabel(principal) },
           now(),
         ),
       );

@@ -20,6 +20,8 @@ export interface PlatformLockInfo {
    * API's certificate; absent for plain HTTP and for an operator's certificate.
    */
   readonly apiCaFile?: string;
+  /** Where browsers reach the console (--public-url); absent: the API's URL, by host name. */
+  readonly consoleUrl?: string;
 }
 
 export function platformLockPath(dataDir: string): string {

@@ -7,6 +7,7 @@ import { fleetContractTests } from './entity-store-fleet.contract.js';
 import { alertContractTests } from './entity-store-alerts.contract.js';
 import { checkoutContractTests } from './entity-store-checkout.contract.js';
 import { commandContractTests } from './entity-store-commands.contract.js';
+import { consoleContractTests } from './entity-store-console.contract.js';
 import { listContractTests } from './entity-store-lists.contract.js';
 import { mergeContractTests } from './entity-store-merge.contract.js';
 import { sessionContractTests } from './entity-store-sessions.contract.js';
@@ -128,6 +129,7 @@ export function runEntityStoreContract(
     checkoutContractTests(open);
     alertContractTests(open);
     commandContractTests(open);
+    consoleContractTests(open);
 
     it("lists a store's devices, and only that store's", async (t) => {
       const store = await open(t);

@@ -8,6 +8,7 @@ import type { CommandRecords } from './commands/command-records.js';
 import type { CustomerRecords } from './customers/customer-records.js';
 import type { ShadowRecords } from './shadows/shadow-records.js';
 import type { OtaRecords } from './ota/ota-records.js';
+import type { ConsoleRecords } from './console/console-records.js';
 import type { CartMaintenance, CartPage, CartQuery, MaintenanceChange } from './fleet/cart-view.js';
 
 export type {
@@ -42,6 +43,7 @@ export type * from './commands/command-records.js';
 export type * from './shadows/shadow-records.js';
 export * from './ota/ota-types.js';
 export type { OtaRecords } from './ota/ota-records.js';
+export * from './console/console-records.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -237,7 +239,8 @@ export interface ScanView {
  * The entity store port ("what is true now"): PGlite on disk by default, a PostgreSQL server by
  * URL. Domain code sees only this interface.
  */
-export interface EntityStore extends CustomerRecords, OtaRecords, CommandRecords, ShadowRecords {
+export interface EntityStore
+  extends CustomerRecords, OtaRecords, CommandRecords, ShadowRecords, ConsoleRecords {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   upsertStore(store: StoreRecord): Promise<void>;

@@ -1,4 +1,5 @@
 import { SqlCommandRecords } from './commands/command-queries.js';
+import { SqlConsoleRecords } from './console/console-queries.js';
 import type { CommandRecords } from './commands/command-records.js';
 import { SqlCustomerRecords } from './customers/customer-queries.js';
 import { SqlShadowRecords } from './shadows/shadow-queries.js';
@@ -71,13 +72,14 @@ import type { SqlClient } from './sql/sql-client.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The entity store over any SqlClient; PGlite and a PostgreSQL server run the same SQL. */
-export class SqlEntityStore implements EntityStore {
+export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   readonly #customers: SqlCustomerRecords;
   readonly #ota: SqlOtaRecords;
   readonly #commands: SqlCommandRecords;
   readonly #shadows: SqlShadowRecords;
 
-  constructor(private readonly client: SqlClient) {
+  constructor(client: SqlClient) {
+    super(client);
     this.#customers = new SqlCustomerRecords(client);
     this.#ota = new SqlOtaRecords(client);
     this.#commands = new SqlCommandRecords(client);

@@ -45,6 +45,11 @@ export interface PlatformConfig {
   readonly metricSampleMs?: number;
   /** The comment line that keeps a live stream open through proxies; default 15 s. */
   readonly streamHeartbeatMs?: number;
+  /**
+   * Where browsers reach the console, when not at the API's own port on `localhost` (a proxy, a
+   * real host name): passkeys are registered for its host, and sign-in links point at it.
+   */
+  readonly publicUrl?: string;
 }
 
 /**

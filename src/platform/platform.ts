@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { openKeyProvider } from '../keys/index.js';
 import { HttpsPaymentGateway } from '../payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../payment-bridge/bridge-credentials.js';
-import { residencyReport, wireCustomers } from './customer-wiring.js';
+import { residencyReport, wireCustomers, type CustomerWiring } from './customer-wiring.js';
 import { wireCommands, type CommandWiring } from './command-wiring.js';
 import type { PublishOptions } from '../broker/device-broker.js';
 import { readWallet } from '../customers/customer-wallet.js';
@@ -23,7 +23,6 @@ import { wireOtaImages, type OtaImages } from '../ota/images/ota-images-wiring.j
 import { wireOtaRollouts } from './ota-wiring.js';
 import { connectionRecorder } from './connection-wiring.js';
 import { wireLive, type LiveWiring } from './live-wiring.js';
-import { periodic } from './periodic.js';
 import type { RolloutEngine } from '../ota/rollout/rollout-engine.js';
 import { ensureServerIdentity } from '../broker/server-identity.js';
 import type { EntityStore } from '../entities/entity-store.js';
@@ -45,13 +44,12 @@ import {
   WorkerVerifierPool,
   type SignatureVerifier,
 } from '../ingest/signature-verifier.js';
-import { SqliteProjectionLog } from '../ingest/sqlite-projection-log.js';
 import type { KeyProvider } from '../keys/index.js';
 import { LossPrevention } from '../loss-prevention/loss-prevention.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { PlatformMetrics } from '../observability/metrics.js';
 import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
-import { ThreadedTelemetryStore } from '../telemetry/thread/threaded-telemetry-store.js';
+import { expireTelemetryHourly, openPlatformStores } from './store-wiring.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { ExternalBrokerSource } from '../broker/external-broker.js';
 import type { PlatformConfig } from './platform-config.js';
@@ -106,6 +104,8 @@ export interface RunningPlatform {
   readonly ota: Pick<OtaImages, 'images' | 'urls'> & { readonly rollouts: RolloutEngine };
   /** The bus behind GET /v1/stream (decision 023). */
   readonly live: LiveWiring['bus'];
+  /** The vaults, field cipher and audit log of the identity service (the demo adds a member). */
+  readonly customers: CustomerWiring['stores'];
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
   /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */
@@ -148,23 +148,13 @@ export async function startPlatform(
     cleanup.push(async () => revocations.stop());
 
     const metrics = new PlatformMetrics({ processMetrics: true });
-    const telemetry = await ThreadedTelemetryStore.open(layout.telemetryDb, {
-      ...(config.retentionDays !== undefined ? { retentionDays: config.retentionDays } : {}),
+    const { telemetry, projectionLog, entities } = await openPlatformStores({
+      config,
+      layout,
+      identity,
+      openEntities: deps.openEntities,
+      cleanup,
     });
-    cleanup.push(() => telemetry.close());
-    const projectionLog = new SqliteProjectionLog(layout.projectionDb);
-    cleanup.push(() => projectionLog.close());
-    const entities = await deps.openEntities(config, layout);
-    cleanup.push(() => entities.close());
-    await entities.migrate();
-    for (const store of await identity.stores.list()) {
-      await entities.upsertStore({
-        storeId: store.id,
-        name: store.name,
-        region: store.region,
-        timezone: store.timezone,
-      });
-    }
     const live = wireLive({ config, layout, entities, identity, metrics, log, now });
     cleanup.push(() => live.stop());
     const blobs = new DirectoryBlobStore(layout.blobsDir);
@@ -358,6 +348,7 @@ export async function startPlatform(
       otaImages: ota.images,
       ota: rollouts.api,
       ...live.api,
+      publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({
         broker: mqttUrl,
@@ -367,14 +358,15 @@ export async function startPlatform(
     });
     cleanup.push(() => api.close());
     const apiUrl = await listenApi(api, config.api, transport);
-    await lock.announce({ apiUrl, mqttUrl, deviceApiUrl, apiCaFile: transport.trust?.file });
+    await lock.announce({
+      apiUrl,
+      mqttUrl,
+      deviceApiUrl,
+      apiCaFile: transport.trust?.file,
+      consoleUrl: config.publicUrl,
+    });
 
-    const expiry = periodic(3_600_000, () =>
-      telemetry
-        .expire(now())
-        .then((n) => void (n > 0 && log.info({ expired: n }, 'telemetry past retention deleted')))
-        .catch((error: unknown) => log.error({ err: error }, 'telemetry expiry failed')),
-    );
+    const expiry = expireTelemetryHourly(telemetry, log, now);
     cleanup.push(() => expiry.stop());
 
     let stopping: Promise<void> | undefined;
@@ -396,6 +388,7 @@ export async function startPlatform(
       shadows: ledger.shadows,
       ota: { ...ota, rollouts: rollouts.engine },
       live: live.bus,
+      customers: customers.stores,
       ingest: handler,
       publish,
       stop: () => (stopping ??= undo()),

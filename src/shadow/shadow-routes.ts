@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../api/api-deps.js';
 import { notFound } from '../api/api-errors.js';
-import { authenticate, requireRole } from '../api/auth.js';
+import { actorLabel, authenticate, requireRole } from '../api/auth.js';
 import { errorBody, errors, nullable } from '../api/schemas.js';
 import { asApi, commandServices } from '../commands/command-api.js';
 import { DEVICE_ID_PATTERN } from '../contract/index.js';
@@ -95,12 +95,7 @@ export function registerShadowRoutes(app: FastifyInstance, deps: ApiDeps): void 
     async (request) => {
       const principal = requireRole(request, ['ops']);
       return asApi(() =>
-        shadows.setDesired(
-          request.params.id,
-          request.body.desired,
-          `${principal.role}:${principal.subject}`,
-          now(),
-        ),
+        shadows.setDesired(request.params.id, request.body.desired, actorLabel(principal), now()),
       );
     },
   );

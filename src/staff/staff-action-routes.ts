@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import Type, { type Static } from 'typebox';
 import type { ApiDeps } from '../api/api-deps.js';
 import { ApiError, notFound, unavailable } from '../api/api-errors.js';
-import { authenticate } from '../api/auth.js';
+import { actorLabel, auditActor, authenticate, requireFresh } from '../api/auth.js';
 import type { ApiPrincipal } from '../api/roles.js';
 import { errorBody, errors } from '../api/schemas.js';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
@@ -60,6 +60,7 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
     '/v1/stores/:store/carts/:device/maintenance',
     {
       onRequest,
+      config: { auditsItself: true },
       schema: {
         summary: 'Take a cart out of service (cleaning, charging, repair) or put it back',
         description:
@@ -114,7 +115,7 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
       const state = await deps.entities.setMaintenance(device, {
         reason,
         note,
-        setBy: `${principal.role}:${principal.subject}`,
+        setBy: actorLabel(principal),
         at,
       });
       if (!state) throw notFound(`no cart ${device} in store ${store}`);
@@ -134,7 +135,7 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
       const shadow = await shadows.setDesired(
         device,
         { maintenance_mode: reason !== null },
-        `${principal.role}:${principal.subject}`,
+        actorLabel(principal),
         at,
       );
       return {
@@ -150,10 +151,11 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
     '/v1/stores/:store/carts/:device/session-actions',
     {
       onRequest,
+      config: { auditsItself: true },
       schema: {
         summary: "Pause, cancel or restart the cart's session, standing at the cart",
         description:
-          'Needs a fresh proximity proof the cart signed (good once, for at most 60 s): 403 with proximity-required, -invalid, -wrong-cart, -expired or -replayed otherwise. On success the command goes to the cart (expires in 60 s) and the answer is 202 with its id; the cart reports the outcome on cmd/<id>/response.',
+          'Needs a fresh proximity proof the cart signed (good once, for at most 60 s): 403 with proximity-required, -invalid, -wrong-cart, -expired or -replayed otherwise. On a console session, also a passkey step-up in the last 5 minutes (403 fresh-assertion-required; checked before the proof, which stays unused). On success the command goes to the cart (expires in 60 s) and the answer is 202 with its id; the cart reports the outcome on cmd/<id>/response.',
         tags: ['staff'],
         security,
         params: cartParams,
@@ -184,6 +186,8 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
         throw notFound(`no session ${sessionId} on cart ${device}`);
       }
       const audit = requireAudit(deps.audit);
+      // Before the proof: a proof is good once, and a refusal here must not use it up.
+      requireFresh(request, new Date(now()));
       const check = await proximity.verify(device, proof);
       if (!check.ok) throw new ApiError(403, check.code, check.message);
       const at = now();
@@ -193,7 +197,7 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
       await recorded(
         audit,
         override(principal, device, store, `${action} session at the cart`, {
-          staff_id: principal.subject,
+          staff_id: auditActor(principal).subject,
           command: command.name,
           command_id: command.command_id,
           session_id: sessionId,
@@ -201,7 +205,7 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
         }),
       );
       try {
-        await commands.sendRequest(command, `${principal.role}:${principal.subject}`, at);
+        await commands.sendRequest(command, actorLabel(principal), at);
       } catch {
         throw unavailable('the command could not be sent to the cart; read a new proof and retry');
       }
@@ -237,7 +241,7 @@ function override(
   detail: Record<string, string>,
 ): AuditEntry {
   return {
-    actor: { role: principal.role, subject: principal.subject },
+    actor: auditActor(principal),
     action: 'staff-override',
     purpose,
     deviceId,

@@ -33,6 +33,13 @@ describe('fleetplane demo', () => {
     // Plain HTTP on loopback by default: a fresh browser opens it without a certificate warning.
     assert.match(io.text(), /API {9}http:\/\/localhost:[0-9]+/);
     assert.match(io.text(), /curl -s -H "Authorization: Bearer \$TOKEN" http:\/\/localhost:/);
+    for (const role of ['ops', 'staff', 'customer']) {
+      const link = new RegExp(
+        `^  ${role} +http://localhost:[0-9]+/signin#link=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`,
+        'm',
+      );
+      assert.match(io.text(), link, `a sign-in link for ${role}`);
+    }
     // How much the carts shop in a few seconds depends on the machine's load; that they booted,
     // sent signed messages and the platform holds exactly what they sent does not.
     assert.match(io.text(), /Simulated .* of 2 carts/);

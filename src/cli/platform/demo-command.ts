@@ -21,6 +21,7 @@ import { storeShelf } from '../sim/sim-catalog.js';
 import { summaryLines } from '../sim/sim-summary.js';
 import { processStopSignal, runPlatform, type StopSignal } from './start-command.js';
 import { platformConfig, platformOptionSpec } from './platform-options.js';
+import { demoCustomer, printSigninLinks } from './demo-console.js';
 
 const DEMO_STORE = 'demo-store';
 /** A minute of the store per real second: something to watch without waiting all day. */
@@ -91,6 +92,16 @@ export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSign
         );
         const curl = platform.apiTrust ? `curl -s --cacert ${platform.apiTrust.file}` : 'curl -s';
         printWhatToLookAt(io, { api: platform.apiUrl, curl }, identities[0]?.serial, token);
+        await printSigninLinks(
+          io,
+          platform,
+          {
+            store: DEMO_STORE,
+            customerId: await demoCustomer(platform),
+            publicUrl: config.publicUrl,
+          },
+          now(),
+        );
         io.out(seconds === undefined ? 'Ctrl-C to stop.' : `Stopping after ${seconds} s.`);
 
         const stop = new AbortController();

@@ -5,6 +5,7 @@ import { demoCommand } from './demo-command.js';
 import { dlqCommands } from './dlq-commands.js';
 import { startCommand, type StopSignal } from './start-command.js';
 import { tokenCommand } from './token-command.js';
+import { loginLinkCommand } from './login-link-command.js';
 
 /** Running the platform and talking to it. */
 export function platformCommands(
@@ -15,6 +16,7 @@ export function platformCommands(
     startCommand(options.stopSignal),
     demoCommand(now, options.stopSignal),
     tokenCommand(now),
+    loginLinkCommand(now),
     ...dlqCommands(),
     ...brokerCommands(now),
   ];

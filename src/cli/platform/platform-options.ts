@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { UsageError, stringOption, type OptionSpec, type OptionValues } from '../command.js';
 import { nonNegativeInteger } from '../identity/options.js';
 import {
@@ -36,6 +37,7 @@ export const platformOptionSpec: OptionSpec = {
   'audit-url': { type: 'string' },
   'kms-key': { type: 'string' },
   'kms-region': { type: 'string' },
+  'public-url': { type: 'string' },
 };
 
 export const platformOptionHelp: readonly string[] = [
@@ -66,6 +68,9 @@ export const platformOptionHelp: readonly string[] = [
   '--audit-url URL      PostgreSQL for the audit log (default: SQLite under DIR/audit)',
   '--kms-key ID         AWS KMS key (id, ARN or alias) for data keys instead of the local keyring;',
   "                     --kms-region REGION (default: the SDK's)",
+  '--public-url URL     where browsers reach the console, behind a proxy or by a real host name',
+  "                     (default: the API's own port at localhost); passkeys are registered for",
+  '                     its host and sign-in links point at it',
 ];
 
 function port(values: OptionValues, name: string, fallback: number): number {
@@ -105,6 +110,7 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
     ...optional('retentionDays', nonNegativeInteger(values, 'retention-days')),
     ...optional('paymentUrl', httpsUrl(values, 'payment-url')),
     ...optional('auditUrl', postgresUrl(values, 'audit-url')),
+    ...optional('publicUrl', publicUrl(values)),
     ...vaultUrls(values),
     ...(stringOption(values, 'kms-key')
       ? {
@@ -164,6 +170,28 @@ function httpsUrl(values: OptionValues, name: string): string | undefined {
     throw new UsageError(`--${name} must be an https:// URL, got '${url}'`);
   }
   return url;
+}
+
+/** Only the origin counts: the console is served at the root of its host. */
+function publicUrl(values: OptionValues): string | undefined {
+  const text = stringOption(values, 'public-url');
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0
+  ) {
+    throw new UsageError(
+      `--public-url must be an http(s) URL with a host name (passkeys take no IP address), got '${text}'`,
+    );
+  }
+  return url.origin;
 }
 
 function postgresUrl(values: OptionValues, name: string): string | undefined {

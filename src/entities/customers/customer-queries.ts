@@ -112,6 +112,10 @@ export class SqlCustomerRecords implements CustomerRecords {
       );
       await tx.query('DELETE FROM app_codes WHERE customer_id = $1', [customerId]);
       await tx.query('DELETE FROM shopping_lists WHERE customer_id = $1', [customerId]);
+      // The account's console sign-in goes with it: its passkeys and sessions (cascade).
+      await tx.query("DELETE FROM console_people WHERE role = 'customer' AND subject = $1", [
+        customerId,
+      ]);
       await tx.query(
         `UPDATE accounts SET loyalty_digest = NULL, home_store_id = NULL,
            deleted_at = COALESCE(deleted_at, $2) WHERE customer_id = $1`,

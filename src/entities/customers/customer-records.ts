@@ -66,7 +66,8 @@ export interface CustomerRecords {
   listAccountSessions(customerId: string): Promise<SessionView[]>;
   /**
    * The tier 2 half of a deletion: sessions keep their facts but lose the account and the
-   * session-scoped customer ref; the loyalty digest, app codes and lists go; the row is marked.
+   * session-scoped customer ref; the loyalty digest, app codes, lists and the account's console
+   * person (passkeys, sessions) go; the row is marked.
    */
   forgetAccount(customerId: string, at: number): Promise<{ readonly sessionsUnlinked: number }>;
   putShoppingList(customerId: string, storeId: string, skus: readonly string[]): Promise<void>;

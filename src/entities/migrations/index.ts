@@ -7,6 +7,7 @@ import { alerts } from './006-alerts.js';
 import { staffOps } from './007-staff-ops.js';
 import { ota } from './008-ota.js';
 import { commandsShadows } from './009-commands-shadows.js';
+import { consoleAuth } from './010-console.js';
 import { alertStates } from './011-alert-states.js';
 import type { Migration } from './migration.js';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   staffOps,
   ota,
   commandsShadows,
+  consoleAuth,
   alertStates,
 ];
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { shoppingTrip, TestDevice } from '../../../test-support/entity-events.js';
 import { tempDir } from '../../../test-support/temp-dir.js';
@@ -71,6 +72,36 @@ describe('ThreadedEntityStore', () => {
     const acked = await store.transitionAlert(raised.id, { to: 'acknowledged', by: 'x:y', at: 1 });
     assert.ok(acked.ok);
     assert.deepEqual(await store.getAlert(raised.id), acked.alert);
+  });
+
+  it('passes every console record method through the thread', async (t) => {
+    const store = await ThreadedEntityStore.open({ dataDir: await tempDir(t, 'threaded-') });
+    t.after(() => store.close());
+    await store.migrate();
+    const at = Date.now();
+    const person = { personId: randomUUID(), role: 'ops', storeId: null, name: 'Ops' } as const;
+    const passkey = { credentialId: 'cred-1', publicKey: 'pk', counter: 0, transports: [] };
+    const enrolled = await store.enrolPasskey({
+      linkJti: 'jti-1',
+      linkExpiresAt: at + 60_000,
+      at,
+      person: { ...person, subject: 'ops-1' },
+      passkey,
+    });
+    assert.ok(enrolled.enrolled);
+    assert.equal(await store.isLinkUsed('jti-1'), true);
+    const handle = { role: 'ops', storeId: null, subject: 'ops-1' } as const;
+    assert.equal((await store.findPerson(handle))?.personId, person.personId);
+    assert.equal((await store.getPasskey('cred-1'))?.personId, person.personId);
+    assert.equal((await store.listPasskeys(person.personId)).length, 1);
+    assert.equal(await store.recordPasskeyUse('cred-1', 1, at), true);
+    const idHash = 'f'.repeat(64);
+    const session = { idHash, personId: person.personId, csrfToken: 'c', at, freshUntil: null };
+    await store.openConsoleSession({ ...session, expiresAt: at + 60_000 });
+    await store.touchConsoleSession(idHash, at + 1);
+    assert.equal(await store.markConsoleSessionFresh(idHash, at + 10), true);
+    assert.equal((await store.getConsoleSession(idHash))?.freshUntil, at + 10);
+    assert.equal(await store.endConsoleSession(idHash), true);
   });
 
   it('carries failure codes across the thread boundary', async (t) => {

@@ -1,4 +1,5 @@
 import { ThreadClient } from '../../threads/thread-client.js';
+import { ThreadedConsoleRecords } from '../console/threaded-console-records.js';
 import { siblingModule } from '../../threads/worker-script.js';
 import { planProjection } from '../projection/plan.js';
 import type { SqlEntityStore } from '../sql-entity-store.js';
@@ -59,8 +60,10 @@ import type { EntityStoreOptions } from '../open-entity-store.js';
  * MQTT and the API (bench:ingest measured the ingest capped near one core with projection on the
  * main thread). Every call crosses as one message; results come back structured-cloned.
  */
-export class ThreadedEntityStore implements EntityStore {
-  private constructor(private readonly thread: ThreadClient) {}
+export class ThreadedEntityStore extends ThreadedConsoleRecords implements EntityStore {
+  private constructor(thread: ThreadClient) {
+    super(thread);
+  }
 
   static async open(options: EntityStoreOptions): Promise<ThreadedEntityStore> {
     const thread = await ThreadClient.start(

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, notFound, unavailable } from '../../api/api-errors.js';
 import type { ApiDeps } from '../../api/api-deps.js';
-import { authenticate, requireRole } from '../../api/auth.js';
+import { actorLabel, authenticate, requireFresh, requireRole } from '../../api/auth.js';
 import { errorBody, errors } from '../../api/schemas.js';
 import type { OtaApiDeps } from './ota-api-deps.js';
 import { rolloutRequestSchema, rolloutSpec, type RolloutRequest } from './rollout-request.js';
@@ -27,10 +27,7 @@ export function registerRolloutRoutes(app: FastifyInstance, deps: ApiDeps): void
     if (!deps.ota) throw unavailable('this platform runs no OTA rollouts');
     return deps.ota;
   };
-  const who = (request: FastifyRequest) => {
-    const p = request.principal!;
-    return `${p.role}:${p.subject ?? 'unknown'}`;
-  };
+  const who = (request: FastifyRequest) => actorLabel(request.principal!);
   const run = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -116,6 +113,8 @@ export function registerRolloutRoutes(app: FastifyInstance, deps: ApiDeps): void
             action === 'release'
               ? 'Resumes a halted rollout; its health window starts again (ops)'
               : 'Stops a rollout; updated devices stay updated (ops)',
+          description:
+            'On a console session, only within 5 minutes of a passkey step-up (403 fresh-assertion-required otherwise).',
           tags: ['ota'],
           security: [{ bearer: [] }],
           params: idParams,
@@ -125,6 +124,7 @@ export function registerRolloutRoutes(app: FastifyInstance, deps: ApiDeps): void
       },
       async (request) => {
         requireRole(request, ['ops']);
+        requireFresh(request, new Date(now()));
         const by = who(request) + (request.body?.reason ? ` (${request.body.reason})` : '');
         const engine = ota().engine;
         await run(() => engine[action](request.params.id, now(), by));
