@@ -14,7 +14,7 @@ const SRC_ZONES = [
   {
     target: 'src/device',
     // test-support holds test helpers (temp dirs, engine checks), not cloud code.
-    allowed: ['src/device', 'src/contract', 'src/failure.ts', 'test-support'],
+    allowed: ['src/device', 'src/contract', 'src/shared/failure.ts', 'test-support'],
     message: 'The device model never imports cloud code; share through src/contract.',
   },
   {
@@ -35,16 +35,16 @@ const PAYMENT_ZONES = [
     target: 'src/payment',
     allowed: [
       'src/payment',
-      'src/payment-bridge/bridge-layout.ts',
-      'src/failure.ts',
-      'src/data-dir',
-      'src/identity/x509.ts',
-      'src/identity/pem.ts',
-      'src/identity/clock.ts',
-      'src/identity/ca/keys.ts',
-      'src/identity/ca/profile.ts',
-      'src/broker/tls-policy.ts',
-      'src/observability/logger.ts',
+      'src/domain/payment-bridge/bridge-layout.ts',
+      'src/shared/failure.ts',
+      'src/stores/data-dir',
+      'src/edge/identity/x509.ts',
+      'src/edge/identity/pem.ts',
+      'src/edge/identity/clock.ts',
+      'src/edge/identity/ca/keys.ts',
+      'src/edge/identity/ca/profile.ts',
+      'src/edge/broker/tls-policy.ts',
+      'src/shared/observability/logger.ts',
     ],
     message: 'The payment service imports only generic helpers, never platform capabilities.',
   },
@@ -53,7 +53,7 @@ const PAYMENT_ZONES = [
     except: ['src/payment', 'src/cli'],
     forbidden: ['src/payment'],
     message:
-      'Only the CLI starts the payment service; the platform reaches it through src/payment-bridge.',
+      'Only the CLI starts the payment service; the platform reaches it through src/domain/payment-bridge.',
   },
 ];
 

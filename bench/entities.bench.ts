@@ -8,8 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { EntityStore, IngestedEvent } from '../src/entities/index.js';
-import { openEntityStore } from '../src/entities/index.js';
+import type { EntityStore, IngestedEvent } from '../src/stores/entities/index.js';
+import { openEntityStore } from '../src/stores/entities/index.js';
 import { TestDevice } from '../test-support/entity-events.js';
 import { fmt } from './measure.js';
 

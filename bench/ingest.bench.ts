@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { identityCommands } from '../src/cli/identity/index.js';
 import { main } from '../src/cli/main.js';
 import { openEntities } from '../src/cli/platform/entities.js';
-import { silentLogger } from '../src/observability/logger.js';
+import { silentLogger } from '../src/shared/observability/logger.js';
 import { defaultConfig } from '../src/platform/platform-config.js';
 import { startPlatform } from '../src/platform/platform.js';
 import { fmt } from './measure.js';

@@ -7,14 +7,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalKeyring } from '../src/keys/index.js';
+import { LocalKeyring } from '../src/stores/keys/index.js';
 import {
   hmacSha256,
   loadRubric,
   runMaskJob,
   synthesize,
   verifyMasked,
-} from '../src/privacy/masking/index.js';
+} from '../src/domain/privacy/masking/index.js';
 import { fmt, opsPerSecond } from './measure.js';
 
 const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000);

@@ -1,7 +1,7 @@
 // The platform for bench:sim, in its own process so the simulator's CPU is its own: prints
 // {"mqttUrl","apiUrl"} once listening, stops when its stdin closes.
 import { openEntities } from '../src/cli/platform/entities.js';
-import { silentLogger } from '../src/observability/logger.js';
+import { silentLogger } from '../src/shared/observability/logger.js';
 import { defaultConfig } from '../src/platform/platform-config.js';
 import { startPlatform } from '../src/platform/platform.js';
 

@@ -7,8 +7,8 @@ import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalKeyring } from '../src/keys/index.js';
-import { FieldCipher, openVaults, VAULT_FIELDS } from '../src/vault/index.js';
+import { LocalKeyring } from '../src/stores/keys/index.js';
+import { FieldCipher, openVaults, VAULT_FIELDS } from '../src/stores/vault/index.js';
 import { fmt } from './measure.js';
 
 const accounts = Number(process.env['BENCH_ACCOUNTS'] ?? 1000);

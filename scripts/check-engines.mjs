@@ -10,7 +10,7 @@ const own = JSON.parse(readFileSync('package.json', 'utf8'));
 const lines = own.engines.node.split('||').map((r) => semver.minVersion(r.trim()).version);
 const problems = [];
 // Installed under an alias and loaded only on the Node lines it supports, by
-// src/data-dir/sqlite-driver.ts; the line below it keeps the other package.
+// src/stores/data-dir/sqlite-driver.ts; the line below it keeps the other package.
 const runtimeSelected = { 'better-sqlite3-napi': '>=22' };
 let checked = 0;
 

@@ -2,9 +2,9 @@
 // held-out part of the labelled corpus. `--misses` lists what the tuning part got wrong (the
 // held-out part's errors are not printed, so nobody tunes against them by accident).
 // Run: npx tsx scripts/evaluate-detector.ts [--misses]
-import { loadCorpus, type CorpusPart } from '../src/privacy/masking/corpus/corpus.js';
-import { score } from '../src/privacy/masking/corpus/score.js';
-import { ENTITY_TYPES } from '../src/privacy/masking/detect/index.js';
+import { loadCorpus, type CorpusPart } from '../src/domain/privacy/masking/corpus/corpus.js';
+import { score } from '../src/domain/privacy/masking/corpus/score.js';
+import { ENTITY_TYPES } from '../src/domain/privacy/masking/detect/index.js';
 
 const pct = (x: number) => x.toFixed(3);
 const result: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 // The ops API of a running test platform, with an ops token made the CLI's way.
-import type { ApiRole } from '../src/api/roles.js';
-import { issueToken, loadTokenKeys } from '../src/api/tokens.js';
+import type { ApiRole } from '../src/surfaces/api/roles.js';
+import { issueToken, loadTokenKeys } from '../src/surfaces/api/tokens.js';
 import { apiFetch } from '../src/cli/platform/api-fetch.js';
 import type { ApiTrust } from '../src/platform/api-transport.js';
 import type { RunningPlatform } from '../src/platform/platform.js';

@@ -2,7 +2,7 @@
 // and the payment the test asks for. For checkout and loss-prevention tests.
 import { randomUUID } from 'node:crypto';
 import type { SessionEnd, SessionLine } from '../src/contract/index.js';
-import type { IngestedEvent } from '../src/entities/entity-store.js';
+import type { IngestedEvent } from '../src/stores/entities/entity-store.js';
 import type { TestDevice } from './entity-events.js';
 
 export const BASKET: SessionLine[] = [

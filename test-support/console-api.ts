@@ -4,11 +4,11 @@
 // not exercise (telemetry, broker, rollouts) are absent; such routes answer 503 or fail loudly.
 import { generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { ApiDeps } from '../src/api/api-deps.js';
-import { buildApi } from '../src/api/api-server.js';
-import type { TokenKeys } from '../src/api/tokens.js';
-import type { EntityStore } from '../src/entities/entity-store.js';
-import { PlatformMetrics } from '../src/observability/metrics.js';
+import type { ApiDeps } from '../src/surfaces/api/api-deps.js';
+import { buildApi } from '../src/surfaces/api/api-server.js';
+import type { TokenKeys } from '../src/surfaces/api/tokens.js';
+import type { EntityStore } from '../src/stores/entities/entity-store.js';
+import { PlatformMetrics } from '../src/shared/observability/metrics.js';
 import { MemoryAuditLog } from './memory-audit-log.js';
 
 export const STORES = ['store-a', 'store-b'] as const;

@@ -9,15 +9,15 @@ import {
   type Identify,
   type SealKey,
 } from '../src/contract/index.js';
-import { SqliteAuditLog } from '../src/audit/sqlite-audit-log.js';
-import { DataSubjectRequests } from '../src/customers/data-subject-requests.js';
-import { IdentityService } from '../src/customers/identity-service.js';
-import { CredentialSealKeys } from '../src/customers/seal-keys.js';
-import { openEntityStore } from '../src/entities/index.js';
-import type { AccountRegion } from '../src/entities/customers/customer-records.js';
-import { LocalKeyring } from '../src/keys/index.js';
-import { FieldCipher } from '../src/vault/field-cipher.js';
-import { openVaults } from '../src/vault/open-vault.js';
+import { SqliteAuditLog } from '../src/stores/audit/sqlite-audit-log.js';
+import { DataSubjectRequests } from '../src/domain/customers/data-subject-requests.js';
+import { IdentityService } from '../src/domain/customers/identity-service.js';
+import { CredentialSealKeys } from '../src/domain/customers/seal-keys.js';
+import { openEntityStore } from '../src/stores/entities/index.js';
+import type { AccountRegion } from '../src/stores/entities/customers/customer-records.js';
+import { LocalKeyring } from '../src/stores/keys/index.js';
+import { FieldCipher } from '../src/stores/vault/field-cipher.js';
+import { openVaults } from '../src/stores/vault/open-vault.js';
 import type { TestDevice } from './entity-events.js';
 import { FakePaymentGateway } from './fake-payment-gateway.js';
 import { vaultDataDir } from './vault.js';

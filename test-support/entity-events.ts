@@ -7,7 +7,7 @@ import {
   type DeviceMessageType,
 } from '../src/contract/index.js';
 import { DEVICE_EXAMPLES } from '../src/contract/examples.js';
-import type { IngestedEvent } from '../src/entities/entity-store.js';
+import type { IngestedEvent } from '../src/stores/entities/entity-store.js';
 
 export const T0 = Date.parse('2026-11-23T09:00:00.000Z');
 

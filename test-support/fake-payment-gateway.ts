@@ -5,7 +5,7 @@ import {
   type CaptureRequest,
   type CaptureResult,
   type PaymentGateway,
-} from '../src/payment-bridge/payment-gateway.js';
+} from '../src/domain/payment-bridge/payment-gateway.js';
 
 /**
  * - an auth token starting with `decl` is declined;

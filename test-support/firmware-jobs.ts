@@ -8,7 +8,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { signBody, type OtaJob, type OtaManifest } from '../src/contract/index.js';
-import { P256, subtle, x509 } from '../src/identity/x509.js';
+import { P256, subtle, x509 } from '../src/edge/identity/x509.js';
 
 export interface FirmwareSigner {
   readonly publicKey: KeyObject;

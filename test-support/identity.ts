@@ -1,10 +1,10 @@
 // Helpers for identity tests: a data directory with a CA and a store, a clock that tests move,
 // and CSRs made with the X.509 library for keys of any kind (a device keystore only makes P-256).
 import type { TestContext } from 'node:test';
-import { addStore } from '../src/identity/stores/add-store.js';
-import { initCa } from '../src/identity/ca/lifecycle.js';
-import { openIdentity, type IdentityContext } from '../src/identity/identity.js';
-import { subtle, x509, type CryptoKeyPair } from '../src/identity/x509.js';
+import { addStore } from '../src/edge/identity/stores/add-store.js';
+import { initCa } from '../src/edge/identity/ca/lifecycle.js';
+import { openIdentity, type IdentityContext } from '../src/edge/identity/identity.js';
+import { subtle, x509, type CryptoKeyPair } from '../src/edge/identity/x509.js';
 import { tempDir } from './temp-dir.js';
 
 export const START = new Date('2026-06-01T12:00:00Z');

@@ -4,14 +4,18 @@
 // the service would: deterministic refs, `decl…` declines, `…_amt<cents>` mismatches, 409 as
 // payment-refused. Never use it outside tests.
 import type { FastifyInstance } from 'fastify';
-import { silentLogger } from '../src/observability/logger.js';
-import { postCapture, postResolve, type PostJson } from '../src/payment-bridge/gateway-wire.js';
+import { silentLogger } from '../src/shared/observability/logger.js';
+import {
+  postCapture,
+  postResolve,
+  type PostJson,
+} from '../src/domain/payment-bridge/gateway-wire.js';
 import type {
   CaptureRequest,
   CaptureResult,
   PaymentGateway,
   ResolvedMethod,
-} from '../src/payment-bridge/payment-gateway.js';
+} from '../src/domain/payment-bridge/payment-gateway.js';
 import { createPaymentApp } from '../src/payment/payment-app.js';
 import { PaymentService } from '../src/payment/payment-service.js';
 import { PaymentStore } from '../src/payment/payment-store.js';

@@ -3,8 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { LocalKeyring } from '../src/keys/index.js';
-import { parseRubric, runMaskJob, type JobOptions } from '../src/privacy/masking/index.js';
+import { LocalKeyring } from '../src/stores/keys/index.js';
+import { parseRubric, runMaskJob, type JobOptions } from '../src/domain/privacy/masking/index.js';
 import { TestClock } from './identity.js';
 import { tempDir } from './temp-dir.js';
 

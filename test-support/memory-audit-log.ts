@@ -8,7 +8,7 @@ import type {
   AuditQuery,
   AuditRecord,
   AuditVerification,
-} from '../src/audit/audit-log.js';
+} from '../src/stores/audit/audit-log.js';
 
 export function canonicalJson(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());

@@ -12,7 +12,7 @@ import {
   stableHash,
   type OtaTarget,
   type RolloutSpec,
-} from '../src/ota/rollout/index.js';
+} from '../src/domain/ota/rollout/index.js';
 
 export const T0 = Date.parse('2026-11-23T00:00:00.000Z');
 export const OLD = '1.4.0';

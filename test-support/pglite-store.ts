@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { openEntityStore } from '../src/entities/open-entity-store.js';
-import type { SqlEntityStore } from '../src/entities/sql-entity-store.js';
+import { openEntityStore } from '../src/stores/entities/open-entity-store.js';
+import type { SqlEntityStore } from '../src/stores/entities/sql-entity-store.js';
 
 /**
  * Call at the top level of a test file: returns an opener of the file's store, which is made on

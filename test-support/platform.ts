@@ -16,11 +16,11 @@ import {
   type DeviceClass,
   type SealedCredential,
 } from '../src/contract/index.js';
-import { CredentialSealKeys } from '../src/customers/seal-keys.js';
-import { LocalKeyring } from '../src/keys/index.js';
+import { CredentialSealKeys } from '../src/domain/customers/seal-keys.js';
+import { LocalKeyring } from '../src/stores/keys/index.js';
 import { DeviceLink, loadProvisionedDevice } from '../src/device/link/device-link.js';
 import type { SoftwareKeystore } from '../src/device/secure-element/software-keystore.js';
-import { silentLogger } from '../src/observability/logger.js';
+import { silentLogger } from '../src/shared/observability/logger.js';
 import { defaultConfig, type PlatformConfig } from '../src/platform/platform-config.js';
 import {
   startPlatform,

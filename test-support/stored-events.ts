@@ -1,5 +1,5 @@
 // Telemetry records as the ingest stores them, for tests that fill the telemetry store directly.
-import type { TelemetryRecord } from '../src/telemetry/telemetry-store.js';
+import type { TelemetryRecord } from '../src/stores/telemetry/telemetry-store.js';
 
 /** A stored event as ingest writes it; billing and the trail read only these fields. */
 export function storedEvent(

@@ -5,10 +5,10 @@ import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, type TestContext } from 'node:test';
-import { openPgliteClient } from '../src/entities/sql/pglite-client.js';
-import { vaultDir } from '../src/vault/pglite-vault-store.js';
-import { migrateVault } from '../src/vault/vault-migrations.js';
-import { REGIONS, type Region } from '../src/vault/vault-types.js';
+import { openPgliteClient } from '../src/stores/entities/sql/pglite-client.js';
+import { vaultDir } from '../src/stores/vault/pglite-vault-store.js';
+import { migrateVault } from '../src/stores/vault/vault-migrations.js';
+import { REGIONS, type Region } from '../src/stores/vault/vault-types.js';
 import { tempDir } from './temp-dir.js';
 
 let template: Promise<string> | undefined;

@@ -16,8 +16,8 @@ import { platformCart } from '../test-support/platform-cart.js';
 import { otaCommands } from '../src/cli/ota/index.js';
 import { main } from '../src/cli/main.js';
 import { ScaledClock } from '../src/device/clock/sim-clock.js';
-import { entityStorePorts } from '../src/ota/rollout/sql/entity-store-ports.js';
-import { loadFirmwareSigningPublicKey } from '../src/ota/signing/index.js';
+import { entityStorePorts } from '../src/domain/ota/rollout/sql/entity-store-ports.js';
+import { loadFirmwareSigningPublicKey } from '../src/domain/ota/signing/index.js';
 
 const HOUR = 3_600_000;
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { ScaledClock } from '../src/device/clock/sim-clock.js';
-import { createLogger } from '../src/observability/logger.js';
+import { createLogger } from '../src/shared/observability/logger.js';
 import { paymentToken } from '../src/device/cart/emv.js';
 import { SHELF } from '../test-support/test-cart.js';
 import { FakePaymentGateway } from '../test-support/fake-payment-gateway.js';

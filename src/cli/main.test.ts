@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Failure } from '../failure.js';
+import { Failure } from '../shared/failure.js';
 import { capture } from '../../test-support/cli.js';
 import { UsageError, type Command } from './command.js';
 import { main } from './main.js';

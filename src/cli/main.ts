@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isFailure } from '../failure.js';
+import { isFailure } from '../shared/failure.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 import { allCommands } from './commands.js';
 import { renderCommandHelp, renderGroupHelp, suggest } from './help.js';

@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { pemBlocks, toPem } from '../identity/pem.js';
+import { pemBlocks, toPem } from '../edge/identity/pem.js';
 
 /** A private key and its certificate kept in one PEM file, so one atomic write replaces both. */
 export interface Credential {

@@ -1,4 +1,4 @@
-import { Failure } from '../failure.js';
+import { Failure } from '../shared/failure.js';
 
 /** Expected failures of the payment zone on disk. */
 export type PaymentZoneErrorCode = 'zone-not-initialised' | 'zone-corrupt';

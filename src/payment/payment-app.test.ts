@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, it, type TestContext } from 'node:test';
-import { createLogger } from '../observability/logger.js';
+import { createLogger } from '../shared/observability/logger.js';
 import { createPaymentApp } from './payment-app.js';
 import { PaymentService } from './payment-service.js';
 import { PaymentStore } from './payment-store.js';

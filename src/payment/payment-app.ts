@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ServerOptions } from 'node:https';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../shared/observability/logger.js';
 import { CardDataRefusal, InvalidJson, installCardDataGuard } from './card-data-hooks.js';
 import type { PaymentService } from './payment-service.js';
 import { PaymentServiceFailure } from './payment-service.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { mutualTlsContext } from '../broker/tls-policy.js';
-import type { Logger } from '../observability/logger.js';
+import { mutualTlsContext } from '../edge/broker/tls-policy.js';
+import type { Logger } from '../shared/observability/logger.js';
 import { createPaymentApp } from './payment-app.js';
 import type { PaymentService } from './payment-service.js';
 import type { PaymentZone } from './payment-zone.js';

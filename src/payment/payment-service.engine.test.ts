@@ -13,15 +13,15 @@ import {
   STORE,
 } from '../../test-support/platform.js';
 import { spawnFleetplane, type SpawnedCli } from '../../test-support/spawn-cli.js';
-import { privateKeyPem } from '../identity/ca/keys.js';
-import { P256, x509 } from '../identity/x509.js';
+import { privateKeyPem } from '../edge/identity/ca/keys.js';
+import { P256, x509 } from '../edge/identity/x509.js';
 import {
   loadBridgeCredentials,
   type BridgeCredentials,
-} from '../payment-bridge/bridge-credentials.js';
-import { BRIDGE_COMMON_NAME } from '../payment-bridge/bridge-layout.js';
-import { HttpsPaymentGateway } from '../payment-bridge/https-payment-gateway.js';
-import { PaymentGatewayFailure } from '../payment-bridge/payment-gateway.js';
+} from '../domain/payment-bridge/bridge-credentials.js';
+import { BRIDGE_COMMON_NAME } from '../domain/payment-bridge/bridge-layout.js';
+import { HttpsPaymentGateway } from '../domain/payment-bridge/https-payment-gateway.js';
+import { PaymentGatewayFailure } from '../domain/payment-bridge/payment-gateway.js';
 import { paymentLayout } from './payment-layout.js';
 import { issueZoneLeaf } from './zone-certificates.js';
 

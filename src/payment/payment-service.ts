@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Failure } from '../failure.js';
+import { Failure } from '../shared/failure.js';
 import type { PaymentStore, CaptureRecord } from './payment-store.js';
 import type { PaymentProcessor } from './processor.js';
 

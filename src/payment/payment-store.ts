@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { SqliteDatabase } from '../data-dir/sqlite-driver.js';
+import { SqliteDatabase } from '../stores/data-dir/sqlite-driver.js';
 import { chmodSync } from 'node:fs';
 
 export type CaptureStatus = 'captured' | 'declined' | 'amount-mismatch';

@@ -1,12 +1,12 @@
 import { randomBytes, type X509Certificate } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readTextFile, writeFileAtomic } from '../data-dir/index.js';
+import { readTextFile, writeFileAtomic } from '../stores/data-dir/index.js';
 import {
   BRIDGE_COMMON_NAME,
   bridgeLayout,
   type BridgeLayout,
-} from '../payment-bridge/bridge-layout.js';
+} from '../domain/payment-bridge/bridge-layout.js';
 import {
   joinCredential,
   singleCertificate,

@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../shared/observability/logger.js';
 
 /**
  * Why the service turned a client away: `tls` a handshake that failed (no certificate, one not

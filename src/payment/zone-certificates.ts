@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
-import { generateP256, importSigningKey, privateKeyPem } from '../identity/ca/keys.js';
-import { BACKDATE_MINUTES, randomSerialHex } from '../identity/ca/profile.js';
-import { addDays, addMinutes, addYears, earliest } from '../identity/clock.js';
-import { P256, x509 } from '../identity/x509.js';
+import { generateP256, importSigningKey, privateKeyPem } from '../edge/identity/ca/keys.js';
+import { BACKDATE_MINUTES, randomSerialHex } from '../edge/identity/ca/profile.js';
+import { addDays, addMinutes, addYears, earliest } from '../edge/identity/clock.js';
+import { P256, x509 } from '../edge/identity/x509.js';
 
 /**
  * The payment zone's certificate profile. One self-signed CA signs the service's server

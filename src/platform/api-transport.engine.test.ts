@@ -8,8 +8,8 @@ import { fetchTrusting } from '../../test-support/api-client.js';
 import { openssl, requireOpenssl } from '../../test-support/openssl.js';
 import { fleetDataDir, startTestPlatform } from '../../test-support/platform.js';
 import { tempDir } from '../../test-support/temp-dir.js';
-import { readPlatformLock } from '../data-dir/platform-lock.js';
-import { isFailure } from '../failure.js';
+import { readPlatformLock } from '../stores/data-dir/platform-lock.js';
+import { isFailure } from '../shared/failure.js';
 
 /** What a TLS client sees when it connects with `options`: the error code, or 'connected'. */
 function handshake(url: string, options: { ca?: string; maxVersion?: 'TLSv1.1' }) {

@@ -2,10 +2,10 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIP, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { httpsServerPolicy } from '../broker/tls-policy.js';
-import { ensureServerIdentity } from '../broker/server-identity.js';
-import { Failure } from '../failure.js';
-import type { FleetCa } from '../identity/index.js';
+import { httpsServerPolicy } from '../edge/broker/tls-policy.js';
+import { ensureServerIdentity } from '../edge/broker/server-identity.js';
+import { Failure } from '../shared/failure.js';
+import type { FleetCa } from '../edge/identity/index.js';
 import type { ApiTransportConfig, PlatformConfig } from './platform-config.js';
 import type { PlatformLayout } from './platform-layout.js';
 

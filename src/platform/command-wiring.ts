@@ -1,10 +1,10 @@
 import { periodic } from './periodic.js';
-import { CommandService, type CloudPublish } from '../commands/command-service.js';
-import type { EntityStore } from '../entities/entity-store.js';
-import type { EntityProjector } from '../ingest/entity-projector.js';
-import type { Logger } from '../observability/logger.js';
-import type { PlatformMetrics } from '../observability/metrics.js';
-import { ShadowService } from '../shadow/shadow-service.js';
+import { CommandService, type CloudPublish } from '../domain/commands/command-service.js';
+import type { EntityStore } from '../stores/entities/entity-store.js';
+import type { EntityProjector } from '../pipeline/ingest/entity-projector.js';
+import type { Logger } from '../shared/observability/logger.js';
+import type { PlatformMetrics } from '../shared/observability/metrics.js';
+import { ShadowService } from '../domain/shadow/shadow-service.js';
 
 /** How often pending commands past their expiry are marked failed (code timeout). */
 export const COMMAND_SWEEP_MS = 5_000;

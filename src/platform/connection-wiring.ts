@@ -1,8 +1,8 @@
-import type { ConnectedDevice, ConnectionListener } from '../broker/device-broker.js';
-import type { EntityStore } from '../entities/entity-store.js';
-import type { RegistryDeviceDirectory } from '../ingest/device-directory.js';
-import type { LivePublisher } from '../live/live-events.js';
-import type { Logger } from '../observability/logger.js';
+import type { ConnectedDevice, ConnectionListener } from '../edge/broker/device-broker.js';
+import type { EntityStore } from '../stores/entities/entity-store.js';
+import type { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
+import type { LivePublisher } from '../surfaces/live/live-events.js';
+import type { Logger } from '../shared/observability/logger.js';
 
 /**
  * What the platform does when the embedded broker admits or loses a device: the device directory

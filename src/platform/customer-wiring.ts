@@ -1,17 +1,17 @@
 import type { StoreId } from '../contract/index.js';
-import { openCustomerStores, type CustomerStores } from '../customers/customer-stores.js';
-import { DataSubjectRequests } from '../customers/data-subject-requests.js';
-import { IdentityLinker } from '../customers/identity-linker.js';
-import { IdentityService } from '../customers/identity-service.js';
-import type { AccountRegion } from '../entities/customers/customer-records.js';
-import type { EntityStore } from '../entities/entity-store.js';
-import type { IdentityContext } from '../identity/index.js';
-import type { EntityProjector } from '../ingest/entity-projector.js';
-import type { KeyProvider } from '../keys/key-provider.js';
-import type { Logger } from '../observability/logger.js';
-import type { PlatformMetrics } from '../observability/metrics.js';
-import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
-import { SessionLinker } from '../session-link/session-link.js';
+import { openCustomerStores, type CustomerStores } from '../domain/customers/customer-stores.js';
+import { DataSubjectRequests } from '../domain/customers/data-subject-requests.js';
+import { IdentityLinker } from '../domain/customers/identity-linker.js';
+import { IdentityService } from '../domain/customers/identity-service.js';
+import type { AccountRegion } from '../stores/entities/customers/customer-records.js';
+import type { EntityStore } from '../stores/entities/entity-store.js';
+import type { IdentityContext } from '../edge/identity/index.js';
+import type { EntityProjector } from '../pipeline/ingest/entity-projector.js';
+import type { KeyProvider } from '../stores/keys/key-provider.js';
+import type { Logger } from '../shared/observability/logger.js';
+import type { PlatformMetrics } from '../shared/observability/metrics.js';
+import type { PaymentGateway } from '../domain/payment-bridge/payment-gateway.js';
+import { SessionLinker } from '../domain/session-link/session-link.js';
 import type { PlatformConfig } from './platform-config.js';
 
 export interface CustomerWiring {

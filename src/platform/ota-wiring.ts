@@ -1,15 +1,15 @@
 import { periodic } from './periodic.js';
 import { topics } from '../contract/index.js';
 import type { PlatformConfig } from './platform-config.js';
-import type { EntityStore } from '../entities/entity-store.js';
-import type { EntityProjector } from '../ingest/entity-projector.js';
-import type { Logger } from '../observability/logger.js';
-import type { PlatformMetrics } from '../observability/metrics.js';
-import type { OtaApiDeps } from '../ota/api/ota-api-deps.js';
-import type { OtaImages } from '../ota/images/ota-images-wiring.js';
-import { RolloutEngine } from '../ota/rollout/rollout-engine.js';
-import { entityStorePorts } from '../ota/rollout/sql/entity-store-ports.js';
-import { findFirmwareSigningPublicKey } from '../ota/signing/index.js';
+import type { EntityStore } from '../stores/entities/entity-store.js';
+import type { EntityProjector } from '../pipeline/ingest/entity-projector.js';
+import type { Logger } from '../shared/observability/logger.js';
+import type { PlatformMetrics } from '../shared/observability/metrics.js';
+import type { OtaApiDeps } from '../domain/ota/api/ota-api-deps.js';
+import type { OtaImages } from '../domain/ota/images/ota-images-wiring.js';
+import { RolloutEngine } from '../domain/ota/rollout/rollout-engine.js';
+import { entityStorePorts } from '../domain/ota/rollout/sql/entity-store-ports.js';
+import { findFirmwareSigningPublicKey } from '../domain/ota/signing/index.js';
 
 export interface OtaRolloutWiring {
   readonly engine: RolloutEngine;

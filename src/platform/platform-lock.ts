@@ -1,7 +1,11 @@
 import { unlink } from 'node:fs/promises';
-import { createJsonFileExclusive, readJsonFile, writeJsonFileAtomic } from '../data-dir/index.js';
-import { readPlatformLock, type PlatformLockInfo } from '../data-dir/platform-lock.js';
-import { Failure } from '../failure.js';
+import {
+  createJsonFileExclusive,
+  readJsonFile,
+  writeJsonFileAtomic,
+} from '../stores/data-dir/index.js';
+import { readPlatformLock, type PlatformLockInfo } from '../stores/data-dir/platform-lock.js';
+import { Failure } from '../shared/failure.js';
 
 export type PlatformLockCode = 'platform-running';
 export class PlatformLockFailure extends Failure<PlatformLockCode> {}

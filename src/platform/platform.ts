@@ -1,57 +1,57 @@
-import type { ApiDeps } from '../api/api-deps.js';
-import { buildApi } from '../api/api-server.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import { openKeyProvider } from '../keys/index.js';
-import { HttpsPaymentGateway } from '../payment-bridge/https-payment-gateway.js';
-import { loadBridgeCredentials } from '../payment-bridge/bridge-credentials.js';
+import type { ApiDeps } from '../surfaces/api/api-deps.js';
+import { buildApi } from '../surfaces/api/api-server.js';
+import type { AuditLog } from '../stores/audit/audit-log.js';
+import { openKeyProvider } from '../stores/keys/index.js';
+import { HttpsPaymentGateway } from '../domain/payment-bridge/https-payment-gateway.js';
+import { loadBridgeCredentials } from '../domain/payment-bridge/bridge-credentials.js';
 import { residencyReport, wireCustomers, type CustomerWiring } from './customer-wiring.js';
 import { wireCommands, type CommandWiring } from './command-wiring.js';
-import type { PublishOptions } from '../broker/device-broker.js';
-import { readWallet } from '../customers/customer-wallet.js';
-import { CheckoutWorker } from '../checkout/checkout-worker.js';
-import { Reconciler } from '../checkout/reconciler.js';
-import { Receipts, ReceiptSigner } from '../checkout/receipts.js';
-import { syncCheckout } from '../checkout/sync-checkout.js';
+import type { PublishOptions } from '../edge/broker/device-broker.js';
+import { readWallet } from '../domain/customers/customer-wallet.js';
+import { CheckoutWorker } from '../domain/checkout/checkout-worker.js';
+import { Reconciler } from '../domain/checkout/reconciler.js';
+import { Receipts, ReceiptSigner } from '../domain/checkout/receipts.js';
+import { syncCheckout } from '../domain/checkout/sync-checkout.js';
 import type { StoreId } from '../contract/index.js';
-import { loadTokenKeys } from '../api/tokens.js';
-import { DirectoryBlobStore } from '../blobs/directory-blob-store.js';
-import type { BlobStore } from '../blobs/blob-store.js';
-import type { DeviceBroker } from '../broker/device-broker.js';
-import { EmbeddedBroker } from '../broker/embedded-broker.js';
-import { DeviceApi } from '../device-api/device-api-server.js';
-import { wireOtaImages, type OtaImages } from '../ota/images/ota-images-wiring.js';
+import { loadTokenKeys } from '../surfaces/api/tokens.js';
+import { DirectoryBlobStore } from '../stores/blobs/directory-blob-store.js';
+import type { BlobStore } from '../stores/blobs/blob-store.js';
+import type { DeviceBroker } from '../edge/broker/device-broker.js';
+import { EmbeddedBroker } from '../edge/broker/embedded-broker.js';
+import { DeviceApi } from '../edge/device-api/device-api-server.js';
+import { wireOtaImages, type OtaImages } from '../domain/ota/images/ota-images-wiring.js';
 import { wireOtaRollouts } from './ota-wiring.js';
 import { connectionRecorder } from './connection-wiring.js';
 import { wireLive, type LiveWiring } from './live-wiring.js';
-import type { RolloutEngine } from '../ota/rollout/rollout-engine.js';
-import { ensureServerIdentity } from '../broker/server-identity.js';
-import type { EntityStore } from '../entities/entity-store.js';
+import type { RolloutEngine } from '../domain/ota/rollout/rollout-engine.js';
+import { ensureServerIdentity } from '../edge/broker/server-identity.js';
+import type { EntityStore } from '../stores/entities/entity-store.js';
 import {
   initCa,
   openIdentity,
   RevocationWatcher,
   type IdentityContext,
-} from '../identity/index.js';
-import { RegistryDeviceDirectory } from '../ingest/device-directory.js';
-import { EntityProjector } from '../ingest/entity-projector.js';
+} from '../edge/identity/index.js';
+import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
+import { EntityProjector } from '../pipeline/ingest/entity-projector.js';
 import {
   IngestPipeline,
   type InboundMessage,
   type IngestOutcome,
-} from '../ingest/ingest-pipeline.js';
+} from '../pipeline/ingest/ingest-pipeline.js';
 import {
   InlineVerifier,
   WorkerVerifierPool,
   type SignatureVerifier,
-} from '../ingest/signature-verifier.js';
-import type { KeyProvider } from '../keys/index.js';
-import { LossPrevention } from '../loss-prevention/loss-prevention.js';
-import { createLogger, type Logger } from '../observability/logger.js';
-import { PlatformMetrics } from '../observability/metrics.js';
-import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
+} from '../pipeline/ingest/signature-verifier.js';
+import type { KeyProvider } from '../stores/keys/index.js';
+import { LossPrevention } from '../domain/loss-prevention/loss-prevention.js';
+import { createLogger, type Logger } from '../shared/observability/logger.js';
+import { PlatformMetrics } from '../shared/observability/metrics.js';
+import type { PaymentGateway } from '../domain/payment-bridge/payment-gateway.js';
 import { expireTelemetryHourly, openPlatformStores } from './store-wiring.js';
-import type { TelemetryStore } from '../telemetry/telemetry-store.js';
-import { ExternalBrokerSource } from '../broker/external-broker.js';
+import type { TelemetryStore } from '../stores/telemetry/telemetry-store.js';
+import { ExternalBrokerSource } from '../edge/broker/external-broker.js';
 import type { PlatformConfig } from './platform-config.js';
 import { platformLayout, type PlatformLayout } from './platform-layout.js';
 import { acquirePlatformLock, type PlatformLock } from './platform-lock.js';

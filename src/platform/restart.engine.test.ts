@@ -8,7 +8,7 @@ import {
   provisionDevice,
   startTestPlatform,
 } from '../../test-support/platform.js';
-import { openEntityStore } from '../entities/open-entity-store.js';
+import { openEntityStore } from '../stores/entities/open-entity-store.js';
 import { postgresSchema, POSTGRES_URL } from '../../test-support/postgres.js';
 
 describe('platform restart and engines', () => {

@@ -1,10 +1,10 @@
-import type { Logger } from '../observability/logger.js';
-import type { TelemetryStore } from '../telemetry/telemetry-store.js';
+import type { Logger } from '../shared/observability/logger.js';
+import type { TelemetryStore } from '../stores/telemetry/telemetry-store.js';
 import { periodic } from './periodic.js';
-import type { EntityStore } from '../entities/entity-store.js';
-import type { IdentityContext } from '../identity/index.js';
-import { SqliteProjectionLog } from '../ingest/sqlite-projection-log.js';
-import { ThreadedTelemetryStore } from '../telemetry/thread/threaded-telemetry-store.js';
+import type { EntityStore } from '../stores/entities/entity-store.js';
+import type { IdentityContext } from '../edge/identity/index.js';
+import { SqliteProjectionLog } from '../pipeline/ingest/sqlite-projection-log.js';
+import { ThreadedTelemetryStore } from '../stores/telemetry/thread/threaded-telemetry-store.js';
 import type { PlatformConfig } from './platform-config.js';
 import type { PlatformLayout } from './platform-layout.js';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { buildReceipt, ReceiptSigner } from '../../src/checkout/receipts.js';
+import { buildReceipt, ReceiptSigner } from '../../src/domain/checkout/receipts.js';
 
 /** The store, carts, scans, alerts, rollout, metric history and receipt the preview shows. */
 export const NOW = Date.now();

@@ -300,7 +300,7 @@ let doc: unknown;
 /** The platform's real OpenAPI document, from its routes (no stores behind them). */
 async function openApi(): Promise<unknown> {
   if (doc) return doc;
-  const { buildApi } = await import('../../src/api/api-server.js');
+  const { buildApi } = await import('../../src/surfaces/api/api-server.js');
   const { Registry } = await import('prom-client');
   const app = await buildApi({ version: '0.1.0', metrics: { registry: new Registry() } } as never);
   await app.ready();

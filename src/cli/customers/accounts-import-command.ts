@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { importMembers } from '../../customers/members-import.js';
-import { MEMBER_COLUMNS, parseMembersCsv } from '../../customers/members-csv.js';
+import { importMembers } from '../../domain/customers/members-import.js';
+import { MEMBER_COLUMNS, parseMembersCsv } from '../../domain/customers/members-csv.js';
 import { requireString, UsageError, type Command } from '../command.js';
 import { CUSTOMER_STORE_OPTIONS, withCustomerStores } from './customer-cli-context.js';
 

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { assertPlatformNotRunning } from '../../data-dir/index.js';
-import { openCustomerStores, type CustomerStores } from '../../customers/customer-stores.js';
-import { openEntityStore } from '../../entities/index.js';
-import type { EntityStore } from '../../entities/entity-store.js';
-import { LocalKeyring } from '../../keys/index.js';
+import { assertPlatformNotRunning } from '../../stores/data-dir/index.js';
+import { openCustomerStores, type CustomerStores } from '../../domain/customers/customer-stores.js';
+import { openEntityStore } from '../../stores/entities/index.js';
+import type { EntityStore } from '../../stores/entities/entity-store.js';
+import { LocalKeyring } from '../../stores/keys/index.js';
 import { stringOption, type OptionValues } from '../command.js';
 
 export const CUSTOMER_STORE_OPTIONS = {

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
-import { CustomerFailure } from '../../customers/customer-errors.js';
-import { DataSubjectRequests } from '../../customers/data-subject-requests.js';
-import { isFailure } from '../../failure.js';
+import { CustomerFailure } from '../../domain/customers/customer-errors.js';
+import { DataSubjectRequests } from '../../domain/customers/data-subject-requests.js';
+import { isFailure } from '../../shared/failure.js';
 import {
   requireString,
   stringOption,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { capture } from '../../../test-support/cli.js';
 import { tempDir } from '../../../test-support/temp-dir.js';
-import { platformLockPath } from '../../data-dir/index.js';
-import { openEntityStore, pgliteDir } from '../../entities/index.js';
+import { platformLockPath } from '../../stores/data-dir/index.js';
+import { openEntityStore, pgliteDir } from '../../stores/entities/index.js';
 import { allCommands } from '../commands.js';
 import { main } from '../main.js';
 

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { requireString, stringOption, type Command } from '../command.js';
-import { assertPlatformNotRunning } from '../../data-dir/index.js';
-import { importParsedCatalog, loadCatalog } from '../../entities/catalog/import-catalog.js';
-import { CATALOG_FIELDS } from '../../entities/catalog/parse-catalog.js';
-import { openEntityStore } from '../../entities/index.js';
-import { openIdentity, requireStore } from '../../identity/index.js';
+import { assertPlatformNotRunning } from '../../stores/data-dir/index.js';
+import { importParsedCatalog, loadCatalog } from '../../stores/entities/catalog/import-catalog.js';
+import { CATALOG_FIELDS } from '../../stores/entities/catalog/parse-catalog.js';
+import { openEntityStore } from '../../stores/entities/index.js';
+import { openIdentity, requireStore } from '../../edge/identity/index.js';
 
 /** Rejections listed one per line up to this many; the rest are counted. */
 const SHOWN_REJECTIONS = 50;

@@ -8,7 +8,7 @@ import {
   rotateCa,
   type Clock,
   type FleetCa,
-} from '../../identity/index.js';
+} from '../../edge/identity/index.js';
 import { dataDir, day, nonNegativeInteger } from './options.js';
 
 export function caCommands(now: Clock): Command[] {

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { systemClock, type Clock } from '../../identity/index.js';
+import { systemClock, type Clock } from '../../edge/identity/index.js';
 import { caCommands } from './ca-commands.js';
 import { provisionCommand } from './provision-command.js';
 import { revokeCommand } from './revoke-command.js';

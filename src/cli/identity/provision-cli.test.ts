@@ -4,7 +4,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ready, snapshot } from '../../../test-support/cli.js';
 import { SoftwareKeystore } from '../../device/secure-element/software-keystore.js';
-import { admitDevice, openIdentity } from '../../identity/index.js';
+import { admitDevice, openIdentity } from '../../edge/identity/index.js';
 
 describe('provision and revoke commands', () => {
   it('provisions a device with a software key and writes what the device needs', async (t) => {

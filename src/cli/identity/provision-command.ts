@@ -9,7 +9,7 @@ import {
   type Clock,
   type IdentityContext,
   type ProvisionResult,
-} from '../../identity/index.js';
+} from '../../edge/identity/index.js';
 import { dataDir, day } from './options.js';
 import { OUTPUT_FILES, readExistingCertificate, writeProvisionOutput } from './provision-output.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { readTextFile, writeFileAtomic } from '../../data-dir/index.js';
-import type { ProvisionResult } from '../../identity/index.js';
+import { readTextFile, writeFileAtomic } from '../../stores/data-dir/index.js';
+import type { ProvisionResult } from '../../edge/identity/index.js';
 
 export const OUTPUT_FILES = {
   key: 'device.key.pem',

@@ -5,7 +5,7 @@ import {
   openIdentity,
   revokeDevice,
   type Clock,
-} from '../../identity/index.js';
+} from '../../edge/identity/index.js';
 import { dataDir } from './options.js';
 
 export function revokeCommand(now: Clock): Command {

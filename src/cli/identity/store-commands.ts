@@ -1,5 +1,5 @@
 import { UsageError, requireString, stringOption, type Command } from '../command.js';
-import { addStore, isRegion, openIdentity, type Clock } from '../../identity/index.js';
+import { addStore, isRegion, openIdentity, type Clock } from '../../edge/identity/index.js';
 import { dataDir } from './options.js';
 
 export function storeCommands(now: Clock): Command[] {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { dataLayout } from '../../data-dir/index.js';
-import { listGenerationNumbers } from '../../identity/ca/generation.js';
-import type { Clock } from '../../identity/index.js';
+import { dataLayout } from '../../stores/data-dir/index.js';
+import { listGenerationNumbers } from '../../edge/identity/ca/generation.js';
+import type { Clock } from '../../edge/identity/index.js';
 import {
   buildManifest,
   DEFAULT_VALID_DAYS,
@@ -10,7 +10,7 @@ import {
   OtaSigningFailure,
   signManifest,
   writeSignedManifest,
-} from '../../ota/signing/index.js';
+} from '../../domain/ota/signing/index.js';
 import { UsageError, requireString, type Command } from '../command.js';
 import { dataDir } from '../identity/options.js';
 import {

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { systemClock, type Clock } from '../../identity/index.js';
+import { systemClock, type Clock } from '../../edge/identity/index.js';
 import { otaBuildCommand } from './build-command.js';
 import { otaVerifyCommand } from './verify-command.js';
 import { otaRolloutCommands } from './rollout-commands.js';

@@ -5,7 +5,7 @@ import {
   SEMVER_PATTERN,
   type DeviceClass,
 } from '../../contract/index.js';
-import { OtaSigningFailure } from '../../ota/signing/index.js';
+import { OtaSigningFailure } from '../../domain/ota/signing/index.js';
 import { UsageError, stringOption, type OptionValues } from '../command.js';
 
 /** --device-class, cart unless given. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readSignedManifest } from '../../ota/signing/index.js';
+import { readSignedManifest } from '../../domain/ota/signing/index.js';
 import {
   UsageError,
   requireString,

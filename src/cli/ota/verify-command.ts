@@ -5,9 +5,12 @@ import {
   type FirmwareAcceptanceContext,
   type FirmwareRejectReason,
 } from '../../contract/index.js';
-import { Failure } from '../../failure.js';
-import type { Clock } from '../../identity/index.js';
-import { loadFirmwareSigningPublicKey, readSignedManifest } from '../../ota/signing/index.js';
+import { Failure } from '../../shared/failure.js';
+import type { Clock } from '../../edge/identity/index.js';
+import {
+  loadFirmwareSigningPublicKey,
+  readSignedManifest,
+} from '../../domain/ota/signing/index.js';
 import { UsageError, requireString, stringOption, type Command } from '../command.js';
 import { dataDir } from '../identity/options.js';
 import {

@@ -1,4 +1,4 @@
-import { silentLogger } from '../../observability/logger.js';
+import { silentLogger } from '../../shared/observability/logger.js';
 import { PaymentServer } from '../../payment/payment-server.js';
 import { PaymentService } from '../../payment/payment-service.js';
 import { PaymentStore } from '../../payment/payment-store.js';

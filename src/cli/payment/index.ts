@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { processStopSignal } from '../platform/start-command.js';
-import { systemClock } from '../../identity/index.js';
-import { createLogger } from '../../observability/logger.js';
+import { systemClock } from '../../edge/identity/index.js';
+import { createLogger } from '../../shared/observability/logger.js';
 import {
   paymentInitCommand,
   paymentServeCommand,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { capture } from '../../../test-support/cli.js';
 import { TestClock } from '../../../test-support/identity.js';
 import { tempDir } from '../../../test-support/temp-dir.js';
-import { silentLogger } from '../../observability/logger.js';
+import { silentLogger } from '../../shared/observability/logger.js';
 import { allCommands } from '../commands.js';
 import { main } from '../main.js';
 import { paymentCommands } from './index.js';

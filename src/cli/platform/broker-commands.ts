@@ -1,8 +1,8 @@
 import type { Command } from '../command.js';
 import { dataDir, nonNegativeInteger } from '../identity/options.js';
 import { requireString } from '../command.js';
-import { writeMosquittoConfig } from '../../broker/mosquitto-config.js';
-import { loadFleetCa, openIdentity, type Clock } from '../../identity/index.js';
+import { writeMosquittoConfig } from '../../edge/broker/mosquitto-config.js';
+import { loadFleetCa, openIdentity, type Clock } from '../../edge/identity/index.js';
 import { platformLayout } from '../../platform/platform-layout.js';
 import { DEFAULT_MQTT_PORT } from '../../platform/platform-config.js';
 

@@ -10,10 +10,10 @@ import {
 import { isLoopbackHost } from '../../platform/api-transport.js';
 import type { PlatformConfig } from '../../platform/platform-config.js';
 import { nonNegativeInteger } from '../identity/options.js';
-import { issueToken, loadTokenKeys } from '../../api/tokens.js';
+import { issueToken, loadTokenKeys } from '../../surfaces/api/tokens.js';
 import { runFleet } from '../../device/sim/fleet.js';
 import type { StoreId } from '../../contract/index.js';
-import { addStore, openIdentity, type Clock } from '../../identity/index.js';
+import { addStore, openIdentity, type Clock } from '../../edge/identity/index.js';
 import { simCarts } from '../sim/cart-factory.js';
 import { provisionFleet } from '../sim/provision-fleet.js';
 import { entityPlatformView } from '../sim/entity-platform-view.js';

@@ -1,9 +1,13 @@
 import type { CommandIo } from '../command.js';
-import { loadTokenKeys } from '../../api/tokens.js';
-import { issueLoginLink, signinUrl, type LinkRequest } from '../../console-auth/login-links.js';
-import { consoleBaseUrl } from '../../console-auth/relying-party.js';
-import type { MemberRow } from '../../customers/members-csv.js';
-import { importMembers } from '../../customers/members-import.js';
+import { loadTokenKeys } from '../../surfaces/api/tokens.js';
+import {
+  issueLoginLink,
+  signinUrl,
+  type LinkRequest,
+} from '../../surfaces/console-auth/login-links.js';
+import { consoleBaseUrl } from '../../surfaces/console-auth/relying-party.js';
+import type { MemberRow } from '../../domain/customers/members-csv.js';
+import { importMembers } from '../../domain/customers/members-import.js';
 import type { RunningPlatform } from '../../platform/platform.js';
 
 /**

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { main } from '../main.js';
 import { platformCommands } from './index.js';
-import type { EntityStore } from '../../entities/entity-store.js';
-import { openEntityStore } from '../../entities/open-entity-store.js';
+import type { EntityStore } from '../../stores/entities/entity-store.js';
+import { openEntityStore } from '../../stores/entities/open-entity-store.js';
 import { capture } from '../../../test-support/cli.js';
 import { message } from '../../../test-support/messages.js';
 import {

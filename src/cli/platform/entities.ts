@@ -1,5 +1,5 @@
-import type { EntityStore } from '../../entities/entity-store.js';
-import { ThreadedEntityStore } from '../../entities/thread/threaded-entity-store.js';
+import type { EntityStore } from '../../stores/entities/entity-store.js';
+import { ThreadedEntityStore } from '../../stores/entities/thread/threaded-entity-store.js';
 import type { PlatformConfig } from '../../platform/platform-config.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { systemClock, type Clock } from '../../identity/index.js';
+import { systemClock, type Clock } from '../../edge/identity/index.js';
 import { brokerCommands } from './broker-commands.js';
 import { demoCommand } from './demo-command.js';
 import { dlqCommands } from './dlq-commands.js';

@@ -1,17 +1,17 @@
 import { UsageError, requireString, stringOption, type Command } from '../command.js';
 import { dataDir } from '../identity/options.js';
-import { loadTokenKeys } from '../../api/tokens.js';
-import { consoleBaseUrl } from '../../console-auth/relying-party.js';
+import { loadTokenKeys } from '../../surfaces/api/tokens.js';
+import { consoleBaseUrl } from '../../surfaces/console-auth/relying-party.js';
 import {
   issueLoginLink,
   linkRequestProblem,
   signinUrl,
   type LinkRequest,
-} from '../../console-auth/login-links.js';
+} from '../../surfaces/console-auth/login-links.js';
 import type { StoreId } from '../../contract/index.js';
-import { readPlatformLock } from '../../data-dir/platform-lock.js';
-import { CONSOLE_ROLES, type ConsoleRole } from '../../entities/entity-store.js';
-import { openIdentity, requireStore, type Clock } from '../../identity/index.js';
+import { readPlatformLock } from '../../stores/data-dir/platform-lock.js';
+import { CONSOLE_ROLES, type ConsoleRole } from '../../stores/entities/entity-store.js';
+import { openIdentity, requireStore, type Clock } from '../../edge/identity/index.js';
 import { platformLayout } from '../../platform/platform-layout.js';
 import { PlatformCallFailure } from './platform-client.js';
 

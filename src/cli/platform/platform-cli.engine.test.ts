@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readPlatformLock } from '../../data-dir/platform-lock.js';
+import { readPlatformLock } from '../../stores/data-dir/platform-lock.js';
 import { main } from '../main.js';
 import { capture } from '../../../test-support/cli.js';
 import { fleetDataDir } from '../../../test-support/platform.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { issueToken, loadTokenKeys } from '../../api/tokens.js';
-import { readPlatformLock } from '../../data-dir/platform-lock.js';
-import { Failure } from '../../failure.js';
+import { issueToken, loadTokenKeys } from '../../surfaces/api/tokens.js';
+import { readPlatformLock } from '../../stores/data-dir/platform-lock.js';
+import { Failure } from '../../shared/failure.js';
 import { platformLayout } from '../../platform/platform-layout.js';
 import { apiFetch } from './api-fetch.js';
 

@@ -1,8 +1,8 @@
 import { UsageError, requireString, stringOption, type Command } from '../command.js';
 import { dataDir } from '../identity/options.js';
-import { isApiRole, API_ROLES } from '../../api/roles.js';
-import { issueToken, loadTokenKeys, MAX_TOKEN_TTL_SECONDS } from '../../api/tokens.js';
-import { openIdentity, requireStore, type Clock } from '../../identity/index.js';
+import { isApiRole, API_ROLES } from '../../surfaces/api/roles.js';
+import { issueToken, loadTokenKeys, MAX_TOKEN_TTL_SECONDS } from '../../surfaces/api/tokens.js';
+import { openIdentity, requireStore, type Clock } from '../../edge/identity/index.js';
 import { platformLayout } from '../../platform/platform-layout.js';
 import type { StoreId } from '../../contract/index.js';
 

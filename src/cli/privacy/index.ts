@@ -1,4 +1,4 @@
-import { LocalKeyring } from '../../keys/index.js';
+import { LocalKeyring } from '../../stores/keys/index.js';
 import type { Command } from '../command.js';
 import { maskJobCommands, type MaskCommandDeps } from './mask-commands.js';
 import { saltCommands } from './salt-commands.js';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { writeFileAtomic } from '../../data-dir/index.js';
-import type { KeyProvider } from '../../keys/index.js';
+import { writeFileAtomic } from '../../stores/data-dir/index.js';
+import type { KeyProvider } from '../../stores/keys/index.js';
 import {
   detokenize,
   keptColumnsReport,
@@ -10,7 +10,7 @@ import {
   synthesize,
   verifyMasked,
   type JobOptions,
-} from '../../privacy/masking/index.js';
+} from '../../domain/privacy/masking/index.js';
 import { requireString, stringOption, type Command, type CommandIo } from '../command.js';
 import { dataDirOf, formatOption, path, positiveInteger } from './options.js';
 import { runSummary, verifySummary } from './summary.js';

@@ -5,7 +5,7 @@ import {
   sidecarPath,
   type RunRecord,
   type VerifyResult,
-} from '../../privacy/masking/index.js';
+} from '../../domain/privacy/masking/index.js';
 
 /** The end-of-run summary: rows, columns per bucket, findings by type, where the records are. */
 export function runSummary(record: RunRecord, outputPath: string): string[] {

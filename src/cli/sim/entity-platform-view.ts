@@ -1,5 +1,5 @@
 import type { PlatformSession, PlatformView } from '../../device/sim/platform-view.js';
-import type { EntityStore, SessionView } from '../../entities/entity-store.js';
+import type { EntityStore, SessionView } from '../../stores/entities/entity-store.js';
 
 const PAGE = 500;
 

@@ -6,7 +6,7 @@ import { runFleet } from '../../device/sim/fleet.js';
 import type { CreateCart } from '../../device/sim/fleet-types.js';
 import type { Cart } from '../../device/cart/cart.js';
 import { fleetDataDir, startTestPlatform, STORE } from '../../../test-support/platform.js';
-import { issueToken, loadTokenKeys } from '../../api/tokens.js';
+import { issueToken, loadTokenKeys } from '../../surfaces/api/tokens.js';
 import { httpPlatformView } from '../../device/sim/http-platform-view.js';
 import type { RunningPlatform } from '../../platform/platform.js';
 import { platformFetch } from '../../../test-support/api-client.js';

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { systemClock, type Clock } from '../../identity/index.js';
+import { systemClock, type Clock } from '../../edge/identity/index.js';
 import type { StopSignal } from '../platform/start-command.js';
 import { simCommand } from './sim-command.js';
 

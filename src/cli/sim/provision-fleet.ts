@@ -2,7 +2,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SoftwareKeystore } from '../../device/secure-element/software-keystore.js';
 import type { CartIdentity } from '../../device/sim/fleet-types.js';
-import { openIdentity, provisionDevice, type Clock } from '../../identity/index.js';
+import { openIdentity, provisionDevice, type Clock } from '../../edge/identity/index.js';
 import { OUTPUT_FILES, writeProvisionOutput } from '../identity/provision-output.js';
 
 /** The serial of the simulator's `index`th cart (from 1) in a store. */

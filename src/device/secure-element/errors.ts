@@ -1,4 +1,4 @@
-import { Failure } from '../../failure.js';
+import { Failure } from '../../shared/failure.js';
 
 /** Expected failures of the device's key storage. */
 export type KeystoreErrorCode = 'key-unreadable' | 'key-exists' | 'wrong-key-type';

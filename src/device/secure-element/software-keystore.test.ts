@@ -4,7 +4,7 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../../test-support/temp-dir.js';
-import { isFailure } from '../../failure.js';
+import { isFailure } from '../../shared/failure.js';
 import { DEVICE_KEY_FILE, SoftwareKeystore } from './software-keystore.js';
 
 const spkiKey = (spki: Uint8Array) =>

@@ -1,6 +1,6 @@
 /**
- * The API's answers as the pages read them: the response schemas of src/staff, src/api,
- * src/fleet-ops, src/ota/api, src/commands and src/shadow, written out for the browser (the page
+ * The API's answers as the pages read them: the response schemas of src/domain/staff, src/surfaces/api,
+ * src/domain/fleet-ops, src/domain/ota/api, src/domain/commands and src/domain/shadow, written out for the browser (the page
  * never imports server code). Fields decision 023 adds (alert state) are optional here so the
  * pages work before and after.
  */

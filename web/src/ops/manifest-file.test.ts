@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { signManifest } from '../../../src/ota/signing/signed-manifest.js';
+import { signManifest } from '../../../src/domain/ota/signing/signed-manifest.js';
 import { readManifestFile, sha256Hex } from './manifest-file.js';
 
 describe('the OTA manifest file in the page', () => {

@@ -1,5 +1,5 @@
 /**
- * The manifest file `fleetplane ota build` writes (src/ota/signing/signed-manifest.ts): `signed`
+ * The manifest file `fleetplane ota build` writes (src/domain/ota/signing/signed-manifest.ts): `signed`
  * and `signature` in base64 are what the platform checks and sends; `manifest` is a readable copy
  * the page shows, never trusted (the platform reads the signed bytes).
  */

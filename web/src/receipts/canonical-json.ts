@@ -1,5 +1,5 @@
 /**
- * The platform's canonical JSON (src/checkout/canonical-json.ts), reproduced for the page: object
+ * The platform's canonical JSON (src/domain/checkout/canonical-json.ts), reproduced for the page: object
  * keys sorted by UTF-16 code units, no whitespace, undefined members left out. A receipt's
  * signature covers exactly these bytes, so a page that re-serialises the parsed receipt verifies
  * what the platform signed.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { canonicalJson as platformCanonicalJson } from '../../../src/checkout/canonical-json.js';
-import { buildReceipt, ReceiptSigner } from '../../../src/checkout/receipts.js';
+import { canonicalJson as platformCanonicalJson } from '../../../src/domain/checkout/canonical-json.js';
+import { buildReceipt, ReceiptSigner } from '../../../src/domain/checkout/receipts.js';
 import { canonicalJson } from './canonical-json.js';
 import { verifyReceipt } from './verify-receipt.js';
 

@@ -9,8 +9,8 @@ import {
   MemoryVersionHealth,
   RolloutEngine,
   type RolloutStatus,
-} from '../../../ota/rollout/index.js';
-import { buildManifest, signManifest } from '../../../ota/signing/index.js';
+} from '../../../domain/ota/rollout/index.js';
+import { buildManifest, signManifest } from '../../../domain/ota/signing/index.js';
 import { SimDevice, type SimWorld } from './sim-device.js';
 
 export interface OtaSimOptions {

@@ -1,0 +1,51 @@
+import { openAuditLog } from '../../stores/audit/index.js';
+import type { AuditLog } from '../../stores/audit/audit-log.js';
+import type { AccountRegion } from '../../stores/entities/customers/customer-records.js';
+import type { KeyProvider } from '../../stores/keys/key-provider.js';
+import { FieldCipher } from '../../stores/vault/field-cipher.js';
+import { openVaults } from '../../stores/vault/open-vault.js';
+import type { Vaults } from './identity-service.js';
+import { CredentialSealKeys } from './seal-keys.js';
+
+export interface CustomerStoreOptions {
+  readonly dataDir: string;
+  readonly keys: KeyProvider;
+  /** A PostgreSQL database per region for the vault; PGlite under DIR/vault/<region> otherwise. */
+  readonly vaultUrls?: Partial<Record<AccountRegion, string>>;
+  /** A PostgreSQL URL for the audit log; SQLite under DIR/audit otherwise. */
+  readonly auditUrl?: string;
+}
+
+/** What the identity service, the data-subject requests and the member import work on. */
+export interface CustomerStores {
+  readonly vaults: Vaults;
+  readonly audit: AuditLog;
+  readonly cipher: FieldCipher;
+  readonly sealKeys: CredentialSealKeys;
+  close(): Promise<void>;
+}
+
+export async function openCustomerStores(options: CustomerStoreOptions): Promise<CustomerStores> {
+  const vaults = await openVaults({
+    dataDir: options.dataDir,
+    ...(options.vaultUrls ? { urls: options.vaultUrls } : {}),
+  });
+  try {
+    const audit = await openAuditLog(
+      options.auditUrl ? { url: options.auditUrl } : { dir: options.dataDir },
+    );
+    return {
+      vaults,
+      audit,
+      cipher: new FieldCipher(options.keys),
+      sealKeys: new CredentialSealKeys(options.keys),
+      async close() {
+        await audit.close();
+        for (const vault of vaults.values()) await vault.close();
+      },
+    };
+  } catch (error) {
+    for (const vault of vaults.values()) await vault.close().catch(() => undefined);
+    throw error;
+  }
+}

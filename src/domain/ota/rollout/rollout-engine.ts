@@ -1,0 +1,325 @@
+import { randomUUID } from 'node:crypto';
+import type { Boot, JobStatus } from '../../../contract/index.js';
+import { cohortPlan } from './cohort-plan.js';
+import { judgeStage } from './stage-judgement.js';
+import { applyJobStatus, applyRollbackBoot, WAITING } from './job-transitions.js';
+import { openStores, parseWindows } from './maintenance-window.js';
+import { sendJobs } from './send-jobs.js';
+import type { RolloutJobRecord, RolloutPorts, RolloutRecord, RolloutState } from './ports.js';
+import { rolloutFailure } from './rollout-errors.js';
+import { planRollout, withAction } from './rollout-plan.js';
+import type { RolloutSpec } from './rollout-spec.js';
+import { rolloutStatus, type RolloutStatus } from './rollout-status.js';
+
+export interface RolloutEngineOptions {
+  /** Called once per job that rolls back: the platform counts firmware_rollback_count by it. */
+  readonly onRollback?: (targetVersion: string) => void;
+  /**
+   * Called after a rollout's state, stage or jobs may have changed (created, a tick, a job
+   * status, a rollback, release, abort, opt-out): the live stream tells open pages.
+   */
+  readonly onChanged?: (rolloutId: string) => void;
+  /** Rollout and job ids (UUID v4); default crypto.randomUUID. */
+  readonly newId?: () => string;
+  /** Sends in flight at once per tick. */
+  readonly sendConcurrency?: number;
+}
+
+/** What one tick did, for logs and the simulator. */
+export interface TickReport {
+  sent: number;
+  timedOut: number;
+  readonly halted: string[];
+  readonly advanced: string[];
+  readonly completed: string[];
+  readonly sendErrors: { readonly deviceId: string; readonly error: string }[];
+}
+
+/**
+ * Staged OTA rollouts (issue 8): cohorts that grow stage by stage, sent inside stores' maintenance
+ * windows, halted by themselves when the new version's error rate regresses, released or aborted
+ * by a person. Pure domain: every method takes `now` (ms); the world is behind RolloutPorts.
+ *
+ * State changes run one at a time (an internal queue), so a job-status report and a tick never
+ * overwrite each other's view of a job. Sending happens outside that queue, after the jobs are
+ * recorded as sent, so a device answering at once (the simulator calls straight back) is not held.
+ * One engine per entity store: two processes ticking the same rollouts would both send.
+ */
+export class RolloutEngine {
+  readonly #newId: () => string;
+  readonly #concurrency: number;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ports: RolloutPorts,
+    private readonly options: RolloutEngineOptions = {},
+  ) {
+    this.#newId = options.newId ?? randomUUID;
+    this.#concurrency = options.sendConcurrency ?? 64;
+  }
+
+  /** Starts a rollout, or refuses with a RolloutFailure (ca-dependency, no-targets, …). */
+  create(spec: RolloutSpec, now: number): Promise<RolloutRecord> {
+    return this.#serial(async () => {
+      const filter = { deviceClass: spec.deviceClass, ...spec.targets };
+      const found = await this.ports.targets.list(filter);
+      const { rollout, jobs } = planRollout(spec, found, now, this.#newId);
+      await this.ports.repository.create(rollout, jobs);
+      this.#changed(rollout.rolloutId);
+      return rollout;
+    });
+  }
+
+  /** Judges health, advances or halts, and sends the current cohort's due jobs, per rollout. */
+  async tick(now: number): Promise<TickReport> {
+    const report: TickReport = {
+      sent: 0,
+      timedOut: 0,
+      halted: [],
+      advanced: [],
+      completed: [],
+      sendErrors: [],
+    };
+    const running = await this.ports.repository.list({ states: ['running'] });
+    for (const { rolloutId } of running) {
+      const due = await this.#serial(() => this.#step(rolloutId, now, report));
+      await this.#send(due, now, report);
+      this.#changed(rolloutId);
+    }
+    return report;
+  }
+
+  async #step(rolloutId: string, now: number, report: TickReport): Promise<SendDue | undefined> {
+    let rollout = await this.ports.repository.get(rolloutId);
+    if (!rollout || rollout.state !== 'running') return undefined;
+    const from = Math.max(now - rollout.windowMs, rollout.healthFrom);
+    if (from < now) {
+      const sample = await this.ports.health.measure({
+        targets: rollout.targets,
+        version: rollout.targetVersion,
+        from,
+        to: now,
+      });
+      const judged = judgeStage(rollout, sample, { from, now });
+      rollout = judged.rollout;
+      if (judged.outcome !== 'held') report[judged.outcome].push(rolloutId);
+      if (judged.outcome === 'halted' || judged.outcome === 'completed') {
+        await this.ports.repository.update(rollout);
+        return undefined;
+      }
+    }
+    await this.ports.repository.update(rollout);
+    return this.#dueJobs(rollout, now, report);
+  }
+
+  /** Marks the cohort's due jobs sent (or timed-out) and returns those to send. */
+  async #dueJobs(rollout: RolloutRecord, now: number, report: TickReport): Promise<SendDue> {
+    const jobs = await this.ports.repository.jobsOf(rollout.rolloutId);
+    const plan = cohortPlan(rollout, jobs);
+    const cohort = plan.active.slice(0, plan.sizes[rollout.stageIndex]);
+    const quiet = (j: RolloutJobRecord) =>
+      WAITING.includes(j.state) &&
+      now - Math.max(j.lastSentAt ?? 0, j.lastStatusAt ?? 0) >= rollout.jobTimeoutMs;
+    const wanted = cohort.filter((j) => j.state === 'pending' || quiet(j));
+    const open = await openStores(
+      this.ports.calendar,
+      wanted.map((j) => j.storeId),
+      now,
+    );
+    const changed: RolloutJobRecord[] = [];
+    const toSend: RolloutJobRecord[] = [];
+    for (const job of wanted) {
+      if (job.state !== 'pending' && job.attempts >= rollout.maxAttempts) {
+        changed.push({ ...job, state: 'timed-out', detail: 'timed-out', finishedAt: now });
+        report.timedOut++;
+      } else if (open.has(job.storeId)) {
+        const sent: RolloutJobRecord = {
+          ...job,
+          state: 'sent',
+          attempts: job.attempts + 1,
+          firstSentAt: job.firstSentAt ?? now,
+          lastSentAt: now,
+        };
+        changed.push(sent);
+        toSend.push(sent);
+      }
+    }
+    await this.ports.repository.upsertJobs(changed);
+    return { rollout, jobs: toSend, before: new Map(wanted.map((j) => [j.jobId, j])) };
+  }
+
+  /** Sends outside the queue; a send that fails puts its job back as it was, unless it moved on. */
+  async #send(due: SendDue | undefined, now: number, report: TickReport): Promise<void> {
+    if (!due || due.jobs.length === 0) return;
+    const failed = await sendJobs(
+      this.ports,
+      due.rollout,
+      due.jobs,
+      now,
+      this.#concurrency,
+      report,
+    );
+    if (failed.length === 0) return;
+    await this.#serial(async () => {
+      const revert: RolloutJobRecord[] = [];
+      for (const job of failed) {
+        const stored = await this.ports.repository.job(job.jobId);
+        const before = due.before.get(job.jobId);
+        if (before && stored?.state === 'sent' && stored.attempts === job.attempts)
+          revert.push(before);
+      }
+      await this.ports.repository.upsertJobs(revert);
+    });
+  }
+
+  /** A device's job-status report; false when it names no job of this device or changes nothing. */
+  onJobStatus(deviceId: string, status: JobStatus, now: number): Promise<boolean> {
+    return this.#serial(async () => {
+      const job = await this.ports.repository.job(status.job_id);
+      if (!job || job.deviceId !== deviceId) return false;
+      const next = applyJobStatus(job, status, now);
+      if (!next) return false;
+      await this.ports.repository.upsertJobs([next]);
+      this.#changed(job.rolloutId);
+      return true;
+    });
+  }
+
+  /** A boot message: a rollback from a rollout's version marks that job rolled-back, once. */
+  onBoot(deviceId: string, boot: Boot, now: number): Promise<boolean> {
+    if (!boot.rolled_back || boot.previous_version === undefined) return Promise.resolve(false);
+    return this.#serial(async () => {
+      for (const job of await this.ports.repository.jobsOfDevice(deviceId)) {
+        const rollout = await this.ports.repository.get(job.rolloutId);
+        if (!rollout) continue;
+        const next = applyRollbackBoot(job, rollout.targetVersion, boot, now);
+        if (!next) continue;
+        await this.ports.repository.upsertJobs([next]);
+        this.options.onRollback?.(rollout.targetVersion);
+        this.#changed(job.rolloutId);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /** Resumes a halted rollout; health is judged afresh from now, so the same data cannot halt it. */
+  release(rolloutId: string, now: number, by: string): Promise<RolloutRecord> {
+    return this.#change(rolloutId, ['halted'], async (r) =>
+      this.#save({ ...r, healthFrom: now }, 'running', now, by, undefined, {
+        haltReason: null,
+        haltedHealth: null,
+      }),
+    );
+  }
+
+  /** Stops sending; devices already updated stay updated. */
+  abort(rolloutId: string, now: number, by: string): Promise<RolloutRecord> {
+    return this.#change(rolloutId, ['running', 'halted'], (r) => this.#save(r, 'aborted', now, by));
+  }
+
+  /** Leaves a store's devices out of a rollout (jobs already sent stay sent). */
+  optOut(rolloutId: string, storeId: string, now: number, by: string): Promise<RolloutRecord> {
+    return this.#change(rolloutId, ['running', 'halted'], async (r) => {
+      if (r.optOuts.some((o) => o.storeId === storeId)) return r;
+      const next = withAction(
+        { ...r, optOuts: [...r.optOuts, { storeId, at: now, by }], updatedAt: now },
+        'opt-out',
+        now,
+        by,
+        storeId,
+      );
+      await this.ports.repository.update(next);
+      return next;
+    });
+  }
+
+  async status(rolloutId: string, now: number): Promise<RolloutStatus> {
+    const rollout = await this.#get(rolloutId);
+    return rolloutStatus(rollout, await this.ports.repository.jobsOf(rolloutId), now);
+  }
+
+  /** Newest first. */
+  list(filter?: { readonly states?: readonly RolloutState[] }): Promise<RolloutRecord[]> {
+    return this.ports.repository.list(filter);
+  }
+
+  /** Checks and stores a store's maintenance windows ('HH:MM-HH:MM', local time). */
+  async setMaintenanceWindows(
+    storeId: string,
+    windows: readonly string[],
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void> {
+    parseWindows(windows);
+    await this.ports.calendar.setWindows(storeId, windows, change);
+  }
+
+  async #get(rolloutId: string): Promise<RolloutRecord> {
+    const rollout = await this.ports.repository.get(rolloutId);
+    if (!rollout) throw rolloutFailure('unknown-rollout', `no rollout ${rolloutId}`);
+    return rollout;
+  }
+
+  #change(
+    rolloutId: string,
+    from: readonly RolloutState[],
+    change: (r: RolloutRecord) => Promise<RolloutRecord>,
+  ): Promise<RolloutRecord> {
+    return this.#serial(async () => {
+      const rollout = await this.#get(rolloutId);
+      if (!from.includes(rollout.state)) {
+        throw rolloutFailure('rollout-state', `rollout ${rolloutId} is ${rollout.state}`);
+      }
+      const changed = await change(rollout);
+      this.#changed(rolloutId);
+      return changed;
+    });
+  }
+
+  #changed(rolloutId: string): void {
+    try {
+      this.options.onChanged?.(rolloutId);
+    } catch {
+      // A listener's trouble is not the rollout's.
+    }
+  }
+
+  async #save(
+    rollout: RolloutRecord,
+    state: RolloutState,
+    now: number,
+    by: string,
+    detail?: string,
+    extra: Partial<RolloutRecord> = {},
+  ): Promise<RolloutRecord> {
+    const action = ACTION_OF[state];
+    const next = withAction(
+      { ...rollout, ...extra, state, updatedAt: now },
+      action,
+      now,
+      by,
+      detail,
+    );
+    await this.ports.repository.update(next);
+    return next;
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+interface SendDue {
+  readonly rollout: RolloutRecord;
+  readonly jobs: RolloutJobRecord[];
+  readonly before: Map<string, RolloutJobRecord>;
+}
+
+const ACTION_OF = {
+  running: 'release',
+  halted: 'halt',
+  aborted: 'abort',
+  completed: 'complete',
+} as const;

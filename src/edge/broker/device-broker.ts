@@ -1,0 +1,42 @@
+import type { DeviceClass } from '../../contract/index.js';
+import type { InboundMessage } from '../../pipeline/ingest/ingest-pipeline.js';
+
+/**
+ * Called for every message a device publishes. The broker acknowledges the message (QoS 1
+ * PUBACK) when the returned promise resolves, and leaves it unacknowledged (the device re-sends)
+ * when it rejects.
+ */
+export type DeviceMessageHandler = (message: InboundMessage) => Promise<unknown>;
+
+export interface PublishOptions {
+  readonly retain?: boolean;
+}
+
+export interface ConnectedDevice {
+  readonly deviceId: string;
+  readonly storeId: string;
+  readonly deviceClass: DeviceClass;
+  readonly certSerialHex: string;
+}
+
+export interface ConnectionListener {
+  connected?(device: ConnectedDevice, at: number): void;
+  disconnected?(device: ConnectedDevice, at: number): void;
+}
+
+/**
+ * The broker port: the embedded aedes broker and an external MQTT broker (Mosquitto, EMQX…)
+ * both deliver device messages to the same handler and carry the platform's messages to devices.
+ */
+export interface DeviceBroker {
+  /** Starts listening or connecting; resolves with where devices connect. */
+  start(): Promise<{ readonly url: string }>;
+  /**
+   * Sends a cloud-to-device document (errors, commands, shadow, jobs) at QoS 1. `retain` keeps it
+   * on the broker for the next subscriber (the shadow's desired document, so a device that
+   * reconnects gets it).
+   */
+  publish(topic: string, payload: Buffer, options?: PublishOptions): Promise<void>;
+  /** Stops taking messages; those not yet acknowledged stay with the devices. */
+  close(): Promise<void>;
+}

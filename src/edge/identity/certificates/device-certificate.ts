@@ -1,0 +1,165 @@
+import { X509Certificate } from 'node:crypto';
+import {
+  isDeviceClass,
+  isDeviceId,
+  isStoreId,
+  type DeviceClass,
+  type DeviceId,
+  type StoreId,
+} from '../../../contract/ids.js';
+import { addMinutes, addYears, earliest } from '../clock.js';
+import { identityFailure } from '../errors.js';
+import type { FleetCa } from '../ca/fleet-ca.js';
+import { loadSigningKey } from '../ca/generation.js';
+import { importPublicKey } from '../ca/keys.js';
+import {
+  BACKDATE_MINUTES,
+  DEVICE_VALIDITY_YEARS,
+  ORGANISATION,
+  randomSerialHex,
+} from '../ca/profile.js';
+import { normaliseSerialHex } from '../pem.js';
+import { P256, x509 } from '../x509.js';
+
+const SERIAL_NUMBER_OID = '2.5.4.5';
+const URN = 'urn:fleetplane:';
+
+/** What the broker, ingest and the registry need from a device certificate. */
+export interface DeviceCertificateInfo {
+  readonly deviceId: DeviceId;
+  readonly storeId: StoreId;
+  readonly deviceClass: DeviceClass;
+  /** Lower-case hex without separators; the registry and revocation log key on it. */
+  readonly certSerialHex: string;
+  /** Node's format (AB:CD:…), as tls.TLSSocket#getPeerCertificate() reports it. */
+  readonly fingerprint256: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** DER SubjectPublicKeyInfo. */
+  readonly publicKeySpki: Buffer;
+}
+
+export interface IssueDeviceRequest {
+  readonly deviceId: DeviceId;
+  readonly storeId: StoreId;
+  readonly deviceClass: DeviceClass;
+  /** The device's P-256 public key, DER SPKI, taken from a verified CSR. */
+  readonly publicKeySpki: Uint8Array;
+  readonly now: Date;
+  /** Shorter validity than the profile's, for tests and short-lived test fleets. */
+  readonly notAfter?: Date;
+}
+
+export interface IssuedDeviceCertificate {
+  readonly pem: string;
+  readonly generation: number;
+  readonly info: DeviceCertificateInfo;
+}
+
+/**
+ * Issues a device certificate from the newest generation. The subject's CN is the device id
+ * because Mosquitto's use_identity_as_username takes the CN; the SAN URIs carry device, store
+ * and class in a form that needs no DN parsing.
+ */
+export async function issueDeviceCertificate(
+  ca: FleetCa,
+  request: IssueDeviceRequest,
+): Promise<IssuedDeviceCertificate> {
+  const { deviceId, storeId, deviceClass, now } = request;
+  const issuer = ca.newest;
+  if (issuer.issuing.cert.notAfter.getTime() <= now.getTime()) {
+    throw identityFailure(
+      'ca-expired',
+      `the issuing CA of generation ${issuer.generation} has expired; run 'fleetplane ca rotate'`,
+    );
+  }
+  const notAfter = earliest(
+    request.notAfter ?? addYears(now, DEVICE_VALIDITY_YEARS),
+    issuer.issuing.cert.notAfter,
+  );
+  const publicKey = await importPublicKey(request.publicKeySpki);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerialHex(),
+    subject: [
+      { O: [ORGANISATION] },
+      { OU: [storeId] },
+      { [SERIAL_NUMBER_OID]: [deviceId] },
+      { CN: [deviceId] },
+    ],
+    issuer: issuer.issuing.cert.subjectName,
+    notBefore: addMinutes(now, -BACKDATE_MINUTES),
+    notAfter,
+    signingAlgorithm: P256,
+    publicKey,
+    signingKey: await loadSigningKey(issuer.issuing),
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'url', value: `${URN}device:${deviceId}` },
+        { type: 'url', value: `${URN}store:${storeId}` },
+        { type: 'url', value: `${URN}class:${deviceClass}` },
+      ]),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(issuer.issuing.cert, false),
+    ],
+  });
+  const pem = cert.toString('pem') + '\n';
+  return { pem, generation: issuer.generation, info: readDeviceCertificate(pem) };
+}
+
+/**
+ * Reads the identity a device certificate claims. It checks the certificate's shape only, not
+ * who signed it: admission (admitDevice) decides whether to believe it.
+ */
+export function readDeviceCertificate(
+  certificate: string | Uint8Array | X509Certificate,
+): DeviceCertificateInfo {
+  let node: X509Certificate;
+  let parsed: x509.X509Certificate;
+  try {
+    node = certificate instanceof X509Certificate ? certificate : new X509Certificate(certificate);
+    parsed = new x509.X509Certificate(node.raw);
+  } catch {
+    throw identityFailure('malformed-certificate', 'not a readable X.509 certificate');
+  }
+  const uris = (parsed.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [])
+    .filter((n) => n.type === 'url')
+    .map((n) => n.value);
+  const deviceId = single(uris, 'device');
+  const storeId = single(uris, 'store');
+  const deviceClass = single(uris, 'class');
+  const cn = parsed.subjectName.getField('CN');
+  if (
+    deviceId === undefined ||
+    !isDeviceId(deviceId) ||
+    storeId === undefined ||
+    !isStoreId(storeId) ||
+    deviceClass === undefined ||
+    !isDeviceClass(deviceClass) ||
+    cn.length !== 1 ||
+    cn[0] !== deviceId
+  ) {
+    throw identityFailure(
+      'not-a-device-certificate',
+      `certificate '${parsed.subject}' does not name exactly one device, store and class in urn:fleetplane: URIs with a matching CN`,
+    );
+  }
+  return {
+    deviceId,
+    storeId,
+    deviceClass,
+    certSerialHex: normaliseSerialHex(node.serialNumber),
+    fingerprint256: node.fingerprint256,
+    notBefore: parsed.notBefore,
+    notAfter: parsed.notAfter,
+    publicKeySpki: node.publicKey.export({ format: 'der', type: 'spki' }),
+  };
+}
+
+function single(uris: readonly string[], kind: string): string | undefined {
+  const prefix = `${URN}${kind}:`;
+  const values = uris.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
+  return values.length === 1 ? values[0] : undefined;
+}

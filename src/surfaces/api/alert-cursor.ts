@@ -1,0 +1,18 @@
+import type { AlertPageKey } from '../../stores/entities/entity-store.js';
+import { ApiError } from './api-errors.js';
+
+const ISO = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The `next` of an alert page as an opaque token: callers pass it back as `after`. */
+export function encodeAlertCursor(key: AlertPageKey): string {
+  return Buffer.from(`${key.at} ${key.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeAlertCursor(cursor: string): AlertPageKey {
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split(' ');
+  if (rest.length > 0 || !at || !id || !ISO.test(at) || !UUID.test(id)) {
+    throw new ApiError(400, 'bad-request', 'after must be the next cursor of a previous page');
+  }
+  return { at, id };
+}
