@@ -107,3 +107,19 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
     .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${JSON.stringify(v.nodes[0]?.target)}`)
     .join('\n');
 }
+
+/**
+ * Signs a person in through a one-time link as they would: the page enrols a passkey with the
+ * browser's (virtual) authenticator and lands on the role's surface. `link` is the URL
+ * `fleetplane login-link` printed.
+ */
+export async function enrolThroughLink(
+  page: Page,
+  link: string,
+): Promise<{ readonly cdp: CDPSession; readonly authenticatorId: string }> {
+  const authenticator = await addVirtualAuthenticator(page);
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Create a passkey and sign in' }).click();
+  await page.waitForURL(/\/(ops|staff|app)(\/|#|$)/);
+  return authenticator;
+}

@@ -36,22 +36,32 @@ export async function describeLink(api: ApiClient, link: string): Promise<LinkIn
     role: text(body['role']) ?? 'unknown',
     store: text(body['store']) ?? text(body['storeId']),
     name: text(body['name']),
-    hasPasskey: body['hasPasskey'] === true || body['enrolled'] === true,
+    hasPasskey: passkeys(body['person']) > 0,
   };
+}
+
+/** How many passkeys the person a link names already has (`person.passkeys`; none: 0). */
+function passkeys(person: unknown): number {
+  const count = (person as { passkeys?: unknown } | null)?.passkeys;
+  return typeof count === 'number' ? count : 0;
 }
 
 /** Creates a passkey for the person the link names; the platform opens a session. */
 export async function enrol(api: ApiClient, link: string): Promise<ConsoleSession | null> {
   const { optionsJSON, context } = unwrap(await api.post('/v1/auth/enrol/options', { link }));
   const response = await startRegistration({ optionsJSON });
-  const answer = await api.post('/v1/auth/enrol/verify', { ...context, link, response });
+  const answer = await api.post('/v1/auth/enrol/verify', {
+    ...context,
+    link,
+    credential: response,
+  });
   return api.adopt(answer) ?? api.session();
 }
 
 export async function signIn(api: ApiClient): Promise<ConsoleSession | null> {
   const { optionsJSON, context } = unwrap(await api.post('/v1/auth/signin/options', {}));
   const response = await startAuthentication({ optionsJSON });
-  const answer = await api.post('/v1/auth/signin/verify', { ...context, response });
+  const answer = await api.post('/v1/auth/signin/verify', { ...context, credential: response });
   return api.adopt(answer) ?? api.session();
 }
 
@@ -59,5 +69,5 @@ export async function signIn(api: ApiClient): Promise<ConsoleSession | null> {
 export async function stepUp(api: ApiClient): Promise<void> {
   const { optionsJSON, context } = unwrap(await api.post('/v1/auth/step-up/options', {}));
   const response = await startAuthentication({ optionsJSON });
-  await api.post('/v1/auth/step-up/verify', { ...context, response });
+  await api.post('/v1/auth/step-up/verify', { ...context, credential: response });
 }
