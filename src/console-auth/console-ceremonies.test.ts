@@ -207,7 +207,7 @@ describe('console sign-in ceremonies', () => {
     const enrolled = await bo.enrol(url.split('#link=')[1]!);
     assert.equal(enrolled.body['store'], 'store-b');
     assert.equal(enrolled.body['name'], 'Bo');
-    const record = a.audit.records.find((r) => r.action === 'console-invite');
+    const record = a.audit.records.findLast((r) => r.action === 'console-invite');
     assert.deepEqual(record?.actor, { role: 'ops', subject: 'script' });
     assert.equal(record?.storeId, 'store-b');
   });
