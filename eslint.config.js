@@ -58,7 +58,7 @@ const PAYMENT_ZONES = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'schemas/', 'tmp/', 'fleet-data/'] },
+  { ignores: ['dist/', 'web/dist/', 'node_modules/', 'schemas/', 'tmp/', 'fleet-data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -75,6 +75,25 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     plugins: { fleetplane },
     rules: { 'fleetplane/boundaries': ['error', SRC_ZONES] },
+  },
+  {
+    // The console runs in the browser and reaches the platform only through its HTTP API.
+    files: ['web/src/**/*.{ts,tsx}'],
+    ignores: ['web/src/**/*.test.ts'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/*', 'node:*'],
+              message: 'The console is a client of the HTTP API only.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Shipped code only: tests may start the service beside the bridge. A later block replaces

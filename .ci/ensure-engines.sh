@@ -8,6 +8,7 @@ need_bin() { command -v "$1" >/dev/null 2>&1 && echo "   $1: $(command -v "$1")"
 echo "== engines"
 need_bin openssl
 if [ -x /usr/sbin/mosquitto ]; then echo "   mosquitto: /usr/sbin/mosquitto"; else echo "   mosquitto: MISSING"; fi
+if [ -x /usr/bin/chromium ]; then echo "   chromium: /usr/bin/chromium"; else echo "   chromium: MISSING"; fi
 
 # PostgreSQL on 127.0.0.1:5432 (trust auth), for the entity store's server adapter.
 if command -v pg_isready >/dev/null 2>&1; then

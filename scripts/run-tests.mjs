@@ -12,7 +12,7 @@ const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const filters = args.filter((a) => !a.startsWith('--'));
 
-const roots = ['src', 'test', 'scripts', 'bench'];
+const roots = ['src', 'test', 'scripts', 'bench', 'web'];
 const files = roots
   .flatMap((root) => {
     try {

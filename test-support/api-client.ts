@@ -1,7 +1,26 @@
 // The ops API of a running test platform, with an ops token made the CLI's way.
 import type { ApiRole } from '../src/api/roles.js';
 import { issueToken, loadTokenKeys } from '../src/api/tokens.js';
+import { apiFetch } from '../src/cli/platform/api-fetch.js';
+import type { ApiTrust } from '../src/platform/api-transport.js';
 import type { RunningPlatform } from '../src/platform/platform.js';
+
+/** fetch that trusts exactly `caPem` for HTTPS, as a client handed that PEM does. */
+export function fetchTrusting(caPem: string): typeof fetch {
+  return apiFetch(caPem);
+}
+
+const fetches = new WeakMap<object, typeof fetch>();
+
+/** fetch for the platform's HTTPS API, trusting the fleet CA that issued its certificate. */
+export function platformFetch(platform: { readonly apiTrust?: ApiTrust }): typeof fetch {
+  let trusting = fetches.get(platform);
+  if (!trusting) {
+    trusting = apiFetch(platform.apiTrust?.pem);
+    fetches.set(platform, trusting);
+  }
+  return trusting;
+}
 
 export async function opsGet(
   platform: RunningPlatform,
@@ -9,7 +28,7 @@ export async function opsGet(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const keys = await loadTokenKeys(platform.layout.tokenKey);
   const token = await issueToken(keys, { role: 'ops' }, new Date());
-  const response = await fetch(`${platform.apiUrl}${path}`, {
+  const response = await platformFetch(platform)(`${platform.apiUrl}${path}`, {
     headers: { authorization: `Bearer ${token}` },
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -39,7 +58,7 @@ export async function apiRequest(
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     headers['content-type'] = options.contentType ?? 'application/json';
   }
-  const response = await fetch(`${platform.apiUrl}${path}`, {
+  const response = await platformFetch(platform)(`${platform.apiUrl}${path}`, {
     method,
     headers,
     ...(body !== undefined ? { body } : {}),

@@ -39,9 +39,9 @@ export function injectSend(app: FastifyInstance): Send {
   };
 }
 
-export function fetchSend(baseUrl: string): Send {
+export function fetchSend(baseUrl: string, fetchImpl: typeof fetch = fetch): Send {
   return async (method, path, headers, body) => {
-    const response = await fetch(`${baseUrl}${path}`, {
+    const response = await fetchImpl(`${baseUrl}${path}`, {
       method,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

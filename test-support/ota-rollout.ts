@@ -65,6 +65,8 @@ export class RolloutWorld {
   readonly health = new MemoryVersionHealth((id) => this.targets.get(id));
   readonly sent: OtaJob[] = [];
   readonly rollbacks: string[] = [];
+  /** Rollout ids the engine said it changed, in order. */
+  readonly changed: string[] = [];
   /** Devices the model updates when they are sent a job (all by default). */
   updateOnSend = true;
   #urls = 0;
@@ -104,7 +106,11 @@ export class RolloutWorld {
           }),
         },
       },
-      { onRollback: (v) => this.rollbacks.push(v), newId: sequentialIds(options.seed ?? 1) },
+      {
+        onRollback: (v) => this.rollbacks.push(v),
+        onChanged: (id) => this.changed.push(id),
+        newId: sequentialIds(options.seed ?? 1),
+      },
     );
   }
 

@@ -1,7 +1,8 @@
+import type { SecureContextOptions } from 'node:tls';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { BillingConfig } from '../billing/billing-config.js';
 import type { Receipts } from '../checkout/receipts.js';
-import type { EntityStore } from '../entities/entity-store.js';
+import type { EntityStore, StoreRecord } from '../entities/entity-store.js';
 import type { DeviceDirectory } from '../ingest/device-directory.js';
 import type { EntityProjector } from '../ingest/entity-projector.js';
 import type { ProjectionLog } from '../ingest/projection-log.js';
@@ -13,6 +14,8 @@ import type { ShadowService } from '../shadow/shadow-service.js';
 import type { CustomerApiDeps } from './customer-api-deps.js';
 import type { ImageStore } from '../ota/images/image-store.js';
 import type { OtaApiDeps } from '../ota/api/ota-api-deps.js';
+import type { LiveApi } from '../live/live-api.js';
+import type { MetricHistoryReader } from '../observability/metric-history.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -52,11 +55,16 @@ export interface ApiDeps {
   readonly otaImages?: Pick<ImageStore, 'put'>;
   /** Rollouts; without them the rollout routes answer 503. */
   readonly ota?: OtaApiDeps;
-  /**
-   * The API is served over HTTPS: the console's session cookie is then `__Host-fp_session`
-   * (`fp_session` on plain HTTP) and passkeys are registered for an https origin. Default false.
-   */
-  readonly https?: boolean;
+  /** The live stream (GET /v1/stream), and the bus routes tell of changes they make. */
+  readonly live?: LiveApi;
+  /** The metric history the ops console charts; without it the route answers 503. */
+  readonly metricHistory?: MetricHistoryReader;
+  /** The store registry (name, region, time zone); without it GET /v1/stores answers 503. */
+  readonly listStores?: () => Promise<readonly StoreRecord[]>;
+  /** Serve over HTTPS with this key, chain and policy; plain HTTP without (loopback only). */
+  readonly https?: SecureContextOptions;
+  /** The built console (index.html, assets/); the package's web/dist by default. */
+  readonly webDist?: string;
   /**
    * Where browsers reach the console, when not at this API's own port on `localhost` (a proxy,
    * a real host name): its host is the passkeys' relying party id, its origin the only one

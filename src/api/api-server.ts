@@ -19,15 +19,26 @@ import { registerCommandRoutes } from '../commands/command-routes.js';
 import { registerShadowRoutes } from '../shadow/shadow-routes.js';
 import { registerOtaImageRoutes } from '../ota/images/image-upload-routes.js';
 import { registerRolloutRoutes } from '../ota/api/rollout-routes.js';
+import { registerStreamRoute } from '../live/stream-route.js';
+import { registerMetricHistoryRoutes } from '../observability/metric-history-routes.js';
+import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { registerConsoleAuthRoutes } from '../console-auth/auth-routes.js';
 import { auditConsoleRequests } from '../console-auth/request-audit.js';
 import { sessionCookieName } from '../console-auth/session-cookie.js';
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  const options = { logger: false, ajv: { customOptions: { removeAdditional: false } } };
+  // Routes see the same request and reply over HTTP and HTTPS; only the server's type differs.
+  const app = (
+    deps.https ? Fastify({ ...options, https: deps.https }) : Fastify(options)
+  ) as FastifyInstance;
+  registerSecurityHeaders(app, { https: deps.https !== undefined });
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      // 3.1: route schemas are JSON Schema 2020-12 (numeric exclusiveMinimum, type arrays with
+      // 'null'), which 3.0's schema dialect does not allow.
+      openapi: '3.1.0',
       info: {
         title: 'fleetplane API',
         version: deps.version,
@@ -37,7 +48,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(deps.https ?? false) },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: sessionCookieName(deps.https !== undefined),
+          },
         },
       },
     },
@@ -98,5 +113,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => registerCatalogRoutes(scope, deps));
   await app.register(async (scope) => registerOtaImageRoutes(scope, deps));
   registerRolloutRoutes(app, deps);
+  registerStreamRoute(app, deps);
+  registerMetricHistoryRoutes(app, deps);
+  await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;
 }

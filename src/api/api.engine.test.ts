@@ -11,6 +11,7 @@ import {
 } from '../../test-support/platform.js';
 import { issueToken, loadTokenKeys } from './tokens.js';
 import type { ApiRole } from './roles.js';
+import { platformFetch } from '../../test-support/api-client.js';
 
 // The HTTP API of a running platform, over real HTTP with tokens the CLI's way.
 describe('HTTP API', () => {
@@ -44,7 +45,7 @@ describe('HTTP API', () => {
     const token = (role: ApiRole, store?: string) =>
       issueToken(keys, { role, ...(store ? { store } : {}) }, new Date());
     const get = async (path: string, bearer?: string) => {
-      const response = await fetch(`${platform.apiUrl}${path}`, {
+      const response = await platformFetch(platform)(`${platform.apiUrl}${path}`, {
         headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -101,13 +102,15 @@ describe('HTTP API', () => {
   it('publishes health, Prometheus metrics and the OpenAPI document', async (t) => {
     const data = await fleetDataDir(t);
     const platform = await startTestPlatform(t, data);
-    const health = await fetch(`${platform.apiUrl}/healthz`);
+    const health = await platformFetch(platform)(`${platform.apiUrl}/healthz`);
     assert.equal(health.status, 200);
     assert.equal(((await health.json()) as { status: string }).status, 'ok');
-    const metrics = await (await fetch(`${platform.apiUrl}/metrics`)).text();
+    const metrics = await (await platformFetch(platform)(`${platform.apiUrl}/metrics`)).text();
     assert.match(metrics, /# TYPE fleetplane_broker_connected_devices gauge/);
     assert.match(metrics, /fleetplane_ingest_arrival_to_stored_seconds_bucket/);
-    const openapi = (await (await fetch(`${platform.apiUrl}/openapi.json`)).json()) as {
+    const openapi = (await (
+      await platformFetch(platform)(`${platform.apiUrl}/openapi.json`)
+    ).json()) as {
       openapi: string;
       paths: Record<string, unknown>;
     };

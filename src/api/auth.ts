@@ -30,7 +30,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function authenticate(deps: ApiDeps) {
   const sessions = new ConsoleSessions(deps.entities);
-  const https = deps.https ?? false;
+  const https = deps.https !== undefined;
   const now = () => (deps.now ?? (() => new Date()))();
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization;

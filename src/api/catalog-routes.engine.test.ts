@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { apiRequest, apiToken } from '../../test-support/api-client.js';
+import { apiRequest, apiToken, platformFetch } from '../../test-support/api-client.js';
 import { fleetDataDir, runCli, startTestPlatform } from '../../test-support/platform.js';
 
 // PUT/GET /v1/stores/:id/catalog of a running platform over real HTTP: the POS's CSV or JSON.
@@ -88,11 +88,14 @@ describe('HTTP API: store catalog', () => {
       (await apiRequest(platform, 'GET', '/v1/stores/berlin-1/catalog', { token: other })).status,
       403,
     );
-    const anonymous = await fetch(`${platform.apiUrl}/v1/stores/berlin-1/catalog`, {
-      method: 'PUT',
-      headers: { 'content-type': 'text/csv' },
-      body: csv,
-    });
+    const anonymous = await platformFetch(platform)(
+      `${platform.apiUrl}/v1/stores/berlin-1/catalog`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'text/csv' },
+        body: csv,
+      },
+    );
     assert.equal(anonymous.status, 401);
     assert.equal((await put(csv, 'text/csv', ops, 'nowhere')).status, 404);
     const nowhere = await apiRequest(platform, 'GET', '/v1/stores/nowhere/catalog', { token: ops });

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { STORE_ID_PATTERN } from '../contract/index.js';
-import { ALERT_KINDS, type AlertKind } from '../entities/entity-store.js';
+import {
+  ALERT_KINDS,
+  ALERT_STATES,
+  type AlertKind,
+  type AlertState,
+} from '../entities/entity-store.js';
+import { alertView } from './alert-schemas.js';
+import { registerAlertActionRoutes } from './alert-action-routes.js';
 import type { ApiDeps } from './api-deps.js';
 import { notFound } from './api-errors.js';
 import { decodeAlertCursor, encodeAlertCursor } from './alert-cursor.js';
@@ -12,29 +19,10 @@ const MAX_PAGE = 500;
 interface AlertsQuery {
   since?: string;
   kind?: AlertKind;
+  state?: AlertState;
   limit?: number;
   after?: string;
 }
-
-const alertView = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    storeId: { type: 'string' },
-    deviceId: { type: 'string' },
-    sessionId: { type: 'string' },
-    counter: { type: 'integer' },
-    kind: { type: 'string', enum: [...ALERT_KINDS] },
-    at: { type: 'string' },
-    evidence: {
-      type: 'object',
-      additionalProperties: true,
-      description:
-        'What the cart measured: item count, total, payment status, the weight-mismatched scans with expected and measured weights. Never who the customer is.',
-    },
-  },
-  required: ['id', 'storeId', 'deviceId', 'sessionId', 'counter', 'kind', 'at', 'evidence'],
-} as const;
 
 /** Loss-prevention alerts for the store's staff and for ops. */
 export function registerLossPreventionRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -45,7 +33,7 @@ export function registerLossPreventionRoutes(app: FastifyInstance, deps: ApiDeps
       schema: {
         summary: "A store's loss-prevention alerts, newest first, a page at a time",
         description:
-          "exit-without-pay: a cart left with items and no authorised payment (an abandoned session, or the cart's own fault). weight-mismatch: a scan whose weight did not match the item. `since` is inclusive on the time the cart saw it. Pass a page's `next` as `after` for the following page; `next` is null on the last page.",
+          "exit-without-pay: a cart left with items and no authorised payment (an abandoned session, or the cart's own fault). weight-mismatch: a scan whose weight did not match the item. Each alert has a state (open, acknowledged, resolved; `state` filters by it) with who changed it and when. `since` is inclusive on the time the cart saw it. Pass a page's `next` as `after` for the following page; `next` is null on the last page.",
         tags: ['stores', 'loss-prevention'],
         security: [{ bearer: [] }],
         params: {
@@ -58,6 +46,7 @@ export function registerLossPreventionRoutes(app: FastifyInstance, deps: ApiDeps
           properties: {
             since: { type: 'string', format: 'date-time' },
             kind: { type: 'string', enum: [...ALERT_KINDS] },
+            state: { type: 'string', enum: [...ALERT_STATES] },
             limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 50 },
             after: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' },
           },
@@ -79,16 +68,18 @@ export function registerLossPreventionRoutes(app: FastifyInstance, deps: ApiDeps
     async (request) => {
       const storeId = request.params.id;
       requireRole(request, ['ops', 'staff'], storeId);
-      const { since, kind, limit, after } = request.query;
+      const { since, kind, state, limit, after } = request.query;
       const key = after === undefined ? undefined : decodeAlertCursor(after);
       if (!(await deps.storeExists(storeId))) throw notFound(`no store ${storeId}`);
       const page = await deps.entities.listStoreAlerts(storeId, {
         limit: limit ?? 50,
         ...(since !== undefined ? { since: Date.parse(since) } : {}),
         ...(kind !== undefined ? { kind } : {}),
+        ...(state !== undefined ? { state } : {}),
         ...(key ? { after: key } : {}),
       });
       return { alerts: page.alerts, next: page.next ? encodeAlertCursor(page.next) : null };
     },
   );
+  registerAlertActionRoutes(app, deps);
 }

@@ -5,6 +5,7 @@ import { shoppingTrip, TestDevice } from '../../test-support/entity-events.js';
 import { fleetDataDir, runCli, startTestPlatform } from '../../test-support/platform.js';
 import type { ApiRole } from './roles.js';
 import { issueToken, loadTokenKeys } from './tokens.js';
+import { platformFetch } from '../../test-support/api-client.js';
 
 // The session routes of a running platform over real HTTP; sessions are projected directly.
 describe('HTTP API: sessions', () => {
@@ -19,7 +20,7 @@ describe('HTTP API: sessions', () => {
     const token = (role: ApiRole, store?: string) =>
       issueToken(keys, { role, ...(store ? { store } : {}) }, new Date());
     const get = async (path: string, bearer?: string) => {
-      const response = await fetch(`${platform.apiUrl}${path}`, {
+      const response = await platformFetch(platform)(`${platform.apiUrl}${path}`, {
         headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -83,7 +84,9 @@ describe('HTTP API: sessions', () => {
     }
     assert.equal((await get('/v1/sessions/not-a-uuid', ops)).status, 400);
 
-    const openapi = (await (await fetch(`${platform.apiUrl}/openapi.json`)).json()) as {
+    const openapi = (await (
+      await platformFetch(platform)(`${platform.apiUrl}/openapi.json`)
+    ).json()) as {
       paths: Record<string, unknown>;
     };
     for (const p of ['/v1/sessions/{id}', '/v1/sessions/{id}/scans', '/v1/stores/{id}/sessions']) {

@@ -18,6 +18,8 @@ export type AuditAction =
   | 'residency-override'
   /** A staff member acted on a cart (pause, cancel, restart, maintenance). */
   | 'staff-override'
+  /** A loss-prevention alert was acknowledged or resolved. */
+  | 'alert-state'
   // The console (decision 023): a person's passkeys and sessions, and what they change.
   | 'console-enrol'
   | 'console-sign-in'

@@ -11,6 +11,7 @@ const ACTIONS: Record<AuditAction, true> = {
   delete: true,
   'residency-override': true,
   'staff-override': true,
+  'alert-state': true,
   'console-enrol': true,
   'console-sign-in': true,
   'console-step-up': true,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { apiRequest, apiToken } from '../../test-support/api-client.js';
+import { apiRequest, apiToken, platformFetch } from '../../test-support/api-client.js';
 import { fleetDataDir, runCli, startTestPlatform } from '../../test-support/platform.js';
 import { storedEvent as stored } from '../../test-support/stored-events.js';
 import type { TelemetryRecord } from '../telemetry/telemetry-store.js';
@@ -107,7 +107,9 @@ describe('HTTP API: billing', () => {
     });
     assert.equal((report.body['auditChain'] as Record<string, unknown>)['configured'], true);
 
-    const openapi = (await (await fetch(`${platform.apiUrl}/openapi.json`)).json()) as {
+    const openapi = (await (
+      await platformFetch(platform)(`${platform.apiUrl}/openapi.json`)
+    ).json()) as {
       paths: Record<string, unknown>;
     };
     for (const p of ['/v1/carts', '/v1/carts/{device}/audit', '/v1/billing', '/v1/compliance']) {

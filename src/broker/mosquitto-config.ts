@@ -40,7 +40,12 @@ export async function writeMosquittoConfig(
 ): Promise<MosquittoFiles> {
   const out = resolve(options.outDir);
   await mkdir(out, { recursive: true });
-  const server = await ensureServerIdentity(layout, ca, options.hostnames, options.now);
+  const server = await ensureServerIdentity(
+    layout.brokerServer,
+    ca,
+    options.hostnames,
+    options.now,
+  );
   const trusted = ca
     .trustedAt(options.now)
     .flatMap((g) => [g.root.pem.trim(), g.issuing.pem.trim()])

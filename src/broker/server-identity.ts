@@ -5,9 +5,9 @@ import {
   readTextFile,
 } from '../data-dir/index.js';
 import { issueServerCertificate, type FleetCa } from '../identity/index.js';
-import type { PlatformLayout } from '../platform/platform-layout.js';
+import type { ServerIdentityFiles } from '../platform/platform-layout.js';
 
-/** The broker's TLS identity: its key, its certificate and the issuing CA after it. */
+/** A TLS server's identity (the broker's, the API's): its key, its certificate and the issuing CA after it. */
 export interface ServerIdentity {
   readonly keyPem: string;
   /** Leaf then issuing CA: what a TLS server sends. */
@@ -25,20 +25,19 @@ interface ServerInfo {
 const RENEW_BEFORE_DAYS = 30;
 
 /**
- * Reuses the broker certificate in DIR/broker when it still fits (same hostnames, newest CA
- * generation, more than 30 days left) and issues a new one otherwise, so a CA rotation or a new
- * hostname takes effect on the next start without a manual step.
+ * Reuses the server certificate in `files` (DIR/broker, DIR/api) when it still fits (same
+ * hostnames, newest CA generation, more than 30 days left) and issues a new one otherwise, so a
+ * CA rotation or a new hostname takes effect on the next start without a manual step.
  */
 export async function ensureServerIdentity(
-  layout: PlatformLayout,
+  files: ServerIdentityFiles,
   ca: FleetCa,
   hostnames: readonly string[],
   now: Date,
 ): Promise<ServerIdentity> {
-  const info = (await readJsonFile(layout.serverInfo).catch(() => undefined)) as
-    ServerInfo | undefined;
-  const keyPem = await readTextFile(layout.serverKey);
-  const certChainPem = await readTextFile(layout.serverCert);
+  const info = (await readJsonFile(files.info).catch(() => undefined)) as ServerInfo | undefined;
+  const keyPem = await readTextFile(files.key);
+  const certChainPem = await readTextFile(files.cert);
   const fits =
     info &&
     keyPem &&
@@ -51,9 +50,9 @@ export async function ensureServerIdentity(
   }
   const issued = await issueServerCertificate(ca, hostnames, { now });
   const chain = issued.certPem + issued.chainPem;
-  await writeFileAtomic(layout.serverKey, issued.keyPem, { mode: 0o600 });
-  await writeFileAtomic(layout.serverCert, chain);
-  await writeJsonFileAtomic(layout.serverInfo, {
+  await writeFileAtomic(files.key, issued.keyPem, { mode: 0o600 });
+  await writeFileAtomic(files.cert, chain);
+  await writeJsonFileAtomic(files.info, {
     hostnames: [...hostnames],
     generation: issued.generation,
     not_after: issued.notAfter.toISOString(),

@@ -12,6 +12,24 @@ export const TLS12_CIPHERS = [
   'ECDHE-ECDSA-CHACHA20-POLY1305',
 ].join(':');
 const TLS13_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+/** The same suites for an RSA key: an operator's certificate for the HTTP API may carry one. */
+const TLS12_RSA_CIPHERS = [
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** The HTTP API's TLS policy: the broker's, without client certificates, for ECDSA or RSA keys. */
+export function httpsServerPolicy(): Pick<
+  SecureContextOptions,
+  'minVersion' | 'ciphers' | 'honorCipherOrder'
+> {
+  return {
+    minVersion: TLS_MIN_VERSION,
+    ciphers: `${TLS13_CIPHERS}:${TLS12_CIPHERS}:${TLS12_RSA_CIPHERS}`,
+    honorCipherOrder: true,
+  };
+}
 
 /** Server-side context for mutual TLS against the fleet's roots and their CRLs. */
 export function mutualTlsContext(options: {

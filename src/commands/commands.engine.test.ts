@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { apiRequest } from '../../test-support/api-client.js';
+import { apiRequest, platformFetch } from '../../test-support/api-client.js';
 import { message } from '../../test-support/messages.js';
 import {
   connectDevice,
@@ -175,7 +175,9 @@ describe('command ledger (embedded platform)', () => {
         .status,
       404,
     );
-    const openapi = (await (await fetch(`${platform.apiUrl}/openapi.json`)).json()) as {
+    const openapi = (await (
+      await platformFetch(platform)(`${platform.apiUrl}/openapi.json`)
+    ).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
     assert.ok(openapi.paths['/v1/devices/{id}/commands']?.['post']);

@@ -30,7 +30,7 @@ type Answered<T> = { response: T };
  * cookie (and X-CSRF-Token for the POSTs); invitations take an ops token or session.
  */
 export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const https = deps.https ?? false;
+  const https = deps.https !== undefined;
   const now = () => (deps.now ? deps.now() : new Date()).getTime();
   const auth = deps.audit
     ? new ConsoleAuth({

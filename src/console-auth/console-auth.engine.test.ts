@@ -14,8 +14,11 @@ import {
   STORE,
 } from '../../test-support/platform.js';
 import { consoleBaseUrl } from './relying-party.js';
+import { platformFetch } from '../../test-support/api-client.js';
 
 const LOYALTY = '6012345678905555';
+/** The platform serves HTTPS by default, so the session cookie carries the __Host- prefix. */
+const HTTPS_COOKIE = '__Host-fp_session';
 
 /** `fleetplane login-link …` against the running platform; the URL's token (last line). */
 async function loginLink(...argv: string[]): Promise<{ url: string; token: string }> {
@@ -42,9 +45,9 @@ describe('console sign-in against a running platform', () => {
     );
     const platform = await startTestPlatform(t, data);
     const origin = consoleBaseUrl(platform.apiUrl);
-    assert.match(origin, /^http:\/\/localhost:[0-9]+$/, 'the console by name, not by IP address');
+    assert.match(origin, /^https:\/\/localhost:[0-9]+$/, 'the console by name, not by IP address');
     const key = new SoftwareAuthenticator({ origin });
-    const send = fetchSend(platform.apiUrl);
+    const send = fetchSend(platform.apiUrl, platformFetch(platform));
 
     const staffLink = await loginLink(
       '--data',
@@ -57,16 +60,18 @@ describe('console sign-in against a running platform', () => {
       'Ana',
     );
     assert.ok(staffLink.url.startsWith(`${origin}/signin#link=`), staffLink.url);
-    const enrolling = new ConsoleBrowser(send, key);
+    const enrolling = new ConsoleBrowser(send, key, HTTPS_COOKIE);
     const enrolled = await enrolling.enrol(staffLink.token);
     assert.equal(enrolled.status, 200, JSON.stringify(enrolled.body));
-    const reused = await new ConsoleBrowser(send, new SoftwareAuthenticator({ origin })).enrol(
-      staffLink.token,
-    );
+    const reused = await new ConsoleBrowser(
+      send,
+      new SoftwareAuthenticator({ origin }),
+      HTTPS_COOKIE,
+    ).enrol(staffLink.token);
     assert.equal(reused.status, 401);
     assert.equal(reused.body['error'], 'link-used');
 
-    const ana = new ConsoleBrowser(send, key);
+    const ana = new ConsoleBrowser(send, key, HTTPS_COOKIE);
     assert.equal((await ana.signIn('staff')).status, 200);
     const session = await ana.request('GET', '/v1/auth/session');
     assert.equal(session.status, 200);
@@ -84,7 +89,7 @@ describe('console sign-in against a running platform', () => {
     assert.equal(forged.body['error'], 'csrf-invalid');
 
     const opsLink = await loginLink('--data', data, '--role', 'ops', '--subject', 'olga');
-    const olga = new ConsoleBrowser(send, new SoftwareAuthenticator({ origin }));
+    const olga = new ConsoleBrowser(send, new SoftwareAuthenticator({ origin }), HTTPS_COOKIE);
     assert.equal((await olga.enrol(opsLink.token)).status, 200);
     const abort = '/v1/ota/rollouts/00000000-0000-4000-8000-00000000000a/abort';
     const unconfirmed = await olga.request('POST', abort, {});
@@ -108,7 +113,7 @@ describe('console sign-in against a running platform', () => {
       '--subject',
       customerId,
     );
-    const zoe = new ConsoleBrowser(send, new SoftwareAuthenticator({ origin }));
+    const zoe = new ConsoleBrowser(send, new SoftwareAuthenticator({ origin }), HTTPS_COOKIE);
     assert.equal((await zoe.enrol(customerLink.token)).status, 200);
     const cards = await zoe.request('GET', '/v1/me/cards');
     assert.deepEqual(cards.body['loyalty_cards'], [{ last4: '5555' }]);

@@ -4,7 +4,7 @@ import { DataDirFailure, explainFsError } from './errors.js';
 import { corruptFile } from './json-file.js';
 
 /**
- * `fleetplane start` holds DIR/platform.lock while it runs: {"pid": N, "apiUrl": "http://…", …};
+ * `fleetplane start` holds DIR/platform.lock while it runs: {"pid": N, "apiUrl": "https://…", …};
  * the URLs appear once its servers listen.
  * PGlite and SQLite files have one owner (DESIGN: one owner per embedded database), so a command
  * that would open them checks this first and goes through the running platform instead.
@@ -15,6 +15,11 @@ export interface PlatformLockInfo {
   readonly apiUrl?: string;
   readonly mqttUrl?: string;
   readonly deviceApiUrl?: string;
+  /**
+   * The PEM file to trust for apiUrl (the fleet CA's trust bundle) when the platform issued the
+   * API's certificate; absent for plain HTTP and for an operator's certificate.
+   */
+  readonly apiCaFile?: string;
   /** Where browsers reach the console (--public-url); absent: the API's URL, by host name. */
   readonly consoleUrl?: string;
 }
@@ -59,11 +64,12 @@ export async function assertPlatformNotRunning(dataDir: string, doing: string): 
 
 function isPlatformLock(value: unknown): value is PlatformLockInfo {
   if (typeof value !== 'object' || value === null) return false;
-  const { pid, apiUrl } = value as Record<string, unknown>;
+  const { pid, apiUrl, apiCaFile } = value as Record<string, unknown>;
   return (
     Number.isSafeInteger(pid) &&
     (pid as number) > 0 &&
-    (apiUrl === undefined || typeof apiUrl === 'string')
+    (apiUrl === undefined || typeof apiUrl === 'string') &&
+    (apiCaFile === undefined || typeof apiCaFile === 'string')
   );
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { apiToken } from '../../test-support/api-client.js';
+import { apiToken, platformFetch } from '../../test-support/api-client.js';
 import { deviceRequest, deviceSigner, type DeviceTls } from '../../test-support/device-https.js';
 import { FakePaymentGateway } from '../../test-support/fake-payment-gateway.js';
 import { message } from '../../test-support/messages.js';
@@ -135,18 +135,23 @@ describe('device API: checkout', () => {
 
     // The receipt over the ops API, verified with the published key.
     const ops = await apiToken(platform, 'ops');
-    const pem = await (await fetch(`${platform.apiUrl}/v1/receipts/public-key`)).text();
+    const pem = await (
+      await platformFetch(platform)(`${platform.apiUrl}/v1/receipts/public-key`)
+    ).text();
     const receipt = (await (
-      await fetch(`${platform.apiUrl}/v1/sessions/${shop.session_id}/receipt`, {
+      await platformFetch(platform)(`${platform.apiUrl}/v1/sessions/${shop.session_id}/receipt`, {
         headers: { authorization: `Bearer ${ops}` },
       })
     ).json()) as { receipt: { receipt_id: string; customer: unknown } };
     assert.equal(receipt.receipt.receipt_id, result.receipt_id);
     assert.equal(receipt.receipt.customer, null, 'a guest');
     assert.equal(verifyReceipt(receipt, pem), true);
-    const byId = await fetch(`${platform.apiUrl}/v1/receipts/${result.receipt_id}`, {
-      headers: { authorization: `Bearer ${await apiToken(platform, 'staff', 'berlin-1')}` },
-    });
+    const byId = await platformFetch(platform)(
+      `${platform.apiUrl}/v1/receipts/${result.receipt_id}`,
+      {
+        headers: { authorization: `Bearer ${await apiToken(platform, 'staff', 'berlin-1')}` },
+      },
+    );
     assert.equal(byId.status, 200);
 
     // Refused in the same round trip, nothing stored.
@@ -204,7 +209,7 @@ describe('device API: checkout', () => {
 
     const staff = await apiToken(platform, 'staff', 'berlin-1');
     const get = async (path: string, token: string) => {
-      const response = await fetch(`${platform.apiUrl}${path}`, {
+      const response = await platformFetch(platform)(`${platform.apiUrl}${path}`, {
         headers: { authorization: `Bearer ${token}` },
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -186,9 +186,11 @@ export function checkoutContractTests(
       at: T0 + counter * MINUTE,
       evidence: { counter, weight_delta_g: -412 },
     });
-    assert.equal(await store.recordAlert(alert(1, 'weight-mismatch')), true);
-    assert.equal(await store.recordAlert(alert(1, 'weight-mismatch')), false, 'replayed');
-    assert.equal(await store.recordAlert(alert(1, 'exit-without-pay')), true, 'another kind');
+    const raised = await store.recordAlert(alert(1, 'weight-mismatch'));
+    assert.equal(raised?.state, 'open');
+    assert.equal(raised?.kind, 'weight-mismatch');
+    assert.equal(await store.recordAlert(alert(1, 'weight-mismatch')), undefined, 'replayed');
+    assert.ok(await store.recordAlert(alert(1, 'exit-without-pay')), 'another kind');
     for (const counter of [2, 3, 4]) await store.recordAlert(alert(counter, 'weight-mismatch'));
     await store.recordAlert(alert(5, 'weight-mismatch', 'store-2'));
 

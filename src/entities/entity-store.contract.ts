@@ -4,6 +4,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { TestDevice, T0 } from '../../test-support/entity-events.js';
 import type { EntityStore } from './entity-store.js';
 import { fleetContractTests } from './entity-store-fleet.contract.js';
+import { alertContractTests } from './entity-store-alerts.contract.js';
 import { checkoutContractTests } from './entity-store-checkout.contract.js';
 import { commandContractTests } from './entity-store-commands.contract.js';
 import { consoleContractTests } from './entity-store-console.contract.js';
@@ -126,6 +127,7 @@ export function runEntityStoreContract(
     listContractTests(open);
     fleetContractTests(open);
     checkoutContractTests(open);
+    alertContractTests(open);
     commandContractTests(open);
     consoleContractTests(open);
 

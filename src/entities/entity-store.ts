@@ -22,7 +22,14 @@ export type {
   MaintenanceReason,
 } from './fleet/cart-view.js';
 export { MAINTENANCE_REASONS } from './fleet/cart-view.js';
-import type { AlertPage, NewAlert, StoreAlertQuery } from './alerts/alert-types.js';
+import type {
+  AlertPage,
+  AlertTransition,
+  AlertTransitionResult,
+  AlertView,
+  NewAlert,
+  StoreAlertQuery,
+} from './alerts/alert-types.js';
 import type {
   CheckoutRecord,
   CheckoutWorkQuery,
@@ -306,9 +313,16 @@ export interface EntityStore
   recordCheckout(record: Omit<CheckoutRecord, 'attempts'>): Promise<CheckoutRecord>;
   /** Sessions to reconcile now: retries that are due, and complete sessions never reconciled. */
   listCheckoutWork(query: CheckoutWorkQuery): Promise<string[]>;
-  /** Records a loss-prevention alert; false when this event raised it before. */
-  recordAlert(alert: NewAlert): Promise<boolean>;
+  /** Records a loss-prevention alert, open; undefined when this event raised it before. */
+  recordAlert(alert: NewAlert): Promise<AlertView | undefined>;
   /** A store's alerts, newest first (then id, descending), paged by key like sessions. */
   listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage>;
+  /** One alert by id (any string: one that is not an alert id finds nothing). */
+  getAlert(alertId: string): Promise<AlertView | undefined>;
+  /**
+   * Acknowledges (from open) or resolves (from open or acknowledged) an alert, keeping who and
+   * when; atomic, so of two people acting at once on the same state only one moves it.
+   */
+  transitionAlert(alertId: string, change: AlertTransition): Promise<AlertTransitionResult>;
   close(): Promise<void>;
 }

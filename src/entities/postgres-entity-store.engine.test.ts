@@ -26,7 +26,7 @@ describe('PostgreSQL entity store', () => {
     t.after(() => Promise.all(clients.map((c) => c.close())));
     const applied = await Promise.all(clients.map((c) => migrate(c, MIGRATIONS)));
     assert.deepEqual(
-      applied.flat().sort(),
+      applied.flat().sort((a, b) => a - b),
       MIGRATIONS.map((m) => m.id),
     );
   });

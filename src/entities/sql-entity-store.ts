@@ -50,7 +50,7 @@ import type {
   StoreSessionQuery,
   WeightMismatchScan,
 } from './entity-store.js';
-import { listStoreAlerts, recordAlert } from './alerts/alert-queries.js';
+import * as alerts from './alerts/alert-queries.js';
 import {
   getCheckout,
   getSessionEnd,
@@ -344,12 +344,18 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
     return listCheckoutWork(this.client, query);
   }
 
-  recordAlert(alert: NewAlert): Promise<boolean> {
-    return recordAlert(this.client, alert);
+  // Loss-prevention alerts live in alerts/alert-queries.ts.
+  recordAlert(alert: NewAlert) {
+    return alerts.recordAlert(this.client, alert);
   }
-
   listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage> {
-    return listStoreAlerts(this.client, storeId, query);
+    return alerts.listStoreAlerts(this.client, storeId, query);
+  }
+  getAlert(alertId: string) {
+    return alerts.getAlert(this.client, alertId);
+  }
+  transitionAlert(...a: Parameters<EntityStore['transitionAlert']>) {
+    return alerts.transitionAlert(this.client, ...a);
   }
 
   // The command ledger and the device shadow live in commands/ and shadows/.

@@ -12,6 +12,7 @@ import {
 import { cartJson, cartView } from '../staff/cart-schemas.js';
 import { cartTrail, decodeTrailKey, encodeTrailKey } from './audit-trail.js';
 import { BATTERY_HEALTH, batteryHealth } from './battery-health.js';
+import { registerStoreRoutes } from './store-routes.js';
 
 const MAX_PAGE = 500;
 const CURSOR = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' } as const;
@@ -174,6 +175,8 @@ export function registerFleetOpsRoutes(app: FastifyInstance, deps: ApiDeps): voi
       };
     },
   );
+
+  registerStoreRoutes(app, deps);
 }
 
 function decodeCartCursor(cursor: string): string {

@@ -200,6 +200,7 @@ export class IngestPipeline {
     this.#storedCounter(msg.type).inc();
     metrics.arrivalToStored.observe(Math.max(0, storedAt - message.receivedAt) / 1000);
     metrics.publishToArrival.observe(Math.max(0, message.receivedAt - deviceTime) / 1000);
+    metrics.publishToStored.observe(Math.max(0, storedAt - deviceTime) / 1000);
     return { status: 'stored', deviceId: msg.device_id, counter: msg.counter };
   }
 

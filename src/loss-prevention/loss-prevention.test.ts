@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { checkoutTrip } from '../../test-support/checkout-trip.js';
 import { TestDevice } from '../../test-support/entity-events.js';
 import { filePgliteStore } from '../../test-support/pglite-store.js';
-import type { IngestedEvent } from '../entities/entity-store.js';
+import type { AlertView, IngestedEvent } from '../entities/entity-store.js';
 import { silentLogger } from '../observability/logger.js';
 import { PlatformMetrics } from '../observability/metrics.js';
 import { LossPrevention } from './loss-prevention.js';
@@ -14,7 +14,13 @@ let stores = 0;
 async function harness() {
   const entities = await entityStore();
   const metrics = new PlatformMetrics();
-  const lp = new LossPrevention({ entities, metrics, log: silentLogger() });
+  const told: AlertView[] = [];
+  const lp = new LossPrevention({
+    entities,
+    metrics,
+    log: silentLogger(),
+    onRaised: (alert) => told.push(alert),
+  });
   const storeId = `lp-store-${++stores}`;
   const cart = new TestDevice(`CART-LP${stores}`, storeId);
   /** Projects, then tells the listener, as the projector does. */
@@ -23,7 +29,7 @@ async function harness() {
     await lp.applied(events);
   };
   const alerts = async () => (await entities.listStoreAlerts(storeId, { limit: 100 })).alerts;
-  return { entities, metrics, cart, apply, alerts };
+  return { entities, metrics, cart, apply, alerts, told };
 }
 
 const LEFT = {
@@ -33,7 +39,7 @@ const LEFT = {
 
 describe('LossPrevention', () => {
   it('raises exit-without-pay for an abandoned session with items, with the weight evidence', async () => {
-    const { cart, apply, alerts, metrics } = await harness();
+    const { cart, apply, alerts, metrics, told } = await harness();
     const trip = checkoutTrip(cart, { ...LEFT, mismatches: [2] });
     await apply(trip.events);
     const raised = await alerts();
@@ -68,8 +74,15 @@ describe('LossPrevention', () => {
       'the mismatched scan raised its own alert',
     );
 
+    assert.deepEqual(
+      told.map((a) => a.id).sort(),
+      raised.map((a) => a.id).sort(),
+      'each raised alert told, open',
+    );
+    assert.ok(told.every((a) => a.state === 'open'));
     await apply(trip.events);
     assert.equal((await alerts()).length, 2, 'a replay raises nothing again');
+    assert.equal(told.length, 2, 'and tells of nothing again');
     assert.match(
       await metrics.text(),
       /fleetplane_loss_prevention_alerts_total\{kind="exit-without-pay"\} 1/,

@@ -1,5 +1,5 @@
 import type { Scan, SessionEnd } from '../contract/index.js';
-import type { EntityStore, IngestedEvent, NewAlert } from '../entities/entity-store.js';
+import type { AlertView, EntityStore, IngestedEvent, NewAlert } from '../entities/entity-store.js';
 import type { Logger } from '../observability/logger.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 import { exitEvidence, fromScanMessage, scanEvidence, type ExitFacts } from './evidence.js';
@@ -11,6 +11,8 @@ export interface LossPreventionOptions {
   >;
   readonly metrics: PlatformMetrics;
   readonly log: Logger;
+  /** Told of each alert once it is raised (the live stream); never of a replayed one. */
+  readonly onRaised?: (alert: AlertView) => void;
 }
 
 /**
@@ -110,6 +112,7 @@ export class LossPrevention {
       evidence,
     });
     if (!raised) return;
+    this.options.onRaised?.(raised);
     this.options.metrics.lossPreventionAlerts.inc({ kind });
     this.options.log.warn(
       { store_id: event.storeId, device_id: event.deviceId, session_id: sessionId, kind },

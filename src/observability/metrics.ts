@@ -42,6 +42,12 @@ export class PlatformMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+  readonly publishToStored = new Histogram({
+    name: 'fleetplane_ingest_publish_to_stored_seconds',
+    help: "Durable telemetry write minus the device's own timestamp: what the console charts as p50/p99 (needs synchronised clocks).",
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({
     name: 'fleetplane_ingest_batch_size',
     help: 'Messages per durable telemetry batch.',

@@ -31,6 +31,8 @@ export function wireOtaRollouts(options: {
   readonly metrics: PlatformMetrics;
   readonly log: Logger;
   readonly now: () => number;
+  /** Told which rollout changed (the live stream). */
+  readonly onChanged?: (rolloutId: string) => void;
 }): OtaRolloutWiring {
   const { metrics, log, now } = options;
   const engine = new RolloutEngine(
@@ -49,6 +51,7 @@ export function wireOtaRollouts(options: {
         metrics.firmwareRollbacks.inc({ target_version: targetVersion });
         log.warn({ targetVersion }, 'a device rolled back from a rollout version');
       },
+      ...(options.onChanged ? { onChanged: options.onChanged } : {}),
     },
   );
 

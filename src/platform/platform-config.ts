@@ -10,7 +10,12 @@ export interface PlatformConfig {
   };
   /** Consume from an external broker (Mosquitto, EMQX) instead of running the embedded one. */
   readonly externalBroker?: ExternalBrokerConfig;
-  readonly api: { readonly host: string; readonly port: number };
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    /** How the API is served; HTTPS with a certificate from the fleet CA when absent. */
+    readonly transport?: ApiTransportConfig;
+  };
   /**
    * The device API (HTTPS, mutual TLS): carts fetch their catalog here. Devices reach it where
    * they reach the broker, so it listens on the broker's address and its certificate.
@@ -36,12 +41,26 @@ export interface PlatformConfig {
   readonly revocationPollMs?: number;
   /** How often the rollout engine sends due jobs and judges stages; default 30 s. */
   readonly otaTickMs?: number;
+  /** How often the metric history (DIR/metrics/history.db) takes a sample; default 60 s. */
+  readonly metricSampleMs?: number;
+  /** The comment line that keeps a live stream open through proxies; default 15 s. */
+  readonly streamHeartbeatMs?: number;
   /**
    * Where browsers reach the console, when not at the API's own port on `localhost` (a proxy, a
    * real host name): passkeys are registered for its host, and sign-in links point at it.
    */
   readonly publicUrl?: string;
 }
+
+/**
+ * HTTPS with a server certificate the platform issues from the fleet CA (clients trust
+ * DIR/ca/trust-bundle.pem), HTTPS with the operator's certificate and key (PEM files, the
+ * certificate file may hold the chain), or plain HTTP, which only a loopback address may serve.
+ */
+export type ApiTransportConfig =
+  | { readonly kind: 'fleet-ca' }
+  | { readonly kind: 'operator'; readonly certFile: string; readonly keyFile: string }
+  | { readonly kind: 'http' };
 
 export interface ExternalBrokerConfig {
   /** mqtts://host:port (or mqtt:// for a broker on the same host). */

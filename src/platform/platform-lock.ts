@@ -44,10 +44,18 @@ export class PlatformLock {
     apiUrl: string;
     mqttUrl: string;
     deviceApiUrl: string;
+    /** The PEM file a client trusts to reach apiUrl; absent when its usual roots do. */
+    apiCaFile: string | undefined;
     /** --public-url: where browsers reach the console, when not at the API's own address. */
     consoleUrl?: string | undefined;
   }): Promise<void> {
-    this.info = { ...this.info, ...urls };
+    const { apiCaFile, consoleUrl, ...rest } = urls;
+    this.info = {
+      ...this.info,
+      ...rest,
+      ...(apiCaFile ? { apiCaFile } : {}),
+      ...(consoleUrl ? { consoleUrl } : {}),
+    };
     await writeJsonFileAtomic(this.path, this.info);
   }
 

@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
 import type { ApiDeps } from '../api/api-deps.js';
 import { buildApi } from '../api/api-server.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -23,7 +21,8 @@ import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { DeviceApi } from '../device-api/device-api-server.js';
 import { wireOtaImages, type OtaImages } from '../ota/images/ota-images-wiring.js';
 import { wireOtaRollouts } from './ota-wiring.js';
-import { periodic } from './periodic.js';
+import { connectionRecorder } from './connection-wiring.js';
+import { wireLive, type LiveWiring } from './live-wiring.js';
 import type { RolloutEngine } from '../ota/rollout/rollout-engine.js';
 import { ensureServerIdentity } from '../broker/server-identity.js';
 import type { EntityStore } from '../entities/entity-store.js';
@@ -45,18 +44,18 @@ import {
   WorkerVerifierPool,
   type SignatureVerifier,
 } from '../ingest/signature-verifier.js';
-import { SqliteProjectionLog } from '../ingest/sqlite-projection-log.js';
 import type { KeyProvider } from '../keys/index.js';
 import { LossPrevention } from '../loss-prevention/loss-prevention.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { PlatformMetrics } from '../observability/metrics.js';
 import type { PaymentGateway } from '../payment-bridge/payment-gateway.js';
-import { ThreadedTelemetryStore } from '../telemetry/thread/threaded-telemetry-store.js';
+import { expireTelemetryHourly, openPlatformStores } from './store-wiring.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { ExternalBrokerSource } from '../broker/external-broker.js';
 import type { PlatformConfig } from './platform-config.js';
 import { platformLayout, type PlatformLayout } from './platform-layout.js';
 import { acquirePlatformLock, type PlatformLock } from './platform-lock.js';
+import { listenApi, resolveApiTransport, type ApiTrust } from './api-transport.js';
 
 export interface PlatformDeps {
   /** Opens the entity store (PGlite under DIR, or PostgreSQL at config.entityUrl). */
@@ -67,7 +66,7 @@ export interface PlatformDeps {
    */
   readonly openAudit?: (config: PlatformConfig, layout: PlatformLayout) => Promise<AuditLog>;
   /** Billing prices and the compliance report's providers (privacy and residency services). */
-  readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency'>;
+  readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency' | 'webDist'>;
   readonly log?: Logger;
   readonly now?: () => number;
   readonly version?: string;
@@ -83,7 +82,10 @@ export interface PlatformDeps {
 
 export interface RunningPlatform {
   readonly mqttUrl: string;
+  /** https://localhost:PORT by default (http:// when asked for plain HTTP on loopback). */
   readonly apiUrl: string;
+  /** The PEM (and its file) a client trusts to reach apiUrl when the fleet CA issued its certificate. */
+  readonly apiTrust?: ApiTrust;
   /** The device API (HTTPS, mutual TLS), e.g. https://localhost:8443. */
   readonly deviceApiUrl: string;
   readonly layout: PlatformLayout;
@@ -100,6 +102,8 @@ export interface RunningPlatform {
   readonly shadows: CommandWiring['shadows'];
   /** Firmware images in the blob store and the signed URLs ota-jobs carry. */
   readonly ota: Pick<OtaImages, 'images' | 'urls'> & { readonly rollouts: RolloutEngine };
+  /** The bus behind GET /v1/stream (decision 023). */
+  readonly live: LiveWiring['bus'];
   /** The vaults, field cipher and audit log of the identity service (the demo adds a member). */
   readonly customers: CustomerWiring['stores'];
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
@@ -130,6 +134,13 @@ export async function startPlatform(
   try {
     const identity = openIdentity(config.dataDir, { now: () => new Date(now()) });
     const { created: caCreated, ca } = await initCa(identity.layout, new Date(now()));
+    // First, so that an operator's certificate that does not fit stops the start before anything runs.
+    const transport = await resolveApiTransport(config, {
+      layout,
+      ca,
+      trustBundleFile: identity.layout.trustBundle,
+      now: new Date(now()),
+    });
     const revocations = new RevocationWatcher(identity.layout, {
       intervalMs: config.revocationPollMs ?? 5000,
     });
@@ -137,23 +148,15 @@ export async function startPlatform(
     cleanup.push(async () => revocations.stop());
 
     const metrics = new PlatformMetrics({ processMetrics: true });
-    const telemetry = await ThreadedTelemetryStore.open(layout.telemetryDb, {
-      ...(config.retentionDays !== undefined ? { retentionDays: config.retentionDays } : {}),
+    const { telemetry, projectionLog, entities } = await openPlatformStores({
+      config,
+      layout,
+      identity,
+      openEntities: deps.openEntities,
+      cleanup,
     });
-    cleanup.push(() => telemetry.close());
-    const projectionLog = new SqliteProjectionLog(layout.projectionDb);
-    cleanup.push(() => projectionLog.close());
-    const entities = await deps.openEntities(config, layout);
-    cleanup.push(() => entities.close());
-    await entities.migrate();
-    for (const store of await identity.stores.list()) {
-      await entities.upsertStore({
-        storeId: store.id,
-        name: store.name,
-        region: store.region,
-        timezone: store.timezone,
-      });
-    }
+    const live = wireLive({ config, layout, entities, identity, metrics, log, now });
+    cleanup.push(() => live.stop());
     const blobs = new DirectoryBlobStore(layout.blobsDir);
     const keys =
       deps.keys ??
@@ -172,9 +175,14 @@ export async function startPlatform(
       revocations.isDeviceRevoked(id),
     );
 
-    const projector = new EntityProjector(telemetry, entities, projectionLog, metrics, log, {
-      now,
-    });
+    const projector = new EntityProjector(
+      telemetry,
+      entities,
+      live.deadLetters(projectionLog),
+      metrics,
+      log,
+      { now },
+    );
     let broker: DeviceBroker | undefined;
     const publish = (topic: string, payload: Buffer, options?: PublishOptions) =>
       broker ? broker.publish(topic, payload, options) : Promise.reject(new Error('no broker'));
@@ -216,7 +224,9 @@ export async function startPlatform(
       now,
     });
     projector.onApplied(checkouts.applied);
-    projector.onApplied(new LossPrevention({ entities, metrics, log }).applied);
+    const onRaised = live.alertRaised;
+    projector.onApplied(new LossPrevention({ entities, metrics, log, onRaised }).applied);
+    live.follow(projector);
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -228,10 +238,13 @@ export async function startPlatform(
       onStored: (events) => projector.offer(events),
     });
     const handler = (message: InboundMessage) => pipeline.submit(message);
-    const unrecorded = (deviceId: string, what: string) => (error: unknown) =>
-      log.error({ err: error, device_id: deviceId }, `could not record a ${what}`);
     // The broker's certificate serves the device API too, also beside an external broker.
-    const server = await ensureServerIdentity(layout, ca, config.mqtt.hostnames, new Date(now()));
+    const server = await ensureServerIdentity(
+      layout.brokerServer,
+      ca,
+      config.mqtt.hostnames,
+      new Date(now()),
+    );
 
     if (config.externalBroker) {
       broker = new ExternalBrokerSource({
@@ -255,20 +268,7 @@ export async function startPlatform(
         metrics,
         log,
         now,
-        connections: {
-          connected: (device, at) => {
-            directory.invalidate(device.deviceId);
-            entities
-              .upsertDevice(device)
-              .then(() => entities.recordConnection(device.deviceId, true, at))
-              .catch(unrecorded(device.deviceId, 'connection'));
-          },
-          disconnected: (device, at) => {
-            entities
-              .recordConnection(device.deviceId, false, at)
-              .catch(unrecorded(device.deviceId, 'disconnection'));
-          },
-        },
+        connections: connectionRecorder({ entities, directory, live: live.bus, log }),
       });
     }
     const activeBroker: DeviceBroker = broker;
@@ -315,11 +315,13 @@ export async function startPlatform(
       metrics,
       log,
       now,
+      onChanged: live.rolloutChanged,
     });
     cleanup.push(() => rollouts.stop());
 
     const tokenKeys = await loadTokenKeys(layout.tokenKey);
-    const api: FastifyInstance = await buildApi({
+    const api = await buildApi({
+      https: transport.https,
       entities,
       telemetry,
       projectionLog,
@@ -345,6 +347,7 @@ export async function startPlatform(
       residency: () => residencyReport(entities, customers.stores.vaults),
       otaImages: ota.images,
       ota: rollouts.api,
+      ...live.api,
       publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({
@@ -353,24 +356,24 @@ export async function startPlatform(
         dead_letters: await projectionLog.countDeadLetters(),
       }),
     });
-    await api.listen({ host: config.api.host, port: config.api.port });
     cleanup.push(() => api.close());
-    const { port: apiPort } = api.server.address() as AddressInfo;
-    const apiUrl = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${apiPort}`;
-    await lock.announce({ apiUrl, mqttUrl, deviceApiUrl, consoleUrl: config.publicUrl });
+    const apiUrl = await listenApi(api, config.api, transport);
+    await lock.announce({
+      apiUrl,
+      mqttUrl,
+      deviceApiUrl,
+      apiCaFile: transport.trust?.file,
+      consoleUrl: config.publicUrl,
+    });
 
-    const expiry = periodic(3_600_000, () =>
-      telemetry
-        .expire(now())
-        .then((n) => void (n > 0 && log.info({ expired: n }, 'telemetry past retention deleted')))
-        .catch((error: unknown) => log.error({ err: error }, 'telemetry expiry failed')),
-    );
+    const expiry = expireTelemetryHourly(telemetry, log, now);
     cleanup.push(() => expiry.stop());
 
     let stopping: Promise<void> | undefined;
     return {
       mqttUrl,
       apiUrl,
+      ...(transport.trust ? { apiTrust: transport.trust } : {}),
       deviceApiUrl,
       layout,
       caCreated,
@@ -384,6 +387,7 @@ export async function startPlatform(
       commands: ledger.commands,
       shadows: ledger.shadows,
       ota: { ...ota, rollouts: rollouts.engine },
+      live: live.bus,
       customers: customers.stores,
       ingest: handler,
       publish,

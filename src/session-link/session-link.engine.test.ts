@@ -14,6 +14,7 @@ import {
   startTestPlatform,
 } from '../../test-support/platform.js';
 import { issueToken, loadTokenKeys } from '../api/tokens.js';
+import { platformFetch } from '../../test-support/api-client.js';
 
 const LOYALTY = '6012345678901234';
 
@@ -109,7 +110,9 @@ describe('session link', () => {
     const ops = await issueToken(keys, { role: 'ops' }, new Date());
     const get = async (path: string) =>
       (await (
-        await fetch(`${platform.apiUrl}${path}`, { headers: { authorization: `Bearer ${ops}` } })
+        await platformFetch(platform)(`${platform.apiUrl}${path}`, {
+          headers: { authorization: `Bearer ${ops}` },
+        })
       ).json()) as Record<string, unknown>;
     const sessionA = await get(`/v1/sessions/${sA}`);
     assert.equal(sessionA['status'], 'transferred');

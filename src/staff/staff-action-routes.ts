@@ -119,6 +119,18 @@ export function registerStaffActionRoutes(app: FastifyInstance, deps: ApiDeps): 
         at,
       });
       if (!state) throw notFound(`no cart ${device} in store ${store}`);
+      const { reason: flag, note: flagNote, setBy, setAt } = state;
+      deps.live?.bus.publish(
+        'cart',
+        { storeId: store, deviceId: device },
+        {
+          deviceId: device,
+          storeId: store,
+          change: 'maintenance',
+          at: setAt,
+          maintenance: { reason: flag, note: flagNote, setBy, setAt },
+        },
+      );
       // The flag reaches the cart as the shadow's maintenance_mode (retained, versioned there).
       const shadow = await shadows.setDesired(
         device,

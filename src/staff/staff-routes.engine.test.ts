@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { apiRequest } from '../../test-support/api-client.js';
+import { apiRequest, platformFetch } from '../../test-support/api-client.js';
 import { MemoryAuditLog } from '../../test-support/memory-audit-log.js';
 import { message } from '../../test-support/messages.js';
 import {
@@ -103,7 +103,7 @@ describe('HTTP API: staff tablet', () => {
       assert.equal(refused.status, 403, `${method} ${path}`);
       assert.equal(refused.body['error'], 'forbidden');
     }
-    assert.equal((await fetch(`${platform.apiUrl}${berlin}/carts`)).status, 401);
+    assert.equal((await platformFetch(platform)(`${platform.apiUrl}${berlin}/carts`)).status, 401);
     const ops = await issueToken(keys, { role: 'ops' }, new Date());
     assert.equal((await call('GET', '/v1/stores/nowhere/carts', ops)).status, 404);
     assert.equal(
@@ -185,7 +185,9 @@ describe('HTTP API: staff tablet', () => {
     });
     assert.equal(badAction.status, 400);
 
-    const openapi = (await (await fetch(`${platform.apiUrl}/openapi.json`)).json()) as {
+    const openapi = (await (
+      await platformFetch(platform)(`${platform.apiUrl}/openapi.json`)
+    ).json()) as {
       paths: Record<string, unknown>;
     };
     for (const p of [

@@ -30,6 +30,9 @@ describe('fleetplane demo', () => {
     );
     assert.equal(code, 0, io.text());
     assert.match(io.text(), /export TOKEN=/);
+    // Plain HTTP on loopback by default: a fresh browser opens it without a certificate warning.
+    assert.match(io.text(), /API {9}http:\/\/localhost:[0-9]+/);
+    assert.match(io.text(), /curl -s -H "Authorization: Bearer \$TOKEN" http:\/\/localhost:/);
     for (const role of ['ops', 'staff', 'customer']) {
       const link = new RegExp(
         `^  ${role} +http://localhost:[0-9]+/signin#link=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`,

@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import { startDemoPaymentService } from '../payment/demo-payment-service.js';
-import { stringOption, type Command, type CommandIo } from '../command.js';
+import {
+  UsageError,
+  stringOption,
+  type Command,
+  type CommandIo,
+  type OptionValues,
+} from '../command.js';
+import { isLoopbackHost } from '../../platform/api-transport.js';
+import type { PlatformConfig } from '../../platform/platform-config.js';
 import { nonNegativeInteger } from '../identity/options.js';
 import { issueToken, loadTokenKeys } from '../../api/tokens.js';
 import { runFleet } from '../../device/sim/fleet.js';
@@ -29,20 +37,28 @@ export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSign
     path: ['demo'],
     summary:
       'Start the platform with a simulated store of carts shopping over their own certificates.',
-    usage: 'demo [--data DIR] [--carts N] [--api-port N] [--mqtt-port N] [--seconds N]',
+    usage: 'demo [--data DIR] [--carts N] [--api-port N] [--https] [--mqtt-port N] [--seconds N]',
     details: [
       '--data DIR    where everything lives (default ./fleet-data); reused on the next run',
       '--carts N     simulated carts (default 5), provisioned on first use into DIR/sim/demo-store/',
       '--seconds N   stop after N seconds (default: run until Ctrl-C)',
+      '--https       serve the API and console over HTTPS (fleet CA certificate, or --api-cert and',
+      '              --api-key); by default plain HTTP on loopback, so a fresh browser opens the',
+      '              console without a certificate warning (localhost is a secure context)',
       `The carts are the cart model of fleetplane sim, in a store day at ${DEMO_SPEED}× real time.`,
     ],
-    options: { ...platformOptionSpec, carts: { type: 'string' }, seconds: { type: 'string' } },
+    options: {
+      ...platformOptionSpec,
+      carts: { type: 'string' },
+      seconds: { type: 'string' },
+      https: { type: 'boolean' },
+    },
     async run(values, io) {
       const dir = resolve(stringOption(values, 'data') ?? './fleet-data');
       const carts = nonNegativeInteger(values, 'carts') ?? 5;
       const seconds = nonNegativeInteger(values, 'seconds');
       const payments = await startDemoPaymentService(dir, now());
-      const config = { ...platformConfig(dir, values), paymentUrl: payments.url };
+      const config = { ...demoPlatformConfig(dir, values), paymentUrl: payments.url };
       io.out(
         `Payment service (simulated processor) on ${payments.url}, its own zone in ${dir}/payment`,
       );
@@ -74,7 +90,8 @@ export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSign
           { role: 'ops', subject: 'demo', ttlSeconds: 12 * 3600 },
           now(),
         );
-        printWhatToLookAt(io, platform.apiUrl, identities[0]?.serial, token);
+        const curl = platform.apiTrust ? `curl -s --cacert ${platform.apiTrust.file}` : 'curl -s';
+        printWhatToLookAt(io, { api: platform.apiUrl, curl }, identities[0]?.serial, token);
         await printSigninLinks(
           io,
           platform,
@@ -128,21 +145,44 @@ export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSign
   };
 }
 
-function printWhatToLookAt(io: CommandIo, api: string, cart: string | undefined, token: string) {
+/**
+ * The demo is local: plain HTTP on loopback unless asked for HTTPS (--https, or an operator's
+ * certificate), so that a fresh browser following its links lands on the console and not on a
+ * certificate warning (decision 023).
+ */
+export function demoPlatformConfig(dir: string, values: OptionValues): PlatformConfig {
+  const https =
+    values['https'] === true || values['api-cert'] !== undefined || values['api-key'] !== undefined;
+  if (https) return platformConfig(dir, values);
+  const host = stringOption(values, 'api-host');
+  if (host !== undefined && !isLoopbackHost(host)) {
+    throw new UsageError(
+      `the demo serves plain HTTP on loopback only; add --https to serve on --api-host ${host}`,
+    );
+  }
+  return platformConfig(dir, { ...values, 'api-http': true });
+}
+
+function printWhatToLookAt(
+  io: CommandIo,
+  { api, curl }: { api: string; curl: string },
+  cart: string | undefined,
+  token: string,
+) {
   io.out('');
   io.out('What to look at:');
   io.out(`  export TOKEN=${token}`);
-  io.out(`  curl -s -H "Authorization: Bearer $TOKEN" ${api}/v1/stores/${DEMO_STORE}/devices`);
+  io.out(`  ${curl} -H "Authorization: Bearer $TOKEN" ${api}/v1/stores/${DEMO_STORE}/devices`);
   io.out(
-    `  curl -s -H "Authorization: Bearer $TOKEN" "${api}/v1/stores/${DEMO_STORE}/sessions?limit=5"`,
+    `  ${curl} -H "Authorization: Bearer $TOKEN" "${api}/v1/stores/${DEMO_STORE}/sessions?limit=5"`,
   );
   if (cart) {
-    io.out(`  curl -s -H "Authorization: Bearer $TOKEN" ${api}/v1/devices/${cart}`);
+    io.out(`  ${curl} -H "Authorization: Bearer $TOKEN" ${api}/v1/devices/${cart}`);
     io.out(
-      `  curl -s -H "Authorization: Bearer $TOKEN" "${api}/v1/devices/${cart}/events?limit=5&type=scan"`,
+      `  ${curl} -H "Authorization: Bearer $TOKEN" "${api}/v1/devices/${cart}/events?limit=5&type=scan"`,
     );
   }
-  io.out(`  curl -s ${api}/metrics | grep fleetplane_ingest`);
+  io.out(`  ${curl} ${api}/metrics | grep fleetplane_ingest`);
   io.out(`  ${api}/openapi.json  (the API description)`);
   io.out('');
 }

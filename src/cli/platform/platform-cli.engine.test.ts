@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readPlatformLock } from '../../data-dir/platform-lock.js';
 import { main } from '../main.js';
 import { capture } from '../../../test-support/cli.js';
 import { fleetDataDir } from '../../../test-support/platform.js';
 import { platformCommands } from './index.js';
+import { platformApi } from './platform-client.js';
 
 async function run(argv: string[], stopSignal?: () => Promise<string>) {
   const io = capture();
@@ -30,7 +32,10 @@ describe('fleetplane start and token', () => {
           /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
           'the token alone on the last line',
         );
-        const ok = await fetch(`${lock.apiUrl}/v1/stores/berlin-1/devices`, {
+        assert.match(lock.apiUrl, /^https:\/\/localhost:[0-9]+$/, 'HTTPS by default');
+        assert.equal(lock.apiCaFile, join(data, 'ca', 'trust-bundle.pem'), 'trusting the fleet CA');
+        const api = await platformApi(data);
+        const ok = await api.fetch(`${api.url}/v1/stores/berlin-1/devices`, {
           headers: { authorization: `Bearer ${bearer}` },
         });
         assert.equal(ok.status, 200);
@@ -58,6 +63,8 @@ describe('fleetplane start and token', () => {
     assert.equal(answered, 1);
     assert.match(io.text(), /MQTT {8}mqtts:\/\/localhost:[0-9]+/);
     assert.match(io.text(), /device API {2}https:\/\/localhost:[0-9]+/);
+    assert.match(io.text(), /API {9}https:\/\/localhost:[0-9]+/);
+    assert.match(io.text(), /clients trust .*trust-bundle\.pem/);
     assert.match(io.text(), /SIGINT: stopping…\nStopped\./);
     assert.equal(await readPlatformLock(data), undefined, 'the lock is released');
   });

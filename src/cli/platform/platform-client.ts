@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { issueToken, loadTokenKeys } from '../../api/tokens.js';
 import { readPlatformLock } from '../../data-dir/platform-lock.js';
 import { Failure } from '../../failure.js';
 import { platformLayout } from '../../platform/platform-layout.js';
+import { apiFetch } from './api-fetch.js';
 
 export class PlatformCallFailure extends Failure<'platform-not-running' | 'api-error'> {
   constructor(
@@ -19,6 +21,23 @@ export class PlatformCallFailure extends Failure<'platform-not-running' | 'api-e
  * minted from the directory's token key. Commands that change state the platform owns (its
  * embedded databases have one owner) go this way rather than opening the files themselves.
  */
+/**
+ * The API of the platform running on `dir`, from its lock: the URL it announced and a fetch that
+ * trusts the CA file it named (the fleet CA's trust bundle in DIR) when it named one.
+ */
+export async function platformApi(dir: string): Promise<{ url: string; fetch: typeof fetch }> {
+  const root = platformLayout(dir).root;
+  const lock = await readPlatformLock(root);
+  if (!lock?.apiUrl) {
+    throw new PlatformCallFailure(
+      'platform-not-running',
+      `no platform is running on ${root}; start it (fleetplane start --data ${root}) and try again`,
+    );
+  }
+  const caPem = lock.apiCaFile === undefined ? undefined : await readFile(lock.apiCaFile, 'utf8');
+  return { url: lock.apiUrl, fetch: apiFetch(caPem) };
+}
+
 export async function callPlatform(
   dir: string,
   method: 'GET' | 'POST' | 'PUT' | 'PATCH',
@@ -26,13 +45,7 @@ export async function callPlatform(
   options: { subject: string; body?: unknown; bytes?: Uint8Array } = { subject: 'fleetplane-cli' },
 ): Promise<unknown> {
   const layout = platformLayout(dir);
-  const lock = await readPlatformLock(layout.root);
-  if (!lock?.apiUrl) {
-    throw new PlatformCallFailure(
-      'platform-not-running',
-      `no platform is running on ${layout.root}; start it (fleetplane start --data ${layout.root}) and try again`,
-    );
-  }
+  const api = await platformApi(dir);
   const token = await issueToken(
     await loadTokenKeys(layout.tokenKey),
     { role: 'ops', subject: options.subject, ttlSeconds: 300 },
@@ -47,7 +60,7 @@ export async function callPlatform(
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
   }
-  const response = await fetch(`${lock.apiUrl}${path}`, { method, headers, body });
+  const response = await api.fetch(`${api.url}${path}`, { method, headers, body });
   const text = await response.text();
   let parsed: { message?: string } = {};
   try {

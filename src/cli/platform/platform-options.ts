@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { UsageError, stringOption, type OptionSpec, type OptionValues } from '../command.js';
 import { nonNegativeInteger } from '../identity/options.js';
@@ -8,6 +9,7 @@ import {
   defaultConfig,
   type PlatformConfig,
 } from '../../platform/platform-config.js';
+import { isLoopbackHost } from '../../platform/api-transport.js';
 
 export const platformOptionSpec: OptionSpec = {
   data: { type: 'string' },
@@ -17,6 +19,9 @@ export const platformOptionSpec: OptionSpec = {
   'api-port': { type: 'string' },
   'device-port': { type: 'string' },
   'api-host': { type: 'string' },
+  'api-http': { type: 'boolean' },
+  'api-cert': { type: 'string' },
+  'api-key': { type: 'string' },
   'entity-url': { type: 'string' },
   'broker-url': { type: 'string' },
   'broker-username': { type: 'string' },
@@ -40,8 +45,12 @@ export const platformOptionHelp: readonly string[] = [
   '--mqtt-host ADDR     address it listens on (default 0.0.0.0)',
   '--hostname NAME      a name devices use to reach the broker, for its certificate (repeatable;',
   '                     default localhost and 127.0.0.1)',
-  `--api-port N         HTTP API port (default ${DEFAULT_API_PORT}; 0 picks a free one)`,
+  `--api-port N         the API's port (default ${DEFAULT_API_PORT}; 0 picks a free one)`,
   '--api-host ADDR      address the API listens on (default 127.0.0.1)',
+  '                     The API is HTTPS with a certificate from the fleet CA for localhost,',
+  '                     127.0.0.1, ::1 and --api-host (clients trust DIR/ca/trust-bundle.pem)',
+  '--api-cert FILE      serve the API with this PEM certificate (chain) instead, and --api-key FILE',
+  '--api-http           plain HTTP instead of HTTPS: only on a loopback --api-host',
   `--device-port N      device API port: HTTPS, mutual TLS, on the broker's address (default`,
   `                     ${DEFAULT_DEVICE_API_PORT}; 0 picks a free one)`,
   '--entity-url URL     PostgreSQL for the entity store (default: PGlite under DIR/entities)',
@@ -94,10 +103,7 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
           ? hostnames.map(String)
           : base.mqtt.hostnames,
     },
-    api: {
-      host: stringOption(values, 'api-host') ?? base.api.host,
-      port: port(values, 'api-port', base.api.port),
-    },
+    api: apiConfig(values, base.api),
     deviceApi: { port: port(values, 'device-port', base.deviceApi.port) },
     ...optional('entityUrl', entityUrl),
     ...optional('verifyThreads', nonNegativeInteger(values, 'verify-threads')),
@@ -128,6 +134,34 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
         }
       : {}),
   };
+}
+
+function apiConfig(values: OptionValues, base: PlatformConfig['api']): PlatformConfig['api'] {
+  const host = stringOption(values, 'api-host') ?? base.host;
+  const api = { host, port: port(values, 'api-port', base.port) };
+  const certFile = stringOption(values, 'api-cert');
+  const keyFile = stringOption(values, 'api-key');
+  if (values['api-http'] === true) {
+    if (certFile !== undefined || keyFile !== undefined) {
+      throw new UsageError('--api-http serves no certificate: leave out --api-cert and --api-key');
+    }
+    if (!isLoopbackHost(host)) {
+      throw new UsageError(
+        `--api-http serves plain HTTP only on a loopback address (127.0.0.1, ::1, localhost), not on --api-host ${host}`,
+      );
+    }
+    return { ...api, transport: { kind: 'http' } };
+  }
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new UsageError('--api-cert and --api-key go together: the certificate and its key');
+  }
+  if (certFile !== undefined && keyFile !== undefined) {
+    return {
+      ...api,
+      transport: { kind: 'operator', certFile: resolve(certFile), keyFile: resolve(keyFile) },
+    };
+  }
+  return api;
 }
 
 function httpsUrl(values: OptionValues, name: string): string | undefined {

@@ -29,6 +29,13 @@ export async function runPlatform(config: PlatformConfig, io: CommandIo): Promis
   io.out(
     `  API         ${platform.apiUrl}  (token: fleetplane token --data ${layout.root} --role ops)`,
   );
+  io.out(
+    platform.apiTrust
+      ? `  API TLS     certificate from the fleet CA: clients trust ${platform.apiTrust.file} (curl --cacert)`
+      : platform.apiUrl.startsWith('https:')
+        ? `  API TLS     the operator's certificate (--api-cert)`
+        : '  API TLS     none: plain HTTP on loopback (--api-http)',
+  );
   io.out(`  device API  ${platform.deviceApiUrl}  (mutual TLS; carts fetch their catalog here)`);
   io.out(`  health      ${platform.apiUrl}/healthz   metrics ${platform.apiUrl}/metrics`);
   io.out(`  API schema  ${platform.apiUrl}/openapi.json`);
@@ -52,9 +59,9 @@ export function startCommand(stopSignal: StopSignal = processStopSignal): Comman
   return {
     path: ['start'],
     summary:
-      'Run the platform: mutual-TLS MQTT broker, device API, ingest, stores and HTTP API, in one process.',
+      'Run the platform: mutual-TLS MQTT broker, device API, ingest, stores and HTTPS API, in one process.',
     usage:
-      'start --data DIR [--mqtt-port N] [--api-port N] [--device-port N] [--broker-url URL] [--entity-url URL]',
+      'start --data DIR [--mqtt-port N] [--api-port N] [--api-http | --api-cert FILE --api-key FILE] [--device-port N] [--broker-url URL] [--entity-url URL]',
     details: [
       'Creates the fleet CA in DIR on first run. Ctrl-C stops it cleanly: messages in flight are',
       'stored and acknowledged, or left unacknowledged for the device to send again.',

@@ -27,7 +27,8 @@ export function tokenCommand(now: Clock): Command {
     details: [
       'The token is printed alone on the last line, so a script can take it with `tail -1`:',
       '  TOKEN=$(fleetplane token --data DIR --role ops | tail -1)',
-      '  curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/v1/devices/CART-0001',
+      '  curl --cacert DIR/ca/trust-bundle.pem -H "Authorization: Bearer $TOKEN" \\',
+      '    https://localhost:8080/v1/devices/CART-0001',
       'Staff tokens are bound to one store (--store is required for them).',
       'A customer token names its account: --subject CUSTOMER_ID. --region: where a privacy or',
       'ops caller acts from; requests for accounts of another region are refused (residency).',

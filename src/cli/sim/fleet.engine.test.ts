@@ -8,6 +8,8 @@ import type { Cart } from '../../device/cart/cart.js';
 import { fleetDataDir, startTestPlatform, STORE } from '../../../test-support/platform.js';
 import { issueToken, loadTokenKeys } from '../../api/tokens.js';
 import { httpPlatformView } from '../../device/sim/http-platform-view.js';
+import type { RunningPlatform } from '../../platform/platform.js';
+import { platformFetch } from '../../../test-support/api-client.js';
 import { simCarts } from './cart-factory.js';
 import { entityPlatformView } from './entity-platform-view.js';
 import { provisionFleet } from './provision-fleet.js';
@@ -107,12 +109,12 @@ describe('fleet simulator against the embedded platform', () => {
   });
 });
 
-async function opsView(platform: { apiUrl: string; layout: { tokenKey: string } }) {
+async function opsView(platform: RunningPlatform) {
   const keys = await loadTokenKeys(platform.layout.tokenKey);
   const token = await issueToken(
     keys,
     { role: 'ops', subject: 'sim-test', ttlSeconds: 600 },
     new Date(),
   );
-  return httpPlatformView(platform.apiUrl, token);
+  return httpPlatformView(platform.apiUrl, token, { fetch: platformFetch(platform) });
 }

@@ -1,7 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { issueToken, loadTokenKeys, MAX_TOKEN_TTL_SECONDS } from '../../api/tokens.js';
-import { readPlatformLock } from '../../data-dir/platform-lock.js';
+import { readPlatformLock, type PlatformLockInfo } from '../../data-dir/platform-lock.js';
+import { dataLayout } from '../../data-dir/index.js';
+import { apiFetch } from '../platform/api-fetch.js';
 import { runFleet, type FleetProgress, type FleetResult } from '../../device/sim/fleet.js';
 import { httpPlatformView, sessionRoutes } from '../../device/sim/http-platform-view.js';
 import { openIdentity, requireStore, type Clock } from '../../identity/index.js';
@@ -23,7 +26,7 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
     path: ['sim'],
     summary: 'Run a simulated fleet of carts against a running platform and check what it stored.',
     usage:
-      'sim --data DIR --store S --carts N --scenario golden|edge|mixed --duration D [--speed X] [--seed N] [--mqtt mqtts://HOST:PORT] [--api http://HOST:PORT] [--device-api https://HOST:PORT] [fault flags]',
+      'sim --data DIR --store S --carts N --scenario golden|edge|mixed --duration D [--speed X] [--seed N] [--mqtt mqtts://HOST:PORT] [--api https://HOST:PORT] [--device-api https://HOST:PORT] [fault flags]',
     details: [
       '--data DIR         the fleet CA and registry; carts are provisioned into DIR/sim/<store>/',
       '                   on first use and reused after',
@@ -31,7 +34,8 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
       '--duration D       simulated time to run: 90s, 15m, 8h, 7d',
       '--speed X          simulated seconds per real second (default 1)',
       '--seed N           repeat a run: same customers, trips and faults (default 1)',
-      '--mqtt, --api, --device-api   the platform; default: the one running on DIR',
+      '--mqtt, --api, --device-api   the platform; default: the one running on DIR (an https',
+      "                   --api is trusted with DIR's fleet CA or Node's usual roots)",
       '--mean-idle D      mean time a cart waits for its next customer (default 45m)',
       ...faultOptionHelp,
       'The last line of output is one JSON object with the counts. Exit 1 when an invariant breaks.',
@@ -75,6 +79,9 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
       const mqttUrl = endpoint('mqtt', lock?.mqttUrl);
       const apiUrl = endpoint('api', lock?.apiUrl);
       const deviceApiUrl = stringOption(values, 'device-api') ?? lock?.deviceApiUrl;
+      const fetchApi = apiFetch(
+        await apiTrust(dataDir, values['api'] === undefined ? lock : undefined),
+      );
       if (lock && (values['mqtt'] === undefined || values['api'] === undefined)) {
         io.err(`Using the platform running on ${dataDir} (pid ${lock.pid}): ${mqttUrl}, ${apiUrl}`);
       }
@@ -100,8 +107,8 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
         { role: 'ops', subject: 'sim', ttlSeconds: ttl },
         now(),
       );
-      io.err(await ensureCatalog({ apiUrl, token, storeId: store.id, shelf }));
-      const routes = await sessionRoutes(apiUrl);
+      io.err(await ensureCatalog({ apiUrl, token, storeId: store.id, shelf, fetch: fetchApi }));
+      const routes = await sessionRoutes(apiUrl, fetchApi);
       const sessionsServed = routes.get;
       if (!routes.get)
         io.err(
@@ -146,7 +153,14 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
         onProgress: (p) => io.err(progressLine(p, durationMs)),
         ...(meanIdleMs !== undefined ? { meanIdleMs } : {}),
         ...(sessionsServed
-          ? { verify: { view: httpPlatformView(apiUrl, token, { listSessions: routes.list }) } }
+          ? {
+              verify: {
+                view: httpPlatformView(apiUrl, token, {
+                  listSessions: routes.list,
+                  fetch: fetchApi,
+                }),
+              },
+            }
           : {}),
       });
       await mkdir(join(dataDir, 'sim', store.id), { recursive: true });
@@ -164,6 +178,20 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
     },
   };
   return command;
+}
+
+/**
+ * What to trust for the API: the CA file the running platform's lock names, or, for an --api URL
+ * given by hand, the fleet CA of DIR beside Node's roots (an operator's certificate chains to
+ * those).
+ */
+async function apiTrust(
+  dataDir: string,
+  lock: PlatformLockInfo | undefined,
+): Promise<string | undefined> {
+  if (lock) return lock.apiCaFile === undefined ? undefined : readFile(lock.apiCaFile, 'utf8');
+  const fleet = await readFile(dataLayout(dataDir).trustBundle, 'utf8');
+  return [...rootCertificates, fleet].join('\n');
 }
 
 function progressLine(p: FleetProgress, durationMs: number): string {

@@ -26,7 +26,7 @@ import { CartOta, type OtaHost } from './cart-ota.js';
 import type { CaTrust } from '../trust/ca-trust.js';
 import { Battery, type PowerSegment } from './power.js';
 import { ParkedOutside, type ParkedHost } from './parked-outside.js';
-import { proximityProof } from './proximity.js';
+import { signedProximityCode, type ProximityCode } from './proximity.js';
 import { Radios } from './radios.js';
 import { Scanner } from './scanner.js';
 import { SealKeys } from './sealed-identify.js';
@@ -400,11 +400,22 @@ export class Cart implements FleetCart {
    * base64url of the signed frame, good for a minute by the cart's clock.
    */
   proximityProof(): string {
+    return this.#proximityCode().text;
+  }
+
+  /** Shows a fresh proof on the display as a QR code, for the tablet's camera; returns its text. */
+  showProximityCode(): string {
+    const code = this.#proximityCode();
+    this.display.show({ proximityCode: code });
+    return code.text;
+  }
+
+  #proximityCode(): ProximityCode {
     if (!this.#powered || this.#state === 'dead') {
       throw new Error(`${this.deviceId}: a cart without power broadcasts nothing`);
     }
     const element = this.#o.credentials.secureElement;
-    return proximityProof(this.deviceId, this.#link.deviceNow(), (body) => element.sign(body));
+    return signedProximityCode(this.deviceId, this.#link.deviceNow(), (b) => element.sign(b));
   }
 
   /** Touches the screen: wakes the cart and resumes a held session. */

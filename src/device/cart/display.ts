@@ -1,4 +1,5 @@
 import type { SessionLine } from '../../contract/index.js';
+import type { ProximityCode } from './proximity.js';
 import type { ListMark } from './shopping-list.js';
 
 export type DisplayWarning =
@@ -35,6 +36,8 @@ export interface DisplayView {
   readonly warnings: readonly DisplayWarning[];
   /** Messages the cloud refused, counted for staff. */
   readonly rejected: number;
+  /** A proximity proof shown as a QR code for a staff tablet, until a new one or the next customer. */
+  readonly proximityCode?: ProximityCode;
 }
 
 export const GENERIC_GREETING = 'Welcome';

@@ -56,3 +56,30 @@ describe('proximity proof', () => {
     assert.equal(verifyBody(Buffer.from(forged), parts.signature, key), false);
   });
 });
+
+describe('proximity code on the display', () => {
+  it('shows a fresh proof as a QR code, replaced by the next and gone with the customer', async (t) => {
+    const clock = new VirtualClock(Date.parse('2026-11-23T09:40:00.000Z'));
+    const { cart, dir } = await testCart(t, { clock });
+    assert.throws(() => cart.showProximityCode(), /without power/);
+    const unpowered = cart.view.proximityCode;
+    assert.equal(unpowered, undefined);
+    await cart.powerOn();
+    const spki = (await SoftwareKeystore.open(join(dir, 'se')))!.publicKeySpki();
+
+    const text = cart.showProximityCode();
+    const shown = cart.view.proximityCode;
+    assert.equal(shown?.text, text, 'what the QR code carries is what the tablet sends');
+    const { proof, verified } = read(text, spki);
+    assert.ok(verified);
+    assert.equal(proof.device_id, cart.deviceId);
+    assert.equal(shown?.expiresAt, proof.expires_at);
+
+    const next = cart.showProximityCode();
+    assert.notEqual(next, text);
+    assert.equal(cart.view.proximityCode?.text, next);
+    cart.display.reset('welcome');
+    const afterCustomer = cart.view.proximityCode;
+    assert.equal(afterCustomer, undefined);
+  });
+});

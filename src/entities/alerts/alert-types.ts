@@ -15,6 +15,10 @@ export interface NewAlert {
   readonly evidence: Record<string, unknown>;
 }
 
+/** open → acknowledged → resolved; an open alert may also be resolved at once. */
+export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
 export interface AlertView {
   readonly id: string;
   readonly storeId: string;
@@ -24,7 +28,31 @@ export interface AlertView {
   readonly kind: AlertKind;
   readonly at: string;
   readonly evidence: Record<string, unknown>;
+  readonly state: AlertState;
+  /** Who acknowledged it (`role:subject`) and when; null until someone did. */
+  readonly acknowledgedBy: string | null;
+  readonly acknowledgedAt: string | null;
+  readonly resolvedBy: string | null;
+  readonly resolvedAt: string | null;
 }
+
+/** A change of an alert's state by a person. */
+export interface AlertTransition {
+  readonly to: Exclude<AlertState, 'open'>;
+  /** `role:subject` of who made it. */
+  readonly by: string;
+  /** ms since epoch. */
+  readonly at: number;
+}
+
+/**
+ * What a transition did: the alert as it now stands, or why nothing changed: no such alert, or
+ * its state does not allow the change (then `alert` is the alert as it stands).
+ */
+export type AlertTransitionResult =
+  | { readonly ok: true; readonly alert: AlertView }
+  | { readonly ok: false; readonly reason: 'unknown-alert' }
+  | { readonly ok: false; readonly reason: 'state'; readonly alert: AlertView };
 
 /** Where a page of alerts ended: the next page starts after this one. */
 export interface AlertPageKey {
@@ -37,6 +65,7 @@ export interface StoreAlertQuery {
   /** At or after (ms since epoch). */
   readonly since?: number;
   readonly kind?: AlertKind;
+  readonly state?: AlertState;
   readonly limit: number;
   readonly after?: AlertPageKey;
 }

@@ -8,6 +8,7 @@ import { staffOps } from './007-staff-ops.js';
 import { ota } from './008-ota.js';
 import { commandsShadows } from './009-commands-shadows.js';
 import { consoleAuth } from './010-console.js';
+import { alertStates } from './011-alert-states.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ota,
   commandsShadows,
   consoleAuth,
+  alertStates,
 ];
 
 export { migrate } from './migrate.js';

@@ -66,8 +66,12 @@ describe('ThreadedEntityStore', () => {
     );
     const alert = { storeId: 'store-1', deviceId: 'CART-1', sessionId: trip.sessionId };
     const at = { counter: 1, kind: 'weight-mismatch', at: 0, evidence: {} } as const;
-    assert.equal(await store.recordAlert({ ...alert, ...at }), true);
+    const raised = await store.recordAlert({ ...alert, ...at });
+    assert.equal(raised?.state, 'open');
     assert.equal((await store.listStoreAlerts('store-1', { limit: 5 })).alerts.length, 1);
+    const acked = await store.transitionAlert(raised.id, { to: 'acknowledged', by: 'x:y', at: 1 });
+    assert.ok(acked.ok);
+    assert.deepEqual(await store.getAlert(raised.id), acked.alert);
   });
 
   it('passes every console record method through the thread', async (t) => {

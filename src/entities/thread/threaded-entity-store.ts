@@ -9,6 +9,9 @@ import type {
   CartPage,
   CartQuery,
   AlertPage,
+  AlertTransition,
+  AlertTransitionResult,
+  AlertView,
   CatalogItem,
   CheckoutRecord,
   CheckoutWorkQuery,
@@ -251,11 +254,17 @@ export class ThreadedEntityStore extends ThreadedConsoleRecords implements Entit
   listCheckoutWork(query: CheckoutWorkQuery): Promise<string[]> {
     return this.#call('listCheckoutWork', query);
   }
-  recordAlert(alert: NewAlert): Promise<boolean> {
+  recordAlert(alert: NewAlert): Promise<AlertView | undefined> {
     return this.#call('recordAlert', alert);
   }
   listStoreAlerts(storeId: string, query: StoreAlertQuery): Promise<AlertPage> {
     return this.#call('listStoreAlerts', storeId, query);
+  }
+  getAlert(alertId: string): Promise<AlertView | undefined> {
+    return this.#call('getAlert', alertId);
+  }
+  transitionAlert(alertId: string, change: AlertTransition): Promise<AlertTransitionResult> {
+    return this.#call('transitionAlert', alertId, change);
   }
 
   insertCommand(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { apiToken } from '../../../test-support/api-client.js';
+import { apiToken, platformFetch } from '../../../test-support/api-client.js';
 import { fleetDataDir, startTestPlatform } from '../../../test-support/platform.js';
 
 // PUT /v1/ota/images/:sha256 of a running platform over real HTTP.
@@ -13,7 +13,7 @@ describe('HTTP API: firmware image upload', () => {
     const image = randomBytes(200_000);
     const sha256 = createHash('sha256').update(image).digest('hex');
     const put = async (path: string, body: Uint8Array, token?: string) => {
-      const response = await fetch(`${platform.apiUrl}/v1/ota/images/${path}`, {
+      const response = await platformFetch(platform)(`${platform.apiUrl}/v1/ota/images/${path}`, {
         method: 'PUT',
         headers: {
           'content-type': 'application/octet-stream',
@@ -60,7 +60,9 @@ describe('HTTP API: firmware image upload', () => {
     const empty = await put(createHash('sha256').update('').digest('hex'), new Uint8Array(0), ops);
     assert.equal(empty.status, 400);
 
-    const openapi = (await (await fetch(`${platform.apiUrl}/openapi.json`)).json()) as {
+    const openapi = (await (
+      await platformFetch(platform)(`${platform.apiUrl}/openapi.json`)
+    ).json()) as {
       paths: Record<string, Record<string, { requestBody?: { content?: object } }>>;
     };
     const documented = openapi.paths['/v1/ota/images/{sha256}']?.['put'];

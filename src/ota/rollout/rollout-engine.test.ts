@@ -223,4 +223,23 @@ describe('rollout engine: people and devices', () => {
     assert.equal(rejected?.detail, 'hash');
     assert.equal((await world.engine.status(rollout.rolloutId, T0)).totals.rejected, 1);
   });
+
+  it('says which rollout it changed: creation, ticks, job reports, abort; not a stranger report', async () => {
+    const world = new RolloutWorld({ devices: 3 });
+    world.updateOnSend = false;
+    const rollout = await world.engine.create(spec(), T0);
+    const id = rollout.rolloutId;
+    assert.deepEqual(world.changed, [id]);
+    await world.engine.tick(T0);
+    assert.deepEqual(world.changed, [id, id]);
+    const [a, b] = world.sent;
+    await world.engine.onJobStatus(b!.device_id, jobStatus(a!, 'received'), T0);
+    assert.equal(world.changed.length, 2, "another device's report changes nothing");
+    await world.engine.onJobStatus(a!.device_id, jobStatus(a!, 'received'), T0 + 1);
+    assert.equal(world.changed.length, 3);
+    await world.engine.abort(id, T0 + 2, 'ops:anna');
+    assert.deepEqual(world.changed.slice(3), [id]);
+    await assert.rejects(world.engine.abort(id, T0 + 3, 'ops:anna'));
+    assert.equal(world.changed.length, 4, 'a refused change is not reported');
+  });
 });

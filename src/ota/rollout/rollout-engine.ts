@@ -14,6 +14,11 @@ import { rolloutStatus, type RolloutStatus } from './rollout-status.js';
 export interface RolloutEngineOptions {
   /** Called once per job that rolls back: the platform counts firmware_rollback_count by it. */
   readonly onRollback?: (targetVersion: string) => void;
+  /**
+   * Called after a rollout's state, stage or jobs may have changed (created, a tick, a job
+   * status, a rollback, release, abort, opt-out): the live stream tells open pages.
+   */
+  readonly onChanged?: (rolloutId: string) => void;
   /** Rollout and job ids (UUID v4); default crypto.randomUUID. */
   readonly newId?: () => string;
   /** Sends in flight at once per tick. */
@@ -60,6 +65,7 @@ export class RolloutEngine {
       const found = await this.ports.targets.list(filter);
       const { rollout, jobs } = planRollout(spec, found, now, this.#newId);
       await this.ports.repository.create(rollout, jobs);
+      this.#changed(rollout.rolloutId);
       return rollout;
     });
   }
@@ -78,6 +84,7 @@ export class RolloutEngine {
     for (const { rolloutId } of running) {
       const due = await this.#serial(() => this.#step(rolloutId, now, report));
       await this.#send(due, now, report);
+      this.#changed(rolloutId);
     }
     return report;
   }
@@ -171,8 +178,10 @@ export class RolloutEngine {
       const job = await this.ports.repository.job(status.job_id);
       if (!job || job.deviceId !== deviceId) return false;
       const next = applyJobStatus(job, status, now);
-      if (next) await this.ports.repository.upsertJobs([next]);
-      return next !== undefined;
+      if (!next) return false;
+      await this.ports.repository.upsertJobs([next]);
+      this.#changed(job.rolloutId);
+      return true;
     });
   }
 
@@ -187,6 +196,7 @@ export class RolloutEngine {
         if (!next) continue;
         await this.ports.repository.upsertJobs([next]);
         this.options.onRollback?.(rollout.targetVersion);
+        this.#changed(job.rolloutId);
         return true;
       }
       return false;
@@ -260,8 +270,18 @@ export class RolloutEngine {
       if (!from.includes(rollout.state)) {
         throw rolloutFailure('rollout-state', `rollout ${rolloutId} is ${rollout.state}`);
       }
-      return change(rollout);
+      const changed = await change(rollout);
+      this.#changed(rolloutId);
+      return changed;
     });
+  }
+
+  #changed(rolloutId: string): void {
+    try {
+      this.options.onChanged?.(rolloutId);
+    } catch {
+      // A listener's trouble is not the rollout's.
+    }
   }
 
   async #save(

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { capture } from '../../../test-support/cli.js';
+import { UsageError } from '../command.js';
+import { main } from '../main.js';
+import { platformCommands } from './index.js';
+import { demoPlatformConfig } from './demo-command.js';
+import { platformConfig } from './platform-options.js';
+
+const usage = (pattern: RegExp) => (error: unknown) =>
+  error instanceof UsageError && pattern.test(error.message);
+
+describe('the API transport options', () => {
+  it('serve HTTPS from the fleet CA unless told otherwise', () => {
+    assert.equal(platformConfig('d', {}).api.transport, undefined);
+    assert.equal(platformConfig('d', { 'api-host': '0.0.0.0' }).api.transport, undefined);
+  });
+
+  it('take plain HTTP only on a loopback --api-host, naming --api-http otherwise', () => {
+    for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) {
+      const config = platformConfig('d', { 'api-http': true, 'api-host': host });
+      assert.deepEqual(config.api.transport, { kind: 'http' }, host);
+    }
+    for (const host of ['0.0.0.0', '::', '10.0.0.5', 'fleet.example']) {
+      assert.throws(
+        () => platformConfig('d', { 'api-http': true, 'api-host': host }),
+        usage(/--api-http .*loopback/),
+        host,
+      );
+    }
+  });
+
+  it('make `fleetplane start --api-http` on a non-loopback host a usage error (exit 2)', async () => {
+    const io = capture();
+    const argv = ['start', '--data', 'unused', '--api-http', '--api-host', '0.0.0.0'];
+    assert.equal(await main(argv, io, platformCommands()), 2, io.text());
+    assert.match(io.text(), /--api-http serves plain HTTP only on a loopback address/);
+  });
+
+  it("take the operator's certificate and key together, as absolute paths", () => {
+    const config = platformConfig('d', { 'api-cert': 'c.pem', 'api-key': 'k.pem' });
+    assert.deepEqual(config.api.transport, {
+      kind: 'operator',
+      certFile: resolve('c.pem'),
+      keyFile: resolve('k.pem'),
+    });
+    assert.throws(() => platformConfig('d', { 'api-cert': 'c.pem' }), usage(/go together/));
+    assert.throws(() => platformConfig('d', { 'api-key': 'k.pem' }), usage(/go together/));
+    assert.throws(
+      () => platformConfig('d', { 'api-http': true, 'api-cert': 'c.pem', 'api-key': 'k.pem' }),
+      usage(/--api-http serves no certificate/),
+    );
+  });
+
+  it('make the demo plain HTTP on loopback, and HTTPS with --https', () => {
+    assert.deepEqual(demoPlatformConfig('d', {}).api.transport, { kind: 'http' });
+    assert.equal(demoPlatformConfig('d', { https: true }).api.transport, undefined);
+    assert.equal(
+      demoPlatformConfig('d', { https: true, 'api-host': '0.0.0.0' }).api.host,
+      '0.0.0.0',
+    );
+    assert.equal(
+      demoPlatformConfig('d', { 'api-cert': 'c.pem', 'api-key': 'k.pem' }).api.transport?.kind,
+      'operator',
+    );
+    assert.throws(() => demoPlatformConfig('d', { 'api-host': '0.0.0.0' }), usage(/--https/));
+  });
+});

@@ -1,0 +1,132 @@
+import type { MetricSample } from './metric-history.js';
+import type { PlatformMetrics } from './metrics.js';
+
+/** Cumulative histogram buckets: `counts[i]` observations at or below `bounds[i]` (last: +Inf). */
+export interface Buckets {
+  readonly bounds: readonly number[];
+  readonly counts: readonly number[];
+}
+
+/** The platform's counters and gauges at one moment, as the sampler compares them. */
+export interface MetricSnapshot {
+  readonly stored: number;
+  readonly rejectsByReason: Readonly<Record<string, number>>;
+  readonly authFailures: number;
+  readonly connectedDevices: number;
+  /** fleetplane_ingest_publish_to_stored_seconds. */
+  readonly latency: Buckets;
+}
+
+interface Value {
+  readonly value: number;
+  readonly labels: Partial<Record<string, string | number>>;
+  readonly metricName?: string;
+}
+
+export async function snapshot(metrics: PlatformMetrics): Promise<MetricSnapshot> {
+  const [ingested, rejects, auth, connected, latency] = await Promise.all([
+    metrics.ingested.get(),
+    metrics.rejects.get(),
+    metrics.authFailures.get(),
+    metrics.connectedDevices.get(),
+    metrics.publishToStored.get(),
+  ]);
+  const sum = (values: readonly Value[]) => values.reduce((n, v) => n + v.value, 0);
+  const rejectsByReason: Record<string, number> = {};
+  for (const v of rejects.values as Value[]) {
+    const reason = String(v.labels['reason'] ?? 'unknown');
+    rejectsByReason[reason] = (rejectsByReason[reason] ?? 0) + v.value;
+  }
+  const buckets = (latency.values as Value[]).filter((v) => v.metricName?.endsWith('_bucket'));
+  return {
+    stored: sum((ingested.values as Value[]).filter((v) => v.labels['outcome'] === 'stored')),
+    rejectsByReason,
+    authFailures: sum(auth.values as Value[]),
+    connectedDevices: sum(connected.values as Value[]),
+    latency: {
+      bounds: buckets.map((v) => (v.labels['le'] === '+Inf' ? Infinity : Number(v.labels['le']))),
+      counts: buckets.map((v) => v.value),
+    },
+  };
+}
+
+/** An empty snapshot: what a freshly started platform's metrics hold. */
+export function zeroSnapshot(): MetricSnapshot {
+  return {
+    stored: 0,
+    rejectsByReason: {},
+    authFailures: 0,
+    connectedDevices: 0,
+    latency: { bounds: [], counts: [] },
+  };
+}
+
+/**
+ * What happened between two snapshots. Counters only grow; one that went down was reset (a
+ * new registry), and then everything it holds happened since.
+ */
+export function sampleBetween(
+  before: MetricSnapshot,
+  after: MetricSnapshot,
+  at: number,
+  intervalMs: number,
+): MetricSample {
+  const rejectsByReason: Record<string, number> = {};
+  for (const [reason, n] of Object.entries(after.rejectsByReason)) {
+    const d = delta(before.rejectsByReason[reason] ?? 0, n);
+    if (d > 0) rejectsByReason[reason] = d;
+  }
+  const latency = bucketDelta(before.latency, after.latency);
+  const ms = (q: number) => {
+    const seconds = quantile(latency, q);
+    return seconds === null ? null : seconds * 1000;
+  };
+  return {
+    at,
+    intervalMs,
+    stored: delta(before.stored, after.stored),
+    rejectsByReason,
+    connectedDevices: after.connectedDevices,
+    publishToStoredP50Ms: ms(0.5),
+    publishToStoredP99Ms: ms(0.99),
+    authFailures: delta(before.authFailures, after.authFailures),
+  };
+}
+
+function delta(before: number, after: number): number {
+  return after >= before ? after - before : after;
+}
+
+/** The observations of the interval alone, bucket by bucket (same bounds, or a reset). */
+export function bucketDelta(before: Buckets, after: Buckets): Buckets {
+  const same =
+    before.bounds.length === after.bounds.length &&
+    before.bounds.every((b, i) => b === after.bounds[i]);
+  const reset = !same || after.counts.some((c, i) => c < (before.counts[i] ?? 0));
+  if (reset) return after;
+  return { bounds: after.bounds, counts: after.counts.map((c, i) => c - before.counts[i]!) };
+}
+
+/**
+ * The q-quantile of cumulative buckets, as Prometheus's histogram_quantile estimates it: find the
+ * bucket holding the rank and interpolate linearly inside it (the first bucket starts at 0). A
+ * rank in the +Inf bucket answers the highest finite bound, the most the buckets can say. Null
+ * when there were no observations.
+ */
+export function quantile(buckets: Buckets, q: number): number | null {
+  const { bounds, counts } = buckets;
+  const total = counts[counts.length - 1] ?? 0;
+  if (total <= 0) return null;
+  const rank = q * total;
+  for (let i = 0; i < counts.length; i++) {
+    const count = counts[i]!;
+    if (count < rank) continue;
+    const upper = bounds[i]!;
+    if (upper === Infinity) return i === 0 ? null : bounds[i - 1]!;
+    const lower = i === 0 ? 0 : bounds[i - 1]!;
+    const below = i === 0 ? 0 : counts[i - 1]!;
+    const inBucket = count - below;
+    return inBucket === 0 ? upper : lower + ((upper - lower) * (rank - below)) / inBucket;
+  }
+  return null;
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { tempDir } from '../../test-support/temp-dir.js';
+import type { MetricSample } from './metric-history.js';
+import { HISTORY_KEEP_MS, SqliteMetricHistory } from './sqlite-metric-history.js';
+
+const MINUTE = 60_000;
+const NOW = Date.parse('2026-11-23T12:00:00.000Z');
+
+function sample(at: number, fields: Partial<MetricSample> = {}): MetricSample {
+  return {
+    at,
+    intervalMs: MINUTE,
+    stored: 600,
+    rejectsByReason: { signature: 2 },
+    connectedDevices: 40,
+    publishToStoredP50Ms: 12.5,
+    publishToStoredP99Ms: 80,
+    authFailures: 1,
+    ...fields,
+  };
+}
+
+describe('SQLite metric history', () => {
+  it('serves what it stored before a close and reopen, within the window asked for', async (t) => {
+    const file = join(await tempDir(t, 'history-'), 'metrics', 'history.db');
+    const first = new SqliteMetricHistory(file, { intervalMs: MINUTE });
+    for (let m = 120; m >= 1; m--) first.append(sample(NOW - m * MINUTE, { stored: m }));
+    first.close();
+
+    const reopened = new SqliteMetricHistory(file, { intervalMs: MINUTE });
+    t.after(() => reopened.close());
+    const hour = await reopened.read('1h', NOW);
+    assert.equal(hour.window, '1h');
+    assert.equal(hour.source, 'embedded');
+    assert.equal(hour.points.length, 59, 'the samples after an hour ago');
+    assert.equal(hour.points[0]?.at, new Date(NOW - 59 * MINUTE).toISOString(), 'oldest first');
+    assert.equal(hour.points[58]?.storedPerMinute, 1);
+    const day = await reopened.read('24h', NOW);
+    assert.equal(day.points.length, 120);
+  });
+
+  it('gives counts per minute whatever the interval, and null latency for an empty interval', async (t) => {
+    const history = new SqliteMetricHistory(join(await tempDir(t), 'h.db'), { intervalMs: 15_000 });
+    t.after(() => history.close());
+    history.append(
+      sample(NOW - 1000, {
+        intervalMs: 15_000,
+        stored: 50,
+        rejectsByReason: { schema: 1, replay: 2 },
+        authFailures: 3,
+        publishToStoredP50Ms: null,
+        publishToStoredP99Ms: null,
+      }),
+    );
+    const [point] = (await history.read('1h', NOW)).points;
+    assert.deepEqual(point, {
+      at: new Date(NOW - 1000).toISOString(),
+      storedPerMinute: 200,
+      rejectedPerMinute: 12,
+      rejectsPerMinute: { schema: 4, replay: 8 },
+      connectedDevices: 40,
+      publishToStoredP50Ms: null,
+      publishToStoredP99Ms: null,
+      authFailuresPerMinute: 12,
+    });
+  });
+
+  it('keeps eight days and forgets what is older', async (t) => {
+    const history = new SqliteMetricHistory(join(await tempDir(t), 'h.db'), { intervalMs: MINUTE });
+    t.after(() => history.close());
+    history.append(sample(NOW - HISTORY_KEEP_MS - MINUTE));
+    history.append(sample(NOW - HISTORY_KEEP_MS + MINUTE));
+    assert.equal(history.samples(0).length, 2);
+    history.append(sample(NOW));
+    assert.deepEqual(
+      history.samples(0).map((s) => s.at),
+      [NOW - HISTORY_KEEP_MS + MINUTE, NOW],
+    );
+  });
+});

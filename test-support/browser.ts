@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { TestContext } from 'node:test';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  type Page,
+} from 'playwright-core';
+import { needEngine } from './engines.js';
+
+/**
+ * Browser tests drive Debian's Chromium (the `chromium` package) through playwright-core: no
+ * browser is ever downloaded. FLEETPLANE_CHROMIUM points elsewhere.
+ */
+export const CHROMIUM_PATH = process.env['FLEETPLANE_CHROMIUM'] ?? '/usr/bin/chromium';
+
+/** The flags a closed, root-run sandbox needs; background networking only fails here. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launches Chromium, or skips the test (fails it when engines are required) if it is missing. */
+export async function launchChromium(t: TestContext): Promise<Browser | undefined> {
+  if (!needEngine(t, existsSync(CHROMIUM_PATH), `Chromium not found at ${CHROMIUM_PATH}`)) {
+    return undefined;
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export const PHONE = { width: 390, height: 844 } as const;
+export const TABLET = { width: 768, height: 1024 } as const;
+export const DESKTOP = { width: 1280, height: 800 } as const;
+
+/**
+ * A fresh browser profile (no cookies) at a given width. The fleet CA is not in Chromium's store,
+ * so certificate errors are ignored for HTTPS runs; the API's own tests check the certificate.
+ */
+export async function freshContext(
+  browser: Browser,
+  viewport: { readonly width: number; readonly height: number },
+): Promise<BrowserContext> {
+  return browser.newContext({ viewport, ignoreHTTPSErrors: true });
+}
+
+/**
+ * Chromium's virtual authenticator (WebAuthn over CDP): a platform authenticator with resident
+ * keys and user verification, so passkey enrolment and sign-in run the real ceremony.
+ */
+export async function addVirtualAuthenticator(page: Page): Promise<{
+  readonly cdp: CDPSession;
+  readonly authenticatorId: string;
+}> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: readonly { readonly target: readonly unknown[] }[];
+}
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/**
+ * Runs axe-core in the page (WCAG 2 A and AA rules) and returns the serious and critical
+ * violations. Evaluated over CDP, so the page's Content-Security-Policy stays as served.
+ */
+export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (o: unknown) => Promise<unknown> } }).axe;
+    const result = (await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    })) as { violations: AxeViolation[] };
+    return result.violations;
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** One line per violation, for an assertion message a person can act on. */
+export function describeViolations(violations: readonly AxeViolation[]): string {
+  return violations
+    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${JSON.stringify(v.nodes[0]?.target)}`)
+    .join('\n');
+}
