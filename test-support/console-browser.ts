@@ -89,24 +89,22 @@ export class ConsoleBrowser {
   async enrol(link: string): Promise<Answer> {
     const options = await this.request('POST', '/v1/auth/enrol/options', { link });
     if (options.status !== 200) return options;
-    const credential = this.authenticator.create(options.body as never);
-    return this.#signedIn(
-      await this.request('POST', '/v1/auth/enrol/verify', { link, credential }),
-    );
+    const response = this.authenticator.create(options.body as never);
+    return this.#signedIn(await this.request('POST', '/v1/auth/enrol/verify', { link, response }));
   }
 
   async signIn(role?: 'ops' | 'staff' | 'customer'): Promise<Answer> {
     const options = await this.request('POST', '/v1/auth/signin/options', role ? { role } : {});
     if (options.status !== 200) return options;
-    const credential = this.authenticator.get(options.body as never);
-    return this.#signedIn(await this.request('POST', '/v1/auth/signin/verify', { credential }));
+    const response = this.authenticator.get(options.body as never);
+    return this.#signedIn(await this.request('POST', '/v1/auth/signin/verify', { response }));
   }
 
   async stepUp(): Promise<Answer> {
     const options = await this.request('POST', '/v1/auth/step-up/options');
     if (options.status !== 200) return options;
-    const credential = this.authenticator.get(options.body as never);
-    return this.request('POST', '/v1/auth/step-up/verify', { credential });
+    const response = this.authenticator.get(options.body as never);
+    return this.request('POST', '/v1/auth/step-up/verify', { response });
   }
 
   async #signedIn(answer: Answer): Promise<Answer> {

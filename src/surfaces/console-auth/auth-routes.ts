@@ -22,7 +22,7 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from './pas
 import { relyingParty, type RelyingParty } from './relying-party.js';
 import { clearSessionCookie, sessionCookie, setSessionCookie } from './session-cookie.js';
 
-type Credential<T> = { credential: T };
+type Answered<T> = { response: T };
 
 /**
  * The console's sign-in API (decision 023), all under /v1/auth. Link, enrolment and sign-in need
@@ -91,6 +91,7 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
         subject: claims.subject ?? null,
         name: claims.name ?? null,
         expiresAt: claims.expiresAt.toISOString(),
+        hasPasskey: (person?.passkeys ?? 0) > 0,
         person: person ? { personId: person.personId, passkeys: person.passkeys } : null,
       };
     },
@@ -110,7 +111,7 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
     async (request) => run(() => ceremonies().enrolOptions(request.body.link, rp(request))),
   );
 
-  app.post<{ Body: { link: string } & Credential<RegistrationResponseJSON> }>(
+  app.post<{ Body: { link: string } & Answered<RegistrationResponseJSON> }>(
     '/v1/auth/enrol/verify',
     {
       ...open,
@@ -124,9 +125,9 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
       },
     },
     async (request, reply) => {
-      const { link, credential } = request.body;
+      const { link, response } = request.body;
       const result = await run(() =>
-        ceremonies().enrolVerify(link, withExtensions(credential), rp(request)),
+        ceremonies().enrolVerify(link, withExtensions(response), rp(request)),
       );
       return opened(request, reply, result);
     },
@@ -150,7 +151,7 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
     async (request) => run(() => ceremonies().signinOptions(rp(request), request.body?.role)),
   );
 
-  app.post<{ Body: Credential<AuthenticationResponseJSON> }>(
+  app.post<{ Body: Answered<AuthenticationResponseJSON> }>(
     '/v1/auth/signin/verify',
     {
       ...open,
@@ -162,8 +163,8 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
       },
     },
     async (request, reply) => {
-      const credential = withExtensions(request.body.credential);
-      const result = await run(() => ceremonies().signinVerify(credential, rp(request)));
+      const response = withExtensions(request.body.response);
+      const result = await run(() => ceremonies().signinVerify(response, rp(request)));
       return opened(request, reply, result);
     },
   );
@@ -194,7 +195,7 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
     async (request) => run(() => ceremonies().stepUpOptions(needSession(request), rp(request))),
   );
 
-  app.post<{ Body: Credential<AuthenticationResponseJSON> }>(
+  app.post<{ Body: Answered<AuthenticationResponseJSON> }>(
     '/v1/auth/step-up/verify',
     {
       ...signedIn,
@@ -207,9 +208,9 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
       },
     },
     async (request) => {
-      const credential = withExtensions(request.body.credential);
+      const response = withExtensions(request.body.response);
       const session = needSession(request);
-      return view(await run(() => ceremonies().stepUpVerify(session, credential, rp(request))));
+      return view(await run(() => ceremonies().stepUpVerify(session, response, rp(request))));
     },
   );
 
@@ -230,7 +231,7 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
     },
   );
 
-  app.post<{ Body: { role: 'staff'; store: string; name: string } }>(
+  app.post<{ Body: { role: 'staff'; store: string; name?: string } }>(
     '/v1/auth/invitations',
     {
       config,
@@ -246,11 +247,15 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
     async (request, reply) => {
       const principal = requireRole(request, ['ops']);
       const { store, name } = request.body;
-      const problem = linkRequestProblem({ role: 'staff', store, name });
+      const problem = linkRequestProblem({ role: 'staff', store, ...(name ? { name } : {}) });
       if (problem) throw badRequest(problem);
       if (!(await deps.storeExists(store))) throw notFound(`no store ${store}`);
       const invited = await run(() =>
-        ceremonies().invite(auditActor(principal), { store, name }, rp(request)),
+        ceremonies().invite(
+          auditActor(principal),
+          { store, ...(name ? { name } : {}) },
+          rp(request),
+        ),
       );
       return reply.status(201).send(invited);
     },

@@ -74,16 +74,16 @@ export const linkBody = {
 
 export const enrolVerifyBody = {
   type: 'object',
-  required: ['link', 'credential'],
+  required: ['link', 'response'],
   additionalProperties: false,
-  properties: { link, credential: registrationResponse },
+  properties: { link, response: registrationResponse },
 } as const;
 
 export const assertionBody = {
   type: 'object',
-  required: ['credential'],
+  required: ['response'],
   additionalProperties: false,
-  properties: { credential: authenticationResponse },
+  properties: { response: authenticationResponse },
 } as const;
 
 export const signinOptionsBody = {
@@ -101,7 +101,7 @@ export const signinOptionsBody = {
 
 export const invitationBody = {
   type: 'object',
-  required: ['role', 'store', 'name'],
+  required: ['role', 'store'],
   additionalProperties: false,
   properties: {
     role: { type: 'string', enum: ['staff'] },
@@ -156,13 +156,17 @@ export const sessionView = {
 
 export const linkView = {
   type: 'object',
-  required: ['role', 'store', 'subject', 'name', 'expiresAt', 'person'],
+  required: ['role', 'store', 'subject', 'name', 'expiresAt', 'hasPasskey', 'person'],
   properties: {
     role: { type: 'string', enum: [...CONSOLE_ROLES] },
     store: nullableString,
     subject: nullableString,
     name: nullableString,
     expiresAt: { type: 'string' },
+    hasPasskey: {
+      type: 'boolean',
+      description: 'The person the link names has a passkey already: they may sign in instead.',
+    },
     person: {
       type: ['object', 'null'],
       description:

@@ -218,12 +218,12 @@ export class ConsoleAuth {
   /** A staff sign-in link for one store, made by an ops person or token, audited. */
   async invite(
     inviter: AuditActor,
-    request: { readonly store: string; readonly name: string },
+    request: { readonly store: string; readonly name?: string },
     rp: RelyingParty,
   ): Promise<{ url: string; expiresAt: string }> {
     const link = await issueLoginLink(
       this.deps.tokenKeys,
-      { role: 'staff', store: request.store, name: request.name },
+      { role: 'staff', store: request.store, ...(request.name ? { name: request.name } : {}) },
       new Date(this.deps.now()),
     );
     await this.deps.audit.append({

@@ -44,6 +44,7 @@ describe('console sign-in ceremonies', () => {
         subject: null,
         name: 'Ana',
         expiresAt: undefined,
+        hasPasskey: false,
         person: null,
       },
     );
@@ -83,6 +84,9 @@ describe('console sign-in ceremonies', () => {
     const key = new SoftwareAuthenticator({ origin: CONSOLE_ORIGIN });
     const first = browser(a, key);
     await first.enrol(await link(a, { role: 'ops', subject: 'olga', name: 'Olga' }));
+    const second = await link(a, { role: 'ops', subject: 'olga' });
+    const described = await browser(a).request('POST', '/v1/auth/link', { link: second });
+    assert.equal(described.body['hasPasskey'], true, 'she may sign in instead of enrolling');
     const later = browser(a, key);
     const signedIn = await later.signIn('ops');
     assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
@@ -159,10 +163,10 @@ describe('console sign-in ceremonies', () => {
     const key = new SoftwareAuthenticator({ origin: CONSOLE_ORIGIN });
     await browser(a, key).enrol(await link(a, { role: 'ops' }));
     const options = await browser(a).request('POST', '/v1/auth/signin/options'); // no body: as {}
-    const credential = key.get(options.body as never);
-    const once = await browser(a).request('POST', '/v1/auth/signin/verify', { credential });
+    const response = key.get(options.body as never);
+    const once = await browser(a).request('POST', '/v1/auth/signin/verify', { response });
     assert.equal(once.status, 200);
-    const twice = await browser(a).request('POST', '/v1/auth/signin/verify', { credential });
+    const twice = await browser(a).request('POST', '/v1/auth/signin/verify', { response });
     assert.equal(twice.status, 401);
     assert.equal(twice.body['error'], 'challenge-expired');
   });
@@ -188,6 +192,13 @@ describe('console sign-in ceremonies', () => {
       });
     assert.equal((await invite(staff)).statusCode, 403);
     assert.equal((await invite(ops, 'store-x')).statusCode, 404);
+    const unnamed = await a.app.inject({
+      method: 'POST',
+      url: '/v1/auth/invitations',
+      headers: { authorization: `Bearer ${ops}` },
+      payload: { role: 'staff', store: 'store-a' },
+    });
+    assert.equal(unnamed.statusCode, 201, 'a name is optional');
     const invited = await invite(ops);
     assert.equal(invited.statusCode, 201, invited.body);
     const { url } = invited.json<{ url: string }>();
@@ -196,7 +207,7 @@ describe('console sign-in ceremonies', () => {
     const enrolled = await bo.enrol(url.split('#link=')[1]!);
     assert.equal(enrolled.body['store'], 'store-b');
     assert.equal(enrolled.body['name'], 'Bo');
-    const record = a.audit.records.find((r) => r.action === 'console-invite');
+    const record = a.audit.records.findLast((r) => r.action === 'console-invite');
     assert.deepEqual(record?.actor, { role: 'ops', subject: 'script' });
     assert.equal(record?.storeId, 'store-b');
   });
