@@ -50,18 +50,14 @@ function passkeys(person: unknown): number {
 export async function enrol(api: ApiClient, link: string): Promise<ConsoleSession | null> {
   const { optionsJSON, context } = unwrap(await api.post('/v1/auth/enrol/options', { link }));
   const response = await startRegistration({ optionsJSON });
-  const answer = await api.post('/v1/auth/enrol/verify', {
-    ...context,
-    link,
-    credential: response,
-  });
+  const answer = await api.post('/v1/auth/enrol/verify', { ...context, link, response });
   return api.adopt(answer) ?? api.session();
 }
 
 export async function signIn(api: ApiClient): Promise<ConsoleSession | null> {
   const { optionsJSON, context } = unwrap(await api.post('/v1/auth/signin/options', {}));
   const response = await startAuthentication({ optionsJSON });
-  const answer = await api.post('/v1/auth/signin/verify', { ...context, credential: response });
+  const answer = await api.post('/v1/auth/signin/verify', { ...context, response });
   return api.adopt(answer) ?? api.session();
 }
 
@@ -69,5 +65,5 @@ export async function signIn(api: ApiClient): Promise<ConsoleSession | null> {
 export async function stepUp(api: ApiClient): Promise<void> {
   const { optionsJSON, context } = unwrap(await api.post('/v1/auth/step-up/options', {}));
   const response = await startAuthentication({ optionsJSON });
-  await api.post('/v1/auth/step-up/verify', { ...context, credential: response });
+  await api.post('/v1/auth/step-up/verify', { ...context, response });
 }
