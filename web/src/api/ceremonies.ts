@@ -53,7 +53,7 @@ export async function enrol(api: ApiClient, link: string): Promise<ConsoleSessio
   const answer = await api.post('/v1/auth/enrol/verify', {
     ...context,
     link,
-    credential: response,
+    response,
   });
   return api.adopt(answer) ?? api.session();
 }
@@ -61,7 +61,7 @@ export async function enrol(api: ApiClient, link: string): Promise<ConsoleSessio
 export async function signIn(api: ApiClient): Promise<ConsoleSession | null> {
   const { optionsJSON, context } = unwrap(await api.post('/v1/auth/signin/options', {}));
   const response = await startAuthentication({ optionsJSON });
-  const answer = await api.post('/v1/auth/signin/verify', { ...context, credential: response });
+  const answer = await api.post('/v1/auth/signin/verify', { ...context, response });
   return api.adopt(answer) ?? api.session();
 }
 
@@ -69,5 +69,5 @@ export async function signIn(api: ApiClient): Promise<ConsoleSession | null> {
 export async function stepUp(api: ApiClient): Promise<void> {
   const { optionsJSON, context } = unwrap(await api.post('/v1/auth/step-up/options', {}));
   const response = await startAuthentication({ optionsJSON });
-  await api.post('/v1/auth/step-up/verify', { ...context, credential: response });
+  await api.post('/v1/auth/step-up/verify', { ...context, response });
 }
