@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import {
   chromium,
@@ -116,10 +117,43 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
 export async function enrolThroughLink(
   page: Page,
   link: string,
+  options: {
+    /** Runs on the sign-in page once it offers the passkey (an accessibility check, a picture). */
+    readonly onSigninPage?: (page: Page) => Promise<void>;
+  } = {},
 ): Promise<{ readonly cdp: CDPSession; readonly authenticatorId: string }> {
   const authenticator = await addVirtualAuthenticator(page);
   await page.goto(link);
-  await page.getByRole('button', { name: 'Create a passkey and sign in' }).click();
+  const create = page.getByRole('button', { name: 'Create a passkey and sign in' });
+  if (options.onSigninPage) {
+    await create.waitFor();
+    await options.onSigninPage(page);
+  }
+  await create.click();
   await page.waitForURL(/\/(ops|staff|app)(\/|#|$)/);
   return authenticator;
+}
+
+/** Where the README's pictures of the console live. */
+const SCREENSHOT_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+
+/**
+ * Writes docs/screenshots/<name>.png of the page as it is now, at the context's width, only when
+ * FLEETPLANE_SCREENSHOTS=1 (`npm run screenshots`); otherwise does nothing, so ordinary test runs
+ * leave the repository untouched. Names are `<surface>-<view>`, e.g. `ops-fleet`, `app-receipt`.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { readonly fullPage?: boolean } = {},
+): Promise<void> {
+  if (process.env['FLEETPLANE_SCREENSHOTS'] !== '1') return;
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw new Error(`screenshot name ${name}`);
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}${name}.png`,
+    fullPage: options.fullPage ?? true,
+    animations: 'disabled',
+    caret: 'hide',
+  });
 }
