@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { formatCount, humanize } from '../format/format.js';
+import { TableWrap } from '../ui/widgets.js';
 
 type Json = unknown;
 
@@ -31,7 +32,7 @@ export function CountsView({ value, label }: { value: Json; label: string }) {
         {nested.map(([k, v]) => (
           <div class="panel" key={k}>
             <h3>{humanize(k)}</h3>
-            <Nested value={v} />
+            <Nested value={v} label={humanize(k)} />
           </div>
         ))}
       </div>
@@ -39,7 +40,7 @@ export function CountsView({ value, label }: { value: Json; label: string }) {
   );
 }
 
-function Nested({ value }: { value: Json }): ComponentChildren {
+function Nested({ value, label }: { value: Json; label: string }): ComponentChildren {
   if (Array.isArray(value)) {
     if (value.length === 0) return <p class="muted">None.</p>;
     const records = value.filter(
@@ -48,7 +49,7 @@ function Nested({ value }: { value: Json }): ComponentChildren {
     if (records.length !== value.length) return <p>{value.map(String).join(', ')}</p>;
     const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
     return (
-      <div class="table-wrap">
+      <TableWrap label={label}>
         <table>
           <thead>
             <tr>
@@ -71,7 +72,7 @@ function Nested({ value }: { value: Json }): ComponentChildren {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     );
   }
   const entries = Object.entries(value as Record<string, Json>);
