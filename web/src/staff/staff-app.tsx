@@ -93,7 +93,7 @@ export default function StaffApp({ session }: SurfaceProps) {
       ) : (
         <>
           <ErrorNote error={carts.error ?? status.error} />
-          {status.data ? <FleetSummary status={status.data} /> : null}
+          {status.data ? <FleetSummary status={status.data} carts={carts.data} /> : null}
           {!carts.data ? (
             carts.loading ? (
               <Loading what="the store's carts" />
