@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import {
   chromium,
@@ -122,4 +123,28 @@ export async function enrolThroughLink(
   await page.getByRole('button', { name: 'Create a passkey and sign in' }).click();
   await page.waitForURL(/\/(ops|staff|app)(\/|#|$)/);
   return authenticator;
+}
+
+/** Where the README's pictures of the console live. */
+const SCREENSHOT_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+
+/**
+ * Writes docs/screenshots/<name>.png of the page as it is now, at the context's width, only when
+ * FLEETPLANE_SCREENSHOTS=1 (`npm run screenshots`); otherwise does nothing, so ordinary test runs
+ * leave the repository untouched. Names are `<surface>-<view>`, e.g. `ops-fleet`, `app-receipt`.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { readonly fullPage?: boolean } = {},
+): Promise<void> {
+  if (process.env['FLEETPLANE_SCREENSHOTS'] !== '1') return;
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw new Error(`screenshot name ${name}`);
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}${name}.png`,
+    fullPage: options.fullPage ?? true,
+    animations: 'disabled',
+    caret: 'hide',
+  });
 }
