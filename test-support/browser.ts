@@ -117,10 +117,19 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
 export async function enrolThroughLink(
   page: Page,
   link: string,
+  options: {
+    /** Runs on the sign-in page once it offers the passkey (an accessibility check, a picture). */
+    readonly onSigninPage?: (page: Page) => Promise<void>;
+  } = {},
 ): Promise<{ readonly cdp: CDPSession; readonly authenticatorId: string }> {
   const authenticator = await addVirtualAuthenticator(page);
   await page.goto(link);
-  await page.getByRole('button', { name: 'Create a passkey and sign in' }).click();
+  const create = page.getByRole('button', { name: 'Create a passkey and sign in' });
+  if (options.onSigninPage) {
+    await create.waitFor();
+    await options.onSigninPage(page);
+  }
+  await create.click();
   await page.waitForURL(/\/(ops|staff|app)(\/|#|$)/);
   return authenticator;
 }

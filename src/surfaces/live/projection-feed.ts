@@ -101,7 +101,9 @@ export class ProjectionFeed {
       for (const scan of scans) {
         bus.publish('scan', session.audience, scanData(scan, scan.message as Scan));
       }
-      const shown = JSON.stringify(session.data);
+      // Who may see it is part of what changed: a session linked to an account after its start
+      // (an identify) shows nothing new to staff, but is news to the customer's app.
+      const shown = JSON.stringify([session.audience, session.data]);
       if (this.#sent.get(sessionId) === shown) continue;
       this.#sent.delete(sessionId);
       this.#sent.set(sessionId, shown);

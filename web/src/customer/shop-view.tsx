@@ -14,15 +14,12 @@ import { ShoppingList } from './shopping-list.js';
 /** Pair with a cart, watch the basket while shopping, keep the pre-shop list. */
 export function ShopView({ session }: { session: ConsoleSession }) {
   const sessions = useAsync(mySessions, []);
+  // The basket as the stream's session events carry it: the history's count and total are the
+  // session-end's, so they stay empty until the trip ends.
   const [latest, setLatest] = useState<LiveEvent>();
-  useLive(['session', 'scan'], (event) => {
-    setLatest(event);
-    sessions.reload();
-  });
+  useLive(['session'], setLatest);
+  useLive(['session', 'scan'], () => sessions.reload());
   const active = (sessions.data ?? []).find((s) => IN_PROGRESS.has(s.status));
-  useEffect(() => {
-    if (active) announce(`Basket: ${active.item_count ?? 0} items`);
-  }, [active?.item_count, active?.total_cents]);
   const stores = [...new Set((sessions.data ?? []).map((s) => s.store_id))];
 
   return (
@@ -108,8 +105,22 @@ function linesOf(event: LiveEvent | undefined, sessionId: string): Line[] | null
     }));
 }
 
+/** A number the event carries under one of these names (camelCase or snake_case). */
+function numberIn(event: LiveEvent | undefined, ...keys: string[]): number | undefined {
+  for (const key of keys) {
+    const value = event?.[key];
+    if (typeof value === 'number') return value;
+  }
+  return undefined;
+}
+
 function LiveBasket({ session: s, event }: { session: MySession; event: LiveEvent | undefined }) {
   const lines = linesOf(event, s.session_id);
+  const live = lines ? event : undefined;
+  const items = numberIn(live, 'itemCount', 'item_count') ?? s.item_count ?? 0;
+  const total = numberIn(live, 'totalCents', 'total_cents') ?? s.total_cents ?? 0;
+  const currency = typeof live?.['currency'] === 'string' ? live['currency'] : s.currency;
+  useEffect(() => announce(`Basket: ${items} items`), [items, total]);
   return (
     <section class="panel" aria-labelledby="basket-title" data-testid="live-basket">
       <div class="spread">
@@ -120,11 +131,11 @@ function LiveBasket({ session: s, event }: { session: MySession; event: LiveEven
       <dl class="stats" aria-label="Basket">
         <div>
           <dt>Items</dt>
-          <dd data-testid="basket-items">{s.item_count ?? 0}</dd>
+          <dd data-testid="basket-items">{items}</dd>
         </div>
         <div>
           <dt>Total</dt>
-          <dd data-testid="basket-total">{formatMoney(s.total_cents ?? 0, s.currency)}</dd>
+          <dd data-testid="basket-total">{formatMoney(total, currency)}</dd>
         </div>
       </dl>
       {lines && lines.length > 0 ? (
@@ -133,7 +144,7 @@ function LiveBasket({ session: s, event }: { session: MySession; event: LiveEven
             <li key={i}>
               {l.quantity} × {l.name}
               {l.priceCents !== null
-                ? ` — ${formatMoney(l.priceCents * l.quantity, s.currency)}`
+                ? ` — ${formatMoney(l.priceCents * l.quantity, currency)}`
                 : ''}
             </li>
           ))}

@@ -31,7 +31,7 @@ export function CountsView({ value, label }: { value: Json; label: string }) {
         {nested.map(([k, v]) => (
           <div class="panel" key={k}>
             <h3>{humanize(k)}</h3>
-            <Nested value={v} />
+            <Nested value={v} label={humanize(k)} />
           </div>
         ))}
       </div>
@@ -39,7 +39,7 @@ export function CountsView({ value, label }: { value: Json; label: string }) {
   );
 }
 
-function Nested({ value }: { value: Json }): ComponentChildren {
+function Nested({ value, label }: { value: Json; label: string }): ComponentChildren {
   if (Array.isArray(value)) {
     if (value.length === 0) return <p class="muted">None.</p>;
     const records = value.filter(
@@ -47,8 +47,10 @@ function Nested({ value }: { value: Json }): ComponentChildren {
     );
     if (records.length !== value.length) return <p>{value.map(String).join(', ')}</p>;
     const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    // A table of records may be wider than its grid cell: the scrolling box takes keyboard focus
+    // so it can be scrolled without a mouse.
     return (
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={label}>
         <table>
           <thead>
             <tr>
