@@ -1,29 +1,9 @@
-// What the console's browser stories check on a page, beside driving it: that something showed
-// within a time of the event that caused it, that a view has no serious accessibility findings,
-// and the API as the page's own cookie session reaches it (for refusals the page never asks for).
+// What the console's browser stories check on a page, beside driving it (page-waits.ts has the
+// live deadlines): that a view has no serious accessibility findings, and the API as the page's
+// own cookie session reaches it (for refusals the page never asks for).
 import assert from 'node:assert/strict';
-import type { APIResponse, Locator, Page } from 'playwright-core';
+import type { APIResponse, Page } from 'playwright-core';
 import { describeViolations, seriousAccessibilityViolations } from './browser.js';
-
-/**
- * Waits until `locator` is visible, failing unless it shows within `ms` of `since` (Date.now()
- * at the event): the console's promise that live updates reach an open page within 2 s.
- */
-export async function seenWithin(
-  locator: Locator,
-  since: number,
-  what: string,
-  ms = 2000,
-): Promise<number> {
-  const left = since + ms - Date.now();
-  try {
-    // Playwright reads a timeout of 0 as none.
-    await locator.first().waitFor({ state: 'visible', timeout: Math.max(1, left) });
-  } catch {
-    assert.fail(`${what}: not in the page within ${ms} ms of the event`);
-  }
-  return Date.now() - since;
-}
 
 /** axe-core on the view as it stands: no serious or critical violation. */
 export async function assertAccessible(page: Page, view: string): Promise<void> {
