@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { topics, type CommandRequest } from '../src/contract/index.js';
+import { topics, type CommandRequest, type ShadowDesired } from '../src/contract/index.js';
 import { Cart, type CartOptions } from '../src/device/cart/cart.js';
 import { httpsDeviceApi } from '../src/device/cart/device-api-client.js';
 import { mqttLinkFactory, type LinkFactory } from '../src/device/cart/uplink.js';
@@ -46,25 +46,36 @@ export async function platformCart(
 }
 
 /**
- * A cart's link that also records every command the cloud delivers to it (what the cart
- * received, before it decides whether to run it).
+ * A cart's link that also records every command and desired shadow document the cloud delivers
+ * to it (what the cart received, before it decides whether to act on it).
  */
 export function recordingCommands(factory: LinkFactory): {
   readonly factory: LinkFactory;
   readonly commands: CommandRequest[];
+  readonly desired: ShadowDesired[];
 } {
   const commands: CommandRequest[] = [];
+  const desired: ShadowDesired[] = [];
   return {
     commands,
+    desired,
     factory: {
-      connect: (radio, handlers) =>
-        factory.connect(radio, {
-          ...handlers,
-          command: (request) => {
-            commands.push(request);
-            handlers.command(request);
+      connect: (radio, handlers, trustPem) =>
+        factory.connect(
+          radio,
+          {
+            ...handlers,
+            command: (request) => {
+              commands.push(request);
+              handlers.command(request);
+            },
+            desired: (document) => {
+              desired.push(document);
+              handlers.desired(document);
+            },
           },
-        }),
+          trustPem,
+        ),
     },
   };
 }

@@ -35,12 +35,17 @@ export async function openStream(
   t: TestContext,
   platform: RunningPlatform,
   path: string,
-  token: string,
+  /** A bearer token; undefined when `headers` carry the credential (a console session cookie). */
+  token: string | undefined,
   headers: Record<string, string> = {},
 ): Promise<SseClient> {
   const abort = new AbortController();
   const response = await platformFetch(platform)(`${platform.apiUrl}${path}`, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...headers },
+    headers: {
+      ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
+      accept: 'text/event-stream',
+      ...headers,
+    },
     signal: abort.signal,
   });
   t.after(() => abort.abort());

@@ -24,7 +24,8 @@ export interface LiveWiring {
   deadLetters(log: ProjectionLog): ProjectionLog;
   /**
    * Turns what projection applies into live events. Register after the listeners that attach
-   * customers to sessions, so a session's first events already know whose it is.
+   * customers to sessions, so a session's first events already know whose it is, and after the
+   * shadow service's, so a page reloading a shadow on its event finds the report stored.
    */
   follow(projector: EntityProjector): void;
   /** LossPrevention's onRaised. */

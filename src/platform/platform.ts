@@ -226,7 +226,6 @@ export async function startPlatform(
     projector.onApplied(checkouts.applied);
     const onRaised = live.alertRaised;
     projector.onApplied(new LossPrevention({ entities, metrics, log, onRaised }).applied);
-    live.follow(projector);
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -273,6 +272,7 @@ export async function startPlatform(
     }
     const activeBroker: DeviceBroker = broker;
     const ledger = wireCommands({ entities, projector, publish, metrics, log, now });
+    live.follow(projector);
     projector.start();
     cleanup.push(() => projector.stop());
     checkouts.start();

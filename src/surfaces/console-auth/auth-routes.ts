@@ -17,6 +17,7 @@ import {
 } from './auth-schemas.js';
 import { ConsoleAuth, type Opened } from './console-auth.js';
 import { sessionIdHash, type LiveSession } from './console-sessions.js';
+import { endSessionStreams } from '../live/stream-lifetime.js';
 import { linkRequestProblem } from './login-links.js';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from './passkeys.js';
 import { relyingParty, type RelyingParty } from './relying-party.js';
@@ -225,7 +226,9 @@ export function registerConsoleAuthRoutes(app: FastifyInstance, deps: ApiDeps): 
       },
     },
     async (request, reply) => {
-      await run(() => ceremonies().signout(needSession(request)));
+      const session = needSession(request);
+      await run(() => ceremonies().signout(session));
+      endSessionStreams(deps.live, session.idHash);
       clearSessionCookie(reply, https);
       return reply.status(204).send();
     },

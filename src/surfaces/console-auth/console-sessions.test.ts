@@ -129,6 +129,22 @@ describe('console sessions', () => {
     assert.deepEqual(a.audit.records.find((r) => r.action === 'console-step-up')?.actor, actor);
   });
 
+  it('records the device or store a console request names, whatever the route calls its id', async (t) => {
+    const { a, person } = await signedIn(t, { role: 'ops' });
+    await person.request('POST', '/v1/devices/CART-0001/commands', { name: 'ping' });
+    await person.request('PATCH', '/v1/devices/CART-0002/shadow', { desired: {} });
+    await person.request('PUT', '/v1/stores/store-b/maintenance-windows', { windows: [] });
+    const requests = a.audit.records.filter((r) => r.action === 'console-request');
+    assert.deepEqual(
+      requests.map((r) => [r.purpose, r.deviceId, r.storeId]),
+      [
+        ['POST /v1/devices/:id/commands', 'CART-0001', undefined],
+        ['PATCH /v1/devices/:id/shadow', 'CART-0002', undefined],
+        ['PUT /v1/stores/:store/maintenance-windows', undefined, 'store-b'],
+      ],
+    );
+  });
+
   it('keeps staff of one store out of another store through a session', async (t) => {
     const { a, person } = await signedIn(t, { role: 'staff', store: 'store-a' });
     const windows = { windows: ['22:00-06:00'] };

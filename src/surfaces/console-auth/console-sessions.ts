@@ -64,8 +64,13 @@ export class ConsoleSessions {
   }
 
   /** The live session behind a cookie's id; an ended one is deleted and undefined comes back. */
-  async find(sessionId: string, now: number): Promise<LiveSession | undefined> {
-    const record = await this.records.getConsoleSession(sessionIdHash(sessionId));
+  find(sessionId: string, now: number): Promise<LiveSession | undefined> {
+    return this.findByHash(sessionIdHash(sessionId), now);
+  }
+
+  /** The same by the id's hash (a principal's tokenId), for what outlives one request. */
+  async findByHash(idHash: string, now: number): Promise<LiveSession | undefined> {
+    const record = await this.records.getConsoleSession(idHash);
     if (!record) return undefined;
     const session = live(record);
     if (now >= session.endsAt) {

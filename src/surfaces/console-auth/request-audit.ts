@@ -34,14 +34,16 @@ export function auditConsoleRequests(app: FastifyInstance, audit: AuditLog | und
     for (const [key, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) {
       if (typeof value === 'string') ids[key] = value.slice(0, MAX_ID_LENGTH);
     }
-    const storeId = ids['store'] ?? principal.store;
+    const named = namedIds(request.routeOptions.url, ids);
+    const storeId = named.storeId ?? ids['store'] ?? principal.store;
+    const deviceId = named.deviceId ?? ids['device'];
     try {
       await audit.append({
         actor: auditActor(principal),
         action: 'console-request',
         purpose: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
         ...(storeId !== undefined ? { storeId } : {}),
-        ...(ids['device'] !== undefined ? { deviceId: ids['device'] } : {}),
+        ...(deviceId !== undefined ? { deviceId } : {}),
         ...(principal.role === 'customer' ? { accountId: principal.subject } : {}),
         detail: ids,
       });
@@ -49,4 +51,25 @@ export function auditConsoleRequests(app: FastifyInstance, audit: AuditLog | und
       throw unavailable('the audit log cannot record this change now, so it is not made');
     }
   });
+}
+
+/**
+ * The store and device a route's path names, by the collection each parameter follows: the
+ * routes call a device `:id` (/v1/devices/:id/commands) or `:device`, a store `:id` or `:store`,
+ * and a cart's trail and a store's records are found by these fields, not by the parameter name.
+ */
+export function namedIds(
+  url: string | undefined,
+  ids: Readonly<Record<string, string>>,
+): { storeId?: string; deviceId?: string } {
+  const named: { storeId?: string; deviceId?: string } = {};
+  const segments = (url ?? '').split('/');
+  segments.forEach((segment, i) => {
+    const value = segment.startsWith(':') ? ids[segment.slice(1)] : undefined;
+    if (value === undefined) return;
+    const collection = segments[i - 1];
+    if (collection === 'stores') named.storeId ??= value;
+    if (collection === 'devices' || collection === 'carts') named.deviceId ??= value;
+  });
+  return named;
 }

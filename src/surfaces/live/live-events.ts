@@ -60,14 +60,15 @@ export interface ScanEventData {
 }
 
 /**
- * A cart changed: its health report (`change: 'health'`, the state and battery fields), the staff
- * maintenance flag (`'maintenance'`), or its connection (`'connection'`). Only the fields of that
- * change are present.
+ * A cart changed: its health report (`change: 'health'`, the state and battery fields), its
+ * shadow report (`'shadow'`, the desired version it applied), the staff maintenance flag
+ * (`'maintenance'`), or its connection (`'connection'`). Only the fields of that change are
+ * present.
  */
 export interface CartEventData {
   readonly deviceId: string;
   readonly storeId: string;
-  readonly change: 'health' | 'maintenance' | 'connection';
+  readonly change: 'health' | 'shadow' | 'maintenance' | 'connection';
   readonly at: string;
   readonly state?: string;
   readonly batteryPct?: number;
@@ -83,6 +84,7 @@ export interface CartEventData {
     readonly setAt: string;
   };
   readonly connected?: boolean;
+  readonly reportedDesiredVersion?: number;
 }
 
 /** A loss-prevention alert was raised, acknowledged or resolved; `alert` as it now stands. */

@@ -1,4 +1,4 @@
-import type { Health, Scan } from '../../contract/index.js';
+import type { Health, Scan, ShadowReport } from '../../contract/index.js';
 import type { EntityStore, IngestedEvent } from '../../stores/entities/entity-store.js';
 import type { Logger } from '../../shared/observability/logger.js';
 import type { LivePublisher, ScanEventData } from './live-events.js';
@@ -16,7 +16,7 @@ export interface ProjectionFeedOptions {
 
 /**
  * Turns what projection applied into live events, once the entity store holds it: a cart's
- * health report is a `cart` event at once; scans and the sessions they and the session messages
+ * health report and its shadow report are `cart` events at once; scans and the sessions they and the session messages
  * touch need the session read back (its customer decides who may see them, its basket is what a
  * page shows), which runs behind projection, in order, so projection never waits on a page.
  * Nothing is read while nobody listens. A session is sent only when what a page shows changed
@@ -49,6 +49,7 @@ export class ProjectionFeed {
     for (const event of events) {
       const m = event.message;
       if (m.type === 'health') this.#health(event, m);
+      if (m.type === 'shadow-report') this.#shadow(event, m);
       if (m.type === 'scan') touch(m.session_id, event);
       if (m.type === 'session-start' || m.type === 'session-end' || m.type === 'identify') {
         touch(m.session_id);
@@ -89,6 +90,21 @@ export class ProjectionFeed {
         rssiDbm: m.rssi_dbm ?? null,
         firmwareVersion: m.firmware_version,
         sessionId: m.session_id ?? null,
+      },
+    );
+  }
+
+  /** The cart reported its shadow: a page showing that shadow reads it again. */
+  #shadow(event: IngestedEvent, m: ShadowReport): void {
+    this.#o.bus.publish(
+      'cart',
+      { storeId: event.storeId, deviceId: event.deviceId },
+      {
+        deviceId: event.deviceId,
+        storeId: event.storeId,
+        change: 'shadow',
+        at: new Date(event.deviceTime).toISOString(),
+        reportedDesiredVersion: m.desired_version,
       },
     );
   }

@@ -9,6 +9,7 @@ import { DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_BUFFERED_BYTES } from './live-api.js'
 import { LIVE_EVENT_KINDS, type LiveEvent } from './live-events.js';
 import { sessionEvent } from './session-event.js';
 import { streamFilter, type StreamQuery } from './stream-filter.js';
+import { endWithAuthority } from './stream-lifetime.js';
 
 const OPEN_STATUSES = new Set(['active', 'paused']);
 
@@ -76,7 +77,9 @@ export function registerStreamRoute(app: FastifyInstance, deps: ApiDeps): void {
         (e) => (held ? held.push(e) : send(e)),
         typeof lastEventId === 'string' ? lastEventId : undefined,
       );
+      const release = endWithAuthority(deps, live, principal, () => stream.close());
       stream.onClose(() => {
+        release();
         subscription.close();
         open.delete(stream);
       });

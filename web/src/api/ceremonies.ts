@@ -50,7 +50,11 @@ function passkeys(person: unknown): number {
 export async function enrol(api: ApiClient, link: string): Promise<ConsoleSession | null> {
   const { optionsJSON, context } = unwrap(await api.post('/v1/auth/enrol/options', { link }));
   const response = await startRegistration({ optionsJSON });
-  const answer = await api.post('/v1/auth/enrol/verify', { ...context, link, response });
+  const answer = await api.post('/v1/auth/enrol/verify', {
+    ...context,
+    link,
+    response,
+  });
   return api.adopt(answer) ?? api.session();
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api/platform.js';
 import { useAsync } from '../ui/use-async.js';
-import { ErrorNote, Loading } from '../ui/widgets.js';
+import { ErrorNote, Loading, TableWrap } from '../ui/widgets.js';
 import { groupByTag, operationsOf, search, type Operation } from './openapi.js';
 import { SchemaView } from './schema-view.js';
 
@@ -98,7 +98,7 @@ function OperationView({ op }: { op: Operation }) {
           {op.secured ? 'Needs a bearer token or a console session.' : 'No authentication.'}
         </p>
         {op.parameters.length > 0 ? (
-          <div class="table-wrap">
+          <TableWrap label="Parameters">
             <table>
               <caption>Parameters</caption>
               <thead>
@@ -125,7 +125,7 @@ function OperationView({ op }: { op: Operation }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         ) : null}
         {op.requestBody ? (
           <>

@@ -4,7 +4,7 @@ import { api } from '../api/platform.js';
 import type { TrailEntry } from '../api/types.js';
 import { formatDateTime, humanize } from '../format/format.js';
 import { useAsync } from '../ui/use-async.js';
-import { ErrorNote, InfoNote, Loading } from '../ui/widgets.js';
+import { ErrorNote, InfoNote, Loading, TableWrap } from '../ui/widgets.js';
 
 interface TrailPage {
   readonly auditConfigured: boolean;
@@ -52,7 +52,7 @@ export function AuditTrail({ deviceId }: { deviceId: string }) {
           {trail.data.entries.length === 0 ? (
             <p>Nothing recorded for this device yet.</p>
           ) : (
-            <div class="table-wrap">
+            <TableWrap label="Audit trail">
               <table data-testid="audit-trail">
                 <thead>
                   <tr>
@@ -80,7 +80,7 @@ export function AuditTrail({ deviceId }: { deviceId: string }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
           {trail.data.next ? (
             <button type="button" onClick={() => setCursors([...cursors, trail.data!.next!])}>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api/platform.js';
 import { formatBytes, formatCount, formatMoney } from '../format/format.js';
 import { useAsync } from '../ui/use-async.js';
-import { ErrorNote, Loading, Stats } from '../ui/widgets.js';
+import { ErrorNote, Loading, Stats, TableWrap } from '../ui/widgets.js';
 
 interface StoreBill {
   readonly storeId: string;
@@ -76,7 +76,7 @@ export function BillingView() {
             {formatMoney(b.configured.pricePerCartMonthCents, currency)} per cart-month. Measured
             from the telemetry store; a month in progress is month to date.
           </p>
-          <div class="table-wrap">
+          <TableWrap label="Billing by store">
             <table>
               <thead>
                 <tr>
@@ -123,7 +123,7 @@ export function BillingView() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </>
       )}
     </section>

@@ -1,7 +1,7 @@
 import { api } from '../api/platform.js';
 import { formatDateTime, humanize } from '../format/format.js';
 import { useAsync } from '../ui/use-async.js';
-import { Badge, ErrorNote, InfoNote, JsonText, Loading } from '../ui/widgets.js';
+import { Badge, ErrorNote, InfoNote, JsonText, Loading, TableWrap } from '../ui/widgets.js';
 import { CountsView } from './counts-view.js';
 
 interface Compliance {
@@ -66,7 +66,7 @@ export function ComplianceView() {
                 <p>
                   {r.piiAccess.total ?? 0} records since {formatDateTime(r.piiAccess.since)}.
                 </p>
-                <div class="table-wrap">
+                <TableWrap label="Personal data access by purpose">
                   <table>
                     <thead>
                       <tr>
@@ -87,7 +87,7 @@ export function ComplianceView() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableWrap>
               </>
             )}
           </section>

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { formatCount, humanize } from '../format/format.js';
+import { TableWrap } from '../ui/widgets.js';
 
 type Json = unknown;
 
@@ -47,10 +48,8 @@ function Nested({ value, label }: { value: Json; label: string }): ComponentChil
     );
     if (records.length !== value.length) return <p>{value.map(String).join(', ')}</p>;
     const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-    // A table of records may be wider than its grid cell: the scrolling box takes keyboard focus
-    // so it can be scrolled without a mouse.
     return (
-      <div class="table-wrap" tabIndex={0} role="region" aria-label={label}>
+      <TableWrap label={label}>
         <table>
           <thead>
             <tr>
@@ -73,7 +72,7 @@ function Nested({ value, label }: { value: Json; label: string }): ComponentChil
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     );
   }
   const entries = Object.entries(value as Record<string, Json>);

@@ -6,7 +6,7 @@ import { announce } from '../ui/announcer.js';
 import { hashOf } from '../ui/hash-route.js';
 import { useAsync } from '../ui/use-async.js';
 import { useLive } from '../ui/use-live.js';
-import { ErrorNote, JsonText, Loading, OkNote } from '../ui/widgets.js';
+import { ErrorNote, JsonText, Loading, OkNote, TableWrap } from '../ui/widgets.js';
 
 /** Events the entity store would not take, and the replay that re-applies them without duplicates. */
 export function DeadLetters() {
@@ -66,7 +66,7 @@ export function DeadLetters() {
           <p role="status">
             {total} dead letter{total === 1 ? '' : 's'}
           </p>
-          <div class="table-wrap">
+          <TableWrap label="Dead letters">
             <table data-testid="dead-letters">
               <thead>
                 <tr>
@@ -95,7 +95,7 @@ export function DeadLetters() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </>
       )}
     </section>

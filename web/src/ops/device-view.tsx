@@ -7,7 +7,7 @@ import { formatAgo, formatDateTime } from '../format/format.js';
 import { hashOf } from '../ui/hash-route.js';
 import { useAsync } from '../ui/use-async.js';
 import { useLive, useNow } from '../ui/use-live.js';
-import { Badge, ErrorNote, Facts, JsonText, Loading, OkNote } from '../ui/widgets.js';
+import { Badge, ErrorNote, Facts, JsonText, Loading, OkNote, TableWrap } from '../ui/widgets.js';
 import { AuditTrail } from './audit-trail.js';
 
 const COMMANDS = ['ping', 'reboot', 'sleep', 'wake', 'sync-catalog'] as const;
@@ -130,7 +130,7 @@ function Device({ deviceId }: { deviceId: string }) {
           commands.data.length === 0 ? (
             <p>No commands sent to this device.</p>
           ) : (
-            <div class="table-wrap">
+            <TableWrap label="Commands">
               <table>
                 <thead>
                   <tr>
@@ -162,7 +162,7 @@ function Device({ deviceId }: { deviceId: string }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         ) : null}
       </section>

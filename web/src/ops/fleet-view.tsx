@@ -5,7 +5,7 @@ import { formatAgo, formatPct, formatSignal, humanize } from '../format/format.j
 import { hashOf } from '../ui/hash-route.js';
 import { useAsync } from '../ui/use-async.js';
 import { useLive, useNow } from '../ui/use-live.js';
-import { Badge, ErrorNote, Loading } from '../ui/widgets.js';
+import { Badge, ErrorNote, Loading, TableWrap } from '../ui/widgets.js';
 import { CountsView } from './counts-view.js';
 
 interface Filters {
@@ -131,7 +131,7 @@ export function FleetView() {
             <p class="small muted" role="status">
               {carts.data.carts.length} cart{carts.data.carts.length === 1 ? '' : 's'} shown
             </p>
-            <div class="table-wrap">
+            <TableWrap label="Carts">
               <table data-testid="fleet-carts">
                 <thead>
                   <tr>
@@ -176,7 +176,7 @@ export function FleetView() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
             {carts.data.next ? (
               <button type="button" onClick={() => setPages([...pages, carts.data!.next!])}>
                 Show more carts

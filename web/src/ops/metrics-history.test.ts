@@ -32,6 +32,30 @@ describe('metric history for the charts', () => {
     assert.deepEqual(history.rejects, { schema: [2, 0], signature: [0, 1] });
   });
 
+  it("reads the platform's answer as docs/live-stream.md gives it (stored and rejected per minute)", () => {
+    const history = readHistory({
+      window: '1h',
+      source: 'embedded',
+      intervalMs: 60000,
+      points: [
+        {
+          at: '2026-11-23T09:01:00.000Z',
+          storedPerMinute: 5400,
+          rejectedPerMinute: 3,
+          rejectsPerMinute: { signature: 2, replay: 1 },
+          connectedDevices: 98,
+          publishToStoredP50Ms: 14.2,
+          publishToStoredP99Ms: 61.0,
+          authFailuresPerMinute: 0,
+        },
+      ],
+    });
+    assert.deepEqual(history.messagesPerMinute, [5400]);
+    assert.deepEqual(history.rejects, { replay: [1], signature: [2] });
+    assert.deepEqual(history.connectedDevices, [98]);
+    assert.deepEqual([history.p50Ms[0], history.p99Ms[0]], [14.2, 61.0]);
+  });
+
   it('reads snake_case, epoch milliseconds and nested latency', () => {
     const history = readHistory({
       samples: [

@@ -17,11 +17,11 @@ type Sample = Record<string, unknown>;
 
 const ALIASES = {
   time: ['at', 't', 'ts', 'time', 'minute'],
-  messages: ['messagesPerMinute', 'messages_per_minute', 'messages'],
+  messages: ['storedPerMinute', 'messagesPerMinute', 'messages_per_minute', 'messages'],
   connected: ['connectedDevices', 'connected_devices', 'connected'],
   p50: ['publishToStoredP50Ms', 'publish_to_stored_p50_ms', 'p50Ms', 'p50'],
   p99: ['publishToStoredP99Ms', 'publish_to_stored_p99_ms', 'p99Ms', 'p99'],
-  rejects: ['rejects', 'rejectsByReason', 'rejects_by_reason'],
+  rejects: ['rejectsPerMinute', 'rejects', 'rejectsByReason', 'rejects_by_reason'],
 };
 
 function pick(sample: Sample, keys: readonly string[]): unknown {

@@ -6,7 +6,7 @@ import { formatDateTime, formatDuration, formatPct, humanize } from '../format/f
 import { announce } from '../ui/announcer.js';
 import { useAsync } from '../ui/use-async.js';
 import { useLive } from '../ui/use-live.js';
-import { Badge, ErrorNote, Loading, OkNote } from '../ui/widgets.js';
+import { Badge, ErrorNote, Loading, OkNote, TableWrap } from '../ui/widgets.js';
 import { NewRollout } from './new-rollout.js';
 
 const STATE_LEVEL = { running: 'good', halted: 'bad', aborted: 'warn', completed: 'info' } as const;
@@ -129,7 +129,7 @@ function RolloutItem({ rollout: r, onChanged }: { rollout: Rollout; onChanged: (
       </dl>
       <details>
         <summary>Stages and history</summary>
-        <div class="table-wrap">
+        <TableWrap label="Stages">
           <table>
             <thead>
               <tr>
@@ -169,7 +169,7 @@ function RolloutItem({ rollout: r, onChanged }: { rollout: Rollout; onChanged: (
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
         <ol class="small">
           {[...r.history].reverse().map((h, i) => (
             <li key={i}>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { TableWrap } from '../ui/widgets.js';
 
 export interface ChartSeries {
   readonly label: string;
@@ -85,7 +86,7 @@ export function TimeChart(props: {
       ) : null}
       <details>
         <summary>Show as a table</summary>
-        <div class="table-wrap">
+        <TableWrap label={`${props.title} as a table`}>
           <table>
             <thead>
               <tr>
@@ -115,7 +116,7 @@ export function TimeChart(props: {
                 .slice(0, 120)}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </details>
     </figure>
   );

@@ -5,15 +5,26 @@ import { useNow } from '../ui/use-live.js';
 import { Badge, Stats } from '../ui/widgets.js';
 import { CartState } from './cart-status.js';
 
-export function FleetSummary({ status }: { status: FleetStatus }) {
+export function FleetSummary({
+  status,
+  carts,
+}: {
+  status: FleetStatus;
+  carts: readonly Cart[] | undefined;
+}) {
   const low = status.battery?.['below20'] ?? 0;
+  // A cart is in use while it has a session; the state a cart last reported in its health (active
+  // or paused) lags a session that just started.
+  const inUse =
+    carts?.filter((c) => c.activeSessionId !== null).length ??
+    (status.byState?.['active'] ?? 0) + (status.byState?.['paused'] ?? 0);
   return (
     <Stats
       label="Store fleet status"
       items={[
         ['Carts', status.carts],
         ['Connected', status.connected ?? '—'],
-        ['In use', status.byState?.['in-use'] ?? status.byState?.['in_use'] ?? 0],
+        ['In use', inUse],
         ['Battery below 20 %', low],
         ['Weak signal', status.weakSignal ?? 0],
         ['Out of service', status.maintenance?.total ?? 0],

@@ -19,17 +19,19 @@ export function LossPreventionFeed({ store, alerts }: { store: string; alerts: A
   const known = useRef<Set<string> | null>(null);
   if (alerts.data && known.current === null) known.current = new Set(alerts.data.map((a) => a.id));
 
+  // The list reloads in the staff app; here a newly raised alert is announced. The event carries
+  // the alert as it now stands (docs/live-stream.md).
   useLive(
     ['alert'],
     (event) => {
-      const id = typeof event['id'] === 'string' ? event['id'] : null;
+      const alert = (event['alert'] ?? event) as Partial<Alert>;
+      const id = typeof alert.id === 'string' ? alert.id : null;
       if (id && known.current && !known.current.has(id)) {
         known.current.add(id);
         announce(
-          `New alert: ${humanize(String(event['kind'] ?? 'alert'))} on ${String(event['deviceId'] ?? 'a cart')}`,
+          `New alert: ${humanize(String(alert.kind ?? 'alert'))} on ${String(alert.deviceId ?? 'a cart')}`,
         );
       }
-      alerts.reload();
     },
     (e) => (!e['storeId'] && !e['store_id']) || mentions(e, store, 'storeId', 'store_id'),
   );

@@ -43,6 +43,9 @@ export default function StaffApp({ session }: SurfaceProps) {
     },
     (e) => (!e['storeId'] && !e['store_id'] ? true : mentions(e, store, 'storeId', 'store_id')),
   );
+  // Here, not in the feed: the open-alert badge counts alerts raised while another view is open,
+  // and the feed shows them when it opens. The server sends staff their store's alerts only.
+  useLive(['alert'], () => alerts.reload());
   if (!session || !store) {
     return (
       <ErrorNote
@@ -90,7 +93,7 @@ export default function StaffApp({ session }: SurfaceProps) {
       ) : (
         <>
           <ErrorNote error={carts.error ?? status.error} />
-          {status.data ? <FleetSummary status={status.data} /> : null}
+          {status.data ? <FleetSummary status={status.data} carts={carts.data} /> : null}
           {!carts.data ? (
             carts.loading ? (
               <Loading what="the store's carts" />

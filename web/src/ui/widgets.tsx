@@ -37,6 +37,18 @@ export function Badge({ level, children }: { level: Level | 'info'; children: Co
   return <span class={`badge ${level}`}>{children}</span>;
 }
 
+/**
+ * The scroll box of a table that may be wider than the screen. It takes keyboard focus and has a
+ * name, so a keyboard user can scroll it too (WCAG 2.1.1; axe: scrollable-region-focusable).
+ */
+export function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 /** Counts as a row of figures (a description list, so each number has its label). */
 export function Stats({ items, label }: { items: [string, ComponentChildren][]; label: string }) {
   return (
