@@ -40,9 +40,12 @@ export function ShoppingList({
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   useEffect(() => setItems(list.data ?? []), [list.data]);
+  // The saved list replaces what is shown when it arrives: editing before then would be lost.
+  const ready = store !== '' && !list.loading;
 
   function add(e: Event) {
     e.preventDefault();
+    if (!ready) return;
     const sku = draft.trim();
     if (!SKU.test(sku)) {
       setError(new Error('an item code is 1 to 40 letters, digits, dots, dashes or underscores'));
@@ -119,10 +122,12 @@ export function ShoppingList({
             onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
           />
         </div>
-        <button type="submit">Add</button>
+        <button type="submit" disabled={!ready}>
+          Add
+        </button>
       </form>
       <div class="row" style={{ marginTop: '0.75rem' }}>
-        <button type="button" class="primary" disabled={!store} onClick={() => void save()}>
+        <button type="button" class="primary" disabled={!ready} onClick={() => void save()}>
           Save list
         </button>
         {saved ? <OkNote>List saved.</OkNote> : null}
