@@ -168,6 +168,7 @@ describe('ops console in a browser: dead letters, metrics, a device, billing, co
     assert.ok(found.length > 0 && found.length < all, `${found.length} of ${all} operations`);
     for (const text of found) assert.match(text, /rollout/i);
     await page.getByRole('searchbox', { name: 'Search the API' }).fill('');
+    await page.getByRole('searchbox', { name: 'Search the API' }).blur();
     await screenshot(page, 'docs-api', { fullPage: false });
     await assertAccessible(page, 'the API reference');
     mark('docs seen');
