@@ -14,13 +14,12 @@ import { issueToken, loadTokenKeys } from '../../src/surfaces/api/tokens.js';
 import { apiRequest } from '../../test-support/api-client.js';
 import {
   PHONE,
-  describeViolations,
   enrolThroughLink,
   freshContext,
   launchChromium,
   screenshot,
-  seriousAccessibilityViolations,
 } from '../../test-support/browser.js';
+import { assertAccessible } from '../../test-support/console-page.js';
 import { signInLink, startConsolePlatform } from '../../test-support/console-platform.js';
 import { InMemoryPaymentGateway } from '../../test-support/in-memory-payment-gateway.js';
 import { seenWithin, textShown, textWithin } from '../../test-support/page-waits.js';
@@ -46,8 +45,7 @@ const LIVE_MS = 2_000;
 
 /** Runs axe on the page as it is now and writes its picture when screenshots are asked for. */
 async function look(page: Page, view: string): Promise<void> {
-  const violations = await seriousAccessibilityViolations(page);
-  assert.deepEqual(violations, [], `${view}: ${describeViolations(violations)}`);
+  await assertAccessible(page, view);
   await screenshot(page, view);
 }
 

@@ -9,12 +9,11 @@ import { platformCommands } from '../../src/cli/platform/index.js';
 import { simSerial } from '../../src/cli/sim/provision-fleet.js';
 import {
   DESKTOP,
-  describeViolations,
   enrolThroughLink,
   freshContext,
   launchChromium,
-  seriousAccessibilityViolations,
 } from '../../test-support/browser.js';
+import { assertAccessible } from '../../test-support/console-page.js';
 import { seenWithin } from '../../test-support/page-waits.js';
 import { fleetDataDir } from '../../test-support/platform.js';
 
@@ -85,10 +84,7 @@ describe('fleetplane demo in a browser', () => {
     const context = await freshContext(browser, DESKTOP);
     const page = await context.newPage();
     await enrolThroughLink(page, links.get('ops') ?? '', {
-      onSigninPage: async (p) => {
-        const violations = await seriousAccessibilityViolations(p);
-        assert.deepEqual(violations, [], describeViolations(violations));
-      },
+      onSigninPage: (p) => assertAccessible(p, 'sign-in'),
     });
     const landedAt = Date.now();
     assert.equal(new URL(page.url()).pathname, '/ops');
@@ -112,8 +108,7 @@ describe('fleetplane demo in a browser', () => {
     for (const cart of carts) {
       await table.getByRole('link', { name: cart, exact: true }).waitFor();
     }
-    const violations = await seriousAccessibilityViolations(page);
-    assert.deepEqual(violations, [], describeViolations(violations));
+    await assertAccessible(page, 'ops fleet');
     await context.close();
 
     assert.equal(await demo, 0, out.text());
