@@ -140,20 +140,15 @@ try {
 }
 
 async function navigationTiming(page: Page): Promise<{ load: number; jsBytes: number }> {
+  // Runs in the page, typed without the DOM library; no named function inside (tsx would wrap
+  // it in a helper the page does not have).
   return page.evaluate(() => {
-    // Runs in the page: the browser's performance timeline, typed here without the DOM library.
-    const entries = (type: string) =>
-      (performance as unknown as { getEntriesByType(t: string): unknown[] }).getEntriesByType(type);
-    const nav = entries('navigation')[0] as {
+    const timeline = performance as unknown as { getEntriesByType(t: string): unknown[] };
+    const nav = timeline.getEntriesByType('navigation')[0] as {
       loadEventEnd: number;
       startTime: number;
     };
-    const js = (
-      entries('resource') as {
-        name: string;
-        transferSize: number;
-      }[]
-    )
+    const js = (timeline.getEntriesByType('resource') as { name: string; transferSize: number }[])
       .filter((r) => r.name.endsWith('.js'))
       .reduce((sum, r) => sum + r.transferSize, 0);
     return { load: nav.loadEventEnd - nav.startTime, jsBytes: js };
