@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { seedFromEmptyCluster } from './pglite-cluster-template.js';
 import type { SqlClient } from './sql-client.js';
 
 /**
@@ -15,7 +16,9 @@ export async function openPgliteClient(dir: string): Promise<SqlClient> {
   const key = resolve(dir);
   let entry = open.get(key);
   if (!entry) {
-    const db = mkdir(key, { recursive: true }).then(() => PGlite.create(key));
+    const db = mkdir(key, { recursive: true })
+      .then(() => seedFromEmptyCluster(key))
+      .then(() => PGlite.create(key));
     entry = { db, refs: 0 };
     open.set(key, entry);
     db.catch(() => open.delete(key));
