@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { seedFromEmptyCluster } from './pglite-cluster-template.js';
+import { seedFromTemplate, type PgliteTemplate } from './pglite-cluster-template.js';
 import type { SqlClient } from './sql-client.js';
 
 /**
@@ -12,12 +12,16 @@ import type { SqlClient } from './sql-client.js';
  */
 const open = new Map<string, { db: Promise<PGlite>; refs: number }>();
 
-export async function openPgliteClient(dir: string): Promise<SqlClient> {
+/**
+ * Opens (or creates) the PGlite database in `dir`. A new directory starts as a copy of `template`
+ * (made once per machine; see pglite-cluster-template.ts) or of an empty cluster.
+ */
+export async function openPgliteClient(dir: string, template?: PgliteTemplate): Promise<SqlClient> {
   const key = resolve(dir);
   let entry = open.get(key);
   if (!entry) {
     const db = mkdir(key, { recursive: true })
-      .then(() => seedFromEmptyCluster(key))
+      .then(() => seedFromTemplate(key, template, (d) => openPgliteClient(d)))
       .then(() => PGlite.create(key));
     entry = { db, refs: 0 };
     open.set(key, entry);
