@@ -24,13 +24,24 @@ const files = roots
   .filter((f) => f.endsWith('.test.ts'))
   .filter((f) => !unitOnly || !f.endsWith('.engine.test.ts'))
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
-  .sort();
+  .sort()
+  // The runner starts files in this order, `concurrency` at a time. Long files started last
+  // would run alone at the end with a core idle, so the longest kinds go first: browser stories,
+  // then tests against engines and running platforms, then unit tests.
+  .sort((a, b) => weight(b) - weight(a));
+
+function weight(file) {
+  if (file.startsWith('test/console/')) return 3;
+  if (file.endsWith('.engine.test.ts')) return 2;
+  return 1;
+}
 
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
 
+const started = Date.now();
 const result = spawnSync(
   process.execPath,
   [
@@ -43,4 +54,6 @@ const result = spawnSync(
   ],
   { stdio: 'inherit' },
 );
+const seconds = Math.round((Date.now() - started) / 1000);
+console.log(`\n${files.length} test files in ${Math.floor(seconds / 60)} min ${seconds % 60} s`);
 process.exit(result.status ?? 1);
