@@ -11,6 +11,7 @@ import {
 } from './output.js';
 import { TARGET_DETAILS, TARGET_OPTIONS, TARGET_USAGE, openTarget } from './platform-target.js';
 import { relativeTime } from './relative-time.js';
+import { shortId } from './short-ids.js';
 
 /** A device as GET /v1/devices/:id answers it. */
 export interface DeviceView {
@@ -181,7 +182,7 @@ export function devicesCommands(): Command[] {
             relativeTime(typeof e['received_at'] === 'string' ? e['received_at'] : null),
             Object.entries(e)
               .filter(([k]) => !ENVELOPE.has(k))
-              .map(([k, v]) => `${k}=${cell(v)}`)
+              .map(([k, v]) => `${k}=${typeof v === 'string' ? shortId(v) : cell(v)}`)
               .join(' '),
           ]),
           `No events from ${decodeURIComponent(id)}${type ? ` of type ${type}` : ''} yet.`,
