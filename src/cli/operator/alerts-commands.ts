@@ -15,7 +15,7 @@ import {
   type PlatformTarget,
 } from './platform-target.js';
 import { relativeTime } from './relative-time.js';
-import { isFullId, pickByPrefix, shortId } from './short-ids.js';
+import { isFullId, KEY, pickByPrefix, shortId } from './short-ids.js';
 
 interface AlertView {
   id: string;
@@ -82,8 +82,8 @@ export function alertsCommands(): Command[] {
           io,
           [
             { header: 'ALERT' },
-            { header: 'STORE' },
-            { header: 'DEVICE' },
+            { header: 'STORE', min: KEY },
+            { header: 'DEVICE', min: KEY },
             { header: 'KIND' },
             { header: 'STATE' },
             { header: 'SEEN' },

@@ -11,7 +11,7 @@ import {
 } from './output.js';
 import { TARGET_DETAILS, TARGET_OPTIONS, TARGET_USAGE, openTarget } from './platform-target.js';
 import { relativeTime } from './relative-time.js';
-import { shortId } from './short-ids.js';
+import { KEY, shortId } from './short-ids.js';
 
 /** A device as GET /v1/devices/:id answers it. */
 export interface DeviceView {
@@ -44,10 +44,10 @@ interface ShadowView {
 const ENVELOPE = new Set(['schema_version', 'device_id', 'type', 'counter', 'ts', 'received_at']);
 const MAX_EVENTS = 1000;
 
-const battery = (d: DeviceView) =>
+const battery = (d: DeviceView, digits?: number) =>
   d.batteryPct === null || d.batteryPct === undefined
     ? '-'
-    : `${d.batteryPct}%${d.charging === true ? '+' : ''}`;
+    : `${digits === undefined ? d.batteryPct : d.batteryPct.toFixed(digits)}%${d.charging === true ? '+' : ''}`;
 
 export function devicesCommands(): Command[] {
   return [
@@ -55,7 +55,10 @@ export function devicesCommands(): Command[] {
       path: ['devices', 'list'],
       summary: 'List the devices of every store, or of one, with what is true of each now.',
       usage: `devices list ${TARGET_USAGE} [--store STORE] [--class cart|coldchain|tool]`,
-      details: ['BATT: the last reported charge, + while charging.', ...TARGET_DETAILS],
+      details: [
+        'ON: connected now. SEEN: when it last sent. BATT: its last charge, + while charging.',
+        ...TARGET_DETAILS,
+      ],
       options: { ...TARGET_OPTIONS, store: { type: 'string' }, class: { type: 'string' } },
       async run(values, io) {
         const deviceClass = stringOption(values, 'class');
@@ -74,12 +77,12 @@ export function devicesCommands(): Command[] {
         printTable(
           io,
           [
-            { header: 'DEVICE' },
-            { header: 'STORE' },
+            { header: 'DEVICE', min: KEY },
+            { header: 'STORE', min: KEY },
             { header: 'CLASS' },
-            { header: 'ONLINE' },
-            { header: 'LAST SEEN' },
-            { header: 'FIRMWARE' },
+            { header: 'ON' },
+            { header: 'SEEN' },
+            { header: 'FW' },
             { header: 'BATT', align: 'right' },
             { header: 'STATE' },
           ],
@@ -90,7 +93,7 @@ export function devicesCommands(): Command[] {
             d.connected ? 'yes' : 'no',
             relativeTime(d.lastSeenAt),
             d.firmwareVersion ?? '-',
-            battery(d),
+            battery(d, 0),
             d.maintenance === true ? 'maintenance' : (d.state ?? '-'),
           ]),
           'No devices have connected yet.',

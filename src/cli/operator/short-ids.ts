@@ -4,6 +4,9 @@ export class OperatorFailure extends Failure<'not-found' | 'ambiguous'> {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The minimum width of a column of ids a person types back (devices, stores): never cut. */
+export const KEY = 64;
+
 /** Tables show the first 8 characters of a UUID, as git shows a commit, to stay in 80 columns. */
 export function shortId(id: string): string {
   return UUID.test(id) ? id.slice(0, 8) : id;

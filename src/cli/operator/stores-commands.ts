@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { KEY } from './short-ids.js';
 import { printJson, printTable, wantsJson } from './output.js';
 import { TARGET_DETAILS, TARGET_OPTIONS, TARGET_USAGE, openTarget } from './platform-target.js';
 
@@ -29,7 +30,7 @@ export function storesCommands(): Command[] {
         printTable(
           io,
           [
-            { header: 'STORE' },
+            { header: 'STORE', min: KEY },
             { header: 'NAME', min: 12 },
             { header: 'REGION' },
             { header: 'TIME ZONE' },
