@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '../../../test-support/temp-dir.js';
 import { UsageError } from '../command.js';
 import { PlatformCallFailure } from '../platform/platform-client.js';
+import { freePort } from '../../../test-support/mosquitto.js';
 import { openTarget } from './platform-target.js';
 
 const refused = (values: Record<string, string>, env: Record<string, string> = {}) =>
@@ -39,6 +43,35 @@ describe('operator CLI: finding the platform', () => {
         e instanceof PlatformCallFailure &&
         e.code === 'platform-not-running' &&
         /no platform is running on \/nonexistent-fleet.*fleetplane start --data/.test(e.message),
+    );
+  });
+
+  it('says nothing answers at a URL where no platform listens', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const target = await openTarget({ url, token: 't' }, {});
+    await assert.rejects(
+      target.request('GET', '/v1/stores'),
+      (e: unknown) =>
+        e instanceof PlatformCallFailure &&
+        e.code === 'platform-not-running' &&
+        e.message.startsWith(`nothing answers at ${url} (`),
+    );
+  });
+
+  it('says the platform on a data directory does not answer when its lock names a dead address', async (t) => {
+    const dir = await tempDir(t);
+    const url = `http://127.0.0.1:${await freePort()}`;
+    // A live pid (this one) whose API is gone: a platform hung or between listen and lock update.
+    await writeFile(join(dir, 'platform.lock'), JSON.stringify({ pid: process.pid, apiUrl: url }));
+    const target = await openTarget({ data: dir }, {});
+    await assert.rejects(
+      target.request('GET', '/v1/stores'),
+      (e: unknown) =>
+        e instanceof PlatformCallFailure &&
+        e.code === 'platform-not-running' &&
+        e.message.startsWith(
+          `the platform on ${dir} does not answer at ${url}; start it (fleetplane start --data ${dir})`,
+        ),
     );
   });
 });
