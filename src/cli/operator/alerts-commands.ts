@@ -40,7 +40,7 @@ export function alertsCommands(): Command[] {
   return [
     {
       path: ['alerts', 'list'],
-      summary: 'Loss-prevention alerts of one store or all, newest first.',
+      summary: 'Loss-prevention alerts, newest first.',
       usage: `alerts list ${TARGET_USAGE} [--store STORE] [--state STATE] [--kind KIND] [--since TIME] [--limit N] [--after CURSOR]`,
       details: [
         `--state: ${ALERT_STATES.join(', ')}; --kind: ${ALERT_KINDS.join(', ')}.`,
@@ -103,8 +103,8 @@ export function alertsCommands(): Command[] {
         if (page.next !== null) io.out(`More: add --after ${page.next}`);
       },
     },
-    transition('ack', 'acknowledge', 'Acknowledge a loss-prevention alert: someone is on it.'),
-    transition('resolve', 'resolve', 'Resolve a loss-prevention alert.'),
+    transition('ack', 'acknowledge', 'Acknowledge an alert: someone is on it.'),
+    transition('resolve', 'resolve', 'Resolve an alert.'),
   ];
 }
 

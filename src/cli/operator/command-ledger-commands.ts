@@ -50,7 +50,7 @@ export function commandLedgerCommands(): Command[] {
   return [
     {
       path: ['commands', 'send'],
-      summary: 'Send a device a command through the ledger; --wait for its answer.',
+      summary: 'Send a device a command; --wait for its answer.',
       usage: `commands send --device ID --name NAME ${TARGET_USAGE} [--args JSON] [--timeout S] [--wait]`,
       details: [
         `NAME: ${API_COMMANDS.join(', ')}. --args: a JSON object, e.g. '{"reason": "ops"}'.`,
@@ -100,7 +100,7 @@ export function commandLedgerCommands(): Command[] {
     },
     {
       path: ['commands', 'list'],
-      summary: "A device's commands, newest first, with their outcome.",
+      summary: "A device's commands, newest first, with outcome.",
       usage: `commands list --device ID ${TARGET_USAGE} [--limit N]`,
       details: [`--limit: how many (1 to ${MAX_PAGE}, default 50).`, ...TARGET_DETAILS],
       options: { ...TARGET_OPTIONS, device: { type: 'string' }, limit: { type: 'string' } },
@@ -136,7 +136,7 @@ export function commandLedgerCommands(): Command[] {
     },
     {
       path: ['commands', 'show'],
-      summary: 'One command: what was sent, by whom, and how the device answered.',
+      summary: 'One command and how the device answered.',
       usage: `commands show ID ${TARGET_USAGE}`,
       details: TARGET_DETAILS,
       options: { ...TARGET_OPTIONS, id: { type: 'string' } },

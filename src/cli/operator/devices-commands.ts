@@ -53,7 +53,7 @@ export function devicesCommands(): Command[] {
   return [
     {
       path: ['devices', 'list'],
-      summary: 'List the devices of every store, or of one, with what is true of each now.',
+      summary: 'Every device, with what is true of it now.',
       usage: `devices list ${TARGET_USAGE} [--store STORE] [--class cart|coldchain|tool]`,
       details: [
         'ON: connected now. SEEN: when it last sent. BATT: its last charge, + while charging.',
@@ -102,7 +102,7 @@ export function devicesCommands(): Command[] {
     },
     {
       path: ['devices', 'show'],
-      summary: 'Show one device: where it is, how it is, and whether its shadow is in sync.',
+      summary: 'One device: state, battery, link and shadow.',
       usage: `devices show ID ${TARGET_USAGE}`,
       details: TARGET_DETAILS,
       options: { ...TARGET_OPTIONS, id: { type: 'string' } },
@@ -144,7 +144,7 @@ export function devicesCommands(): Command[] {
     },
     {
       path: ['devices', 'history'],
-      summary: "A device's latest events, newest first, as it signed them.",
+      summary: "A device's latest events, newest first.",
       usage: `devices history ID ${TARGET_USAGE} [--limit N] [--type TYPE]`,
       details: [
         `--limit: how many (1 to ${MAX_EVENTS}, default 50); --type: one message type (health, scan, …).`,

@@ -11,7 +11,7 @@ export function rolloutsCommands(): Command[] {
   return [
     {
       path: ['rollouts', 'list'],
-      summary: 'List firmware rollouts, newest first, with their stage and progress.',
+      summary: 'Firmware rollouts, newest first, with progress.',
       usage: `rollouts list ${TARGET_USAGE}`,
       details: [
         "Start, release and abort them with 'fleetplane ota rollout …'.",
@@ -52,7 +52,7 @@ export function rolloutsCommands(): Command[] {
     },
     {
       path: ['rollouts', 'show'],
-      summary: 'Show one rollout stage by stage: counts, health, and why it halted.',
+      summary: 'One rollout stage by stage, and why it halted.',
       usage: `rollouts show ID ${TARGET_USAGE}`,
       details: [
         "ID: the rollout's id, or its first characters as 'rollouts list' shows them.",

@@ -21,7 +21,7 @@ export function shadowCommands(): Command[] {
   return [
     {
       path: ['shadow', 'get'],
-      summary: "A device's shadow: desired beside reported state, and what differs.",
+      summary: "A device's shadow: desired, reported, the delta.",
       usage: `shadow get --device ID ${TARGET_USAGE}`,
       details: TARGET_DETAILS,
       options: DEVICE,
@@ -37,9 +37,10 @@ export function shadowCommands(): Command[] {
     },
     {
       path: ['shadow', 'set'],
-      summary: 'Change the desired state of a device; it gets it now or when it reconnects.',
+      summary: "Change a device's desired state.",
       usage: `shadow set --device ID --desired JSON ${TARGET_USAGE}`,
       details: [
+        'The device gets it now, or when it reconnects.',
         '--desired: a JSON object merged into the desired state; null removes a key,',
         `e.g. '{"telemetry_interval_s": 60}'. Exit 1 when the broker did not take it.`,
         ...TARGET_DETAILS,

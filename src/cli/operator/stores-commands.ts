@@ -15,7 +15,7 @@ export function storesCommands(): Command[] {
   return [
     {
       path: ['stores', 'list'],
-      summary: 'List the stores of the running platform, with how many carts each has.',
+      summary: "The running platform's stores and their carts.",
       usage: `stores list ${TARGET_USAGE}`,
       details: [
         "The running platform's view; 'fleetplane store list --data DIR' reads the registry in",
