@@ -21,6 +21,11 @@ export interface Command {
   readonly options: OptionSpec;
   /** Options that must be present; checked before `run`. */
   readonly required?: readonly string[];
+  /**
+   * The option one bare word after the path stands for (`devices show CART-1` for
+   * `devices show --id CART-1`); without it a bare word is a usage error.
+   */
+  readonly positional?: string;
   run(values: OptionValues, io: CommandIo): Promise<number | void>;
 }
 

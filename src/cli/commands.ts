@@ -4,6 +4,7 @@ import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
 import { paymentCommands } from './payment/index.js';
 import { platformCommands } from './platform/index.js';
+import { operatorCommands } from './operator/index.js';
 import { otaCommands } from './ota/index.js';
 import { maskCommands } from './privacy/index.js';
 import { simCommands } from './sim/index.js';
@@ -18,4 +19,5 @@ export const allCommands: readonly Command[] = [
   ...simCommands(),
   ...paymentCommands(),
   ...otaCommands(),
+  ...operatorCommands(),
 ];

@@ -28,6 +28,17 @@ const commands: Command[] = [
     options: {},
     run: async () => 0,
   },
+  {
+    path: ['thing', 'show'],
+    summary: 'Shows a thing.',
+    usage: 'thing show ID',
+    options: { id: { type: 'string' } },
+    required: ['id'],
+    positional: 'id',
+    async run(values) {
+      calls.push(values);
+    },
+  },
   { path: ['other'], summary: 'Another command.', usage: 'other', options: {}, run: async () => 3 },
 ];
 
@@ -102,5 +113,22 @@ describe('fleetplane CLI dispatcher', () => {
     assert.equal(await main(['thing'], io, commands), 2);
     assert.match(io.stdout.join('\n'), /thing list/);
     assert.equal(await main(['thing', '--help'], capture(), commands), 0);
+  });
+
+  it('takes one bare word for a command that names its positional option, and refuses it elsewhere', async () => {
+    assert.equal(await main(['thing', 'show', 'T-1'], capture(), commands), 0);
+    assert.deepEqual({ ...(calls.at(-1) as object) }, { id: 'T-1' });
+    assert.equal(await main(['thing', 'show', '--id', 'T-2'], capture(), commands), 0);
+    assert.deepEqual({ ...(calls.at(-1) as object) }, { id: 'T-2' });
+    for (const argv of [
+      ['thing', 'show', 'T-1', 'T-2'],
+      ['thing', 'show', 'T-1', '--id', 'T-2'],
+      ['thing', 'show'],
+      ['thing', 'make', 'T-1', '--data', 'd'],
+    ]) {
+      const io = capture();
+      assert.equal(await main(argv, io, commands), 2, argv.join(' '));
+      assert.match(io.stderr.join('\n'), /usage: fleetplane thing/);
+    }
   });
 });

@@ -64,13 +64,20 @@ function parseOptions(command: Command, rest: readonly string[]) {
       args: [...rest],
       options: command.options,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.positional !== undefined,
     });
   } catch (error) {
     // parseArgs explains unknown flags and missing values well; keep its sentence, drop its advice
     // about '--' which does not apply here.
     const text = error instanceof Error ? error.message.split('. To specify')[0]! : String(error);
     throw new UsageError(text, command);
+  }
+  const name = command.positional;
+  if (name !== undefined && parsed.positionals.length > 0) {
+    if (parsed.positionals.length > 1 || parsed.values[name] !== undefined) {
+      throw new UsageError(`give one ${name}, either as a word or as --${name}`, command);
+    }
+    parsed.values[name] = parsed.positionals[0];
   }
   for (const name of command.required ?? []) {
     const v = parsed.values[name];

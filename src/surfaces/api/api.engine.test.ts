@@ -30,8 +30,10 @@ describe('HTTP API', () => {
       'eu',
     );
     const dir = await provisionDevice(data, 'CART-0301');
+    const cold = await provisionDevice(data, 'COLD-0301', 'coldchain', 'paris-1');
     const platform = await startTestPlatform(t, data);
     const cart = await connectDevice(t, platform.mqttUrl, dir);
+    await connectDevice(t, platform.mqttUrl, cold);
     await cart.send(message('health', 'CART-0301', 1, { battery_pct: 55 }));
     await cart.send(message('scan', 'CART-0301', 2));
     await cart.send(message('health', 'CART-0301', 3, { battery_pct: 54 }));
@@ -80,6 +82,23 @@ describe('HTTP API', () => {
       (storeDevices.body['devices'] as { deviceId: string }[]).map((d) => d.deviceId),
       ['CART-0301'],
     );
+
+    const ids = async (path: string, bearer: string) =>
+      ((await get(path, bearer)).body['devices'] as { deviceId: string }[]).map((d) => d.deviceId);
+    await eventually(
+      async () => ((await ids('/v1/devices', ops)).length === 2 ? true : undefined),
+      'both devices listed',
+    );
+    assert.deepEqual(await ids('/v1/devices', ops), ['CART-0301', 'COLD-0301']);
+    assert.deepEqual(await ids('/v1/devices?class=coldchain', ops), ['COLD-0301']);
+    assert.deepEqual(await ids('/v1/devices?store=berlin-1', ops), ['CART-0301']);
+    assert.deepEqual(await ids('/v1/devices', await token('staff', 'paris-1')), ['COLD-0301']);
+    assert.equal(
+      (await get('/v1/devices?store=berlin-1', await token('staff', 'paris-1'))).status,
+      403,
+    );
+    assert.equal((await get('/v1/devices?store=nowhere', ops)).status, 404);
+    assert.equal((await get('/v1/devices?class=toaster', ops)).status, 400);
 
     assert.equal((await get('/v1/devices/CART-0301')).status, 401);
     assert.equal((await get('/v1/devices/CART-0301', 'not.a.token')).status, 401);

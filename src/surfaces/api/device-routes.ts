@@ -1,15 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  DEVICE_CLASSES,
   DEVICE_ID_PATTERN,
   DEVICE_MESSAGES,
   STORE_ID_PATTERN,
   isDeviceMessageType,
 } from '../../contract/index.js';
+import type { DeviceClass } from '../../contract/index.js';
 import type { DeviceView } from '../../stores/entities/entity-store.js';
 import type { ApiDeps } from './api-deps.js';
 import { authenticate, requireRole } from './auth.js';
-import { notFound } from './api-errors.js';
-import { errors, nullable } from './schemas.js';
+import { forbidden, notFound, unavailable } from './api-errors.js';
+import { errorBody, errors, nullable } from './schemas.js';
 
 const MAX_EVENTS = 1000;
 
@@ -59,6 +61,62 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: ApiDeps): void 
     requireRole(request, ['ops', 'staff'], device.storeId);
     return device;
   }
+
+  app.get<{ Querystring: { store?: string; class?: DeviceClass } }>(
+    '/v1/devices',
+    {
+      onRequest,
+      schema: {
+        summary: 'Every device of every store (ops), or of their own store (staff)',
+        description:
+          'Ordered by store, then device id; every class of device, where GET /v1/carts has carts only. `store` and `class` narrow the list.',
+        tags: ['devices'],
+        security,
+        querystring: {
+          type: 'object',
+          properties: {
+            store: { type: 'string', pattern: STORE_ID_PATTERN },
+            class: { type: 'string', enum: [...DEVICE_CLASSES] },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { devices: { type: 'array', items: deviceView } },
+            required: ['devices'],
+          },
+          ...errors,
+          503: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const principal = requireRole(request, ['ops', 'staff'], request.query.store);
+      if (principal.role === 'staff' && principal.store === undefined) {
+        throw forbidden('this staff token names no store');
+      }
+      if (!deps.listStores) throw unavailable('this platform has no store registry');
+      const only = principal.role === 'staff' ? principal.store : request.query.store;
+      const storeIds = (await deps.listStores())
+        .map((s) => s.storeId)
+        .filter((id) => only === undefined || id === only)
+        .sort();
+      if (only !== undefined && storeIds.length === 0) throw notFound(`no store ${only}`);
+      const devices: DeviceView[] = [];
+      for (const storeId of storeIds) {
+        const inStore = await deps.entities.listStoreDevices(storeId);
+        devices.push(
+          ...inStore
+            .filter(
+              (d) => request.query.class === undefined || d.deviceClass === request.query.class,
+            )
+            .sort((a, b) => a.deviceId.localeCompare(b.deviceId)),
+        );
+      }
+      return { devices };
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/v1/devices/:id',

@@ -1,0 +1,22 @@
+import type { Command } from '../command.js';
+import { alertsCommands } from './alerts-commands.js';
+import { commandLedgerCommands } from './command-ledger-commands.js';
+import { devicesCommands } from './devices-commands.js';
+import { rolloutsCommands } from './rollouts-commands.js';
+import { shadowCommands } from './shadow-commands.js';
+import { storesCommands } from './stores-commands.js';
+
+/**
+ * The operator's terminal: read and act on a running platform through its API (plural groups),
+ * where `store`, `ca`, `provision`… (singular) work on a data directory's records.
+ */
+export function operatorCommands(): Command[] {
+  return [
+    ...devicesCommands(),
+    ...storesCommands(),
+    ...rolloutsCommands(),
+    ...commandLedgerCommands(),
+    ...shadowCommands(),
+    ...alertsCommands(),
+  ];
+}
