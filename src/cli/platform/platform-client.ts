@@ -60,7 +60,18 @@ export async function callPlatform(
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
   }
-  const response = await api.fetch(`${api.url}${path}`, { method, headers, body });
+  let response: Response;
+  try {
+    response = await api.fetch(`${api.url}${path}`, { method, headers, body });
+  } catch (error) {
+    // The lock outlived its platform (killed with SIGKILL) or the API stopped answering.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new PlatformCallFailure(
+      'platform-not-running',
+      `the platform on ${layout.root} does not answer at ${api.url} (${why}); start it (fleetplane start --data ${layout.root}) and try again`,
+    );
+  }
   const text = await response.text();
   let parsed: { message?: string } = {};
   try {
