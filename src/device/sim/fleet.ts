@@ -24,7 +24,7 @@ export interface FleetOptions<C extends FleetCart> {
   /**
    * The carts' own real-time clocks, ms since the epoch: what they stamp on messages, proximity
    * proofs and command deadlines. Default: the wall clock when the fleet runs on its own scaled
-   * clock, so the platform sees the times a real fleet would send (decision 025), and the given
+   * clock, so the platform sees the times a real fleet would send (decision 026), and the given
    * clock's time when `clock` is given (a test stepping virtual time keeps one timeline).
    */
   readonly deviceClock?: () => number;
