@@ -293,7 +293,7 @@ export async function startPlatform(
       revocations,
       server,
       directory,
-      entities,
+      catalogs: ledger.catalogs,
       metrics,
       log,
       now,
@@ -335,8 +335,7 @@ export async function startPlatform(
       now: () => new Date(now()),
       devices: directory,
       publish,
-      commands: ledger.commands,
-      shadows: ledger.shadows,
+      ...ledger.api,
       audit,
       customers: {
         identity: customers.identity,

@@ -38,7 +38,7 @@ export interface SimCarts {
 /** The one place `fleetplane sim` and bench:sim get their carts and trips: the cart model. */
 export function simCarts(options: SimCartOptions): SimCarts {
   return {
-    async createCart(identity, site, clock, observer) {
+    async createCart(identity, site, clock, observer, deviceClock) {
       const credentials = await loadProvisionedDevice(identity.credentialsDir);
       const api =
         options.deviceApiUrl === undefined
@@ -49,6 +49,7 @@ export function simCarts(options: SimCartOptions): SimCarts {
         flashDir: identity.flashDir,
         site,
         clock,
+        deviceClock,
         observer,
         link: mqttLinkFactory(options.mqttUrl, credentials),
         // One client for all three routes, over the cart's own certificate.

@@ -28,8 +28,8 @@ function fleet(c: ReturnType<typeof carts>, scenario: 'golden' | 'mixed') {
 
 function carts(mqttUrl: string, wrap?: (o: CartObserver) => CartObserver) {
   const { createCart, scenarios } = simCarts({ mqttUrl, seed: 7, shelf });
-  const create: CreateCart<Cart> = (identity, s, clock, observer) =>
-    createCart(identity, s, clock, wrap ? wrap(observer) : observer);
+  const create: CreateCart<Cart> = (identity, s, clock, observer, deviceClock) =>
+    createCart(identity, s, clock, wrap ? wrap(observer) : observer, deviceClock);
   return { createCart: create, scenarios };
 }
 

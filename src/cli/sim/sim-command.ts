@@ -1,5 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { issueToken, loadTokenKeys, MAX_TOKEN_TTL_SECONDS } from '../../surfaces/api/tokens.js';
 import { readPlatformLock, type PlatformLockInfo } from '../../stores/data-dir/platform-lock.js';
@@ -115,8 +115,6 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
           `${apiUrl} serves no GET /v1/sessions/{id} (see its /openapi.json): invariants not checked`,
         );
 
-      const clockFile = join(dataDir, 'sim', store.id, 'clock.json');
-      const startMs = Math.max(now().getTime(), (await lastSimulated(clockFile)) + 1000);
       const firmwareSigningKey = await findFirmwareSigningPublicKey(dataDir);
       const { createCart, scenarios } = simCarts({
         mqttUrl,
@@ -145,7 +143,6 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
         scenario: scenarios[scenarioName],
         durationMs,
         speed,
-        startMs,
         seed,
         faults,
         signal: abort.signal,
@@ -163,9 +160,6 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
             }
           : {}),
       });
-      await mkdir(join(dataDir, 'sim', store.id), { recursive: true });
-      await writeFile(clockFile, JSON.stringify({ simulatedUntil: result.window.until }) + '\n');
-
       const notChecked = sessionsServed
         ? (result.invariants?.notChecked ?? [])
         : ['every invariant: the platform serves no session API'];
@@ -199,16 +193,6 @@ function progressLine(p: FleetProgress, durationMs: number): string {
     `  sim ${formatDuration(p.simulatedMs)}/${formatDuration(durationMs)}  sessions ${p.sessions}  ` +
     `scans ${p.scans}  trips ${p.activeTrips}  buffered ${p.buffered}  rejects ${p.rejects}`
   );
-}
-
-async function lastSimulated(file: string): Promise<number> {
-  try {
-    const value = (JSON.parse(await readFile(file, 'utf8')) as { simulatedUntil?: unknown })
-      .simulatedUntil;
-    return typeof value === 'number' ? value : 0;
-  } catch {
-    return 0;
-  }
 }
 
 function scenario(text: string): ScenarioName {

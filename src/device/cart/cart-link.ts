@@ -13,7 +13,7 @@ import { Uplink } from './uplink.js';
 
 /** What the link to the cloud needs from the cart, and nothing more. */
 export interface LinkHost {
-  readonly options: Pick<CartOptions, 'credentials' | 'link' | 'observer' | 'log'>;
+  readonly options: Pick<CartOptions, 'credentials' | 'link' | 'observer' | 'log' | 'deviceClock'>;
   readonly flash: Flash;
   readonly radios: Radios;
   readonly battery: Battery;
@@ -70,7 +70,8 @@ export class CartLink {
 
   /** The cart's own clock, skew included. */
   deviceNow(): number {
-    return this.host.clock.now() + this.#skewMs;
+    const rtc = this.host.options.deviceClock;
+    return (rtc ? rtc() : this.host.clock.now()) + this.#skewMs;
   }
 
   setClockSkew(ms: number): void {

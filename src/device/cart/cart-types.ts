@@ -34,6 +34,12 @@ export interface CartOptions {
   readonly flashDir: string;
   readonly site: StoreSite;
   readonly clock: SimClock;
+  /**
+   * The cart's real-time clock, ms since the epoch: what it stamps on messages, proximity proofs
+   * and reads command deadlines by (the fault injector's skew comes on top). Default: `clock`.
+   * A simulated fleet gives the wall clock, so its times mean what a real cart's do (decision 026).
+   */
+  readonly deviceClock?: () => number;
   readonly link: LinkFactory;
   readonly catalog?: CatalogFetcher;
   /**

@@ -5,6 +5,7 @@ import type { Display } from './display.js';
 import { shadowReportMessage, type MessageBody } from './messages.js';
 import { healthEveryMs, type CartTiming } from './timing.js';
 import type { CartTimer, NamedTimers } from './timers.js';
+import { hashSeed } from '../random.js';
 
 /** What the device shadow needs from the cart, and nothing more. */
 export interface ShadowHost {
@@ -70,10 +71,16 @@ export class CartShadow {
       host.setState('idle');
       host.display.reset('welcome');
     } else this.armHealth();
-    if (desired.catalog_version !== undefined && desired.catalog_version !== host.catalog.version) {
-      await host.catalog.sync();
+    const catalog = desired.catalog_version;
+    if (catalog === undefined || catalog === host.catalog.version) {
+      host.timers.cancel('catalog');
+      void this.report();
+      return;
     }
-    void this.report();
+    // The report waits for the fetch, so it names the catalog the cart now holds.
+    host.timers.after('catalog', catalogDelayMs(host.deviceId, catalog, host.timing), () => {
+      void host.catalog.sync().then(() => this.report());
+    });
   }
 
   /** Reports the cart as it stands now: after a desired document, or when its trust changed. */
@@ -88,4 +95,12 @@ export class CartShadow {
       }),
     );
   }
+}
+
+/**
+ * This cart's wait before it fetches a new catalog version: spread evenly over a store's carts
+ * by their ids, and fixed for a cart and version, so a redelivered document does not move it.
+ */
+export function catalogDelayMs(deviceId: string, version: string, timing: CartTiming): number {
+  return (hashSeed(`${deviceId}:${version}`) / 2 ** 32) * timing.catalogSpreadMs;
 }

@@ -1,7 +1,7 @@
 import type { SimClock, SimTimer } from '../clock/sim-clock.js';
 
 /** The cart's timers: one name per flow that counts down (each flow arms only its own). */
-export type CartTimer = 'health' | 'activity' | 'battery' | 'parked' | 'cliff';
+export type CartTimer = 'health' | 'activity' | 'battery' | 'parked' | 'cliff' | 'catalog';
 
 /** The cart's timers, one per purpose: arming one again replaces the pending one. */
 export class NamedTimers<Name extends string> {

@@ -19,6 +19,11 @@ export interface CartTiming {
   readonly lastSyncRealMs: number;
   /** A new firmware image must mark itself good within this, or the bootloader rolls it back. */
   readonly markGoodWithinMs: number;
+  /**
+   * A new catalog version in the shadow: the cart fetches it after a delay of its own below
+   * this, so a store's carts, told at once, do not all ask the device API in the same moment.
+   */
+  readonly catalogSpreadMs: number;
 }
 
 export const DEFAULT_TIMING: CartTiming = {
@@ -31,6 +36,7 @@ export const DEFAULT_TIMING: CartTiming = {
   cliffGraceMs: 2 * 60_000,
   lastSyncRealMs: 3000,
   markGoodWithinMs: 10 * 60_000,
+  catalogSpreadMs: 5000,
 };
 
 /** How often a cart in this state reports health: the shadow's interval wins over the default. */

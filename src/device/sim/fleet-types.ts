@@ -14,12 +14,15 @@ export interface CartIdentity {
 /**
  * How the simulator gets a cart without knowing its class: the cart model (src/cli/sim/
  * cart-factory.ts) or a test's fake. It may not power the cart on; the simulator does.
+ * `clock` is the simulated world's time; `deviceClock` is what the cart's own clock shows, the
+ * time it stamps on what it sends (see FleetOptions.deviceClock).
  */
 export type CreateCart<C extends FleetCart = FleetCart> = (
   identity: CartIdentity,
   site: StoreSite,
   clock: SimClock,
   observer: CartObserver,
+  deviceClock: () => number,
 ) => C | Promise<C>;
 
 /** A customer's trip over a cart (trips.ts of the cart model provides the real ones). */

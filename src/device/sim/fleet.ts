@@ -3,7 +3,7 @@ import type { FleetCart, StoreSite, TripContext } from '../cart/fleet-cart.js';
 import { ScaledClock, type SimClock, type SimTimer } from '../clock/sim-clock.js';
 import { maxSkewMs, scheduleFaults, type FaultKind, type FaultSpec } from './faults.js';
 import type { CartIdentity, CreateCart, Scenario } from './fleet-types.js';
-import { checkInvariants, type InvariantReport } from './invariants.js';
+import { checkInvariants, sessionsBefore, type InvariantReport } from './invariants.js';
 import { Ledger, type LedgerCounts } from './ledger.js';
 import type { PlatformView } from './platform-view.js';
 import { exponential, pickWeighted, substream } from '../random.js';
@@ -21,6 +21,13 @@ export interface FleetOptions<C extends FleetCart> {
   /** Simulated time at the start (default: now); ignored when `clock` is given. */
   readonly startMs?: number;
   readonly clock?: SimClock;
+  /**
+   * The carts' own real-time clocks, ms since the epoch: what they stamp on messages, proximity
+   * proofs and command deadlines. Default: the wall clock when the fleet runs on its own scaled
+   * clock, so the platform sees the times a real fleet would send (decision 026), and the given
+   * clock's time when `clock` is given (a test stepping virtual time keeps one timeline).
+   */
+  readonly deviceClock?: () => number;
   /**
    * Mean simulated time a cart stands idle between customers (default 45 min): with trips of
    * 5 to 15 minutes that is ten to fifteen sessions per cart in a 12-hour day.
@@ -75,7 +82,7 @@ export interface FleetResult extends LedgerCounts {
   readonly bufferedAtEnd: number;
   readonly maxBuffered: number;
   readonly unflushed: readonly string[];
-  /** Device-time window of the run, skews included (ms since the epoch). */
+  /** Device-time window of the run (the carts' own clocks), skews included (ms since the epoch). */
   readonly window: { readonly since: number; readonly until: number };
   readonly invariants?: InvariantReport;
 }
@@ -98,6 +105,7 @@ export async function runFleet<C extends FleetCart>(
       speed: options.speed ?? 1,
       ...(options.startMs !== undefined ? { start: options.startMs } : {}),
     });
+  const deviceClock = options.deviceClock ?? (options.clock ? () => clock.now() : Date.now);
   const ledger = options.ledger ?? new Ledger();
   const meanIdleMs = options.meanIdleMs ?? 45 * 60_000;
   const faults = options.faults ?? [];
@@ -107,10 +115,28 @@ export async function runFleet<C extends FleetCart>(
     if (errors.length < 10) errors.push(text);
   };
 
+  const skew = maxSkewMs(faults);
+  const deviceStart = deviceClock();
+  const since = deviceStart - skew - WINDOW_MARGIN_MS;
+  // What an earlier run on these carts left on the platform, before this run adds anything.
+  const before =
+    options.verify &&
+    (await sessionsBefore(options.verify.view, {
+      storeId: options.site.storeId,
+      carts: options.identities.map((i) => i.serial),
+      since,
+    }).catch((error: unknown) => new Error(message(error))));
+
   const carts: C[] = [];
   for (const identity of options.identities) {
     carts.push(
-      await options.createCart(identity, options.site, clock, ledger.observer(identity.serial)),
+      await options.createCart(
+        identity,
+        options.site,
+        clock,
+        ledger.observer(identity.serial),
+        deviceClock,
+      ),
     );
   }
   try {
@@ -251,13 +277,15 @@ export async function runFleet<C extends FleetCart>(
     unflushed = stuck.map((c) => c.deviceId);
     // Carts that flushed may already have a new health message queued: only the stuck count.
     const bufferedAtEnd = stuck.reduce((n, c) => n + c.buffered, 0);
-    const skew = maxSkewMs(faults);
-    if (options.verify) {
+    const window = { since, until: deviceClock() + skew + WINDOW_MARGIN_MS };
+    if (before instanceof Error) {
+      invariants = { checkedSessions: 0, violations: [], notChecked: [], failed: before.message };
+    } else if (options.verify) {
       invariants = await checkInvariants(ledger, options.verify.view, {
         storeId: options.site.storeId,
         carts: carts.map((c) => c.deviceId),
-        since: t0 - skew - WINDOW_MARGIN_MS,
-        until: clock.now() + skew + WINDOW_MARGIN_MS,
+        ...window,
+        ...(before ? { before } : {}),
         settleMs: options.verify.settleMs ?? 10_000,
       }).catch((error: unknown) => ({
         checkedSessions: 0,
@@ -285,7 +313,7 @@ export async function runFleet<C extends FleetCart>(
       bufferedAtEnd,
       maxBuffered,
       unflushed,
-      window: { since: t0 - skew - WINDOW_MARGIN_MS, until: clock.now() + skew + WINDOW_MARGIN_MS },
+      window,
       ...(invariants ? { invariants } : {}),
     };
   } finally {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkInvariants, type ViolationKind } from './invariants.js';
+import { checkInvariants, sessionsBefore, type ViolationKind } from './invariants.js';
 import type { ExpectedSession } from './ledger.js';
 import type { PlatformSession, PlatformView } from './platform-view.js';
 
@@ -122,6 +122,39 @@ test('a session of the carts that no cart started is double counting, and its pa
     'payment-without-session',
   ]);
   assert.deepEqual(await kinds([expected(1)], memoryView([held(1), held(1)])), ['double-counted']);
+});
+
+test("an earlier run's sessions on the same carts are not this run's to judge, wherever their times fall", async () => {
+  // The earlier run's session, paid, in this run's window: its cart stamped times ahead.
+  const earlier = memoryView([held(1, { startedAt: new Date(5000).toISOString() })]);
+  const before = await sessionsBefore(earlier, { storeId: STORE, carts: ['CART-1'], since: 0 });
+  assert.deepEqual(before, new Set([id(1)]));
+  const report = await checkInvariants(
+    { expected: () => [expected(2)] },
+    memoryView([held(1), held(2)]),
+    { storeId: STORE, carts: ['CART-1'], since: 0, until: 10_000, ...(before ? { before } : {}) },
+  );
+  assert.deepEqual(report.violations, []);
+  // A session that appeared during the run and that no cart of it started is still caught.
+  assert.deepEqual(
+    (
+      await checkInvariants(
+        { expected: () => [expected(2)] },
+        memoryView([held(1), held(2), held(3)]),
+        {
+          storeId: STORE,
+          carts: ['CART-1'],
+          since: 0,
+          until: 10_000,
+          ...(before ? { before } : {}),
+        },
+      )
+    ).violations.map((v) => [v.kind, v.sessionId]),
+    [
+      ['double-counted', id(3)],
+      ['payment-without-session', id(3)],
+    ],
+  );
 });
 
 test("another device's sessions in the store are not this run's to judge", async () => {

@@ -40,6 +40,12 @@ export interface InvariantOptions {
   readonly since: number;
   readonly until: number;
   /**
+   * Sessions of these carts the platform held before the run began (see `sessionsBefore`): an
+   * earlier run's, on the same carts and data directory. They are not this run's to judge, even
+   * where their device times fall into its window.
+   */
+  readonly before?: ReadonlySet<string>;
+  /**
    * Projection is asynchronous: retry for up to this many real ms while violations remain,
    * and report what is still broken then.
    */
@@ -90,7 +96,7 @@ async function checkOnce(
       }
       seen.add(s.sessionId);
       // A known session was compared above (a refused one is reported there as unexpected).
-      if (known.has(s.sessionId)) continue;
+      if (known.has(s.sessionId) || options.before?.has(s.sessionId)) continue;
       violations.push({ kind: 'double-counted', ...where, detail: 'no cart started this session' });
       if (s.payment) {
         violations.push({
@@ -120,6 +126,28 @@ async function checkOnce(
     notChecked.push("the carts' registration in the store: the view cannot list devices");
   }
   return { checkedSessions: expected.length, violations, notChecked };
+}
+
+/** Latest device time a listing of "everything since" asks for: the API wants a real date. */
+const FAR_FUTURE = Date.UTC(9999, 11, 31);
+
+/**
+ * The sessions of these carts the platform already holds from `since` on (device time, any
+ * later time included: an older simulator stamped its own time, which ran ahead of the wall
+ * clock). Taken before a run starts, so the run's check judges only sessions the run made.
+ * Undefined when the view cannot list a store's sessions.
+ */
+export async function sessionsBefore(
+  view: PlatformView,
+  options: { readonly storeId: string; readonly carts: readonly string[]; readonly since: number },
+): Promise<ReadonlySet<string> | undefined> {
+  if (!view.listStoreSessions) return undefined;
+  const carts = new Set(options.carts);
+  const ids = new Set<string>();
+  for await (const s of view.listStoreSessions(options.storeId, options.since, FAR_FUTURE)) {
+    if (carts.has(s.deviceId)) ids.add(s.sessionId);
+  }
+  return ids;
 }
 
 function compareSession(

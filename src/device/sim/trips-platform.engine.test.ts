@@ -61,10 +61,11 @@ describe('trips end to end (embedded platform)', () => {
     assert.deepEqual(fetches, ['ok', 'not-modified']);
     assert.equal(cart.catalogVersion, version);
 
-    // The POS changes a price; a sync-catalog brings it to the cart.
+    // The POS changes a price; a sync-catalog brings it to the cart (and so does the catalog
+    // push through the shadow, which may ask first: then the command's fetch is a 304).
     await setPrice(3, 149);
     await sync();
-    assert.deepEqual(fetches, ['ok', 'not-modified', 'ok']);
+    assert.deepEqual(fetches.slice(0, 3), ['ok', 'not-modified', 'ok']);
     assert.notEqual(cart.catalogVersion, version);
     const changed = products[3]!;
     const rescanned = await scanUntilRead(cart, changed.barcode, changed.weight_g);
@@ -93,10 +94,7 @@ describe('trips end to end (embedded platform)', () => {
 async function catalogCart(t: TestContext, serial: string) {
   const data = await fleetDataDir(t);
   const dir = await provisionDevice(data, serial);
-  // The device API computes a store's catalog at most every 5 minutes: the cloud's clock is
-  // moved past that when a price changes.
-  let cloudAhead = 0;
-  const platform = await startTestPlatform(t, data, {}, { now: () => Date.now() + cloudAhead });
+  const platform = await startTestPlatform(t, data);
   const products = SHELF.catalog(STORE).items.slice(0, 5);
   const prices = products.map((_, i) => 100 + i);
   const importCatalog = async () => {
@@ -145,8 +143,8 @@ async function catalogCart(t: TestContext, serial: string) {
   };
   const setPrice = async (index: number, cents: number) => {
     prices[index] = cents;
+    // The device API builds the store's catalog again at once: no waiting out its 5-minute cache.
     assert.equal(await importCatalog(), 1);
-    cloudAhead += 6 * 60_000;
   };
   return { cart, products, fetches, sync, setPrice };
 }

@@ -55,4 +55,17 @@ describe('CatalogSnapshots', () => {
     const two = await snapshots(changed, clock).snapshots.forStore('berlin-1');
     assert.notEqual(one.version, two.version);
   });
+
+  it('builds the snapshot again at once when the catalog was written, within the cache time', async () => {
+    const clock = { now: 0 };
+    const shelf = [...items];
+    const { snapshots: s } = snapshots(shelf, clock, 5 * 60_000);
+    const first = await s.forStore('berlin-1');
+    shelf[0] = { ...items[0]!, priceCents: 101 };
+    clock.now = 1000;
+    assert.equal((await s.forStore('berlin-1')).version, first.version, 'cached, as before');
+    const written = await s.changed('berlin-1');
+    assert.notEqual(written.version, first.version);
+    assert.equal(await s.forStore('berlin-1'), written, 'the new one is what carts get');
+  });
 });

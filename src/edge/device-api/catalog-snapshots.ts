@@ -16,9 +16,11 @@ export const DEFAULT_CATALOG_CACHE_MS = 5 * 60_000;
 const MAX_NAME = 120;
 
 /**
- * The CatalogSnapshot each store's carts cache, computed at most once per `cacheMs` per store.
- * Its version is a hash of what the cart would store (store id and items, not the time it was
- * made), so a recomputation that changes nothing keeps the version and the cart gets a 304.
+ * The CatalogSnapshot each store's carts cache, computed at most once per `cacheMs` per store
+ * (the ranking by scans drifts slowly) and again at once after the store's catalog is written
+ * (`changed`). Its version is a hash of what the cart would store (store id and items, not the
+ * time it was made), so a recomputation that changes nothing keeps the version and the cart gets
+ * a 304.
  */
 export class CatalogSnapshots {
   readonly #cache = new Map<string, { at: number; snapshot: Promise<CatalogSnapshot> }>();
@@ -38,6 +40,15 @@ export class CatalogSnapshots {
     // A failure is not cached: the next cart asks again.
     snapshot.catch(() => this.#cache.delete(storeId));
     return snapshot;
+  }
+
+  /**
+   * The store's catalog was written: the snapshot is built again now, so its version (the ETag)
+   * names what the store sells from this moment, not up to `cacheMs` later.
+   */
+  changed(storeId: string): Promise<CatalogSnapshot> {
+    this.#cache.delete(storeId);
+    return this.forStore(storeId);
   }
 
   async #build(storeId: string, at: number): Promise<CatalogSnapshot> {

@@ -5,13 +5,12 @@ import { ApiError } from '../../surfaces/api/api-errors.js';
 import type { ServerIdentity } from '../broker/server-identity.js';
 import { FleetTls } from '../broker/fleet-tls.js';
 import { REJECT_REASONS, type SealKey } from '../../contract/index.js';
-import type { EntityStore } from '../../stores/entities/entity-store.js';
 import { type FleetCa, type IdentityContext, type RevocationWatcher } from '../identity/index.js';
 import type { DeviceDirectory } from '../../pipeline/ingest/device-directory.js';
 import type { Logger } from '../../shared/observability/logger.js';
 import type { PlatformMetrics } from '../../shared/observability/metrics.js';
 import { registerCatalogRoute } from './catalog-route.js';
-import { CatalogSnapshots } from './catalog-snapshots.js';
+import type { CatalogSnapshots } from './catalog-snapshots.js';
 import { registerCheckoutRoute, type CheckoutRouteDeps } from './checkout-route.js';
 import { DeviceAdmission, type CallingDevice } from './device-admission.js';
 import { registerSealKeyRoute } from './seal-key-route.js';
@@ -35,11 +34,11 @@ export interface DeviceApiOptions {
   readonly revocations: RevocationWatcher;
   readonly server: ServerIdentity;
   readonly directory: DeviceDirectory;
-  readonly entities: Pick<EntityStore, 'listTopCatalogItems'>;
   readonly metrics: PlatformMetrics;
   readonly log: Logger;
   readonly now?: () => number;
-  readonly catalogCacheMs?: number;
+  /** The store catalogs carts fetch; the catalog push tells it of a write (see CatalogPush). */
+  readonly catalogs: CatalogSnapshots;
   /** The platform's ingest, for checkout frames. */
   readonly ingest: CheckoutRouteDeps['ingest'];
   readonly checkout: CheckoutRouteDeps['checkout'];
@@ -120,10 +119,7 @@ export class DeviceApi {
         .status(404)
         .send({ error: 'not-found', message: `no route ${request.method} ${request.url}` }),
     );
-    registerCatalogRoute(
-      app,
-      new CatalogSnapshots(options.entities, this.#now, options.catalogCacheMs),
-    );
+    registerCatalogRoute(app, options.catalogs);
     registerSealKeyRoute(app, options.sealKey, options.log);
     registerCheckoutRoute(app, {
       ingest: options.ingest,

@@ -59,6 +59,13 @@ export interface ApiDeps {
   readonly live?: LiveApi;
   /** The metric history the ops console charts; without it the route answers 503. */
   readonly metricHistory?: MetricHistoryReader;
+  /**
+   * A store's catalog was written through the API: its carts are told the new version (the
+   * catalog push). Without it carts see the change at their next boot or sync-catalog command.
+   */
+  readonly catalogChanged?: (
+    storeId: string,
+  ) => Promise<{ readonly version: string; readonly carts: number }>;
   /** The store registry (name, region, time zone); without it GET /v1/stores answers 503. */
   readonly listStores?: () => Promise<readonly StoreRecord[]>;
   /** Serve over HTTPS with this key, chain and policy; plain HTTP without (loopback only). */

@@ -72,7 +72,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ApiDeps): void
       schema: {
         summary: "Adds or replaces items of a store's catalog (CSV or JSON, as the POS exports it)",
         description:
-          'Content-Type text/csv (header sku,barcode,name,price_cents,weight_g,category) or application/json (an array of objects with those fields). An upsert: sending the same catalog twice changes nothing. Bad rows are reported with their line (CSV) or position (JSON) and the rest import; a malformed file imports nothing and answers 400.',
+          "Content-Type text/csv (header sku,barcode,name,price_cents,weight_g,category) or application/json (an array of objects with those fields). An upsert: sending the same catalog twice changes nothing. Bad rows are reported with their line (CSV) or position (JSON) and the rest import; a malformed file imports nothing and answers 400. When items changed, the store's carts are told the new catalog version through their desired shadow (`catalog_version`) and fetch it within seconds: `catalogVersion` is that version, `cartsNotified` how many carts were told.",
         tags: ['stores'],
         security,
         params: storeParams,
@@ -83,6 +83,8 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ApiDeps): void
               imported: { type: 'integer' },
               changed: { type: 'integer' },
               unit: { type: 'string', enum: ['line', 'item'] },
+              catalogVersion: { type: 'string' },
+              cartsNotified: { type: 'integer' },
               rejected: {
                 type: 'array',
                 items: {
@@ -112,7 +114,16 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ApiDeps): void
         if (error instanceof Failure) throw new ApiError(400, 'bad-request', error.message);
         throw error;
       }
-      return importParsedCatalog(deps.entities, request.params.id, parsed);
+      const result = await importParsedCatalog(deps.entities, request.params.id, parsed);
+      if (result.changed === 0 || !deps.catalogChanged) return result;
+      try {
+        const pushed = await deps.catalogChanged(request.params.id);
+        return { ...result, catalogVersion: pushed.version, cartsNotified: pushed.carts };
+      } catch (error) {
+        // The catalog is stored: carts get it at their next boot. Say so in the log, not as a 500.
+        request.log.error({ err: error, store_id: request.params.id }, 'catalog push failed');
+        return result;
+      }
     },
   );
 }
