@@ -3,7 +3,12 @@ import { dataDir } from '../identity/options.js';
 import { startPlatform, type RunningPlatform } from '../../platform/platform.js';
 import type { PlatformConfig } from '../../platform/platform-config.js';
 import { openEntities } from './entities.js';
-import { platformConfig, platformOptionHelp, platformOptionSpec } from './platform-options.js';
+import {
+  platformConfig,
+  platformOptionHelp,
+  platformOptionSpec,
+  withPortHint,
+} from './platform-options.js';
 import { version } from './version.js';
 
 /** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
@@ -17,7 +22,14 @@ export const processStopSignal: StopSignal = () =>
   });
 
 export async function runPlatform(config: PlatformConfig, io: CommandIo): Promise<RunningPlatform> {
-  const platform = await startPlatform(config, { openEntities, version: version() });
+  const platform = await startPlatform(config, {
+    openEntities,
+    version: version(),
+    // On stderr, where the logs go: stdout keeps the banner for whoever reads it.
+    progress: (step) => io.err(`fleetplane: ${step}…`),
+  }).catch((error: unknown) => {
+    throw withPortHint(error);
+  });
   const { layout } = platform;
   if (platform.caCreated) io.out(`Created the fleet CA in ${platform.identity.layout.caDir}`);
   io.out(`fleetplane ${version()} running on ${layout.root}`);
