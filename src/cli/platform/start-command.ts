@@ -10,16 +10,27 @@ import {
   withPortHint,
 } from './platform-options.js';
 import { version } from './version.js';
+import { launcherGone } from './launcher-watch.js';
 
-/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM), with the reason. */
 export type StopSignal = () => Promise<string>;
 
-export const processStopSignal: StopSignal = () =>
-  new Promise((resolve) => {
-    const on = (signal: string) => () => resolve(signal);
-    process.once('SIGINT', on('SIGINT'));
-    process.once('SIGTERM', on('SIGTERM'));
-  });
+/**
+ * Ctrl-C, SIGTERM, a terminal that hangs up (SIGHUP), or the process that launched this one
+ * ending (npx, a shell's `&` job whose npx was killed): all stop through the same clean path.
+ */
+export const processStopSignal: StopSignal = () => {
+  const launcher = launcherGone();
+  return Promise.race([
+    launcher.gone,
+    new Promise<string>((resolve) => {
+      const on = (signal: string) => () => resolve(signal);
+      process.once('SIGINT', on('SIGINT'));
+      process.once('SIGTERM', on('SIGTERM'));
+      process.once('SIGHUP', on('SIGHUP'));
+    }),
+  ]).finally(() => launcher.stop());
+};
 
 export async function runPlatform(config: PlatformConfig, io: CommandIo): Promise<RunningPlatform> {
   const platform = await startPlatform(config, {
