@@ -94,8 +94,7 @@ async function once(command: 'start' | 'demo', dir: string): Promise<Run> {
 
 const s = (ms: number) => (Number.isNaN(ms) ? '   —  ' : `${(ms / 1000).toFixed(1).padStart(5)} s`);
 const which = process.argv.slice(2).filter((a) => a === 'start' || a === 'demo') as (
-  | 'start'
-  | 'demo'
+  'start' | 'demo'
 )[];
 console.log(
   `fleetplane ${process.platform} node ${process.version}; RSS after ${idleSeconds} s idle`,
