@@ -66,7 +66,7 @@ export async function runPlatform(config: PlatformConfig, io: CommandIo): Promis
   io.out(`  telemetry   ${layout.telemetryDb}`);
   io.out(`  blobs       ${layout.blobsDir}`);
   io.out(
-    `  PII vault   ${config.vaultUrls ? 'PostgreSQL per region' : `PGlite in ${layout.root}/vault/us and …/eu`} (every column encrypted)`,
+    `  PII vault   ${config.vaultUrls ? 'PostgreSQL per region' : `PGlite in ${layout.root}/vault/us and …/eu, each opened once its region has a store`} (every column encrypted)`,
   );
   io.out(`  audit log   ${config.auditUrl ? 'PostgreSQL' : `${layout.root}/audit/audit.db`}`);
   io.out(
