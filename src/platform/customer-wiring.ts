@@ -13,6 +13,7 @@ import type { PlatformMetrics } from '../shared/observability/metrics.js';
 import type { PaymentGateway } from '../domain/payment-bridge/payment-gateway.js';
 import { SessionLinker } from '../domain/session-link/session-link.js';
 import type { PlatformConfig } from './platform-config.js';
+import { VaultOnUse } from '../stores/vault/vault-on-use.js';
 
 export interface CustomerWiring {
   readonly stores: CustomerStores;
@@ -84,4 +85,24 @@ export async function residencyReport(
     });
   }
   return { tier3_store: 'one vault database per region', regions };
+}
+
+/**
+ * Opens, in the background, the embedded vault of each region that has a registered store, so the
+ * first card tap there does not wait for it; a region without stores stays closed until used.
+ */
+export async function openVaultsOfUsedRegions(
+  vaults: CustomerStores['vaults'],
+  registry: IdentityContext,
+  log: Logger,
+): Promise<void> {
+  const regions = new Set((await registry.stores.list()).map((s) => regionOf(s.region ?? null)));
+  for (const region of regions) {
+    const vault = vaults.get(region);
+    if (vault instanceof VaultOnUse) {
+      vault
+        .opened()
+        .catch((error: unknown) => log.error({ err: error, region }, 'vault open failed'));
+    }
+  }
 }

@@ -4,7 +4,12 @@ import type { AuditLog } from '../stores/audit/audit-log.js';
 import { openKeyProvider } from '../stores/keys/index.js';
 import { HttpsPaymentGateway } from '../domain/payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../domain/payment-bridge/bridge-credentials.js';
-import { residencyReport, wireCustomers, type CustomerWiring } from './customer-wiring.js';
+import {
+  openVaultsOfUsedRegions,
+  residencyReport,
+  wireCustomers,
+  type CustomerWiring,
+} from './customer-wiring.js';
 import { wireCommands, type CommandWiring } from './command-wiring.js';
 import type { PublishOptions } from '../edge/broker/device-broker.js';
 import { readWallet } from '../domain/customers/customer-wallet.js';
@@ -17,11 +22,11 @@ import { loadTokenKeys } from '../surfaces/api/tokens.js';
 import { DirectoryBlobStore } from '../stores/blobs/directory-blob-store.js';
 import type { BlobStore } from '../stores/blobs/blob-store.js';
 import type { DeviceBroker } from '../edge/broker/device-broker.js';
-import { EmbeddedBroker } from '../edge/broker/embedded-broker.js';
 import { DeviceApi } from '../edge/device-api/device-api-server.js';
 import { wireOtaImages, type OtaImages } from '../domain/ota/images/ota-images-wiring.js';
 import { wireOtaRollouts } from './ota-wiring.js';
-import { connectionRecorder } from './connection-wiring.js';
+import { createBroker } from './broker-wiring.js';
+import { checkPortsFree, listening } from './listeners.js';
 import { wireLive, type LiveWiring } from './live-wiring.js';
 import type { RolloutEngine } from '../domain/ota/rollout/rollout-engine.js';
 import { ensureServerIdentity } from '../edge/broker/server-identity.js';
@@ -51,7 +56,6 @@ import { PlatformMetrics } from '../shared/observability/metrics.js';
 import type { PaymentGateway } from '../domain/payment-bridge/payment-gateway.js';
 import { expireTelemetryHourly, openPlatformStores } from './store-wiring.js';
 import type { TelemetryStore } from '../stores/telemetry/telemetry-store.js';
-import { ExternalBrokerSource } from '../edge/broker/external-broker.js';
 import type { PlatformConfig } from './platform-config.js';
 import { platformLayout, type PlatformLayout } from './platform-layout.js';
 import { acquirePlatformLock, type PlatformLock } from './platform-lock.js';
@@ -78,6 +82,8 @@ export interface PlatformDeps {
   readonly paymentGateway?: PaymentGateway;
   /** Data keys (receipts, vault, seal key): the local keyring or KMS per config by default. */
   readonly keys?: KeyProvider;
+  /** Told each slow step as it begins ("opening the entity store"), for a progress line. */
+  readonly progress?: (step: string) => void;
 }
 
 export interface RunningPlatform {
@@ -123,6 +129,7 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? createLogger();
+  const progress = deps.progress ?? (() => undefined);
   const layout = platformLayout(config.dataDir);
   const cleanup: (() => Promise<unknown>)[] = [];
   const undo = async () => {
@@ -132,6 +139,7 @@ export async function startPlatform(
   const lock: PlatformLock = await acquirePlatformLock(layout.root, layout.lock, new Date(now()));
   cleanup.push(() => lock.release());
   try {
+    await checkPortsFree(config);
     const identity = openIdentity(config.dataDir, { now: () => new Date(now()) });
     const { created: caCreated, ca } = await initCa(identity.layout, new Date(now()));
     // First, so that an operator's certificate that does not fit stops the start before anything runs.
@@ -149,11 +157,8 @@ export async function startPlatform(
 
     const metrics = new PlatformMetrics({ processMetrics: true });
     const { telemetry, projectionLog, entities } = await openPlatformStores({
-      config,
-      layout,
-      identity,
+      ...{ config, layout, identity, cleanup, progress },
       openEntities: deps.openEntities,
-      cleanup,
     });
     const live = wireLive({ config, layout, entities, identity, metrics, log, now });
     cleanup.push(() => live.stop());
@@ -183,7 +188,8 @@ export async function startPlatform(
       log,
       { now },
     );
-    let broker: DeviceBroker | undefined;
+    // Set once it exists: the customer wiring below publishes through it.
+    let broker: DeviceBroker | undefined = undefined;
     const publish = (topic: string, payload: Buffer, options?: PublishOptions) =>
       broker ? broker.publish(topic, payload, options) : Promise.reject(new Error('no broker'));
     const bridged = config.paymentUrl
@@ -245,31 +251,10 @@ export async function startPlatform(
       new Date(now()),
     );
 
-    if (config.externalBroker) {
-      broker = new ExternalBrokerSource({
-        config: config.externalBroker,
-        layout,
-        identity,
-        ca,
-        handler,
-        log,
-        now,
-      });
-    } else {
-      broker = new EmbeddedBroker({
-        host: config.mqtt.host,
-        port: config.mqtt.port,
-        identity,
-        ca,
-        revocations,
-        server,
-        handler,
-        metrics,
-        log,
-        now,
-        connections: connectionRecorder({ entities, directory, live: live.bus, log }),
-      });
-    }
+    broker = createBroker({
+      ...{ config, layout, identity, ca, revocations, server, handler, entities, directory },
+      ...{ live: live.bus, metrics, log, now },
+    });
     const activeBroker: DeviceBroker = broker;
     const ledger = wireCommands({ entities, projector, publish, metrics, log, now });
     live.follow(projector);
@@ -277,11 +262,15 @@ export async function startPlatform(
     cleanup.push(() => projector.stop());
     checkouts.start();
     cleanup.push(() => checkouts.stop());
-    const { url: mqttUrl } = await activeBroker.start();
+    // Closed also when it fails half-way (its port taken): aedes and the certificate watch run.
     cleanup.push(async () => {
       await activeBroker.close();
       await pipeline.drain();
     });
+    progress('starting the MQTT broker');
+    const { url: mqttUrl } = await listening('mqtt', config.mqtt.host, config.mqtt.port, () =>
+      activeBroker.start(),
+    );
     ledger.start();
     cleanup.push(() => ledger.stop());
 
@@ -302,9 +291,14 @@ export async function startPlatform(
       sealKey: () => customers.stores.sealKeys.current(),
       firmware: ota,
     });
-    const { url: deviceApiUrl } = await deviceApi.start();
-    ota.deviceApiListening(deviceApiUrl);
     cleanup.push(() => deviceApi.close());
+    const { url: deviceApiUrl } = await listening(
+      'device-api',
+      config.mqtt.host,
+      config.deviceApi.port,
+      () => deviceApi.start(),
+    );
+    ota.deviceApiListening(deviceApiUrl);
 
     const rollouts = wireOtaRollouts({
       config,
@@ -356,7 +350,9 @@ export async function startPlatform(
       }),
     });
     cleanup.push(() => api.close());
-    const apiUrl = await listenApi(api, config.api, transport);
+    const apiUrl = await listening('api', config.api.host, config.api.port, () =>
+      listenApi(api, config.api, transport),
+    );
     await lock.announce({
       apiUrl,
       mqttUrl,
@@ -365,6 +361,7 @@ export async function startPlatform(
       consoleUrl: config.publicUrl,
     });
 
+    await openVaultsOfUsedRegions(customers.stores.vaults, identity, log);
     const expiry = expireTelemetryHourly(telemetry, log, now);
     cleanup.push(() => expiry.stop());
 

@@ -19,14 +19,21 @@ export async function openPlatformStores(options: {
   readonly identity: IdentityContext;
   readonly openEntities: (config: PlatformConfig, layout: PlatformLayout) => Promise<EntityStore>;
   readonly cleanup: (() => Promise<unknown>)[];
+  readonly progress: (step: string) => void;
 }) {
-  const { config, layout, identity, cleanup } = options;
+  const { config, layout, identity, cleanup, progress } = options;
+  progress(`opening the telemetry store (${layout.telemetryDb})`);
   const telemetry = await ThreadedTelemetryStore.open(layout.telemetryDb, {
     ...(config.retentionDays !== undefined ? { retentionDays: config.retentionDays } : {}),
   });
   cleanup.push(() => telemetry.close());
   const projectionLog = new SqliteProjectionLog(layout.projectionDb);
   cleanup.push(() => projectionLog.close());
+  progress(
+    config.entityUrl
+      ? 'opening the entity store (PostgreSQL)'
+      : `opening the entity store (${layout.entitiesDir})`,
+  );
   const entities = await options.openEntities(config, layout);
   cleanup.push(() => entities.close());
   await entities.migrate();

@@ -20,7 +20,8 @@ import { entityPlatformView } from '../sim/entity-platform-view.js';
 import { storeShelf } from '../sim/sim-catalog.js';
 import { summaryLines } from '../sim/sim-summary.js';
 import { processStopSignal, runPlatform, type StopSignal } from './start-command.js';
-import { platformConfig, platformOptionSpec } from './platform-options.js';
+import { platformConfig, platformOptionSpec, withPortHint } from './platform-options.js';
+import { checkPortsFree } from '../../platform/listeners.js';
 import { demoCustomer, printSigninLinks } from './demo-console.js';
 
 const DEMO_STORE = 'demo-store';
@@ -57,15 +58,21 @@ export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSign
       const dir = resolve(stringOption(values, 'data') ?? './fleet-data');
       const carts = nonNegativeInteger(values, 'carts') ?? 5;
       const seconds = nonNegativeInteger(values, 'seconds');
+      const config = demoPlatformConfig(dir, values);
+      // Before the payment service and the platform's slow start: a taken port fails at once.
+      await checkPortsFree(config).catch((error: unknown) => {
+        throw withPortHint(error);
+      });
       const payments = await startDemoPaymentService(dir, now());
-      const config = { ...demoPlatformConfig(dir, values), paymentUrl: payments.url };
       io.out(
         `Payment service (simulated processor) on ${payments.url}, its own zone in ${dir}/payment`,
       );
-      const platform = await runPlatform(config, io).catch(async (error: unknown) => {
-        await payments.close();
-        throw error;
-      });
+      const platform = await runPlatform({ ...config, paymentUrl: payments.url }, io).catch(
+        async (error: unknown) => {
+          await payments.close();
+          throw error;
+        },
+      );
       try {
         const store = {
           name: 'Demo Supermarket',

@@ -10,6 +10,8 @@ import {
   type PlatformConfig,
 } from '../../platform/platform-config.js';
 import { isLoopbackHost } from '../../platform/api-transport.js';
+import { PortInUseFailure, type Listener } from '../../platform/listeners.js';
+import { Failure } from '../../shared/failure.js';
 
 export const platformOptionSpec: OptionSpec = {
   data: { type: 'string' },
@@ -210,4 +212,20 @@ function vaultUrls(values: OptionValues): { vaultUrls?: Partial<Record<'us' | 'e
   }
   if (us === undefined && eu === undefined) return {};
   return { vaultUrls: { ...(us ? { us } : {}), ...(eu ? { eu } : {}) } };
+}
+
+const PORT_FLAG: Record<Listener, string> = {
+  mqtt: '--mqtt-port',
+  api: '--api-port',
+  'device-api': '--device-port',
+};
+
+/** A taken port, said with the option that moves it; any other error unchanged. */
+export function withPortHint(error: unknown): unknown {
+  if (!(error instanceof PortInUseFailure)) return error;
+  return new Failure(
+    error.code,
+    `${error.message}; ${PORT_FLAG[error.listener]} N picks another (0: any free port)`,
+    { cause: error },
+  );
 }

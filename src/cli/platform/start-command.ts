@@ -3,21 +3,44 @@ import { dataDir } from '../identity/options.js';
 import { startPlatform, type RunningPlatform } from '../../platform/platform.js';
 import type { PlatformConfig } from '../../platform/platform-config.js';
 import { openEntities } from './entities.js';
-import { platformConfig, platformOptionHelp, platformOptionSpec } from './platform-options.js';
+import {
+  platformConfig,
+  platformOptionHelp,
+  platformOptionSpec,
+  withPortHint,
+} from './platform-options.js';
 import { version } from './version.js';
+import { launcherGone } from './launcher-watch.js';
 
-/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM), with the reason. */
 export type StopSignal = () => Promise<string>;
 
-export const processStopSignal: StopSignal = () =>
-  new Promise((resolve) => {
-    const on = (signal: string) => () => resolve(signal);
-    process.once('SIGINT', on('SIGINT'));
-    process.once('SIGTERM', on('SIGTERM'));
-  });
+/**
+ * Ctrl-C, SIGTERM, a terminal that hangs up (SIGHUP), or the process that launched this one
+ * ending (npx, a shell's `&` job whose npx was killed): all stop through the same clean path.
+ */
+export const processStopSignal: StopSignal = () => {
+  const launcher = launcherGone();
+  return Promise.race([
+    launcher.gone,
+    new Promise<string>((resolve) => {
+      const on = (signal: string) => () => resolve(signal);
+      process.once('SIGINT', on('SIGINT'));
+      process.once('SIGTERM', on('SIGTERM'));
+      process.once('SIGHUP', on('SIGHUP'));
+    }),
+  ]).finally(() => launcher.stop());
+};
 
 export async function runPlatform(config: PlatformConfig, io: CommandIo): Promise<RunningPlatform> {
-  const platform = await startPlatform(config, { openEntities, version: version() });
+  const platform = await startPlatform(config, {
+    openEntities,
+    version: version(),
+    // On stderr, where the logs go: stdout keeps the banner for whoever reads it.
+    progress: (step) => io.err(`fleetplane: ${step}…`),
+  }).catch((error: unknown) => {
+    throw withPortHint(error);
+  });
   const { layout } = platform;
   if (platform.caCreated) io.out(`Created the fleet CA in ${platform.identity.layout.caDir}`);
   io.out(`fleetplane ${version()} running on ${layout.root}`);
@@ -43,7 +66,7 @@ export async function runPlatform(config: PlatformConfig, io: CommandIo): Promis
   io.out(`  telemetry   ${layout.telemetryDb}`);
   io.out(`  blobs       ${layout.blobsDir}`);
   io.out(
-    `  PII vault   ${config.vaultUrls ? 'PostgreSQL per region' : `PGlite in ${layout.root}/vault/us and …/eu`} (every column encrypted)`,
+    `  PII vault   ${config.vaultUrls ? 'PostgreSQL per region' : `PGlite in ${layout.root}/vault/us and …/eu, each opened once its region has a store`} (every column encrypted)`,
   );
   io.out(`  audit log   ${config.auditUrl ? 'PostgreSQL' : `${layout.root}/audit/audit.db`}`);
   io.out(

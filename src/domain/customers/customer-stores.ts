@@ -3,7 +3,7 @@ import type { AuditLog } from '../../stores/audit/audit-log.js';
 import type { AccountRegion } from '../../stores/entities/customers/customer-records.js';
 import type { KeyProvider } from '../../stores/keys/key-provider.js';
 import { FieldCipher } from '../../stores/vault/field-cipher.js';
-import { openVaults } from '../../stores/vault/open-vault.js';
+import { openVaultsOnUse } from '../../stores/vault/open-vault.js';
 import type { Vaults } from './identity-service.js';
 import { CredentialSealKeys } from './seal-keys.js';
 
@@ -26,7 +26,7 @@ export interface CustomerStores {
 }
 
 export async function openCustomerStores(options: CustomerStoreOptions): Promise<CustomerStores> {
-  const vaults = await openVaults({
+  const vaults = await openVaultsOnUse({
     dataDir: options.dataDir,
     ...(options.vaultUrls ? { urls: options.vaultUrls } : {}),
   });

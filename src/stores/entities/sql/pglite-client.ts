@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { seedFromTemplate, type PgliteTemplate } from './pglite-cluster-template.js';
+import { PGLITE_CONF, initialiseApart } from './pglite-initdb.js';
 import type { SqlClient } from './sql-client.js';
 
 /**
@@ -22,7 +23,9 @@ export async function openPgliteClient(dir: string, template?: PgliteTemplate): 
   if (!entry) {
     const db = mkdir(key, { recursive: true })
       .then(() => seedFromTemplate(key, template, (d) => openPgliteClient(d)))
-      .then(() => PGlite.create(key));
+      // No template to copy (an unwritable cache): an initdb of its own.
+      .then(() => initialiseApart(key))
+      .then(() => PGlite.create(key, { postgresqlconf: PGLITE_CONF }));
     entry = { db, refs: 0 };
     open.set(key, entry);
     db.catch(() => open.delete(key));

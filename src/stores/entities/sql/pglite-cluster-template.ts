@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { initialiseApart } from './pglite-initdb.js';
 import type { SqlClient } from './sql-client.js';
 
 /** A prepared database new directories start from: an empty cluster, plus what `prepare` adds. */
@@ -53,7 +53,7 @@ function templateDir(
   if (made === undefined) {
     made = makeTemplate(name, async (building) => {
       if (template === undefined) {
-        await (await PGlite.create(building)).close();
+        await initialiseApart(building);
         return;
       }
       await seedFromTemplate(building, undefined, open);
