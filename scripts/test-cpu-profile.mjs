@@ -6,7 +6,11 @@
 // and never waits for (a platform started with `start --detach`, a daemon) escape that count; the
 // wall column shows such files anyway.
 //
-//   node scripts/test-cpu-profile.mjs [--jobs=N] [--unit] [--out=FILE.json] [path-substring ...]
+//   node scripts/test-cpu-profile.mjs [--jobs=N] [--unit] [--out=FILE.json] [--weights]
+//                                     [path-substring ...]
+//
+// --weights merges the measured CPU seconds into scripts/test-cpu.json, the order in which
+// scripts/run-tests.mjs starts files (longest first); drop entries of deleted files by hand.
 //
 // Prints one row per file sorted by CPU, then totals. Engines are required
 // (FLEETPLANE_REQUIRE_ENGINES=1), so a file that would skip fails instead of looking cheap.
@@ -20,6 +24,7 @@ const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('='
 const jobs = Number(option('jobs') ?? 2);
 const out = option('out');
 const unitOnly = args.includes('--unit');
+const writeWeights = args.includes('--weights');
 const filters = args.filter((a) => !a.startsWith('--'));
 
 const roots = ['src', 'test', 'scripts', 'bench', 'web'];
@@ -109,4 +114,17 @@ console.log(
     `${rows.filter((r) => !r.ok).length} failed`,
 );
 if (out) writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');
+if (writeWeights) {
+  const file = new URL('./test-cpu.json', import.meta.url);
+  let weights = {};
+  try {
+    weights = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // first measurement
+  }
+  for (const r of rows)
+    if (r.ok && Number.isFinite(r.cpu)) weights[r.file] = Math.round(r.cpu * 10) / 10;
+  const sorted = Object.fromEntries(Object.entries(weights).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(file, JSON.stringify(sorted, null, 2) + '\n');
+}
 process.exit(rows.every((r) => r.ok) ? 0 : 1);
