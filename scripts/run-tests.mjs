@@ -4,11 +4,20 @@
 // external binaries (files named *.engine.test.ts); CI runs those on the machine's Node and the
 // unit tests on every other supported Node.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 
 const args = process.argv.slice(2);
+const measuredCpu = readMeasuredCpu();
+
+function readMeasuredCpu() {
+  try {
+    return JSON.parse(readFileSync(new URL('./test-cpu.json', import.meta.url), 'utf8'));
+  } catch {
+    return {};
+  }
+}
 const unitOnly = args.includes('--unit');
 const filters = args.filter((a) => !a.startsWith('--'));
 
@@ -26,14 +35,18 @@ const files = roots
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
   .sort()
   // The runner starts files in this order, `concurrency` at a time. Long files started last
-  // would run alone at the end with a core idle, so the longest kinds go first: browser stories,
-  // then tests against engines and running platforms, then unit tests.
+  // would run alone at the end with a core idle, so the longest go first. scripts/test-cpu.json
+  // holds each file's CPU seconds as `scripts/test-cpu-profile.mjs --weights` last measured them;
+  // a file not in it is weighed by its kind (browser story, engine test, unit test). The order
+  // only decides what starts when: a stale or missing list costs time, never a test.
   .sort((a, b) => weight(b) - weight(a));
 
 function weight(file) {
-  if (file.startsWith('test/console/')) return 3;
-  if (file.endsWith('.engine.test.ts')) return 2;
-  return 1;
+  const measured = measuredCpu[file];
+  if (typeof measured === 'number') return measured;
+  if (file.startsWith('test/console/')) return 17;
+  if (file.endsWith('.engine.test.ts')) return 12;
+  return 2;
 }
 
 if (files.length === 0) {

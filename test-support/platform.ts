@@ -1,9 +1,10 @@
 // Starts a real platform on free ports in a temporary data directory, with provisioned devices
 // that connect over mutual TLS: what the ingest and broker tests run against.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { customerCommands } from '../src/cli/customers/index.js';
 import { identityCommands } from '../src/cli/identity/index.js';
 import { main } from '../src/cli/main.js';
@@ -41,7 +42,10 @@ export async function runCli(...argv: string[]): Promise<string> {
 
 /** A data directory with a CA and the store berlin-1, on the real clock. */
 export async function fleetDataDir(t: TestContext): Promise<string> {
-  const data = await tempDir(t, 'fleet-');
+  return initFleetDataDir(await tempDir(t, 'fleet-'));
+}
+
+async function initFleetDataDir(data: string): Promise<string> {
   await runCli('ca', 'init', '--data', data);
   await runCli(
     'store',
@@ -107,6 +111,47 @@ export async function startTestPlatform(
   });
   t.after(() => platform.stop());
   return platform;
+}
+
+export interface SuitePlatform {
+  readonly data: string;
+  readonly platform: RunningPlatform;
+}
+
+/**
+ * One platform for every test of the enclosing `describe` (call it in the suite's body): a fleet
+ * data directory prepared by `prepare` (devices provisioned, keys made) before the platform
+ * starts, stopped and removed after the suite's last test. A platform start costs seconds of CPU
+ * (embedded databases, worker threads); tests that only need *a* running platform and use
+ * devices, stores and ids of their own share one. Tests that need a fresh platform, a different
+ * configuration or a restart keep `startTestPlatform`.
+ */
+export function suitePlatform(
+  prepare: (data: string) => Promise<void> = async () => {},
+  overrides: Partial<PlatformConfig> = {},
+  deps: Partial<PlatformDeps> = {},
+): () => SuitePlatform {
+  let shared: SuitePlatform | undefined;
+  let dir: string | undefined;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fleet-'));
+    const data = await initFleetDataDir(dir);
+    await prepare(data);
+    const platform = await startPlatform(testConfig(data, overrides), {
+      openEntities,
+      log: silentLogger(),
+      ...deps,
+    });
+    shared = { data, platform };
+  });
+  after(async () => {
+    await shared?.platform.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return () => {
+    assert.ok(shared, 'the suite platform starts in before()');
+    return shared;
+  };
 }
 
 export async function connectDevice(

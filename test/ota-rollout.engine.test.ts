@@ -11,6 +11,7 @@ import {
   provisionDevice,
   STORE,
   startTestPlatform,
+  suitePlatform,
 } from '../test-support/platform.js';
 import { platformCart } from '../test-support/platform-cart.js';
 import { otaCommands } from '../src/cli/ota/index.js';
@@ -132,17 +133,24 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
     assert.match(io.text(), /409/);
   });
 
-  it('refuses a rollout whose manifest another key signed, and one whose image was never uploaded', async (t) => {
-    const data = await fleetDataDir(t);
-    const other = await fleetDataDir(t);
+  // The last two tests share one platform on the default configuration. Its data directory has
+  // its own firmware key (made by `ota build` before the platform starts) and a manifest signed
+  // with it whose image was never uploaded.
+  const shared = suitePlatform(async (data) => {
     await provisionDevice(data, 'CART-OTA-3');
+    const image = join(data, 'fw.bin');
+    await writeFile(image, randomBytes(1024));
+    await build(data, image, join(data, 'm.json'));
+  });
+
+  it('refuses a rollout whose manifest another key signed, and one whose image was never uploaded', async (t) => {
+    const { data, platform } = shared();
+    const other = await fleetDataDir(t);
     const image = join(other, 'fw.bin');
     const manifest = join(other, 'fw.manifest.json');
     await writeFile(image, randomBytes(1024));
     await build(other, image, manifest);
     // This platform's own key exists, but did not sign that manifest.
-    await build(data, image, join(data, 'm.json'));
-    const platform = await startTestPlatform(t, data);
     const foreign = await apiRequest(platform, 'POST', '/v1/ota/rollouts', {
       body: { manifest: await signedFields(manifest) },
     });
@@ -156,9 +164,8 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
     assert.equal(missing.body['error'], 'image-missing');
   });
 
-  it("sets a store's maintenance windows: ops or that store's staff, checked before stored", async (t) => {
-    const data = await fleetDataDir(t);
-    const platform = await startTestPlatform(t, data);
+  it("sets a store's maintenance windows: ops or that store's staff, checked before stored", async () => {
+    const { platform } = shared();
     const path = `/v1/stores/${STORE}/maintenance-windows`;
     const ok = await apiRequest(platform, 'PUT', path, {
       token: await apiToken(platform, 'staff', STORE),

@@ -9,6 +9,7 @@ import {
   provisionDevice,
   receivedCommands,
   startTestPlatform,
+  suitePlatform,
 } from '../../../test-support/platform.js';
 import { commandDocument, platformCart, sendCommand } from '../../../test-support/platform-cart.js';
 import { behindTheCloud, CALM } from '../../../test-support/trip-engine.js';
@@ -17,10 +18,16 @@ import type { CommandResponse, DeviceMessage } from '../../contract/index.js';
 // The command ledger against the embedded platform: a real cart (the device model) over mutual
 // TLS, and a bare device link that receives commands but never answers.
 describe('command ledger (embedded platform)', () => {
+  // The first and last tests share one platform on the real clock; each uses a device of its own.
+  let dir0801 = '';
+  const shared = suitePlatform(async (data) => {
+    dir0801 = await provisionDevice(data, 'CART-0801');
+    await provisionDevice(data, 'CART-0803');
+  });
+
   it('runs a command once under duplicate delivery: the second answer is duplicate, the ledger shows one success', async (t) => {
-    const data = await fleetDataDir(t);
-    const dir = await provisionDevice(data, 'CART-0801');
-    const platform = await startTestPlatform(t, data);
+    const { platform } = shared();
+    const dir = dir0801;
     const responses: CommandResponse[] = [];
     const cart = await platformCart(t, platform, dir, behindTheCloud(1), {
       timing: CALM,
@@ -142,10 +149,8 @@ describe('command ledger (embedded platform)', () => {
     }, 'the answer settling the retried command');
   });
 
-  it('refuses what the API may not send, with the reason, and 404s an unknown device or command', async (t) => {
-    const data = await fleetDataDir(t);
-    await provisionDevice(data, 'CART-0803');
-    const platform = await startTestPlatform(t, data);
+  it('refuses what the API may not send, with the reason, and 404s an unknown device or command', async () => {
+    const { platform } = shared();
     await platform.entities.upsertDevice({
       deviceId: 'CART-0803',
       storeId: 'berlin-1',

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { apiRequest } from '../../../test-support/api-client.js';
-import {
-  eventually,
-  fleetDataDir,
-  provisionDevice,
-  startTestPlatform,
-} from '../../../test-support/platform.js';
+import { eventually, provisionDevice, suitePlatform } from '../../../test-support/platform.js';
 import { platformCart } from '../../../test-support/platform-cart.js';
 import { behindTheCloud, CALM } from '../../../test-support/trip-engine.js';
 import type { DeviceMessage } from '../../contract/index.js';
@@ -14,10 +9,14 @@ import type { DeviceMessage } from '../../contract/index.js';
 // The device shadow against the embedded platform with a real cart: the desired document is
 // retained, so a cart that reconnects (here: reboots, RAM gone) gets it again and reports it.
 describe('device shadow (embedded platform)', () => {
+  // Both tests share one platform; each uses a device of its own.
+  let dir = '';
+  const shared = suitePlatform(async (data) => {
+    dir = await provisionDevice(data, 'CART-0811');
+  });
+
   it('keeps desired across a reconnect: the cart gets the retained document, acknowledges the version, the delta empties', async (t) => {
-    const data = await fleetDataDir(t);
-    const dir = await provisionDevice(data, 'CART-0811');
-    const platform = await startTestPlatform(t, data);
+    const { platform } = shared();
     let reports = 0;
     const cart = await platformCart(t, platform, dir, behindTheCloud(1), {
       timing: CALM,
@@ -73,9 +72,8 @@ describe('device shadow (embedded platform)', () => {
     assert.equal(after.body['reportedDesiredVersion'], 2);
   });
 
-  it('refuses a desired document that is not a shadow state, with the reason; 404 for an unknown device', async (t) => {
-    const data = await fleetDataDir(t);
-    const platform = await startTestPlatform(t, data);
+  it('refuses a desired document that is not a shadow state, with the reason; 404 for an unknown device', async () => {
+    const { platform } = shared();
     await platform.entities.upsertDevice({
       deviceId: 'CART-0812',
       storeId: 'berlin-1',

@@ -12,6 +12,7 @@ import {
   provisionDevice,
   runCli,
   startTestPlatform,
+  suitePlatform,
 } from '../../../test-support/platform.js';
 import { verifyReceipt } from '../../domain/checkout/receipts.js';
 import { CredentialSealKeys } from '../../domain/customers/seal-keys.js';
@@ -96,11 +97,21 @@ function postCheckout(url: string, tls: DeviceTls, body: Uint8Array) {
 
 // Checkout through the real device API (mutual TLS), with a fake payment service.
 describe('device API: checkout', () => {
-  it('answers paid with a signed receipt, the same again for the same frame, 400 with the reason otherwise', async (t) => {
-    const data = await fleetDataDir(t);
-    const dir = await provisionDevice(data, 'CART-0701');
-    const gateway = new FakePaymentGateway();
-    const platform = await startTestPlatform(t, data, {}, { paymentGateway: gateway });
+  // The first two tests share one platform with a payment service, each with a cart of its own.
+  const gateway = new FakePaymentGateway();
+  const dirs: Record<string, string> = {};
+  const shared = suitePlatform(
+    async (data) => {
+      await runCli('store', 'add', '--data', data, '--id', 'paris-1', '--name', 'Paris 1');
+      for (const id of ['CART-0701', 'CART-0703']) dirs[id] = await provisionDevice(data, id);
+    },
+    {},
+    { paymentGateway: gateway },
+  );
+
+  it('answers paid with a signed receipt, the same again for the same frame, 400 with the reason otherwise', async () => {
+    const { data, platform } = shared();
+    const dir = dirs['CART-0701']!;
     const tls = await deviceTlsCredentials(dir);
     const shop = await trip(dir, 'CART-0701', 1);
     await publish(platform, 'CART-0701', shop.published);
@@ -185,12 +196,9 @@ describe('device API: checkout', () => {
     assert.deepEqual(JSON.parse(seal.body) as SealKey, expected);
   });
 
-  it('reconciles a checkout that came over MQTT, raises exit-without-pay with weight evidence, and keeps alerts to the store', async (t) => {
-    const data = await fleetDataDir(t);
-    await runCli('store', 'add', '--data', data, '--id', 'paris-1', '--name', 'Paris 1');
-    const dir = await provisionDevice(data, 'CART-0703');
-    const gateway = new FakePaymentGateway();
-    const platform = await startTestPlatform(t, data, {}, { paymentGateway: gateway });
+  it('reconciles a checkout that came over MQTT, raises exit-without-pay with weight evidence, and keeps alerts to the store', async () => {
+    const { platform } = shared();
+    const dir = dirs['CART-0703']!;
 
     const offline = await trip(dir, 'CART-0703', 1);
     await publish(platform, 'CART-0703', [...offline.published, offline.end()]);

@@ -9,7 +9,7 @@ import {
   fleetDataDir,
   provisionDevice,
   runCli,
-  startTestPlatform,
+  suitePlatform,
 } from '../../../test-support/platform.js';
 import { DEVICE_API_PATHS, validateDocument, type CatalogSnapshot } from '../../contract/index.js';
 
@@ -45,10 +45,15 @@ function get(
 
 // The device API of a running platform over real mutual TLS.
 describe('device API', () => {
-  it("serves the device's store catalog, top items first, with its version as ETag and 304 when unchanged", async (t) => {
-    const data = await fleetDataDir(t);
-    const dir = await provisionDevice(data, 'CART-0601');
-    const platform = await startTestPlatform(t, data);
+  // Both tests share one platform; each uses a device of its own.
+  const dirs: Record<string, string> = {};
+  const shared = suitePlatform(async (data) => {
+    for (const id of ['CART-0601', 'CART-0602']) dirs[id] = await provisionDevice(data, id);
+  });
+
+  it("serves the device's store catalog, top items first, with its version as ETag and 304 when unchanged", async () => {
+    const { platform } = shared();
+    const dir = dirs['CART-0601']!;
     await platform.entities.upsertCatalogItems('berlin-1', [
       { sku: 'SKU-A', barcode: '4000000000017', name: 'Apples', priceCents: 199, weightG: 1000 },
       { sku: 'SKU-B', barcode: '4000000000024', name: 'Bread', priceCents: 249 },
@@ -101,9 +106,8 @@ describe('device API', () => {
   });
 
   it('refuses a client without a certificate, with a certificate of another CA, and after revoke', async (t) => {
-    const data = await fleetDataDir(t);
-    const dir = await provisionDevice(data, 'CART-0602');
-    const platform = await startTestPlatform(t, data);
+    const { data, platform } = shared();
+    const dir = dirs['CART-0602']!;
     const url = `${platform.deviceApiUrl}${DEVICE_API_PATHS.catalog}`;
     const tls = await deviceTlsCredentials(dir);
     assert.equal((await get(url, tls)).status, 200);

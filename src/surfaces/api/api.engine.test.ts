@@ -4,10 +4,9 @@ import { message } from '../../../test-support/messages.js';
 import {
   connectDevice,
   eventually,
-  fleetDataDir,
   provisionDevice,
   runCli,
-  startTestPlatform,
+  suitePlatform,
 } from '../../../test-support/platform.js';
 import { issueToken, loadTokenKeys } from './tokens.js';
 import type { ApiRole } from './roles.js';
@@ -15,8 +14,10 @@ import { platformFetch } from '../../../test-support/api-client.js';
 
 // The HTTP API of a running platform, over real HTTP with tokens the CLI's way.
 describe('HTTP API', () => {
-  it('serves devices, events and store devices to the right roles, with 401/403/404 otherwise', async (t) => {
-    const data = await fleetDataDir(t);
+  // Both tests share one platform; the second reads only what any running platform publishes.
+  let dir = '';
+  let cold = '';
+  const shared = suitePlatform(async (data) => {
     await runCli(
       'store',
       'add',
@@ -29,9 +30,12 @@ describe('HTTP API', () => {
       '--region',
       'eu',
     );
-    const dir = await provisionDevice(data, 'CART-0301');
-    const cold = await provisionDevice(data, 'COLD-0301', 'coldchain', 'paris-1');
-    const platform = await startTestPlatform(t, data);
+    dir = await provisionDevice(data, 'CART-0301');
+    cold = await provisionDevice(data, 'COLD-0301', 'coldchain', 'paris-1');
+  });
+
+  it('serves devices, events and store devices to the right roles, with 401/403/404 otherwise', async (t) => {
+    const { platform } = shared();
     const cart = await connectDevice(t, platform.mqttUrl, dir);
     await connectDevice(t, platform.mqttUrl, cold);
     await cart.send(message('health', 'CART-0301', 1, { battery_pct: 55 }));
@@ -118,9 +122,8 @@ describe('HTTP API', () => {
     assert.equal((await get('/v1/devices/CART-0301/events?type=nonsense', ops)).status, 400);
   });
 
-  it('publishes health, Prometheus metrics and the OpenAPI document', async (t) => {
-    const data = await fleetDataDir(t);
-    const platform = await startTestPlatform(t, data);
+  it('publishes health, Prometheus metrics and the OpenAPI document', async () => {
+    const { platform } = shared();
     const health = await platformFetch(platform)(`${platform.apiUrl}/healthz`);
     assert.equal(health.status, 200);
     assert.equal(((await health.json()) as { status: string }).status, 'ok');

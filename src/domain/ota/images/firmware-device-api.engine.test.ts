@@ -5,9 +5,8 @@ import { describe, it } from 'node:test';
 import { deviceRequest, type DeviceTls } from '../../../../test-support/device-https.js';
 import {
   deviceTlsCredentials,
-  fleetDataDir,
   provisionDevice,
-  startTestPlatform,
+  suitePlatform,
 } from '../../../../test-support/platform.js';
 import { DEVICE_API_PATHS, validateDocument, type ServerTime } from '../../../contract/index.js';
 
@@ -34,10 +33,15 @@ const errorOf = (body: Buffer | string) => (JSON.parse(body.toString()) as { err
 
 // The OTA routes of the device API of a running platform, with a real device over mutual TLS.
 describe('device API: server time and firmware downloads', () => {
-  it('answers the server-time challenge with its nonce and the platform clock; refuses a bad nonce', async (t) => {
-    const data = await fleetDataDir(t);
-    const tls = await deviceTlsCredentials(await provisionDevice(data, 'CART-0801'));
-    const platform = await startTestPlatform(t, data);
+  // Both tests share one platform; each uses a device of its own.
+  const dirs: Record<string, string> = {};
+  const shared = suitePlatform(async (data) => {
+    for (const id of ['CART-0801', 'CART-0802']) dirs[id] = await provisionDevice(data, id);
+  });
+
+  it('answers the server-time challenge with its nonce and the platform clock; refuses a bad nonce', async () => {
+    const { platform } = shared();
+    const tls = await deviceTlsCredentials(dirs['CART-0801']!);
     const url = `${platform.deviceApiUrl}${DEVICE_API_PATHS.serverTime}`;
     const post = (body: string) =>
       deviceRequest(url, tls, {
@@ -75,10 +79,9 @@ describe('device API: server time and firmware downloads', () => {
     );
   });
 
-  it('streams an image through a signed URL; refuses an altered, expired or malformed one (403) and an unknown image (404), counting each', async (t) => {
-    const data = await fleetDataDir(t);
-    const tls = await deviceTlsCredentials(await provisionDevice(data, 'CART-0802'));
-    const platform = await startTestPlatform(t, data);
+  it('streams an image through a signed URL; refuses an altered, expired or malformed one (403) and an unknown image (404), counting each', async () => {
+    const { platform } = shared();
+    const tls = await deviceTlsCredentials(dirs['CART-0802']!);
     const image = randomBytes(300_000);
     const stored = await platform.ota.images.put(image);
     assert.equal(stored.imageId, createHash('sha256').update(image).digest('hex'));
