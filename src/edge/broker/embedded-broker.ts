@@ -20,6 +20,7 @@ import type {
   PublishOptions,
 } from './device-broker.js';
 import { peerChain } from './peer-chain.js';
+import { refusedHandshake } from './refused-handshake.js';
 import type { ServerIdentity } from './server-identity.js';
 import { FleetTls } from './fleet-tls.js';
 
@@ -74,7 +75,10 @@ export class EmbeddedBroker implements DeviceBroker {
           (error: unknown) => {
             options.metrics.authFailures.inc({ stage: 'admission' });
             options.log.warn(
-              { client_id: client.id, err: String(error) },
+              {
+                client_id: client.id,
+                ...refusedHandshake(client.conn as TLSSocket, error, options.revocations),
+              },
               'device refused at admission',
             );
             const refusal = Object.assign(new Error(String(error)), { returnCode: 5 as const });
@@ -96,21 +100,26 @@ export class EmbeddedBroker implements DeviceBroker {
       options.log.debug({ client_id: client.id, err: error.message }, 'connection error'),
     );
 
+    // The handshake verifies the client's chain against the fleet roots and CRLs either way; it
+    // is allowed to finish so that a refusal can name the certificate (a revoked device's id),
+    // and a socket that is not authorized is closed before aedes reads a byte from it.
     const server = createServer(
       {
         ...this.#tls.context(),
         requestCert: true,
-        rejectUnauthorized: true,
+        rejectUnauthorized: false,
       },
-      (socket) => aedes.handle(socket),
+      (socket) => {
+        if (socket.authorized) {
+          aedes.handle(socket);
+          return;
+        }
+        const why = socket.authorizationError ?? new Error('no client certificate');
+        this.#refuseHandshake(socket, why);
+        socket.destroy();
+      },
     );
-    server.on('tlsClientError', (error, socket) => {
-      options.metrics.authFailures.inc({ stage: 'tls' });
-      options.log.warn(
-        { remote: socket.remoteAddress, err: error.message },
-        'TLS handshake refused',
-      );
-    });
+    server.on('tlsClientError', (error, socket) => this.#refuseHandshake(socket, error));
     this.#server = server;
     this.#unwatch = this.#tls.watch((context) => {
       server.setSecureContext(context);
@@ -157,6 +166,14 @@ export class EmbeddedBroker implements DeviceBroker {
       : Promise.resolve();
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
     await serverClosed;
+  }
+
+  #refuseHandshake(socket: TLSSocket, error: unknown): void {
+    this.options.metrics.authFailures.inc({ stage: 'tls' });
+    this.options.log.warn(
+      refusedHandshake(socket, error, this.options.revocations),
+      'TLS handshake refused',
+    );
   }
 
   async #admit(client: Client): Promise<void> {
