@@ -75,3 +75,14 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
   }
   return out;
 }
+
+/**
+ * A temporary data directory with a fleet CA: what every command but ca init, start and demo
+ * requires of --data.
+ */
+export async function caDataDir(t: TestContext): Promise<string> {
+  const data = await tempDir(t);
+  const io = capture();
+  assert.equal(await main(['ca', 'init', '--data', data], io, identityCommands()), 0, io.text());
+  return data;
+}

@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { customerCommands } from './customers/index.js';
+import { deviceCommands } from './device/index.js';
 import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
 import { paymentCommands } from './payment/index.js';
@@ -13,6 +14,7 @@ import { simCommands } from './sim/index.js';
 export const allCommands: readonly Command[] = [
   ...identityCommands(),
   ...platformCommands(),
+  ...deviceCommands(),
   ...entityCommands(),
   ...customerCommands(),
   ...maskCommands(),

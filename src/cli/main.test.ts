@@ -10,9 +10,9 @@ const commands: Command[] = [
   {
     path: ['thing', 'make'],
     summary: 'Makes a thing.',
-    usage: 'thing make --data DIR [--count N]',
-    options: { data: { type: 'string' }, count: { type: 'string' } },
-    required: ['data'],
+    usage: 'thing make --dir DIR [--count N]',
+    options: { dir: { type: 'string' }, count: { type: 'string' } },
+    required: ['dir'],
     async run(values) {
       calls.push(values);
       if (values['count'] === 'x') throw new UsageError('--count must be a number');
@@ -54,16 +54,13 @@ describe('fleetplane CLI dispatcher', () => {
   it("prints a command's own help with its usage", async () => {
     const io = capture();
     assert.equal(await main(['thing', 'make', '--help'], io, commands), 0);
-    assert.match(io.stdout[0]!, /^Usage: fleetplane thing make --data DIR/);
+    assert.match(io.stdout[0]!, /^Usage: fleetplane thing make --dir DIR/);
   });
 
   it('runs a command with its parsed options and returns its exit code', async () => {
     const io = capture();
-    assert.equal(
-      await main(['thing', 'make', '--data', '/tmp/x', '--count', '2'], io, commands),
-      0,
-    );
-    assert.deepEqual({ ...(calls.at(-1) as object) }, { data: '/tmp/x', count: '2' });
+    assert.equal(await main(['thing', 'make', '--dir', '/tmp/x', '--count', '2'], io, commands), 0);
+    assert.deepEqual({ ...(calls.at(-1) as object) }, { dir: '/tmp/x', count: '2' });
     assert.equal(await main(['other'], io, commands), 3);
   });
 
@@ -75,26 +72,26 @@ describe('fleetplane CLI dispatcher', () => {
 
   it('exits 2 with the usage for an unknown flag, a missing value or a missing required option', async () => {
     for (const argv of [
-      ['thing', 'make', '--data', 'd', '--colour', 'red'],
-      ['thing', 'make', '--data'],
+      ['thing', 'make', '--dir', 'd', '--colour', 'red'],
+      ['thing', 'make', '--dir'],
       ['thing', 'make'],
     ]) {
       const io = capture();
       assert.equal(await main(argv, io, commands), 2, argv.join(' '));
-      assert.match(io.stderr.join('\n'), /usage: fleetplane thing make --data DIR/);
+      assert.match(io.stderr.join('\n'), /usage: fleetplane thing make --dir DIR/);
       assert.doesNotMatch(io.stderr.join('\n'), /\n\s+at /, 'no stack trace');
     }
   });
 
   it('exits 2 when the command itself rejects a value', async () => {
     const io = capture();
-    assert.equal(await main(['thing', 'make', '--data', 'd', '--count', 'x'], io, commands), 2);
+    assert.equal(await main(['thing', 'make', '--dir', 'd', '--count', 'x'], io, commands), 2);
     assert.match(io.stderr[0]!, /--count must be a number/);
   });
 
   it('exits 1 with the message and code of a Failure, no stack trace', async () => {
     const io = capture();
-    assert.equal(await main(['thing', 'make', '--data', 'd', '--count', 'fail'], io, commands), 1);
+    assert.equal(await main(['thing', 'make', '--dir', 'd', '--count', 'fail'], io, commands), 1);
     assert.equal(
       io.stderr.join('\n'),
       'fleetplane thing make: there is no room for another thing [no-room]',
@@ -103,7 +100,7 @@ describe('fleetplane CLI dispatcher', () => {
 
   it('exits 1 on a bug and hides the stack unless FLEETPLANE_DEBUG is set', async () => {
     const io = capture();
-    assert.equal(await main(['thing', 'make', '--data', 'd', '--count', 'bug'], io, commands), 1);
+    assert.equal(await main(['thing', 'make', '--dir', 'd', '--count', 'bug'], io, commands), 1);
     assert.match(io.stderr.join('\n'), /internal error: undefined is not a function/);
     assert.doesNotMatch(io.stderr.join('\n'), /\n\s+at /);
   });

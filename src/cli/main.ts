@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { isFailure } from '../shared/failure.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 import { allCommands } from './commands.js';
+import { assertDataDir } from './data-dir-guard.js';
 import { renderCommandHelp, renderGroupHelp, suggest } from './help.js';
 
 const consoleIo: CommandIo = {
@@ -50,6 +51,7 @@ export async function main(
 
   try {
     const values = parseOptions(command, argv.slice(command.path.length));
+    assertDataDir(command, values);
     const code = await command.run(values, io);
     return code ?? 0;
   } catch (error) {

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { capture } from '../../../test-support/cli.js';
-import { tempDir } from '../../../test-support/temp-dir.js';
+import { capture, caDataDir } from '../../../test-support/cli.js';
 import { main } from '../main.js';
 import { customerCommands } from './index.js';
 
@@ -20,7 +19,7 @@ async function run(...argv: string[]) {
 
 describe('fleetplane accounts and dsar', () => {
   it('imports members with bad rows by line, exports one as JSON, deletes it, and refuses after', async (t) => {
-    const data = await tempDir(t);
+    const data = await caDataDir(t);
     const file = join(data, 'members.csv');
     await writeFile(file, CSV);
     const imported = await run('accounts', 'import', '--data', data, '--file', file);
@@ -56,8 +55,8 @@ describe('fleetplane accounts and dsar', () => {
     assert.match(after.err, /account-not-found/);
   });
 
-  it('answers a bad flag with a usage hint', async () => {
-    const bad = await run('dsar', 'export', '--data', '/nonexistent', '--loyalty', 'ann');
+  it('answers a bad flag with a usage hint', async (t) => {
+    const bad = await run('dsar', 'export', '--data', await caDataDir(t), '--loyalty', 'ann');
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--loyalty is 8 to 19 digits/);
     const missing = await run('accounts', 'import', '--data', '/tmp');

@@ -62,6 +62,7 @@ export const dsarExportCommand: Command = {
   details: [
     'Decrypts the tier 3 record (audited), adds tier 2: sessions, lists, and who accessed the',
     "data. --region: the region you act from; another region than the account's is refused.",
+    '--entity-url URL: the entity store on PostgreSQL, as the platform was started with.',
   ],
   options: OPTIONS,
   required: ['data', 'loyalty'],
@@ -81,6 +82,7 @@ export const dsarDeleteCommand: Command = {
   details: [
     'The vault keeps the ciphertext, unreadable without the destroyed key, as do old backups.',
     'Sessions keep their facts without the account. Telemetry holds nothing personal.',
+    '--entity-url URL: the entity store on PostgreSQL, as the platform was started with.',
   ],
   options: OPTIONS,
   required: ['data', 'loyalty'],

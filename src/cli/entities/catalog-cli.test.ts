@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { capture } from '../../../test-support/cli.js';
-import { tempDir } from '../../../test-support/temp-dir.js';
+import { capture, caDataDir } from '../../../test-support/cli.js';
 import { platformLockPath } from '../../stores/data-dir/index.js';
 import { openEntityStore, pgliteDir } from '../../stores/entities/index.js';
 import { allCommands } from '../commands.js';
@@ -13,7 +12,7 @@ const EXAMPLE = new URL('../../../examples/catalog.csv', import.meta.url).pathna
 
 /** A data directory with the store berlin-1 in its registry, and a runner for the real CLI. */
 async function setup(t: TestContext) {
-  const data = await tempDir(t);
+  const data = await caDataDir(t);
   const run = async (...argv: string[]) => {
     const io = capture();
     const code = await main(argv, io, allCommands);

@@ -35,6 +35,7 @@ describe('ca and store commands', () => {
 
   it('store add twice is fine; a conflicting add exits 1', async (t) => {
     const { data, run } = await cli(t);
+    assert.equal((await run('ca', 'init', '--data', data)).code, 0);
     const args = ['store', 'add', '--data', data, '--id', 's1', '--name', 'One', '--region', 'eu'];
     assert.equal((await run(...args)).code, 0);
     const before = await snapshot(data);
@@ -107,7 +108,10 @@ describe('ca and store commands', () => {
       join(work, 'o'),
     );
     assert.equal(result.code, 1);
-    assert.match(result.text, /fleetplane ca init.*\[ca-not-initialised\]/);
+    assert.match(
+      result.text,
+      /not a fleetplane data directory.*fleetplane ca init.*\[no-data-dir\]/,
+    );
     assert.equal((await run('ca', 'status', '--data', data)).code, 1);
   });
 });

@@ -50,6 +50,7 @@ export function otaRolloutCommands(): Command[] {
         '1.5 × the old versions over 30 minutes; otherwise the rollout halts itself. Refused when',
         'some targeted device does not trust the CA generation the image needs.',
         '  --canary      named canary devices instead of the first 10 of the cohort order',
+        '  --canary-size N  devices in the canary stage instead of 10',
       ],
       options: {
         data: { type: 'string' },

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capture } from '../../../test-support/cli.js';
+import { capture, caDataDir } from '../../../test-support/cli.js';
 import { TestClock } from '../../../test-support/identity.js';
-import { tempDir } from '../../../test-support/temp-dir.js';
 import { silentLogger } from '../../shared/observability/logger.js';
 import { allCommands } from '../commands.js';
 import { main } from '../main.js';
@@ -24,7 +23,7 @@ describe('fleetplane payment', () => {
   });
 
   it('init creates the zone, a second init keeps it, and serve listens until stopped', async (t) => {
-    const data = await tempDir(t);
+    const data = await caDataDir(t);
     const init = await run(['payment', 'init', '--data', data]);
     assert.equal(init.code, 0, init.text);
     assert.match(init.text, /Created the payment zone in .*\/payment with its own CA\./);
@@ -41,7 +40,7 @@ describe('fleetplane payment', () => {
   });
 
   it('refuses bad flags with a usage hint, and serving a zone that does not exist', async (t) => {
-    const data = await tempDir(t);
+    const data = await caDataDir(t);
     const port = await run(['payment', 'serve', '--data', data, '--port', 'http']);
     assert.equal(port.code, 2);
     assert.match(port.text, /--port must be a whole number/);

@@ -18,6 +18,7 @@ export function brokerCommands(now: Clock): Command[] {
         '  fleetplane start --data DIR --broker-url mqtts://HOST:PORT',
         'After `fleetplane revoke`, run this again (it refreshes crl.pem) and restart Mosquitto (SIGHUP',
         'does not reload CA or CRL files); meanwhile the ingest rejects the device (reason revoked).',
+        '--persistence DIR  let Mosquitto persist sessions and queued messages in DIR (default: off)',
       ],
       options: {
         data: { type: 'string' },

@@ -20,7 +20,12 @@ import { entityPlatformView } from '../sim/entity-platform-view.js';
 import { storeShelf } from '../sim/sim-catalog.js';
 import { summaryLines } from '../sim/sim-summary.js';
 import { processStopSignal, runPlatform, type StopSignal } from './start-command.js';
-import { platformConfig, platformOptionSpec, withPortHint } from './platform-options.js';
+import {
+  platformConfig,
+  platformOptionHelp,
+  platformOptionSpec,
+  withPortHint,
+} from './platform-options.js';
 import { checkPortsFree } from '../../platform/listeners.js';
 import { demoCustomer, printSigninLinks } from './demo-console.js';
 
@@ -47,6 +52,8 @@ export function demoCommand(now: Clock, stopSignal: StopSignal = processStopSign
       '              --api-key); by default plain HTTP on loopback, so a fresh browser opens the',
       '              console without a certificate warning (localhost is a secure context)',
       `The carts are the cart model of fleetplane sim, in a store day at ${DEMO_SPEED}× real time.`,
+      'Every flag of fleetplane start applies as well:',
+      ...platformOptionHelp,
     ],
     options: {
       ...platformOptionSpec,

@@ -4,7 +4,7 @@ import { main } from '../main.js';
 import { platformCommands } from './index.js';
 import type { EntityStore } from '../../stores/entities/entity-store.js';
 import { openEntityStore } from '../../stores/entities/open-entity-store.js';
-import { capture } from '../../../test-support/cli.js';
+import { capture, caDataDir } from '../../../test-support/cli.js';
 import { message } from '../../../test-support/messages.js';
 import {
   connectDevice,
@@ -87,13 +87,9 @@ describe('dead letters', () => {
     assert.match(await platform.metrics.text(), /fleetplane_dead_lettered_total 2/);
   });
 
-  it('says how to start the platform when none is running', async () => {
+  it('says how to start the platform when none is running', async (t) => {
     const io = capture();
-    const code = await main(
-      ['dlq', 'list', '--data', '/nonexistent-fleet'],
-      io,
-      platformCommands(),
-    );
+    const code = await main(['dlq', 'list', '--data', await caDataDir(t)], io, platformCommands());
     assert.equal(code, 1);
     assert.match(io.text(), /no platform is running.*fleetplane start/);
     assert.match(io.text(), /\[platform-not-running\]/);

@@ -57,7 +57,7 @@ export const platformOptionHelp: readonly string[] = [
   `                     ${DEFAULT_DEVICE_API_PORT}; 0 picks a free one)`,
   '--entity-url URL     PostgreSQL for the entity store (default: PGlite under DIR/entities)',
   '--broker-url URL     consume from an external broker (mqtts://host:8883) instead of running one;',
-  '                     password from FLEETPLANE_BROKER_PASSWORD; --broker-ca/--broker-cert/',
+  '                     --broker-username NAME, password from FLEETPLANE_BROKER_PASSWORD; --broker-ca/--broker-cert/',
   '                     --broker-key PEM files (default: an ingest certificate from the fleet CA)',
   '--share-group NAME   shared-subscription group of the ingest processes (default fleetplane-ingest)',
   '--verify-threads N   signature verification threads (default: one per core; 0: main thread)',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { capture } from '../../../test-support/cli.js';
+import { capture, caDataDir } from '../../../test-support/cli.js';
 import { TestClock } from '../../../test-support/identity.js';
 import { tempDir } from '../../../test-support/temp-dir.js';
 import { main } from '../main.js';
@@ -12,7 +12,7 @@ import { maskCommands } from './index.js';
 const RUBRIC = new URL('../../../examples/tool-telemetry.rubric.yaml', import.meta.url).pathname;
 
 async function maskCli(t: TestContext) {
-  const data = await tempDir(t);
+  const data = await caDataDir(t);
   const work = await tempDir(t);
   const clock = new TestClock(new Date('2026-05-10T12:00:00Z'));
   const commands = maskCommands({ now: clock.now, interactive: false });

@@ -90,6 +90,7 @@ export function maskJobCommands(deps: MaskCommandDeps): Command[] {
         'each column; unchanged columns pass through, changed ones get the new treatment, dropped ones',
         'go. Masking cannot be undone: a column the new rubric keeps stays as it was masked.',
         'Runbook: docs/runbooks/remask.md',
+        '--format, --out-format  csv or jsonl, for input and output, as for mask',
       ],
       options: {
         ...DATA_OPTION,

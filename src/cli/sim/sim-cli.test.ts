@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { main } from '../main.js';
-import { capture } from '../../../test-support/cli.js';
-import { tempDir } from '../../../test-support/temp-dir.js';
+import { capture, caDataDir } from '../../../test-support/cli.js';
 import { simCommands } from './index.js';
 
 async function sim(...argv: string[]) {
@@ -18,7 +17,7 @@ async function sim(...argv: string[]) {
 const base = ['--store', 'berlin-1', '--carts', '5', '--scenario', 'mixed', '--duration', '8h'];
 
 test('usage errors exit 2 with the usage as a hint', async (t) => {
-  const data = await tempDir(t);
+  const data = await caDataDir(t);
   const cases: [string[], RegExp][] = [
     [
       ['--data', data, '--carts', '5', '--scenario', 'mixed', '--duration', '8h'],
@@ -49,7 +48,7 @@ test('usage errors exit 2 with the usage as a hint', async (t) => {
 });
 
 test('without a running platform on DIR the missing endpoint flag is named', async (t) => {
-  const data = await tempDir(t);
+  const data = await caDataDir(t);
   const noMqtt = await sim('--data', data, ...base);
   assert.equal(noMqtt.code, 2);
   assert.match(noMqtt.err, /--mqtt is required: no platform is running on /);

@@ -31,7 +31,7 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
       '--data DIR         the fleet CA and registry; carts are provisioned into DIR/sim/<store>/',
       '                   on first use and reused after',
       '--store S          a store of the registry (fleetplane store add)',
-      '--duration D       simulated time to run: 90s, 15m, 8h, 7d',
+      '--duration D       simulated time to run: 90s, 15m, 8h, 7d (trips under way then are cut off)',
       '--speed X          simulated seconds per real second (default 1)',
       '--seed N           repeat a run: same customers, trips and faults (default 1)',
       '--mqtt, --api, --device-api   the platform; default: the one running on DIR (an https',
@@ -142,6 +142,9 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
         createCart,
         scenario: scenarios[scenarioName],
         durationMs,
+        // The run is as long as asked: customers still shopping at the end stop where they are,
+        // as on Ctrl-C, rather than finishing for up to half an hour more.
+        closingGraceMs: 0,
         speed,
         seed,
         faults,

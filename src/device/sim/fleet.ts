@@ -148,6 +148,7 @@ export async function runFleet<C extends FleetCart>(
 
   const t0 = clock.now();
   const deadline = t0 + options.durationMs;
+  const grace = options.closingGraceMs ?? 30 * 60_000;
   const closing = new AbortController();
   const cutOff = new AbortController();
   // Every idle cart and every trip waits on these two: far more than the default ten listeners.
@@ -159,7 +160,7 @@ export async function runFleet<C extends FleetCart>(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const timers: SimTimer[] = [
     clock.after(options.durationMs, () => closing.abort()),
-    clock.after(options.durationMs + (options.closingGraceMs ?? 30 * 60_000), () => cutOff.abort()),
+    clock.after(options.durationMs + grace, () => cutOff.abort()),
   ];
 
   const busy = new Set<FleetCart>();
@@ -251,7 +252,8 @@ export async function runFleet<C extends FleetCart>(
   let simulatedMs = 0;
   try {
     await Promise.all(carts.map((cart) => day(cart)));
-    simulatedMs = clock.now() - t0;
+    // Cut-off trips settle a moment after the cut-off; that moment is not part of the run.
+    simulatedMs = Math.min(clock.now() - t0, options.durationMs + grace);
     for (const t of timers) t.cancel();
     // Links come back for the flush: the ledger can only be checked once everything is sent.
     for (const cart of carts) {

@@ -20,6 +20,7 @@ import type {
   PublishOptions,
 } from './device-broker.js';
 import { peerChain } from './peer-chain.js';
+import { refusedHandshake } from './refused-handshake.js';
 import type { ServerIdentity } from './server-identity.js';
 import { FleetTls } from './fleet-tls.js';
 
@@ -74,7 +75,10 @@ export class EmbeddedBroker implements DeviceBroker {
           (error: unknown) => {
             options.metrics.authFailures.inc({ stage: 'admission' });
             options.log.warn(
-              { client_id: client.id, err: String(error) },
+              {
+                client_id: client.id,
+                ...refusedHandshake(client.conn as TLSSocket, error, options.revocations),
+              },
               'device refused at admission',
             );
             const refusal = Object.assign(new Error(String(error)), { returnCode: 5 as const });
@@ -104,13 +108,10 @@ export class EmbeddedBroker implements DeviceBroker {
       },
       (socket) => aedes.handle(socket),
     );
-    server.on('tlsClientError', (error, socket) => {
-      options.metrics.authFailures.inc({ stage: 'tls' });
-      options.log.warn(
-        { remote: socket.remoteAddress, err: error.message },
-        'TLS handshake refused',
-      );
-    });
+    // Once the CRL has reached the TLS context (the revocation watcher's next poll), a revoked
+    // certificate is refused here, where Node often no longer shows the server the certificate:
+    // this line may not name the device. Before that, admission refuses it by name.
+    server.on('tlsClientError', (error, socket) => this.#refuseHandshake(socket, error));
     this.#server = server;
     this.#unwatch = this.#tls.watch((context) => {
       server.setSecureContext(context);
@@ -157,6 +158,14 @@ export class EmbeddedBroker implements DeviceBroker {
       : Promise.resolve();
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
     await serverClosed;
+  }
+
+  #refuseHandshake(socket: TLSSocket, error: unknown): void {
+    this.options.metrics.authFailures.inc({ stage: 'tls' });
+    this.options.log.warn(
+      refusedHandshake(socket, error, this.options.revocations),
+      'TLS handshake refused',
+    );
   }
 
   async #admit(client: Client): Promise<void> {

@@ -1,0 +1,121 @@
+// Runs the README's "Running the platform" walkthrough, command by command, the way a new user
+// would: the built `fleetplane` in a fresh directory, one platform started in a terminal of its
+// own. The commands come from README.md itself, so the README cannot drift from what works.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readPlatformLock } from '../../src/stores/data-dir/platform-lock.js';
+import {
+  builtBin,
+  distBuilt,
+  runScript,
+  shellBlock,
+  type Step,
+} from '../../test-support/doc-commands.js';
+import { needEngine } from '../../test-support/engines.js';
+import { eventually } from '../../test-support/platform.js';
+import { tempDir } from '../../test-support/temp-dir.js';
+
+const fleetplane = `node ${builtBin}`;
+
+/** What each step must show, by a piece of its command line: the README's promises. */
+const PROMISES: [string, RegExp][] = [
+  ['store add', /^Added store store-1 \(Store 1, region eu, time zone Europe\/Berlin\)/],
+  ['store list', /^store-1\s+eu\s+Europe\/Berlin\s+Store 1$/m],
+  ['provision', /^Provisioned CART-0001 \(store store-1, class cart\)/],
+  ['--type boot', /^Stored: boot from CART-0001, counter 1 \(/],
+  ['--type health', /^Stored: health from CART-0001, counter 2/],
+  [
+    '--type session-start',
+    /^Stored: session-start from CART-0001, counter 3, session [0-9a-f-]{36}/,
+  ],
+  ['--type scan --body', /^Stored: scan from CART-0001, counter 5, session [0-9a-f-]{36}/],
+  ['--type scan\n', /^Stored: scan from CART-0001, counter 4, session [0-9a-f-]{36}/],
+  ['--type session-end', /^Stored: session-end from CART-0001, counter 6/],
+  ['/v1/devices/CART-0001\n', /"CART-0001"/],
+  ['/v1/devices/CART-0001/events', /"type":"scan"[^]*"type":"scan"/],
+  ['/v1/stores/store-1/devices', /"CART-0001"/],
+  ['/v1/stores/store-1/carts', /"CART-0001"/],
+  ['battery_below=90', /"CART-0001"/],
+  ['/metrics', /fleetplane_ingest/],
+];
+
+describe("the README's walkthrough, run as written", () => {
+  it('shows the device, its events and the store after device send, with one platform start', async (t) => {
+    if (!needEngine(t, distBuilt, 'a built dist/ (npm run build)')) return;
+    const lines = await shellBlock('README.md', '## Running the platform');
+    const startAt = lines.findIndex((l) => l.startsWith('npx fleetplane start '));
+    assert.ok(startAt === 0, 'the walkthrough starts the platform first');
+    const cwd = await tempDir(t, 'walkthrough-');
+
+    // The start line, in a process of its own (the README's "terminal of its own"), on ports
+    // the OS picks; the test stops it with Ctrl-C's signal as a person would.
+    const startArgs = lines[0]!.replace(/#.*$/, '').trim().split(/\s+/).slice(2);
+    const platform = spawn(
+      process.execPath,
+      [builtBin, ...startArgs, '--mqtt-port', '0', '--api-port', '0', '--device-port', '0'],
+      { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let startOutput = '';
+    platform.stdout.on('data', (d: Buffer) => (startOutput += d.toString()));
+    platform.stderr.on('data', () => undefined);
+    const exited = new Promise<number | null>((resolve) => platform.once('exit', resolve));
+    t.after(() => {
+      if (platform.exitCode === null) platform.kill('SIGKILL');
+    });
+    const data = join(cwd, 'fleet-data');
+    const lock = await eventually(
+      async () => {
+        if (platform.exitCode !== null) assert.fail(`start exited: ${startOutput}`);
+        const l = existsSync(data) ? await readPlatformLock(data) : undefined;
+        return l?.apiUrl && l.deviceApiUrl && l.mqttUrl ? l : undefined;
+      },
+      'the platform to announce its URLs in platform.lock',
+      240_000,
+    );
+
+    const rest = lines
+      .slice(1)
+      .map((l) =>
+        l
+          .replaceAll('npx fleetplane', fleetplane)
+          .replaceAll('https://localhost:8080', lock.apiUrl!)
+          .replaceAll('https://localhost:8443', lock.deviceApiUrl!),
+      );
+    const run = await runScript(rest, cwd);
+    const transcript = run.transcript;
+    if (process.env['WALKTHROUGH_TRANSCRIPT'])
+      await writeFile(process.env['WALKTHROUGH_TRANSCRIPT'], transcript);
+    assert.equal(run.status, 0, transcript);
+    assert.equal(run.steps.length, rest.length, transcript);
+
+    const step = (piece: string): Step => {
+      const found = run.steps.find((s) => `${s.line}\n`.replace(/\s+#.*\n$/, '\n').includes(piece));
+      assert.ok(found, `a step with '${piece}' in the walkthrough`);
+      return found;
+    };
+    for (const [piece, promise] of PROMISES) {
+      assert.match(
+        step(piece).output,
+        promise,
+        `'${piece}' shows what the README says\n${transcript}`,
+      );
+    }
+    for (const s of run.steps.filter((s) => s.line.startsWith('curl'))) {
+      assert.doesNotMatch(s.output, /"error"\s*:/, `${s.line}\n${s.output}`);
+    }
+    const session = /session ([0-9a-f-]{36})/.exec(step('--type session-start').output)![1]!;
+    assert.match(
+      step('status=complete').output,
+      new RegExp(session),
+      `the completed session is listed\n${transcript}`,
+    );
+
+    platform.kill('SIGINT');
+    assert.equal(await exited, 0, startOutput);
+    assert.equal(await readPlatformLock(data), undefined, 'Ctrl-C released the data directory');
+  });
+});
