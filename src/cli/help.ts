@@ -24,6 +24,12 @@ export function renderCommandHelp(command: Command): string {
     '',
     command.summary,
     ...(command.details && command.details.length > 0 ? ['', ...command.details] : []),
+    ...(command.positional === undefined
+      ? []
+      : [
+          '',
+          `${command.positional.toUpperCase()} may also be given as --${command.positional} ${command.positional.toUpperCase()}.`,
+        ]),
   ].join('\n');
 }
 
