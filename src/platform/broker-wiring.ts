@@ -47,6 +47,7 @@ export function createBroker(options: {
       directory: options.directory,
       live: options.live,
       log,
+      stores: identity.stores,
     }),
   });
 }

@@ -41,6 +41,8 @@ const PROMISES: [string, RegExp][] = [
   ['/v1/stores/store-1/carts', /"CART-0001"/],
   ['battery_below=90', /"CART-0001"/],
   ['/metrics', /fleetplane_ingest/],
+  ['devices list', /^CART-0001\s+store-1\s+cart\b/m],
+  ['devices show CART-0001', /Device: +CART-0001 \(cart\) in store store-1/],
 ];
 
 describe("the README's walkthrough, run as written", () => {

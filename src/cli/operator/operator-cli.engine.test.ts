@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { capture } from '../../../test-support/cli.js';
+import { capture, caDataDir } from '../../../test-support/cli.js';
 import { message } from '../../../test-support/messages.js';
 import {
   connectDevice,
@@ -14,7 +14,6 @@ import {
   runCli,
   startTestPlatform,
 } from '../../../test-support/platform.js';
-import { tempDir } from '../../../test-support/temp-dir.js';
 import { issueToken, loadTokenKeys } from '../../surfaces/api/tokens.js';
 import { main } from '../main.js';
 import { otaCommands } from '../ota/index.js';
@@ -366,7 +365,8 @@ describe('operator CLI against a running platform', () => {
           assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);
           assert.match(r.err, /usage: fleetplane /);
         }
-        const empty = await tempDir(t);
+        // A data directory (it has its fleet CA) on which no platform runs.
+        const empty = await caDataDir(t);
         const down = await run('devices', 'list', '--data', empty);
         assert.equal(down.code, 1);
         assert.match(
