@@ -29,7 +29,7 @@ import {
   type RunningPlatform,
 } from '../src/platform/platform.js';
 import { capture } from './cli.js';
-import { tempDir } from './temp-dir.js';
+import { finishBeforeRemoval, tempDir } from './temp-dir.js';
 
 export const STORE = 'berlin-1';
 
@@ -110,6 +110,7 @@ export async function startTestPlatform(
     ...deps,
   });
   t.after(() => platform.stop());
+  finishBeforeRemoval(t, () => platform.stop());
   return platform;
 }
 
