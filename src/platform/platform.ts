@@ -59,6 +59,7 @@ import type { TelemetryStore } from '../stores/telemetry/telemetry-store.js';
 import type { PlatformConfig } from './platform-config.js';
 import { platformLayout, type PlatformLayout } from './platform-layout.js';
 import { acquirePlatformLock, type PlatformLock } from './platform-lock.js';
+import { serveWhileStarting } from './starting-server.js';
 import { listenApi, resolveApiTransport, type ApiTrust } from './api-transport.js';
 
 export interface PlatformDeps {
@@ -129,7 +130,6 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? createLogger();
-  const progress = deps.progress ?? (() => undefined);
   const layout = platformLayout(config.dataDir);
   const cleanup: (() => Promise<unknown>)[] = [];
   const undo = async () => {
@@ -149,6 +149,10 @@ export async function startPlatform(
       trustBundleFile: identity.layout.trustBundle,
       now: new Date(now()),
     });
+    const starting = await listening('api', config.api.host, config.api.port, () =>
+      serveWhileStarting(config.api, transport, deps.progress),
+    );
+    cleanup.push(() => starting.close());
     const revocations = new RevocationWatcher(identity.layout, {
       intervalMs: config.revocationPollMs ?? 5000,
     });
@@ -157,7 +161,7 @@ export async function startPlatform(
 
     const metrics = new PlatformMetrics({ processMetrics: true });
     const { telemetry, projectionLog, entities } = await openPlatformStores({
-      ...{ config, layout, identity, cleanup, progress },
+      ...{ config, layout, identity, cleanup, progress: starting.progress },
       openEntities: deps.openEntities,
     });
     const live = wireLive({ config, layout, entities, identity, metrics, log, now });
@@ -267,7 +271,7 @@ export async function startPlatform(
       await activeBroker.close();
       await pipeline.drain();
     });
-    progress('starting the MQTT broker');
+    starting.progress('starting the MQTT broker');
     const { url: mqttUrl } = await listening('mqtt', config.mqtt.host, config.mqtt.port, () =>
       activeBroker.start(),
     );
@@ -350,8 +354,8 @@ export async function startPlatform(
       }),
     });
     cleanup.push(() => api.close());
-    const apiUrl = await listening('api', config.api.host, config.api.port, () =>
-      listenApi(api, config.api, transport),
+    const apiUrl = await listening('api', config.api.host, starting.port, () =>
+      starting.handOver((port) => listenApi(api, { ...config.api, port }, transport)),
     );
     await lock.announce({
       apiUrl,
