@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -69,6 +69,8 @@ async function platformUnder(t: TestContext, launch: (args: string[]) => ChildPr
   launcher.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const lock = join(dir, 'platform.lock');
   const pid = await until('announced platform', () => {
+    if (launcher.exitCode !== null || launcher.signalCode !== null)
+      assert.fail(`the launcher ended before the platform announced itself:\n${output}`);
     const info = existsSync(lock)
       ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number; apiUrl?: string })
       : undefined;
@@ -118,6 +120,13 @@ describe('start under npx stops with the process that launched it (issue 16)', (
     if (!built && !process.env['FLEETPLANE_REQUIRE_ENGINES'])
       return t.skip('dist/ not built: run npm run build');
     // The repository's .npmrc (script-shell=bash) puts no waiting shell between npm and us.
+    // The first npx in a clone links the clone into npm's npx cache; do that once, on its own.
+    const warm = spawnSync('npx', ['fleetplane', '--version'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    assert.equal(warm.status, 0, `npx fleetplane --version: ${warm.stdout}${warm.stderr}`);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const platform = await platformUnder(t, (args) =>
         spawn('npx', ['fleetplane', ...args.slice(1)], {
