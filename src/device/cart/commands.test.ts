@@ -45,6 +45,23 @@ describe('command book', () => {
     assert.equal(runs, 1);
   });
 
+  it('answers a delivery that arrives while the first runs only after the first has answered', async (t) => {
+    const flash = await Flash.open(await tempDir(t));
+    const book = await CommandBook.open(flash);
+    const answered: boolean[] = [];
+    const c = command();
+    // The first delivery's outcome is still being written to flash when the second arrives.
+    const first = book
+      .handle(c, NOW, async () => ({ status: 'succeeded' as const }))
+      .then((a) => answered.push(a.duplicate));
+    await new Promise((r) => setImmediate(r));
+    const second = book
+      .handle(c, NOW, async () => assert.fail('ran twice'))
+      .then((a) => answered.push(a.duplicate));
+    await Promise.all([first, second]);
+    assert.deepEqual(answered, [false, true], 'the first answer goes out first');
+  });
+
   it('rejects an expired command without running it, and reports a failure', async (t) => {
     const book = await CommandBook.open(await Flash.open(await tempDir(t)));
     const expired = await book.handle(command(-1), NOW, async () => assert.fail('ran'));

@@ -38,7 +38,9 @@ export class CommandBook {
     const known = this.#done.get(id);
     const running = this.#running.get(id);
     if (known || running) {
-      const earlier = known ?? (await running!);
+      // A delivery that arrives while the first runs waits for the first to finish, its outcome
+      // written to flash included, so its answer never goes out before the first one's.
+      const earlier = running ? await running : known!;
       return {
         status: earlier.status,
         ...(earlier.code ? { code: earlier.code } : {}),
@@ -54,12 +56,14 @@ export class CommandBook {
       } catch {
         return { command_id: id, status: 'failed', code: 'error', at: now };
       }
-    })();
+    })().then(async (outcome) => {
+      this.#done.set(id, outcome);
+      await this.#persist();
+      return outcome;
+    });
     this.#running.set(id, run);
     const outcome = await run;
-    this.#done.set(id, outcome);
     this.#running.delete(id);
-    await this.#persist();
     return {
       status: outcome.status,
       ...(outcome.code ? { code: outcome.code } : {}),
