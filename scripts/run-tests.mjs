@@ -4,8 +4,8 @@
 // external binaries (files named *.engine.test.ts); CI runs those on the machine's Node and the
 // unit tests on every other supported Node.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { testFiles } from './test-files.mjs';
 import { availableParallelism } from 'node:os';
 
 const args = process.argv.slice(2);
@@ -21,19 +21,7 @@ function readMeasuredCpu() {
 const unitOnly = args.includes('--unit');
 const filters = args.filter((a) => !a.startsWith('--'));
 
-const roots = ['src', 'test', 'scripts', 'bench', 'web'];
-const files = roots
-  .flatMap((root) => {
-    try {
-      return readdirSync(root, { recursive: true }).map((f) => join(root, String(f)));
-    } catch {
-      return [];
-    }
-  })
-  .filter((f) => f.endsWith('.test.ts'))
-  .filter((f) => !unitOnly || !f.endsWith('.engine.test.ts'))
-  .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
-  .sort()
+const files = testFiles({ unitOnly, filters })
   // The runner starts files in this order, `concurrency` at a time. Long files started last
   // would run alone at the end with a core idle, so the longest go first. scripts/test-cpu.json
   // holds each file's CPU seconds as `scripts/test-cpu-profile.mjs --weights` last measured them;

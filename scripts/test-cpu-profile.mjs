@@ -15,9 +15,10 @@
 // Prints one row per file sorted by CPU, then totals. Engines are required
 // (FLEETPLANE_REQUIRE_ENGINES=1), so a file that would skip fails instead of looking cheap.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testFiles } from './test-files.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -27,19 +28,7 @@ const unitOnly = args.includes('--unit');
 const writeWeights = args.includes('--weights');
 const filters = args.filter((a) => !a.startsWith('--'));
 
-const roots = ['src', 'test', 'scripts', 'bench', 'web'];
-const files = roots
-  .flatMap((root) => {
-    try {
-      return readdirSync(root, { recursive: true }).map((f) => join(root, String(f)));
-    } catch {
-      return [];
-    }
-  })
-  .filter((f) => f.endsWith('.test.ts'))
-  .filter((f) => !unitOnly || !f.endsWith('.engine.test.ts'))
-  .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
-  .sort();
+const files = testFiles({ unitOnly, filters });
 
 if (files.length === 0) {
   console.error('no test files matched');
