@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mayPublish, maySubscribe } from '../../contract/index.js';
 import {
   admitDevice,
+  CheckedCertificates,
   type FleetCa,
   type IdentityContext,
   type RevocationWatcher,
@@ -19,7 +20,6 @@ import type {
   DeviceMessageHandler,
   PublishOptions,
 } from './device-broker.js';
-import { peerChain } from './peer-chain.js';
 import { refusedHandshake } from './refused-handshake.js';
 import type { ServerIdentity } from './server-identity.js';
 import { FleetTls } from './fleet-tls.js';
@@ -55,6 +55,7 @@ export class EmbeddedBroker implements DeviceBroker {
   readonly #sessions = new WeakMap<Client, Session>();
   readonly #connected = new Set<Client>();
   readonly #tls: FleetTls;
+  readonly #certificates = new CheckedCertificates();
   #aedes: Aedes | undefined;
   #server: Server | undefined;
   #unwatch: (() => void) | undefined;
@@ -169,12 +170,14 @@ export class EmbeddedBroker implements DeviceBroker {
   }
 
   async #admit(client: Client): Promise<void> {
-    const socket = client.conn as TLSSocket;
-    const chain = peerChain(socket);
-    const admitted = await admitDevice(this.options.identity, chain, {
+    // The TLS handshake has chained the certificate to the fleet's roots and issuing CAs, so
+    // admission needs only the leaf (Node's native object: no JavaScript parse of the chain).
+    const leaf = (client.conn as TLSSocket).getPeerX509Certificate();
+    const admitted = await admitDevice(this.options.identity, leaf ? [leaf] : [], {
       now: new Date(this.#now()),
       ca: this.#tls.ca,
       isRevoked: (serial) => this.options.revocations.isRevoked(serial),
+      certificates: this.#certificates,
     });
     if (client.id !== admitted.deviceId) {
       throw new Error(`client id '${client.id}' is not the certificate's ${admitted.deviceId}`);
@@ -184,7 +187,7 @@ export class EmbeddedBroker implements DeviceBroker {
       storeId: admitted.storeId,
       deviceClass: admitted.deviceClass,
       certSerialHex: admitted.certSerialHex,
-      publicKeySpki: admitted.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      publicKeySpki: admitted.publicKeySpkiBase64,
     });
   }
 

@@ -4,6 +4,7 @@
  */
 export { admitDevice, type AdmissionOptions, type AdmittedDevice } from './admission/admit.js';
 export { validateDeviceChain, type ValidatedPath } from './admission/chain.js';
+export { CheckedCertificates } from './admission/checked-certificates.js';
 export { refreshCaFiles, writeTrustFiles } from './ca/ca-files.js';
 export { FleetCa, findFleetCa, loadFleetCa } from './ca/fleet-ca.js';
 export type { CaCertificate, CaGeneration } from './ca/generation.js';

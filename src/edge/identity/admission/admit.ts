@@ -1,14 +1,13 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { DeviceClass, DeviceId, StoreId } from '../../../contract/ids.js';
 import { loadFleetCa, type FleetCa } from '../ca/fleet-ca.js';
-import { readDeviceCertificate } from '../certificates/device-certificate.js';
 import { identityFailure } from '../errors.js';
 import type { IdentityContext } from '../identity.js';
 import { certificatesFromPem } from '../pem.js';
 import { allCertificates, type DeviceRecord } from '../registry/device-record.js';
 import { revokedSerials } from '../revocation/revocation-log.js';
 import { requireStore } from '../stores/add-store.js';
-import { validateDeviceChain } from './chain.js';
+import { checkCertificate, type CheckedCertificates } from './checked-certificates.js';
 
 export interface AdmittedDevice {
   readonly deviceId: DeviceId;
@@ -16,6 +15,8 @@ export interface AdmittedDevice {
   readonly deviceClass: DeviceClass;
   /** The certificate's key, to verify the device's signed messages with. */
   readonly publicKey: KeyObject;
+  /** The same key as base64 DER SPKI. */
+  readonly publicKeySpkiBase64: string;
   readonly certSerialHex: string;
   readonly fingerprint256: string;
   readonly generation: number;
@@ -29,6 +30,8 @@ export interface AdmissionOptions {
   readonly ca?: FleetCa;
   /** A RevocationWatcher's isRevoked; the revocation log on disk when absent. */
   readonly isRevoked?: (certSerialHex: string) => boolean | Promise<boolean>;
+  /** Certificates a long-running caller has checked before (a broker); checked afresh without. */
+  readonly certificates?: CheckedCertificates;
 }
 
 /**
@@ -49,8 +52,10 @@ export async function admitDevice(
   const [leaf, ...supplied] = certs;
   if (!leaf) throw identityFailure('malformed-certificate', 'no certificate was presented');
   const ca = options.ca ?? (await loadFleetCa(ctx.layout));
-  const { generation } = validateDeviceChain(leaf, supplied, ca, now);
-  const info = readDeviceCertificate(leaf);
+  const checked = options.certificates
+    ? options.certificates.check(leaf, supplied, ca, now)
+    : checkCertificate(leaf, supplied, ca, now);
+  const { info, generation } = checked;
 
   const isRevoked =
     options.isRevoked ??
@@ -63,7 +68,8 @@ export async function admitDevice(
     deviceId: info.deviceId,
     storeId: info.storeId,
     deviceClass: info.deviceClass,
-    publicKey: leaf.publicKey,
+    publicKey: checked.publicKey,
+    publicKeySpkiBase64: checked.publicKeySpkiBase64,
     certSerialHex: info.certSerialHex,
     fingerprint256: info.fingerprint256,
     generation: generation.generation,
@@ -87,7 +93,7 @@ export async function admitDevice(
       certificate: {
         serial_hex: info.certSerialHex,
         fingerprint256: info.fingerprint256,
-        public_key: info.publicKeySpki.toString('base64'),
+        public_key: checked.publicKeySpkiBase64,
         generation: generation.generation,
         not_before: info.notBefore.toISOString(),
         not_after: info.notAfter.toISOString(),

@@ -12,6 +12,9 @@ export interface ValidatedPath {
   readonly path: readonly X509Certificate[];
   /** The generation whose root anchors the path. */
   readonly generation: CaGeneration;
+  /** The latest notBefore and the earliest notAfter on the path (ms): valid in between. */
+  readonly validFrom: number;
+  readonly validUntil: number;
 }
 
 /**
@@ -47,14 +50,12 @@ export function validateDeviceChain(
   );
   // Every issuer must be a CA allowed to have this many CAs below it.
   for (let i = 1; i < full.length; i++) {
-    const parsed = new x509.X509Certificate(full[i]!.raw);
-    const constraints = parsed.getExtension(x509.BasicConstraintsExtension);
+    const constraints = issuerConstraints(full[i]!);
     const below = i - 1;
-    const usage = parsed.getExtension(x509.KeyUsagesExtension);
     if (
-      !constraints?.ca ||
+      !constraints.ca ||
       (constraints.pathLength !== undefined && constraints.pathLength < below) ||
-      (usage && !(usage.usages & x509.KeyUsageFlags.keyCertSign))
+      !constraints.mayCertify
     ) {
       throw identityFailure(
         'untrusted-issuer',
@@ -63,7 +64,55 @@ export function validateDeviceChain(
     }
   }
   checkLeaf(leaf);
-  return { path: full, generation: anchor };
+  const periods = full.map(validity);
+  return {
+    path: full,
+    generation: anchor,
+    validFrom: Math.max(...periods.map((p) => p.notBefore.getTime())),
+    validUntil: Math.min(...periods.map((p) => p.notAfter.getTime())),
+  };
+}
+
+interface Validity {
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+interface IssuerConstraints {
+  readonly ca: boolean;
+  readonly pathLength: number | undefined;
+  readonly mayCertify: boolean;
+}
+
+// The fleet's CA certificates are the same objects for as long as a FleetCa is loaded, so what is
+// read from them is read once. Node's X509Certificate gives the validity period natively; the
+// basic constraints' path length and the key usage need the JavaScript ASN.1 parser.
+const validities = new WeakMap<X509Certificate, Validity>();
+const constraintsOf = new WeakMap<X509Certificate, IssuerConstraints>();
+
+function validity(cert: X509Certificate): Validity {
+  let known = validities.get(cert);
+  if (!known) {
+    known = { notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
+    validities.set(cert, known);
+  }
+  return known;
+}
+
+function issuerConstraints(cert: X509Certificate): IssuerConstraints {
+  let known = constraintsOf.get(cert);
+  if (!known) {
+    const parsed = new x509.X509Certificate(cert.raw);
+    const constraints = parsed.getExtension(x509.BasicConstraintsExtension);
+    const usage = parsed.getExtension(x509.KeyUsagesExtension);
+    known = {
+      ca: constraints?.ca === true,
+      pathLength: constraints?.pathLength,
+      mayCertify: !usage || (usage.usages & x509.KeyUsageFlags.keyCertSign) !== 0,
+    };
+    constraintsOf.set(cert, known);
+  }
+  return known;
 }
 
 function issued(child: X509Certificate, issuer: X509Certificate): boolean {
@@ -75,7 +124,7 @@ function issued(child: X509Certificate, issuer: X509Certificate): boolean {
 }
 
 function checkValidity(cert: X509Certificate, what: string, now: Date): void {
-  const parsed = new x509.X509Certificate(cert.raw);
+  const parsed = validity(cert);
   if (now.getTime() < parsed.notBefore.getTime()) {
     throw identityFailure(
       'not-yet-valid',
@@ -91,11 +140,9 @@ function checkValidity(cert: X509Certificate, what: string, now: Date): void {
 }
 
 function checkLeaf(leaf: X509Certificate): void {
-  const parsed = new x509.X509Certificate(leaf.raw);
-  const constraints = parsed.getExtension(x509.BasicConstraintsExtension);
-  const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
+  // Node reads the CA flag and the extended key usages natively (keyUsage is its name for them).
   const curve = leaf.publicKey.asymmetricKeyDetails?.namedCurve;
-  if (constraints?.ca || !eku?.usages.map(String).includes(CLIENT_AUTH)) {
+  if (leaf.ca || !(leaf.keyUsage ?? []).includes(CLIENT_AUTH)) {
     throw identityFailure(
       'not-a-device-certificate',
       `'${subject(leaf)}' is not a client certificate (it must be a non-CA certificate with clientAuth)`,
