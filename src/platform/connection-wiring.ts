@@ -10,12 +10,13 @@ import { isStoreId } from '../contract/ids.js';
  * What the platform does when the embedded broker admits or loses a device: the device directory
  * forgets what it cached (the certificate may be new), the entity store records the connection
  * (registering a device admitted just in time), and open pages hear of a cart's connection.
+ * Connections are written in batches: those reported while one batch is written go in the next.
  * A store added to the registry while the platform runs reaches the entity store with its name,
  * region and time zone at its first device's connection (start copies only the stores it finds);
  * without that, its carts would have no region and region filters would miss them.
  */
 export function connectionRecorder(options: {
-  readonly entities: EntityStore;
+  readonly entities: Pick<EntityStore, 'recordConnections' | 'upsertStore'>;
   readonly directory: Pick<RegistryDeviceDirectory, 'invalidate'>;
   readonly live: LivePublisher;
   readonly log: Logger;
@@ -52,24 +53,45 @@ export function connectionRecorder(options: {
       { deviceId, storeId, change: 'connection', at: when, connected },
     );
   };
+  // Group commit: connections reported while a write is in flight go in the next one, so a
+  // fleet reconnecting at once costs a few transactions, not three statements a device.
+  let pending: { device: ConnectedDevice; connected: boolean; at: number }[] = [];
+  let writing = false;
+  const flush = async () => {
+    writing = true;
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      try {
+        await Promise.all(
+          [...new Set(batch.filter((c) => c.connected).map((c) => c.device.storeId))].map(
+            syncStore,
+          ),
+        );
+        await entities.recordConnections({
+          admitted: batch.filter((c) => c.connected).map((c) => c.device),
+          events: batch.map((c) => ({
+            deviceId: c.device.deviceId,
+            connected: c.connected,
+            at: c.at,
+          })),
+        });
+        for (const c of batch) told(c.device, c.connected, c.at);
+      } catch (error: unknown) {
+        log.error({ err: error, devices: batch.length }, 'could not record connections');
+      }
+    }
+    writing = false;
+  };
+  const report = (device: ConnectedDevice, connected: boolean, at: number) => {
+    pending.push({ device, connected, at });
+    if (!writing) void flush();
+  };
   return {
     connected: (device, at) => {
       options.directory.invalidate(device.deviceId);
-      syncStore(device.storeId)
-        .then(() => entities.upsertDevice(device))
-        .then(() => entities.recordConnection(device.deviceId, true, at))
-        .then(() => told(device, true, at))
-        .catch((error: unknown) =>
-          log.error({ err: error, device_id: device.deviceId }, 'could not record a connection'),
-        );
+      report(device, true, at);
     },
-    disconnected: (device, at) => {
-      entities
-        .recordConnection(device.deviceId, false, at)
-        .then(() => told(device, false, at))
-        .catch((error: unknown) =>
-          log.error({ err: error, device_id: device.deviceId }, 'could not record a disconnection'),
-        );
-    },
+    disconnected: (device, at) => report(device, false, at),
   };
 }

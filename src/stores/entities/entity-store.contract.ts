@@ -182,6 +182,45 @@ export function runEntityStoreContract(
       assert.equal(await store.getDevice('CART-404'), undefined);
     });
 
+    it('writes a batch of admissions and connection events as one at a time would', async (t) => {
+      const store = await open(t);
+      if (!store) return;
+      const cart = (n: number) =>
+        ({
+          deviceId: `CART-${n}`,
+          storeId: 'berlin-1',
+          deviceClass: 'cart',
+          certSerialHex: `0${n}`,
+        }) as const;
+      await store.recordConnections({
+        admitted: [cart(1), cart(2), { ...cart(2), certSerialHex: '22' }],
+        events: [
+          { deviceId: 'CART-1', connected: true, at: T0 + 5000 },
+          { deviceId: 'CART-1', connected: false, at: T0 + 3000 },
+          { deviceId: 'CART-2', connected: true, at: T0 + 1000 },
+          { deviceId: 'CART-2', connected: false, at: T0 + 2000 },
+          { deviceId: 'CART-404', connected: true, at: T0 },
+        ],
+      });
+      const one = await store.getDevice('CART-1');
+      assert.equal(one?.connected, true, 'the latest event wins, whatever the order reported');
+      assert.equal(one?.lastSeenAt, new Date(T0 + 5000).toISOString());
+      const two = await store.getDevice('CART-2');
+      assert.equal(two?.connected, false);
+      assert.equal(two?.storeId, 'berlin-1');
+      assert.equal(await store.getDevice('CART-404'), undefined);
+      // A later batch with an older event changes nothing but never moves last-seen back.
+      await store.recordConnections({
+        admitted: [],
+        events: [{ deviceId: 'CART-1', connected: false, at: T0 + 4000 }],
+      });
+      assert.equal((await store.getDevice('CART-1'))?.connected, true);
+      assert.equal(
+        (await store.getDevice('CART-1'))?.lastSeenAt,
+        new Date(T0 + 5000).toISOString(),
+      );
+    });
+
     it('upserts catalog items and counts only rows that changed', async (t) => {
       const store = await open(t);
       if (!store) return;

@@ -1,3 +1,4 @@
+import type { ConnectionBatch } from './connection-records.js';
 import type {
   DeviceClass,
   DeviceMessage,
@@ -248,6 +249,11 @@ export interface EntityStore
   upsertDevice(device: AdmittedDevice): Promise<void>;
   /** Connect and disconnect events; both update last-seen. */
   recordConnection(deviceId: string, connected: boolean, at: number): Promise<void>;
+  /**
+   * Admissions and connection events in one transaction, as `upsertDevice` and
+   * `recordConnection` would apply them one by one: what the broker reports during a storm.
+   */
+  recordConnections(batch: ConnectionBatch): Promise<void>;
   /** Applies events to current state, sessions, scans and payments. Idempotent. */
   project(events: readonly IngestedEvent[]): Promise<ProjectionOutcome>;
   getDevice(deviceId: string): Promise<DeviceView | undefined>;

@@ -1,5 +1,6 @@
 import { SqlCommandRecords } from './commands/command-queries.js';
 import { SqlConsoleRecords } from './console/console-queries.js';
+import { writeConnections, type ConnectionBatch } from './connection-records.js';
 import type { CommandRecords } from './commands/command-records.js';
 import { SqlCustomerRecords } from './customers/customer-queries.js';
 import { SqlShadowRecords } from './shadows/shadow-queries.js';
@@ -106,40 +107,15 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   }
 
   async upsertDevice(device: AdmittedDevice): Promise<void> {
-    await this.client.transaction(async (tx) => {
-      await tx.query('INSERT INTO stores (store_id) VALUES ($1) ON CONFLICT DO NOTHING', [
-        device.storeId,
-      ]);
-      // Runs on every connect: write only when the certificate says something new.
-      await tx.query(
-        `INSERT INTO devices AS d (device_id, store_id, device_class, cert_serial)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (device_id) DO UPDATE SET store_id = EXCLUDED.store_id,
-           device_class = EXCLUDED.device_class, cert_serial = EXCLUDED.cert_serial,
-           updated_at = now()
-         WHERE (d.store_id, d.device_class, d.cert_serial)
-           IS DISTINCT FROM (EXCLUDED.store_id, EXCLUDED.device_class, EXCLUDED.cert_serial)`,
-        [device.deviceId, device.storeId, device.deviceClass, device.certSerialHex],
-      );
-    });
+    await this.recordConnections({ admitted: [device], events: [] });
   }
 
-  /**
-   * Order-tolerant: a connect and a disconnect reported out of order leave the state of the later
-   * one. An unknown device is ignored (the broker registers a device before reporting it).
-   */
   async recordConnection(deviceId: string, connected: boolean, at: number): Promise<void> {
-    await this.client.query(
-      `UPDATE devices SET
-         connected = CASE WHEN connection_changed_at IS NULL
-             OR $3::timestamptz >= connection_changed_at
-           THEN $2::boolean ELSE connected END,
-         connection_changed_at = GREATEST(connection_changed_at, $3::timestamptz),
-         last_seen_at = GREATEST(last_seen_at, $3::timestamptz),
-         updated_at = now()
-       WHERE device_id = $1`,
-      [deviceId, connected, new Date(at).toISOString()],
-    );
+    await this.recordConnections({ admitted: [], events: [{ deviceId, connected, at }] });
+  }
+
+  async recordConnections(batch: ConnectionBatch): Promise<void> {
+    await this.client.transaction((tx) => writeConnections(tx, batch));
   }
 
   async project(events: readonly IngestedEvent[]): Promise<ProjectionOutcome> {

@@ -2,6 +2,7 @@ import { ThreadClient } from '../../../shared/threads/thread-client.js';
 import { ThreadedConsoleRecords } from '../console/threaded-console-records.js';
 import { siblingModule } from '../../../shared/threads/worker-script.js';
 import { planProjection } from '../projection/plan.js';
+import type { ConnectionBatch } from '../connection-records.js';
 import type { SqlEntityStore } from '../sql-entity-store.js';
 import type {
   AdmittedDevice,
@@ -89,6 +90,9 @@ export class ThreadedEntityStore extends ThreadedConsoleRecords implements Entit
   }
   recordConnection(deviceId: string, connected: boolean, at: number): Promise<void> {
     return this.#call('recordConnection', deviceId, connected, at);
+  }
+  recordConnections(batch: ConnectionBatch): Promise<void> {
+    return this.#call('recordConnections', batch);
   }
   /**
    * Folded here, before crossing: a batch of a thousand events becomes about one row per device,
