@@ -35,12 +35,16 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '200' },
     probe: { type: 'string', default: '1000' },
     'no-mosquitto': { type: 'boolean', default: false },
+    'telemetry-every': { type: 'string', default: '100' },
+    'telemetry-seconds': { type: 'string', default: '20' },
   },
 });
 const devices = Number(values.devices);
 const processes = Number(values.clients);
 const concurrency = Number(values.concurrency);
 const probe = Math.min(Number(values.probe), Math.floor(devices / 3));
+const telemetryEvery = Number(values['telemetry-every']);
+const telemetrySeconds = Number(values['telemetry-seconds']);
 const step = (text: string) => process.stderr.write(`… ${text}\n`);
 const cores = availableParallelism();
 
@@ -103,9 +107,22 @@ interface BrokerRun {
   readonly first: Storm;
   readonly again: Storm;
   readonly residentMb: number;
+  readonly telemetry: {
+    devices: number;
+    perSecond: number;
+    p50: number;
+    p99: number;
+    lost: number;
+  };
 }
 
-async function measure(name: string, pid: number, host: string, port: number): Promise<BrokerRun> {
+async function measure(
+  name: string,
+  pid: number,
+  host: string,
+  port: number,
+  withTelemetry = true,
+): Promise<BrokerRun> {
   step(`${name}: starting ${processes} load generators for ${fmt(devices)} devices`);
   const clients = await StormClients.start({
     host,
@@ -117,14 +134,29 @@ async function measure(name: string, pid: number, host: string, port: number): P
   step(`${name}: the fleet connects for the first time`);
   const first = await storm('first', pid, clients);
   const held = residentMb(pid);
-  step(`${name}: ${fmt(first.ok)} held, ${held.toFixed(0)} MB resident; all disconnect`);
+  step(`${name}: ${fmt(first.ok)} held, ${held.toFixed(0)} MB resident`);
+  // The bare TLS server answers CONNECT only: it has no telemetry to measure.
+  const sent = withTelemetry
+    ? await clients.telemetry(telemetryEvery, 1, telemetrySeconds)
+    : { devices: 0, sent: 0, lost: 0, latenciesMs: [] };
+  const telemetry = {
+    devices: sent.devices,
+    perSecond: sent.sent / telemetrySeconds,
+    p50: percentile(sent.latenciesMs, 50),
+    p99: percentile(sent.latenciesMs, 99),
+    lost: sent.lost,
+  };
+  step(
+    `  telemetry: ${sent.devices} devices, 1 message/s each for ${telemetrySeconds} s: publish→PUBACK p50 ${telemetry.p50} ms, p99 ${telemetry.p99} ms, ${sent.lost} unacknowledged`,
+  );
+  step(`${name}: all disconnect`);
   await clients.closeAll();
   await new Promise((r) => setTimeout(r, 2000));
   step(`${name}: the fleet reconnects`);
   const again = await storm('again', pid, clients);
   await clients.closeAll();
   await clients.stop();
-  return { first, again, residentMb: held };
+  return { first, again, residentMb: held, telemetry };
 }
 
 async function waitForPort(port: number, child: ChildProcess): Promise<void> {
@@ -177,7 +209,7 @@ const bare = spawn(
 const bareLine = await createInterface({ input: bare.stdout! })[Symbol.asyncIterator]().next();
 const { port: barePort } = JSON.parse(bareLine.value as string) as { port: number };
 step('Node TLS floor: a bare mutual-TLS server');
-const bareRun = await measure('node-tls', bare.pid!, '127.0.0.1', barePort);
+const bareRun = await measure('node-tls', bare.pid!, '127.0.0.1', barePort, false);
 bare.stdin!.end();
 await new Promise((r) => bare.once('exit', r));
 await rm(bareData, { recursive: true, force: true });
@@ -305,6 +337,7 @@ console.log(
       first: summary(platformRun.first),
       again: summary(platformRun.again),
       resident_mb: Math.round(platformRun.residentMb),
+      telemetry: platformRun.telemetry,
     },
     ...(m
       ? {
@@ -312,6 +345,7 @@ console.log(
             first: summary(m.first),
             again: summary(m.again),
             resident_mb: Math.round(m.residentMb),
+            telemetry: m.telemetry,
           },
         }
       : {}),

@@ -6,6 +6,9 @@
 // Commands on stdin, one JSON line each: {"op":"connect","count":N,"concurrency":C} opens the
 // next N devices not connected, at most C handshakes at a time, and answers with the CONNACK
 // latencies;
+// {"op":"telemetry","every":K,"rate":R,"seconds":S} makes every K-th connected device send R
+// signed health messages a second (QoS 1, signed before the clock starts) and answers with the
+// publish-to-PUBACK latencies, which the platform sends once the message is stored;
 // {"op":"close"} disconnects them all. Source addresses are spread over 127.0.0.0/8 so that
 // 50,000 connections to one port do not run out of ephemeral ports.
 import {
@@ -16,7 +19,10 @@ import {
 } from 'node:tls';
 import { connect as netConnect } from 'node:net';
 import { createInterface } from 'node:readline';
+import { createPrivateKey } from 'node:crypto';
 import mqttPacket from 'mqtt-packet';
+import { DEVICE_EXAMPLES } from '../../src/contract/examples.js';
+import { encodeSigned, signBody, topicFor } from '../../src/contract/index.js';
 import { readFleet } from './fleet-cache.js';
 
 interface Plan {
@@ -120,6 +126,83 @@ async function connectSome(count: number, concurrency: number): Promise<void> {
   });
 }
 
+const PUBACK = 0x40;
+
+/** Signed QoS 1 PUBLISH packets for device `i`, message ids 1…n. */
+function presign(i: number, n: number): Buffer[] {
+  const device = devices[i]!;
+  const key = createPrivateKey(device.key);
+  const topic = topicFor('cart', device.id, 'health');
+  const ts = new Date().toISOString();
+  return Array.from({ length: n }, (_, k) =>
+    mqttPacket.generate({
+      cmd: 'publish',
+      topic,
+      payload: Buffer.from(
+        encodeSigned(
+          { ...DEVICE_EXAMPLES.health, device_id: device.id, counter: Date.now() * 100 + k, ts },
+          (body) => signBody(body, key),
+        ),
+      ),
+      qos: 1,
+      messageId: k + 1,
+      retain: false,
+      dup: false,
+    }),
+  );
+}
+
+async function telemetry(every: number, rate: number, seconds: number): Promise<void> {
+  const senders = sockets.flatMap((socket, i) =>
+    socket && (plan.from + i) % every === 0 ? [i] : [],
+  );
+  const perDevice = Math.ceil(rate * seconds);
+  const packets = senders.map((i) => presign(i, perDevice));
+  const latencies: number[] = [];
+  let lost = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    senders.map(async (i, d) => {
+      const socket = sockets[i]!;
+      const sentAt = new Map<number, number>();
+      const acked = (chunk: Buffer) => {
+        // PUBACKs are 4 bytes each (3.1.1): 0x40 0x02 id id.
+        for (let o = 0; o + 4 <= chunk.length; o += 4) {
+          if (chunk[o] !== PUBACK) continue;
+          const id = chunk.readUInt16BE(o + 2);
+          const t0 = sentAt.get(id);
+          if (t0 !== undefined) latencies.push(performance.now() - t0);
+          sentAt.delete(id);
+        }
+      };
+      socket.on('data', acked);
+      // Spread the devices' sends over the first interval so they do not all send at once.
+      const interval = 1000 / rate;
+      await new Promise((r) => setTimeout(r, (d / senders.length) * interval));
+      for (let k = 0; k < perDevice; k++) {
+        const due = started + (d / senders.length) * interval + k * interval;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        sentAt.set(k + 1, performance.now());
+        socket.write(packets[d]![k]!);
+      }
+      for (let w = 0; w < 50 && sentAt.size > 0; w++) await new Promise((r) => setTimeout(r, 100));
+      lost += sentAt.size;
+      socket.off('data', acked);
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  send({
+    op: 'telemetry',
+    devices: senders.length,
+    sent: senders.length * perDevice,
+    lost,
+    cpu_seconds: (used.user + used.system) / 1e6,
+    latencies_ms: latencies.map((l) => Math.round(l * 10) / 10),
+  });
+}
+
 async function closeAll(): Promise<void> {
   const disconnect = mqttPacket.generate({ cmd: 'disconnect' });
   await Promise.all(
@@ -138,9 +221,18 @@ async function closeAll(): Promise<void> {
 }
 
 for await (const line of createInterface({ input: process.stdin })) {
-  const command = JSON.parse(line) as { op: string; count?: number; concurrency?: number };
+  const command = JSON.parse(line) as {
+    op: string;
+    count?: number;
+    concurrency?: number;
+    every?: number;
+    rate?: number;
+    seconds?: number;
+  };
   if (command.op === 'connect')
     await connectSome(command.count ?? devices.length, command.concurrency ?? 100);
+  else if (command.op === 'telemetry')
+    await telemetry(command.every ?? 100, command.rate ?? 1, command.seconds ?? 10);
   else if (command.op === 'close') await closeAll();
 }
 process.exit(0);

@@ -13,6 +13,14 @@ export interface ConnectReport {
   readonly latenciesMs: number[];
 }
 
+export interface TelemetryReport {
+  readonly devices: number;
+  readonly sent: number;
+  /** Sent and not acknowledged within 5 s of the last send. */
+  readonly lost: number;
+  readonly latenciesMs: number[];
+}
+
 export class StormClients {
   private constructor(
     private readonly children: ChildProcessByStdio<Writable, Readable, null>[],
@@ -78,6 +86,20 @@ export class StormClients {
       errors,
       seconds: Math.max(...reports.map((r) => r['seconds'] as number)),
       clientCpuSeconds: reports.reduce((a, r) => a + (r['cpu_seconds'] as number), 0),
+      latenciesMs: reports.flatMap((r) => r['latencies_ms'] as number[]),
+    };
+  }
+
+  /** Every `every`-th held device sends `rate` signed messages a second for `seconds`. */
+  async telemetry(every: number, rate: number, seconds: number): Promise<TelemetryReport> {
+    this.children.forEach((c) =>
+      c.stdin.write(`${JSON.stringify({ op: 'telemetry', every, rate, seconds })}\n`),
+    );
+    const reports = await Promise.all(this.next.map((read) => read()));
+    return {
+      devices: reports.reduce((a, r) => a + (r['devices'] as number), 0),
+      sent: reports.reduce((a, r) => a + (r['sent'] as number), 0),
+      lost: reports.reduce((a, r) => a + (r['lost'] as number), 0),
       latenciesMs: reports.flatMap((r) => r['latencies_ms'] as number[]),
     };
   }
