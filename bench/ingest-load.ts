@@ -14,6 +14,8 @@ interface LoadPlan {
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly window: number;
+  /** Messages per second over all devices, sent on schedule whatever the PUBACKs (open loop); 0: as many as the window allows. */
+  readonly rate?: number;
   /** Messages signed per device before the run starts. */
   readonly presign: number;
 }
@@ -87,7 +89,7 @@ if (plan.mode === 'idle') {
   const cpuStart = process.cpuUsage();
   report({ event: 'load-started' });
   await Promise.all(
-    devices.map(async (device) => {
+    devices.map(async (device, d) => {
       const lane = async () => {
         while (performance.now() < stopAt) {
           if (device.next === device.queue.length) {
@@ -103,7 +105,35 @@ if (plan.mode === 'idle') {
           if (t0 >= measureFrom) latencies.push(performance.now() - t0);
         }
       };
-      await Promise.all(Array.from({ length: plan.window }, lane));
+      if (!plan.rate) {
+        await Promise.all(Array.from({ length: plan.window }, lane));
+        return;
+      }
+      // Paced: this device's share of the rate, its sends spread evenly and offset from the
+      // other devices', each timed from its scheduled moment to its PUBACK.
+      const interval = (1000 * devices.length) / plan.rate;
+      const offset = (d / devices.length) * interval;
+      const pending: Promise<void>[] = [];
+      for (let k = 0; ; k++) {
+        const due = start + offset + k * interval;
+        if (due >= stopAt) break;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (device.next === device.queue.length) {
+          device.queue = device.sign(50);
+          device.next = 0;
+          signedDuringRun += 50;
+        }
+        const payload = device.queue[device.next++]!;
+        sent++;
+        pending.push(
+          device.link.send(payload).then(() => {
+            acked++;
+            if (due >= measureFrom) latencies.push(performance.now() - due);
+          }),
+        );
+      }
+      await Promise.all(pending);
     }),
   );
   const cpu = process.cpuUsage(cpuStart);
