@@ -7,7 +7,12 @@ import { isFailure } from '../../../shared/failure.js';
 import { loadFleetCa } from '../ca/fleet-ca.js';
 import { issueServerCertificate } from '../ca/server-certificate.js';
 import { subtle, x509 } from '../x509.js';
-import { issueDeviceCertificate, readDeviceCertificate } from './device-certificate.js';
+import {
+  issueDeviceCertificate,
+  readDeviceCertificate,
+  readNatively,
+  readParsed,
+} from './device-certificate.js';
 
 const eku = (cert: x509.X509Certificate) =>
   [...(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? [])].map(String);
@@ -102,6 +107,20 @@ describe('readDeviceCertificate', () => {
     assert.equal(info.fingerprint256, node.fingerprint256);
     assert.deepEqual(info.publicKeySpki, Buffer.from(spki));
     assert.deepEqual(readDeviceCertificate(node), info);
+  });
+
+  it("reads the fleet's certificates natively exactly as the full ASN.1 parse reads them", async (t) => {
+    const { issued } = await issue(t);
+    const node = new X509Certificate(issued.pem);
+    const native = readNatively(node);
+    assert.ok(native, 'a certificate the fleet CA issued takes the native path');
+    assert.deepEqual(native, readParsed(node));
+  });
+
+  it('leaves a certificate that is not a device certificate to the full parse', async (t) => {
+    const { ca, clock } = await issue(t);
+    const server = await issueServerCertificate(ca, ['broker.local'], { now: clock.now() });
+    assert.equal(readNatively(new X509Certificate(server.certPem)), undefined);
   });
 
   it('refuses a server certificate as not-a-device-certificate', async (t) => {

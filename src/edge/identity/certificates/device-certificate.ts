@@ -117,9 +117,62 @@ export function readDeviceCertificate(
   certificate: string | Uint8Array | X509Certificate,
 ): DeviceCertificateInfo {
   let node: X509Certificate;
-  let parsed: x509.X509Certificate;
   try {
     node = certificate instanceof X509Certificate ? certificate : new X509Certificate(certificate);
+  } catch {
+    throw identityFailure('malformed-certificate', 'not a readable X.509 certificate');
+  }
+  return readNatively(node) ?? readParsed(node);
+}
+
+/**
+ * The same reading from what Node's X509Certificate shows natively (about 0.1 ms, where the
+ * JavaScript ASN.1 parse below takes about 3 ms: the cost of a device's first connection).
+ * Undefined unless everything is as the fleet CA issues it: plain URIs and one plain CN equal to
+ * the device id; anything else (quoted or escaped values, extra names) is left to the full parse,
+ * which refuses it with the exact reason.
+ */
+export function readNatively(node: X509Certificate): DeviceCertificateInfo | undefined {
+  const entries = (node.subjectAltName ?? '').split(', ');
+  const uris: string[] = [];
+  for (const entry of entries) {
+    if (!entry.startsWith('URI:') || entry.includes('"')) return undefined;
+    uris.push(entry.slice('URI:'.length));
+  }
+  const deviceId = single(uris, 'device');
+  const storeId = single(uris, 'store');
+  const deviceClass = single(uris, 'class');
+  const cns = node.subject.split('\n').filter((line) => line.startsWith('CN='));
+  if (
+    deviceId === undefined ||
+    !isDeviceId(deviceId) ||
+    storeId === undefined ||
+    !isStoreId(storeId) ||
+    deviceClass === undefined ||
+    !isDeviceClass(deviceClass) ||
+    cns.length !== 1 ||
+    cns[0] !== `CN=${deviceId}`
+  ) {
+    return undefined;
+  }
+  const notBefore = new Date(node.validFrom);
+  const notAfter = new Date(node.validTo);
+  if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) return undefined;
+  return {
+    deviceId,
+    storeId,
+    deviceClass,
+    certSerialHex: normaliseSerialHex(node.serialNumber),
+    fingerprint256: node.fingerprint256,
+    notBefore,
+    notAfter,
+    publicKeySpki: node.publicKey.export({ format: 'der', type: 'spki' }),
+  };
+}
+
+export function readParsed(node: X509Certificate): DeviceCertificateInfo {
+  let parsed: x509.X509Certificate;
+  try {
     parsed = new x509.X509Certificate(node.raw);
   } catch {
     throw identityFailure('malformed-certificate', 'not a readable X.509 certificate');
