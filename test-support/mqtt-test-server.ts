@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import type { TestContext } from 'node:test';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import mqttPacket, { type Packet } from 'mqtt-packet';
+import mqttPacket, { type IConnackPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
 import {
   ACCEPTED,
   MqttServer,
@@ -75,6 +75,8 @@ export async function mqttClient(
 export class RawClient {
   readonly received: Packet[] = [];
   readonly closed: Promise<void>;
+  /** The CONNACK, once `connected` has had it. */
+  connack: IConnackPacket | undefined;
   #waiters: (() => void)[] = [];
 
   private constructor(
@@ -123,7 +125,8 @@ export class RawClient {
       ...(extra.properties ? { properties: extra.properties } : {}),
     });
     const connack = await client.next('connack');
-    assert.equal(connack.cmd === 'connack' && (connack.returnCode ?? connack.reasonCode), 0);
+    assert.equal(connack.returnCode ?? connack.reasonCode, 0);
+    client.connack = connack;
     return client;
   }
 
@@ -142,6 +145,27 @@ export class RawClient {
       dup: false,
       messageId,
     });
+  }
+
+  /** Subscribes at QoS 1 and waits for the SUBACK; returns its codes. */
+  async subscribe(topics: readonly string[], messageId = 1): Promise<number[]> {
+    this.send({
+      cmd: 'subscribe',
+      messageId,
+      subscriptions: topics.map((topic) => ({ topic, qos: 1 as const })),
+    });
+    return (await this.next('suback')).granted as number[];
+  }
+
+  /** Every PUBLISH received so far (taken out of `received`). */
+  publishes(): IPublishPacket[] {
+    const taken = this.received.filter((p): p is IPublishPacket => p.cmd === 'publish');
+    this.received.splice(
+      0,
+      this.received.length,
+      ...this.received.filter((p) => p.cmd !== 'publish'),
+    );
+    return taken;
   }
 
   /** The first packet received of `cmd` not yet taken, waiting up to `timeoutMs` for it. */
@@ -183,3 +207,12 @@ export class RawClient {
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 10 ms until it holds; fails after `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}

@@ -5,6 +5,7 @@ import {
   RawClient,
   sleep,
   startTestServer,
+  waitFor,
 } from '../../../../test-support/mqtt-test-server.js';
 import { ConnectRefusal } from './reason-codes.js';
 
@@ -173,11 +174,3 @@ describe('MQTT server: connecting', () => {
     await client.waitClosed(2000);
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail('timed out');
-    await sleep(10);
-  }
-}
