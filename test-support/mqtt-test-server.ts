@@ -22,6 +22,8 @@ export interface TestServer {
   readonly published: (InboundPublish & { readonly clientId: string })[];
   /** "connected <id>" and "disconnected <id>", in order. */
   readonly events: string[];
+  /** The server side of every connection accepted, oldest first. */
+  readonly sockets: Socket[];
 }
 
 /** The principal is the client id; every publish is accepted and every subscription allowed. */
@@ -45,7 +47,11 @@ export async function startTestServer(
     ...options.hooks,
   };
   const server = new MqttServer<string>({ maxPacketBytes: 64 * 1024, ...options, hooks });
-  const listener = createServer((socket) => server.handle(socket));
+  const sockets: Socket[] = [];
+  const listener = createServer((socket) => {
+    sockets.push(socket);
+    server.handle(socket);
+  });
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const { port } = listener.address() as { port: number };
   t.after(async () => {
@@ -53,7 +59,7 @@ export async function startTestServer(
     await server.close();
     await closed;
   });
-  return { server, port, url: `mqtt://127.0.0.1:${port}`, published, events };
+  return { server, port, url: `mqtt://127.0.0.1:${port}`, published, events, sockets };
 }
 
 /** An mqtt.js client that does not reconnect, ended when the test ends. */
