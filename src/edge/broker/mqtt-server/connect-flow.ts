@@ -52,7 +52,7 @@ export function handleConnect<P>(
  *   assign (3.1.1 allows refusing it with code 2, MQTT 5 with 0x85);
  * - a will message: devices do not set one (the platform sees a device go away in its connection
  *   hooks), and a will would be an unsigned publish on the device's behalf; refused as not
- *   authorized, as Mosquitto refuses a will its ACL does not allow;
+ *   authorized, the refusal both versions can say;
  * - MQTT 5 enhanced authentication: devices authenticate with their TLS certificate.
  */
 function protocolRefusal(packet: IConnectPacket): ConnectRefusal | undefined {
