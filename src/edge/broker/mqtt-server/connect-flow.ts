@@ -117,6 +117,7 @@ function open<P>(
     connection.clientMaxPacket = properties.maximumPacketSize;
   }
   connection.state = 'open';
+  connection.lastSeen = context.now();
 
   const announced: Announced = {
     maxPacketBytes: settings.maxPacketBytes,

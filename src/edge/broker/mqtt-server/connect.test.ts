@@ -168,9 +168,21 @@ describe('MQTT server: connecting', () => {
     assert.deepEqual(events, ['connected dev-1', 'disconnected dev-1']);
   });
 
-  it('closes a connection that never sends CONNECT', async (t) => {
-    const { port } = await startTestServer(t, { connectTimeoutMs: 200, sweepIntervalMs: 50 });
-    const client = await RawClient.open(t, port, 4);
-    await client.waitClosed(2000);
+  it('closes a connection that has not sent its whole CONNECT within the deadline', async (t) => {
+    const { port } = await startTestServer(t, { connectTimeoutMs: 300, sweepIntervalMs: 50 });
+    const silent = await RawClient.open(t, port, 4);
+    await silent.waitClosed(2000);
+
+    // A byte every 100 ms does not keep a half-sent CONNECT alive.
+    const trickle = await RawClient.open(t, port, 4);
+    const header = Buffer.from([0x10, 0x7f, 0, 4, ...Buffer.from('MQTT'), 4, 2, 0, 0]);
+    const opened = Date.now();
+    for (const byte of header) {
+      if (trickle.socket.destroyed) break;
+      trickle.socket.write(Buffer.from([byte]));
+      await sleep(100);
+    }
+    await trickle.waitClosed(2000);
+    assert.ok(Date.now() - opened < 1000, 'closed at the deadline, not extended by the bytes');
   });
 });

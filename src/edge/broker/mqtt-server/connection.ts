@@ -46,7 +46,7 @@ export class Connection<P> {
   session: Session<P> | undefined;
   /** 0: the client asked for no keep-alive. */
   keepaliveMs = 0;
-  /** When bytes last arrived (or the connection opened, or started closing). */
+  /** When bytes last arrived once open; before, the accept; closing, when it began. */
   lastSeen: number;
   /** Publishes handed to the owner and not yet answered, in arrival order. */
   readonly inbound: InboundEntry[] = [];

@@ -256,7 +256,8 @@ export class MqttServer<P> {
   /** Bytes arrived; also checks a packet still arriving against the size limit. */
   #onData(connection: Connection<P>, chunk: Buffer): void {
     if (connection.state === 'closing') return;
-    connection.lastSeen = this.#now();
+    // The CONNECT deadline runs from the accept: a client trickling bytes does not extend it.
+    if (connection.state !== 'awaiting-connect') connection.lastSeen = this.#now();
     const parser = connection.parser;
     parser.parse(chunk);
     // A packet whose announced length is over the limit is refused before it is all buffered.
