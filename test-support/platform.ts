@@ -11,6 +11,7 @@ import { main } from '../src/cli/main.js';
 import { openEntities } from '../src/cli/platform/entities.js';
 import {
   credentialAad,
+  encodeSigned,
   sealCredential,
   topics,
   type CommandRequest,
@@ -198,6 +199,12 @@ export async function deviceTlsCredentials(
   const device = await loadProvisionedDevice(deviceDir);
   const keystore = device.secureElement as SoftwareKeystore;
   return { key: keystore.exportTlsKeyPem(), cert: device.certChainPem, ca: device.trustPem };
+}
+
+/** Signs a message as the provisioned device in `deviceDir` does, with its own key. */
+export async function deviceSigner(deviceDir: string): Promise<(message: object) => Uint8Array> {
+  const device = await loadProvisionedDevice(deviceDir);
+  return (message) => encodeSigned(message, (body) => device.secureElement.sign(body));
 }
 
 /** An identify's method and credential, sealed to the identity service of the platform on `data`. */

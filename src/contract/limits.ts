@@ -21,6 +21,14 @@ export const MAX_BODY_BYTES = 32 * 1024;
 export const MAX_PAYLOAD_BYTES = MAX_BODY_BYTES + SIGNATURE_BYTES;
 
 /**
+ * Largest MQTT packet the embedded broker takes from a device, fixed header and topic included;
+ * announced to MQTT 5 clients as Maximum Packet Size. Twice the payload limit, so that a payload
+ * somewhat over MAX_PAYLOAD_BYTES still reaches ingest and is answered with reason `size`, while a
+ * far larger packet costs its connection before it is buffered.
+ */
+export const MAX_PACKET_BYTES = 64 * 1024;
+
+/**
  * The counter is a non-negative integer that only grows, across reboots. Its ceiling is the
  * largest integer every JSON parser reads exactly (2^53 − 1); at 100 messages a second that is
  * millions of years.

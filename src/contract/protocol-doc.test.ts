@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { CLOUD_DOCUMENTS, DEVICE_MESSAGE_TYPES } from './catalog.js';
-import { MAX_BODY_BYTES, MAX_PAYLOAD_BYTES, MAX_SESSION_LINES } from './limits.js';
+import {
+  MAX_BODY_BYTES,
+  MAX_PACKET_BYTES,
+  MAX_PAYLOAD_BYTES,
+  MAX_SESSION_LINES,
+} from './limits.js';
 import { REJECT_REASON_CODES } from './reasons.js';
 import { FIRMWARE_REJECT_CODES } from './ota/firmware-acceptance.js';
 import { mosquittoAclPatterns } from './topics.js';
@@ -51,6 +56,7 @@ describe('docs/protocol.md stays in step with the contract', () => {
   it('states the limits the code enforces', () => {
     const n = (x: number) => x.toLocaleString('en-US');
     assert.ok(doc.includes(n(MAX_PAYLOAD_BYTES)) && doc.includes(n(MAX_BODY_BYTES)));
+    assert.ok(doc.includes(n(MAX_PACKET_BYTES)), 'the MQTT packet limit');
     assert.ok(doc.includes(`≤ ${MAX_SESSION_LINES}`));
   });
 

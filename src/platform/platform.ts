@@ -266,7 +266,8 @@ export async function startPlatform(
     cleanup.push(() => projector.stop());
     checkouts.start();
     cleanup.push(() => checkouts.stop());
-    // Closed also when it fails half-way (its port taken): aedes and the certificate watch run.
+    // Closed also when it fails half-way (its port taken): the MQTT server's sweep and the
+    // certificate watch run.
     cleanup.push(async () => {
       await activeBroker.close();
       await pipeline.drain();

@@ -25,8 +25,9 @@ export interface ConnectionListener {
 }
 
 /**
- * The broker port: the embedded aedes broker and an external MQTT broker (Mosquitto, EMQX…)
- * both deliver device messages to the same handler and carry the platform's messages to devices.
+ * The broker port: the embedded broker (our own MQTT server) and an external MQTT broker
+ * (Mosquitto, EMQX…) both deliver device messages to the same handler and carry the platform's
+ * messages to devices.
  */
 export interface DeviceBroker {
   /** Starts listening or connecting; resolves with where devices connect. */

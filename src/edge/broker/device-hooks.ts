@@ -1,0 +1,158 @@
+import type { IConnectPacket } from 'mqtt-packet';
+import type { Duplex } from 'node:stream';
+import { mayPublish, maySubscribe } from '../../contract/index.js';
+import {
+  admitDevice,
+  CheckedCertificates,
+  type IdentityContext,
+  type RevocationWatcher,
+} from '../identity/index.js';
+import { sendRejection } from '../../pipeline/ingest/reject-feedback.js';
+import type { Logger } from '../../shared/observability/logger.js';
+import type { PlatformMetrics } from '../../shared/observability/metrics.js';
+import type { ConnectedDevices } from './connected-devices.js';
+import type { ConnectedDevice, DeviceMessageHandler } from './device-broker.js';
+import type { FleetTls } from './fleet-tls.js';
+import {
+  ConnectRefusal,
+  REASON,
+  type InboundPublish,
+  type MqttServerHooks,
+  type PublishVerdict,
+} from './mqtt-server/index.js';
+import { pubackVerdict } from './puback-reasons.js';
+import { devicePeer, refusedHandshake } from './refused-handshake.js';
+
+/** A connected device as the broker knows it: from its certificate, at admission. */
+export interface DeviceSession extends ConnectedDevice {
+  /** DER SPKI (base64) of the certificate's key, for the ingest's signature check. */
+  readonly publicKeySpki: string;
+}
+
+const FORBIDDEN: PublishVerdict = { reasonCode: REASON.notAuthorized };
+
+/**
+ * The embedded broker's decisions, as the MQTT server's hooks: admission from the TLS client
+ * certificate, the per-device ACL from the certificate alone, and ingest before the PUBACK
+ * (decision 003). Device publishes go to the ingest handler only and are never routed to other
+ * clients: no client may subscribe to an uplink topic (topics.ts), and routing them reached
+ * nobody while costing about a tenth of the event loop under aedes (decision 022).
+ */
+export class DeviceHooks implements MqttServerHooks<DeviceSession> {
+  /** Certificates admitted before, so a reconnect is not parsed and chained again. */
+  readonly #certificates = new CheckedCertificates();
+
+  constructor(
+    private readonly options: {
+      readonly identity: IdentityContext;
+      readonly tls: FleetTls;
+      readonly revocations: RevocationWatcher;
+      readonly handler: DeviceMessageHandler;
+      readonly devices: ConnectedDevices;
+      readonly metrics: PlatformMetrics;
+      readonly log: Logger;
+      readonly now: () => number;
+      /** The platform's own publishes to devices (error feedback). */
+      readonly publish: (topic: string, payload: Buffer) => Promise<void>;
+      /** Closes one device's connection (revoked while it was being admitted). */
+      readonly kick: (clientId: string) => void;
+    },
+  ) {}
+
+  async authenticate(connect: IConnectPacket, stream: Duplex): Promise<DeviceSession> {
+    const { identity, tls, revocations, metrics, log } = this.options;
+    const peer = devicePeer(stream);
+    const refuse = (error: unknown, refusal: ConnectRefusal): never => {
+      metrics.authFailures.inc({ stage: 'admission' });
+      log.warn(
+        { client_id: connect.clientId, ...refusedHandshake(peer, error, revocations) },
+        'device refused at admission',
+      );
+      throw refusal;
+    };
+    let admitted;
+    try {
+      // The TLS handshake has chained the certificate to the fleet's roots and issuing CAs, so
+      // admission needs only the leaf, as Node holds it natively (no JavaScript parse).
+      admitted = await admitDevice(identity, peer.certificate ? [peer.certificate] : [], {
+        now: new Date(this.options.now()),
+        ca: tls.ca,
+        isRevoked: (serial) => revocations.isRevoked(serial),
+        certificates: this.#certificates,
+      });
+    } catch (error) {
+      return refuse(error, ConnectRefusal.notAuthorized(String(error)));
+    }
+    // One session per device, named by its certificate (docs/protocol.md section 1).
+    if (connect.clientId !== admitted.deviceId) {
+      const why = `client id '${connect.clientId}' is not the certificate's ${admitted.deviceId}`;
+      return refuse(new Error(why), ConnectRefusal.badClientId(why));
+    }
+    return {
+      deviceId: admitted.deviceId,
+      storeId: admitted.storeId,
+      deviceClass: admitted.deviceClass,
+      certSerialHex: admitted.certSerialHex,
+      publicKeySpki: admitted.publicKeySpkiBase64,
+    };
+  }
+
+  async onPublish(session: DeviceSession, publish: InboundPublish): Promise<PublishVerdict> {
+    const receivedAt = this.options.now();
+    if (!mayPublish(session.deviceClass, session.deviceId, publish.topic)) {
+      this.#forbidden(session, publish.topic, receivedAt);
+      return FORBIDDEN;
+    }
+    const { topic, payload } = publish;
+    // A rejection here means "not stored": the server closes without the PUBACK.
+    const outcome = await this.options.handler({ topic, payload, receivedAt, publisher: session });
+    return pubackVerdict(outcome);
+  }
+
+  authorizeSubscribe(session: DeviceSession, filter: string): boolean {
+    if (maySubscribe(session.deviceClass, session.deviceId, filter)) return true;
+    this.options.metrics.forbidden.inc({ action: 'subscribe' });
+    this.options.log.warn(
+      { device_id: session.deviceId, topic: filter },
+      'subscription outside the device ACL refused',
+    );
+    return false;
+  }
+
+  connected(session: DeviceSession, clientId: string): void {
+    this.options.devices.connected(session);
+    // A certificate revoked between admission and now must not keep the connection.
+    if (this.options.revocations.isRevoked(session.certSerialHex)) this.options.kick(clientId);
+  }
+
+  disconnected(session: DeviceSession): void {
+    this.options.devices.disconnected(session);
+  }
+
+  connectionError(error: Error, clientId: string | undefined): void {
+    if (error instanceof ConnectRefusal) return; // logged by authenticate
+    this.options.log.debug({ client_id: clientId, err: error.message }, 'connection error');
+  }
+
+  /**
+   * A publish outside the ACL (another device's topic, a type the class may not send) is
+   * acknowledged (MQTT 5: reason 0x87), delivered nowhere, counted, logged and answered with
+   * reason `topic` on the sender's own error topic: closing the connection would only make a
+   * misconfigured device reconnect in a loop without learning why (decision 003).
+   */
+  #forbidden(session: DeviceSession, topic: string, at: number): void {
+    const { metrics, log } = this.options;
+    metrics.forbidden.inc({ action: 'publish' });
+    metrics.rejects.inc({ reason: 'topic' });
+    log.warn(
+      { device_id: session.deviceId, store_id: session.storeId, topic },
+      'publish outside the device ACL refused',
+    );
+    sendRejection(
+      this.options.publish,
+      session.deviceId,
+      { reason: 'topic', detail: `${session.deviceId} may not publish on ${topic}` },
+      new Date(at),
+    ).catch((error: unknown) => log.error({ err: error }, 'could not publish error feedback'));
+  }
+}
