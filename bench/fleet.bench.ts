@@ -2,10 +2,14 @@
 // and the same devices reconnecting, to the embedded platform and, in the same run with the same
 // certificates and load generator, to Debian's Mosquitto with the project's generated mutual-TLS
 // configuration. Reports admissions per second, CONNACK latency, the broker's CPU per connection
-// at few and at many held connections (a connect must not cost more as more are held), and
-// resident memory with the fleet held. Options: --devices N (10000) --clients N (load-generator
-// processes, 2) --concurrency N (handshakes in flight per process, 200) --probe N (devices in
-// the first and last step of a storm, 1000) --no-mosquitto.
+// at few and at many held connections (a connect must not cost more as more are held), resident
+// memory with the fleet held, and publish→stored latency while 1 in K held devices send
+// telemetry. A bare Node TLS server answering CONNECT with CONNACK is measured too: the floor of
+// any Node broker. The platform's CPU and memory include its edge processes.
+// Options: --devices N (10000) --edges N (the platform's edge processes, 0) --clients N
+// (load-generator processes, 2; each may hold ~19,000 connections) --concurrency N (handshakes
+// in flight per process, 200) --probe N (devices in the first and last step of a storm, 1000)
+// --telemetry-every K (100) --telemetry-seconds S (20) --no-mosquitto.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -18,11 +22,11 @@ import { loadFleetCa, openIdentity } from '../src/edge/identity/index.js';
 import { platformLayout } from '../src/platform/platform-layout.js';
 import { ensureFleet, freshDataDir } from './fleet/fleet-cache.js';
 import {
-  cpuSeconds,
   percentile,
-  residentMb,
   threadCpuDelta,
   threadCpuSeconds,
+  treeCpuSeconds,
+  treeResidentMb,
 } from './fleet/process-stats.js';
 import { StormClients, type ConnectReport } from './fleet/storm-clients.js';
 import { fmt } from './measure.js';
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '200' },
     probe: { type: 'string', default: '1000' },
     'no-mosquitto': { type: 'boolean', default: false },
+    edges: { type: 'string', default: '0' },
     'telemetry-every': { type: 'string', default: '100' },
     'telemetry-seconds': { type: 'string', default: '20' },
   },
@@ -70,9 +75,9 @@ async function storm(label: string, pid: number, clients: StormClients): Promise
   const parts: { report: ConnectReport; cpu: number }[] = [];
   const threads = threadCpuSeconds(pid);
   for (const count of [probe, devices - 2 * probe, probe]) {
-    const cpu = cpuSeconds(pid);
+    const cpu = treeCpuSeconds(pid);
     const report = await clients.connect(count, concurrency);
-    parts.push({ report, cpu: cpuSeconds(pid) - cpu });
+    parts.push({ report, cpu: treeCpuSeconds(pid) - cpu });
     step(
       `  ${label}: ${fmt(report.ok)} in ${report.seconds.toFixed(1)} s${report.failed ? `, ${report.failed} failed ${JSON.stringify(report.errors)}` : ''}`,
     );
@@ -133,7 +138,7 @@ async function measure(
   });
   step(`${name}: the fleet connects for the first time`);
   const first = await storm('first', pid, clients);
-  const held = residentMb(pid);
+  const held = treeResidentMb(pid);
   step(`${name}: ${fmt(first.ok)} held, ${held.toFixed(0)} MB resident`);
   // The bare TLS server answers CONNECT only: it has no telemetry to measure.
   const sent = withTelemetry
@@ -183,7 +188,7 @@ const profileDir = process.env['FLEET_BENCH_CPU_PROF'];
 const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
 const platform = spawn(
   process.execPath,
-  [...profile, '--import', 'tsx', 'bench/sim-platform.ts', platformData],
+  [...profile, '--import', 'tsx', 'bench/sim-platform.ts', platformData, values.edges],
   {
     stdio: ['pipe', 'pipe', 'inherit'],
   },
@@ -302,7 +307,7 @@ const rows: [string, string, string][] = [
 const w0 = Math.max(...rows.map((r) => r[0].length));
 const w1 = Math.max(...rows.map((r) => r[1].length));
 console.log(
-  `\nFleet admission on Node ${process.version}, ${cores} cores, ${fmt(devices)} devices, ${processes} × ${concurrency} handshakes in flight\n`,
+  `\nFleet admission on Node ${process.version}, ${cores} cores, ${fmt(devices)} devices, platform with ${values.edges} edge processes, ${processes} × ${concurrency} handshakes in flight\n`,
 );
 for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
 const growth = platformRun.again.cpuMsLast / platformRun.again.cpuMsFirst;
@@ -329,6 +334,7 @@ console.log(
     node: process.version,
     cores,
     devices,
+    edges: Number(values.edges),
     clients: processes,
     concurrency,
     verify_ceiling_per_s: Math.round(ceiling),

@@ -5,12 +5,17 @@ import { silentLogger } from '../src/shared/observability/logger.js';
 import { defaultConfig } from '../src/platform/platform-config.js';
 import { startPlatform } from '../src/platform/platform.js';
 
-const data = process.argv[2];
-if (!data) throw new Error('usage: sim-platform.ts DATA_DIR');
+const [data, edges = '0'] = process.argv.slice(2);
+if (!data) throw new Error('usage: sim-platform.ts DATA_DIR [EDGES]');
 const platform = await startPlatform(
   {
     ...defaultConfig(data),
-    mqtt: { host: '127.0.0.1', port: 0, hostnames: ['127.0.0.1', 'localhost'] },
+    mqtt: {
+      host: '127.0.0.1',
+      port: 0,
+      hostnames: ['127.0.0.1', 'localhost'],
+      edges: Number(edges),
+    },
     api: { host: '127.0.0.1', port: 0 },
   },
   { openEntities, log: silentLogger() },

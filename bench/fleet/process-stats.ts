@@ -54,3 +54,45 @@ export function threadCpuDelta(
     .filter(([, s]) => s > 0)
     .sort((a, b) => b[1] - a[1]);
 }
+
+/** The process and its descendants (the platform's edge processes), by their parent links. */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // Gone between listing and reading.
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
+}
+
+/** CPU seconds of the process and its descendants. */
+export function treeCpuSeconds(pid: number): number {
+  return processTree(pid).reduce((sum, p) => {
+    try {
+      return sum + cpuSeconds(p);
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+/** Resident MB of the process and its descendants. */
+export function treeResidentMb(pid: number): number {
+  return processTree(pid).reduce((sum, p) => {
+    try {
+      return sum + residentMb(p);
+    } catch {
+      return sum;
+    }
+  }, 0);
+}

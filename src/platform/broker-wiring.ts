@@ -38,6 +38,7 @@ export function createBroker(options: {
   return new EmbeddedBroker({
     host: config.mqtt.host,
     port: config.mqtt.port,
+    edges: config.mqtt.edges ?? 0,
     ...{ identity, ca, handler, log, now },
     revocations: options.revocations,
     server: options.server,

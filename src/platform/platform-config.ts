@@ -7,6 +7,11 @@ export interface PlatformConfig {
     readonly port: number;
     /** Names devices use to reach the broker: the server certificate carries them all. */
     readonly hostnames: readonly string[];
+    /**
+     * Edge processes that hold the device connections (decision 032); 0 or absent: the platform
+     * process holds them. A process may hold up to its file-descriptor limit of devices.
+     */
+    readonly edges?: number;
   };
   /** Consume from an external broker (Mosquitto, EMQX) instead of running the embedded one. */
   readonly externalBroker?: ExternalBrokerConfig;

@@ -17,6 +17,7 @@ export const platformOptionSpec: OptionSpec = {
   data: { type: 'string' },
   'mqtt-port': { type: 'string' },
   'mqtt-host': { type: 'string' },
+  edges: { type: 'string' },
   hostname: { type: 'string', multiple: true },
   'api-port': { type: 'string' },
   'device-port': { type: 'string' },
@@ -45,6 +46,8 @@ export const platformOptionSpec: OptionSpec = {
 export const platformOptionHelp: readonly string[] = [
   `--mqtt-port N        embedded broker port (default ${DEFAULT_MQTT_PORT}; 0 picks a free one)`,
   '--mqtt-host ADDR     address it listens on (default 0.0.0.0)',
+  '--edges N            hold device connections in N edge processes, which run the TLS on every',
+  '                     core; each may hold about 16,000 devices (default 0: the platform holds them)',
   '--hostname NAME      a name devices use to reach the broker, for its certificate (repeatable;',
   '                     default localhost and 127.0.0.1)',
   `--api-port N         the API's port (default ${DEFAULT_API_PORT}; 0 picks a free one)`,
@@ -100,6 +103,7 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
     mqtt: {
       host: stringOption(values, 'mqtt-host') ?? base.mqtt.host,
       port: port(values, 'mqtt-port', base.mqtt.port),
+      ...optional('edges', nonNegativeInteger(values, 'edges')),
       hostnames:
         Array.isArray(hostnames) && hostnames.length > 0
           ? hostnames.map(String)

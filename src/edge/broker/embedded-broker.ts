@@ -1,4 +1,5 @@
-import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { createServer, type Server } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { MAX_PACKET_BYTES } from '../../contract/index.js';
 import type { FleetCa, IdentityContext, RevocationWatcher } from '../identity/index.js';
@@ -14,7 +15,8 @@ import type {
 import { DeviceHooks, type DeviceSession } from './device-hooks.js';
 import { FleetTls } from './fleet-tls.js';
 import { MqttServer, REASON } from './mqtt-server/index.js';
-import { refusedHandshake } from './refused-handshake.js';
+import { EdgePool } from './edges/edge-pool.js';
+import { devicePeer, refusedHandshake, type DevicePeer } from './refused-handshake.js';
 import type { ServerIdentity } from './server-identity.js';
 
 export interface EmbeddedBrokerOptions {
@@ -30,6 +32,8 @@ export interface EmbeddedBrokerOptions {
   readonly log: Logger;
   readonly connections?: ConnectionListener;
   readonly now?: () => number;
+  /** Edge processes holding the device connections (decision 032); 0: this process holds them. */
+  readonly edges?: number;
 }
 
 /**
@@ -44,6 +48,8 @@ export class EmbeddedBroker implements DeviceBroker {
   #mqtt: MqttServer<DeviceSession> | undefined;
   #server: Server | undefined;
   #unwatch: (() => void) | undefined;
+  #edges: EdgePool | undefined;
+  #edgePort: number | undefined;
 
   constructor(private readonly options: EmbeddedBrokerOptions) {
     this.#now = options.now ?? Date.now;
@@ -71,6 +77,13 @@ export class EmbeddedBroker implements DeviceBroker {
     });
     this.#mqtt = mqtt;
 
+    const host = options.host === '0.0.0.0' ? 'localhost' : options.host;
+    const port = options.edges ? await this.#listenOnEdges(mqtt) : await this.#listen(mqtt);
+    return { url: `mqtts://${host}:${port}` };
+  }
+
+  /** Device connections on this process's own TLS server. */
+  async #listen(mqtt: MqttServer<DeviceSession>): Promise<number> {
     const server = createServer(
       {
         ...this.#tls.context(),
@@ -85,26 +98,68 @@ export class EmbeddedBroker implements DeviceBroker {
     // Once the CRL has reached the TLS context (the revocation watcher's next poll), a revoked
     // certificate is refused here, where Node often no longer shows the server the certificate:
     // this line may not name the device. Before that, admission refuses it by name.
-    server.on('tlsClientError', (error, socket) => this.#refuseHandshake(socket, error));
+    server.on('tlsClientError', (error, socket) =>
+      this.#refuseHandshake(devicePeer(socket), error),
+    );
     this.#server = server;
     this.#unwatch = this.#tls.watch((context) => {
       server.setSecureContext(context);
       this.#cutOffRevoked();
     });
-
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, options.host, () => {
+      server.listen(this.options.port, this.options.host, () => {
         server.off('error', reject);
         resolve();
       });
     });
-    const { port } = server.address() as AddressInfo;
-    return { url: `mqtts://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}` };
+    return (server.address() as AddressInfo).port;
+  }
+
+  /** Device connections held by edge processes (decision 032), handed over as plaintext streams. */
+  async #listenOnEdges(mqtt: MqttServer<DeviceSession>): Promise<number> {
+    const { options } = this;
+    const edges = new EdgePool({
+      host: options.host,
+      port: options.port,
+      edges: options.edges ?? 1,
+      context: this.#tls.context(),
+      onConnection: (connection) => mqtt.handle(connection),
+      onRefused: (refused) =>
+        this.#refuseHandshake(
+          {
+            remoteAddress: refused.remoteAddress,
+            ...(refused.certificate
+              ? { certificate: new X509Certificate(Buffer.from(refused.certificate, 'base64')) }
+              : {}),
+          },
+          Object.assign(new Error(refused.error), refused.code ? { code: refused.code } : {}),
+        ),
+      onEdgeExit: (edge, code) =>
+        options.log.error(
+          { edge, code },
+          'an edge process exited; its devices reconnect to the others',
+        ),
+    });
+    this.#edges = edges;
+    this.#unwatch = this.#tls.watch((context) => {
+      edges.setSecureContext(context);
+      this.#cutOffRevoked();
+    });
+    const { port } = await edges.start();
+    this.#edgePort = port;
+    return port;
   }
 
   get port(): number {
-    return (this.#server?.address() as AddressInfo | null)?.port ?? this.options.port;
+    return (
+      this.#edgePort ?? (this.#server?.address() as AddressInfo | null)?.port ?? this.options.port
+    );
+  }
+
+  /** The edge processes' ids (none when this process holds the connections). */
+  get edgePids(): number[] {
+    return this.#edges?.pids ?? [];
   }
 
   publish(topic: string, payload: Buffer, options: PublishOptions = {}): Promise<void> {
@@ -127,12 +182,14 @@ export class EmbeddedBroker implements DeviceBroker {
       : Promise.resolve();
     await mqtt?.close();
     await serverClosed;
+    await this.#edges?.close();
+    this.#edges = undefined;
   }
 
-  #refuseHandshake(socket: TLSSocket, error: unknown): void {
+  #refuseHandshake(peer: DevicePeer, error: unknown): void {
     this.options.metrics.authFailures.inc({ stage: 'tls' });
     this.options.log.warn(
-      refusedHandshake(socket, error, this.options.revocations),
+      refusedHandshake(peer, error, this.options.revocations),
       'TLS handshake refused',
     );
   }

@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
 
 /**
@@ -10,6 +11,8 @@ export class EdgeConnection extends Duplex {
 
   constructor(
     readonly remoteAddress: string,
+    /** The client certificate the edge's TLS handshake accepted. */
+    readonly certificate: X509Certificate | undefined,
     private readonly link: {
       readonly write: (bytes: Buffer) => void;
       readonly end: () => void;

@@ -38,8 +38,8 @@ async function pool(t: TestContext, edges = 2) {
       trusted: fleetTrust(ca, new Date()),
       crls: [],
     }),
-    onConnection: (connection, certificate) => {
-      opened.push({ connection, certificate });
+    onConnection: (connection) => {
+      opened.push({ connection, certificate: connection.certificate });
       arrivals.shift()?.();
     },
     onRefused: (r) => refused.push(r.error),

@@ -21,10 +21,7 @@ export interface EdgePoolOptions {
   readonly context: SecureContextOptions;
   readonly handshakeTimeoutMs?: number;
   /** A device finished the TLS handshake on an edge. */
-  readonly onConnection: (
-    connection: EdgeConnection,
-    certificate: X509Certificate | undefined,
-  ) => void;
+  readonly onConnection: (connection: EdgeConnection) => void;
   readonly onRefused?: (refused: RefusedHandshake) => void;
   /** An edge exited; its connections are closed. */
   readonly onEdgeExit?: (edge: number, code: number | null) => void;
@@ -138,7 +135,8 @@ export class EdgePool {
   #onFrame(edge: Edge, kind: FrameKind, id: number, body: Buffer): void {
     if (kind === FrameKind.open) {
       const opened = JSON.parse(body.toString()) as OpenedConnection;
-      const connection = new EdgeConnection(opened.remoteAddress, {
+      const der = opened.certificate ? Buffer.from(opened.certificate, 'base64') : undefined;
+      const connection = new EdgeConnection(opened.remoteAddress, der && new X509Certificate(der), {
         write: (bytes) => edge.link.write(frame(FrameKind.data, id, bytes)),
         end: () => {
           if (edge.connections.delete(id)) edge.link.write(frame(FrameKind.close, id));
@@ -147,8 +145,7 @@ export class EdgePool {
         resume: () => edge.link.write(frame(FrameKind.resume, id)),
       });
       edge.connections.set(id, connection);
-      const der = opened.certificate ? Buffer.from(opened.certificate, 'base64') : undefined;
-      this.options.onConnection(connection, der ? new X509Certificate(der) : undefined);
+      this.options.onConnection(connection);
       return;
     }
     if (kind === FrameKind.refused) {
