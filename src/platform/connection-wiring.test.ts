@@ -19,13 +19,14 @@ function recorder() {
     live: { publish: () => undefined, listening: false },
     log: silentLogger(),
     stores: { get: () => Promise.resolve(undefined) },
+    gatherMs: 0,
   });
   return { listener, batches, release: () => release() };
 }
 
 const cart = (n: number) =>
   ({ deviceId: `CART-${n}`, storeId: 's-1', deviceClass: 'cart', certSerialHex: '01' }) as const;
-const settle = () => new Promise((r) => setImmediate(r));
+const settle = () => new Promise((r) => setTimeout(r, 5));
 
 describe('connectionRecorder', () => {
   it('writes connections reported during a write as one batch (a storm is a few transactions)', async () => {

@@ -1,6 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile as readFileCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { createFileExclusive, writeFileAtomic, type WriteOptions } from './atomic-file.js';
 import { DataDirFailure, explainFsError } from './errors.js';
+
+// The callback form: fs/promises' readFile goes through a FileHandle and costs about twice the CPU
+// (measured 124 vs 55 µs for a 2.5 KB file), which every device connection paid reading its
+// registry record.
+const readFile = promisify(readFileCallback);
 
 /** Reads a JSON file; undefined when it does not exist, a Failure naming the file when it is corrupt. */
 export async function readJsonFile(path: string): Promise<unknown> {
