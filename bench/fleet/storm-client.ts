@@ -83,9 +83,12 @@ function connectOne(i: number): Promise<number> {
         return fail(new Error(`expected CONNACK, got 0x${chunk[0]?.toString(16)}`));
       if (chunk[3] !== 0) return fail(new Error(`CONNACK ${chunk[3]}`));
       settled = true;
+      socket.setTimeout(0);
       sockets[i] = socket;
       resolve(performance.now() - started);
     });
+    // A broker that stops accepting (out of file descriptors) leaves the client waiting forever.
+    socket.setTimeout(30_000, () => fail(new Error('no CONNACK within 30 s')));
     socket.once('error', fail);
     socket.once('close', () => {
       sockets[i] = undefined;

@@ -67,3 +67,16 @@ describe('the API transport options', () => {
     assert.throws(() => demoPlatformConfig('d', { 'api-host': '0.0.0.0' }), usage(/--https/));
   });
 });
+
+describe('--edges', () => {
+  it('holds device connections in that many edge processes, none by default', () => {
+    assert.equal(platformConfig('d', {}).mqtt.edges, undefined);
+    assert.equal(platformConfig('d', { edges: '4' }).mqtt.edges, 4);
+  });
+
+  it('refuses a count that is not a whole number with a usage error', () => {
+    for (const edges of ['two', '-1', '1.5']) {
+      assert.throws(() => platformConfig('d', { edges }), usage(/--edges/), edges);
+    }
+  });
+});
