@@ -1,8 +1,8 @@
 import type { TLSSocket } from 'node:tls';
-import { peerChain } from '../broker/peer-chain.js';
 import type { DeviceClass } from '../../contract/index.js';
 import {
   admitDevice,
+  CheckedCertificates,
   type AdmittedDevice,
   type FleetCa,
   type IdentityContext,
@@ -29,6 +29,8 @@ export interface CallingDevice {
  */
 export class DeviceAdmission {
   readonly #admitted = new WeakMap<TLSSocket, Promise<AdmittedDevice>>();
+  /** As the broker's: a cart's every new connection presents the certificate checked before. */
+  readonly #certificates = new CheckedCertificates();
 
   constructor(
     private readonly options: {
@@ -44,10 +46,13 @@ export class DeviceAdmission {
     const { identity, revocations, directory, now } = this.options;
     let admitted = this.#admitted.get(socket);
     if (!admitted) {
-      admitted = admitDevice(identity, peerChain(socket), {
+      // TLS has chained the certificate to the fleet's trust: admission needs only the leaf.
+      const leaf = socket.getPeerX509Certificate();
+      admitted = admitDevice(identity, leaf ? [leaf] : [], {
         now: new Date(now()),
         ca: this.options.ca(),
         isRevoked: (serial) => revocations.isRevoked(serial),
+        certificates: this.#certificates,
       });
       this.#admitted.set(socket, admitted);
     }
@@ -62,7 +67,7 @@ export class DeviceAdmission {
       deviceId: device.deviceId,
       storeId: known.storeId,
       deviceClass: known.deviceClass,
-      publicKeySpki: device.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      publicKeySpki: device.publicKeySpkiBase64,
     };
   }
 }
