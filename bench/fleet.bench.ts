@@ -190,7 +190,7 @@ const platform = spawn(
   process.execPath,
   // From dist/, as `fleetplane start` runs (the bench script builds first): a TypeScript
   // loader in the platform and in each edge process would add its own memory and CPU.
-  [...profile, 'bench/fleet/dist-platform.mjs', platformData, values.edges],
+  [...profile, 'bench/platform-process.mjs', platformData, values.edges],
   {
     stdio: ['pipe', 'pipe', 'inherit'],
   },

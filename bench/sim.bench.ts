@@ -62,7 +62,7 @@ const { identities } = await provisionFleet(data, 'bench-1', most, {
 const provisionMsPerCart = (performance.now() - t0) / most;
 
 step('starting the platform in a child process');
-const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sim-platform.ts', data], {
+const child = spawn(process.execPath, ['bench/platform-process.mjs', data], {
   stdio: ['pipe', 'pipe', 'inherit'],
 });
 const urls = await new Promise<{ mqttUrl: string; apiUrl: string }>((resolve, reject) => {

@@ -1,16 +1,9 @@
-import type { ApiDeps } from '../surfaces/api/api-deps.js';
 import { buildApi } from '../surfaces/api/api-server.js';
-import type { AuditLog } from '../stores/audit/audit-log.js';
 import { openKeyProvider } from '../stores/keys/index.js';
 import { HttpsPaymentGateway } from '../domain/payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../domain/payment-bridge/bridge-credentials.js';
-import {
-  openVaultsOfUsedRegions,
-  residencyReport,
-  wireCustomers,
-  type CustomerWiring,
-} from './customer-wiring.js';
-import { wireCommands, type CommandWiring } from './command-wiring.js';
+import { openVaultsOfUsedRegions, residencyReport, wireCustomers } from './customer-wiring.js';
+import { wireCommands } from './command-wiring.js';
 import type { PublishOptions } from '../edge/broker/device-broker.js';
 import { readWallet } from '../domain/customers/customer-wallet.js';
 import { CheckoutWorker } from '../domain/checkout/checkout-worker.js';
@@ -20,105 +13,36 @@ import { syncCheckout } from '../domain/checkout/sync-checkout.js';
 import type { StoreId } from '../contract/index.js';
 import { loadTokenKeys } from '../surfaces/api/tokens.js';
 import { DirectoryBlobStore } from '../stores/blobs/directory-blob-store.js';
-import type { BlobStore } from '../stores/blobs/blob-store.js';
 import type { DeviceBroker } from '../edge/broker/device-broker.js';
 import { DeviceApi } from '../edge/device-api/device-api-server.js';
-import { wireOtaImages, type OtaImages } from '../domain/ota/images/ota-images-wiring.js';
+import { wireOtaImages } from '../domain/ota/images/ota-images-wiring.js';
 import { wireOtaRollouts } from './ota-wiring.js';
 import { createBroker } from './broker-wiring.js';
 import { checkPortsFree, listening } from './listeners.js';
-import { wireLive, type LiveWiring } from './live-wiring.js';
-import type { RolloutEngine } from '../domain/ota/rollout/rollout-engine.js';
+import { wireLive } from './live-wiring.js';
 import { ensureServerIdentity } from '../edge/broker/server-identity.js';
-import type { EntityStore } from '../stores/entities/entity-store.js';
-import {
-  initCa,
-  openIdentity,
-  RevocationWatcher,
-  type IdentityContext,
-} from '../edge/identity/index.js';
+import { initCa, openIdentity, RevocationWatcher } from '../edge/identity/index.js';
 import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
 import { EntityProjector } from '../pipeline/ingest/entity-projector.js';
-import {
-  IngestPipeline,
-  type InboundMessage,
-  type IngestOutcome,
-} from '../pipeline/ingest/ingest-pipeline.js';
+import { IngestPipeline, type InboundMessage } from '../pipeline/ingest/ingest-pipeline.js';
 import {
   InlineVerifier,
   WorkerVerifierPool,
   type SignatureVerifier,
 } from '../pipeline/ingest/signature-verifier.js';
-import type { KeyProvider } from '../stores/keys/index.js';
 import { LossPrevention } from '../domain/loss-prevention/loss-prevention.js';
-import { createLogger, type Logger } from '../shared/observability/logger.js';
+import { createLogger } from '../shared/observability/logger.js';
 import { PlatformMetrics } from '../shared/observability/metrics.js';
-import type { PaymentGateway } from '../domain/payment-bridge/payment-gateway.js';
 import { expireTelemetryHourly, openPlatformStores } from './store-wiring.js';
-import type { TelemetryStore } from '../stores/telemetry/telemetry-store.js';
 import type { PlatformConfig } from './platform-config.js';
-import { platformLayout, type PlatformLayout } from './platform-layout.js';
+import { platformLayout } from './platform-layout.js';
 import { acquirePlatformLock, type PlatformLock } from './platform-lock.js';
 import { serveWhileStarting } from './starting-server.js';
-import { listenApi, resolveApiTransport, type ApiTrust } from './api-transport.js';
+import { listenApi, resolveApiTransport } from './api-transport.js';
 
-export interface PlatformDeps {
-  /** Opens the entity store (PGlite under DIR, or PostgreSQL at config.entityUrl). */
-  readonly openEntities: (config: PlatformConfig, layout: PlatformLayout) => Promise<EntityStore>;
-  /**
-   * Opens the audit log. Without one the API still serves reads, but refuses staff overrides
-   * (they are never made unaudited) and the compliance report says no log is configured.
-   */
-  readonly openAudit?: (config: PlatformConfig, layout: PlatformLayout) => Promise<AuditLog>;
-  /** Billing prices and the compliance report's providers (privacy and residency services). */
-  readonly api?: Pick<ApiDeps, 'billing' | 'dsarOpen' | 'residency' | 'webDist'>;
-  readonly log?: Logger;
-  readonly now?: () => number;
-  readonly version?: string;
-  /**
-   * The payment service, instead of the HTTPS bridge to config.paymentUrl (tests). The caller owns
-   * it (and closes it). Without either, checkouts are recorded payment-unavailable and retried
-   * until a platform with a gateway reconciles them, and card taps stay guests.
-   */
-  readonly paymentGateway?: PaymentGateway;
-  /** Data keys (receipts, vault, seal key): the local keyring or KMS per config by default. */
-  readonly keys?: KeyProvider;
-  /** Told each slow step as it begins ("opening the entity store"), for a progress line. */
-  readonly progress?: (step: string) => void;
-}
+import type { PlatformDeps, RunningPlatform } from './running-platform.js';
 
-export interface RunningPlatform {
-  readonly mqttUrl: string;
-  /** https://localhost:PORT by default (http:// when asked for plain HTTP on loopback). */
-  readonly apiUrl: string;
-  /** The PEM (and its file) a client trusts to reach apiUrl when the fleet CA issued its certificate. */
-  readonly apiTrust?: ApiTrust;
-  /** The device API (HTTPS, mutual TLS), e.g. https://localhost:8443. */
-  readonly deviceApiUrl: string;
-  readonly layout: PlatformLayout;
-  readonly caCreated: boolean;
-  readonly metrics: PlatformMetrics;
-  readonly identity: IdentityContext;
-  readonly telemetry: TelemetryStore;
-  readonly entities: EntityStore;
-  readonly blobs: BlobStore;
-  readonly projector: EntityProjector;
-  readonly revocations: RevocationWatcher;
-  /** The command ledger and the device shadow (the API's, and the sweep's). */
-  readonly commands: CommandWiring['commands'];
-  readonly shadows: CommandWiring['shadows'];
-  /** Firmware images in the blob store and the signed URLs ota-jobs carry. */
-  readonly ota: Pick<OtaImages, 'images' | 'urls'> & { readonly rollouts: RolloutEngine };
-  /** The bus behind GET /v1/stream (decision 023). */
-  readonly live: LiveWiring['bus'];
-  /** The vaults, field cipher and audit log of the identity service (the demo adds a member). */
-  readonly customers: CustomerWiring['stores'];
-  /** Lets a test or embedder feed a message as if a broker had delivered it. */
-  ingest(message: InboundMessage): Promise<IngestOutcome>;
-  /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */
-  publish(topic: string, payload: Buffer, options?: PublishOptions): Promise<void>;
-  stop(): Promise<void>;
-}
+export type { PlatformDeps, RunningPlatform };
 
 /**
  * Starts the whole data plane in this process: identity, stores, verification, ingest, broker,

@@ -11,7 +11,7 @@ import { FrameKind, FrameReader, frame, jsonFrame } from './frames.js';
 /** The first IPC message: the TLS context; the listening socket comes with the second. */
 export interface EdgeStart {
   readonly context: SecureContextOptions;
-  /** Seconds a connection may take from TCP accept to a finished handshake. */
+  /** Milliseconds a connection may take from TCP accept to a finished handshake. */
   readonly handshakeTimeoutMs: number;
 }
 

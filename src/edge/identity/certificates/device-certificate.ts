@@ -133,41 +133,19 @@ export function readDeviceCertificate(
  * which refuses it with the exact reason.
  */
 export function readNatively(node: X509Certificate): DeviceCertificateInfo | undefined {
-  const entries = (node.subjectAltName ?? '').split(', ');
   const uris: string[] = [];
-  for (const entry of entries) {
+  for (const entry of (node.subjectAltName ?? '').split(', ')) {
     if (!entry.startsWith('URI:') || entry.includes('"')) return undefined;
     uris.push(entry.slice('URI:'.length));
   }
-  const deviceId = single(uris, 'device');
-  const storeId = single(uris, 'store');
-  const deviceClass = single(uris, 'class');
-  const cns = node.subject.split('\n').filter((line) => line.startsWith('CN='));
-  if (
-    deviceId === undefined ||
-    !isDeviceId(deviceId) ||
-    storeId === undefined ||
-    !isStoreId(storeId) ||
-    deviceClass === undefined ||
-    !isDeviceClass(deviceClass) ||
-    cns.length !== 1 ||
-    cns[0] !== `CN=${deviceId}`
-  ) {
-    return undefined;
-  }
+  const cns = node.subject
+    .split('\n')
+    .filter((line) => line.startsWith('CN='))
+    .map((line) => line.slice('CN='.length));
   const notBefore = new Date(node.validFrom);
   const notAfter = new Date(node.validTo);
   if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) return undefined;
-  return {
-    deviceId,
-    storeId,
-    deviceClass,
-    certSerialHex: normaliseSerialHex(node.serialNumber),
-    fingerprint256: node.fingerprint256,
-    notBefore,
-    notAfter,
-    publicKeySpki: node.publicKey.export({ format: 'der', type: 'spki' }),
-  };
+  return deviceInfo(node, uris, cns, { notBefore, notAfter });
 }
 
 export function readParsed(node: X509Certificate): DeviceCertificateInfo {
@@ -180,10 +158,29 @@ export function readParsed(node: X509Certificate): DeviceCertificateInfo {
   const uris = (parsed.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [])
     .filter((n) => n.type === 'url')
     .map((n) => n.value);
+  const info = deviceInfo(node, uris, parsed.subjectName.getField('CN'), parsed);
+  if (!info) {
+    throw identityFailure(
+      'not-a-device-certificate',
+      `certificate '${parsed.subject}' does not name exactly one device, store and class in urn:fleetplane: URIs with a matching CN`,
+    );
+  }
+  return info;
+}
+
+/**
+ * The identity a certificate names, however its URIs and CNs were read; undefined unless it
+ * names exactly one valid device, store and class and one CN equal to the device id.
+ */
+function deviceInfo(
+  node: X509Certificate,
+  uris: readonly string[],
+  cns: readonly string[],
+  validity: { readonly notBefore: Date; readonly notAfter: Date },
+): DeviceCertificateInfo | undefined {
   const deviceId = single(uris, 'device');
   const storeId = single(uris, 'store');
   const deviceClass = single(uris, 'class');
-  const cn = parsed.subjectName.getField('CN');
   if (
     deviceId === undefined ||
     !isDeviceId(deviceId) ||
@@ -191,13 +188,10 @@ export function readParsed(node: X509Certificate): DeviceCertificateInfo {
     !isStoreId(storeId) ||
     deviceClass === undefined ||
     !isDeviceClass(deviceClass) ||
-    cn.length !== 1 ||
-    cn[0] !== deviceId
+    cns.length !== 1 ||
+    cns[0] !== deviceId
   ) {
-    throw identityFailure(
-      'not-a-device-certificate',
-      `certificate '${parsed.subject}' does not name exactly one device, store and class in urn:fleetplane: URIs with a matching CN`,
-    );
+    return undefined;
   }
   return {
     deviceId,
@@ -205,8 +199,8 @@ export function readParsed(node: X509Certificate): DeviceCertificateInfo {
     deviceClass,
     certSerialHex: normaliseSerialHex(node.serialNumber),
     fingerprint256: node.fingerprint256,
-    notBefore: parsed.notBefore,
-    notAfter: parsed.notAfter,
+    notBefore: validity.notBefore,
+    notAfter: validity.notAfter,
     publicKeySpki: node.publicKey.export({ format: 'der', type: 'spki' }),
   };
 }
