@@ -45,7 +45,11 @@ describe('fleetplane start opens what is used and says what it is doing (issue 1
 
     const child = spawn(
       process.execPath,
-      [bin, 'start', '--data', data, '--api-http', '--api-port', '0', '--mqtt-port', '0'],
+      // Every port free: a default one (the device API's 8443) may be held by another test.
+      [
+        ...[bin, 'start', '--data', data, '--api-http'],
+        ...['--api-port', '0', '--mqtt-port', '0', '--device-port', '0'],
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -64,7 +68,11 @@ describe('fleetplane start opens what is used and says what it is doing (issue 1
       });
     }
     const text = () => timeline.map((e) => `${e.stream}: ${e.line}`).join('\n');
-    await until('the banner', () => timeline.some((e) => /Ctrl-C to stop/.test(e.line)));
+    await until('the banner', () => {
+      // A start that fails says why at once; waiting out the deadline would hide it.
+      if (child.exitCode !== null) assert.fail(`start exited ${child.exitCode}:\n${text()}`);
+      return timeline.some((e) => /Ctrl-C to stop/.test(e.line));
+    });
 
     const banner = timeline.findIndex((e) => /^fleetplane .* running on/.test(e.line));
     const progress = timeline
