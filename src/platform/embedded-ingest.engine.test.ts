@@ -28,8 +28,10 @@ describe('embedded platform ingest', () => {
     );
     const device = await eventually(async () => {
       const d = await platform.entities.getDevice('CART-0001');
-      return d?.batteryPct === 77 ? d : undefined;
-    }, 'projection of the health message');
+      // Connections are written in batches gathered for 20 ms, so the connected flag may land
+      // just after the first messages' projection.
+      return d?.batteryPct === 77 && d.connected ? d : undefined;
+    }, 'projection of the health message and the connection');
     assert.equal(device.storeId, 'berlin-1');
     assert.equal(device.connected, true);
     assert.deepEqual(cart.rejections, []);
