@@ -30,6 +30,7 @@ import {
 } from './fleet/process-stats.js';
 import { StormClients, type ConnectReport } from './fleet/storm-clients.js';
 import { fmt } from './measure.js';
+import { platformNodeFlags } from './node-flags.js';
 import { measureVerifyCeiling } from './verify-ceiling.js';
 
 const { values } = parseArgs({
@@ -190,7 +191,7 @@ const platform = spawn(
   process.execPath,
   // From dist/, as `fleetplane start` runs (the bench script builds first): a TypeScript
   // loader in the platform and in each edge process would add its own memory and CPU.
-  [...profile, 'bench/platform-process.mjs', platformData, values.edges],
+  [...platformNodeFlags, ...profile, 'bench/platform-process.mjs', platformData, values.edges],
   {
     stdio: ['pipe', 'pipe', 'inherit'],
   },

@@ -18,7 +18,10 @@ import { silentLogger } from '../src/shared/observability/logger.js';
 import { defaultConfig } from '../src/platform/platform-config.js';
 import { startPlatform } from '../src/platform/platform.js';
 import { fmt } from './measure.js';
+import { requirePlatformNodeFlags } from './node-flags.js';
 import { measureVerifyCeiling } from './verify-ceiling.js';
+
+requirePlatformNodeFlags('bench:ingest');
 
 const { values } = parseArgs({
   options: {
@@ -108,6 +111,13 @@ let measureEnd = 0;
 let cpuWindow = { user: 0, system: 0 };
 let eluAtStart = performance.eventLoopUtilization();
 let eluWindow = 0;
+// Garbage collection on the platform's event loop (the platform runs in this process).
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+let gcAtStart = 0;
+let gcWindow = 0;
 // Mean telemetry batch (group commit) over the window, from the platform's own histogram.
 const batchTotals = async () => {
   const values = (await platform.metrics.batchSize.get()).values;
@@ -141,6 +151,7 @@ const throughput = load(
           measureStart = performance.now();
           cpuAtStart = process.cpuUsage();
           eluAtStart = performance.eventLoopUtilization();
+          gcAtStart = gcMs;
           void batchTotals().then((b) => (batchesAtStart = b));
         });
         setTimeout(
@@ -150,6 +161,7 @@ const throughput = load(
               measureEnd = performance.now();
               cpuWindow = process.cpuUsage(cpuAtStart);
               eluWindow = performance.eventLoopUtilization(eluAtStart).utilization;
+              gcWindow = (gcMs - gcAtStart) / (measureEnd - measureStart);
               void batchTotals().then((b) => {
                 meanBatch =
                   (b.sum - batchesAtStart.sum) / Math.max(1, b.count - batchesAtStart.count);
@@ -227,6 +239,7 @@ const rows: [string, string][] = [
   ['mean messages per durable telemetry commit', meanBatch.toFixed(0)],
   ['platform CPU during the window', `${(platformCpu * 100).toFixed(0)} % of one core`],
   ['platform event loop busy (broker, ingest, API)', `${(eluWindow * 100).toFixed(0)} %`],
+  ['of which garbage collection', `${(gcWindow * 100).toFixed(0)} % of the window`],
   [
     'load generator CPU',
     `${(((result['load_cpu_seconds'] ?? 0) / (result['wall_seconds'] ?? 1)) * 100).toFixed(0)} % of one core`,
@@ -268,6 +281,7 @@ console.log(
     platform_cpu_cores: Number(platformCpu.toFixed(2)),
     mean_commit_batch: Math.round(meanBatch),
     event_loop_utilisation: Number(eluWindow.toFixed(2)),
+    gc_share: Number(gcWindow.toFixed(2)),
     idle_connections: connected,
     connect_per_s: Math.round(connected / connectSeconds),
     heap_kb_per_connection: Number(perConnectionHeapKb.toFixed(1)),

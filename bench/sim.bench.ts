@@ -19,6 +19,7 @@ import { provisionFleet } from '../src/cli/sim/provision-fleet.js';
 import { storeShelf } from '../src/cli/sim/sim-catalog.js';
 import { runFleet, type FleetResult } from '../src/device/sim/fleet.js';
 import { fmt, opsPerSecond } from './measure.js';
+import { platformNodeFlags } from './node-flags.js';
 
 const { values } = parseArgs({
   options: {
@@ -62,7 +63,7 @@ const { identities } = await provisionFleet(data, 'bench-1', most, {
 const provisionMsPerCart = (performance.now() - t0) / most;
 
 step('starting the platform in a child process');
-const child = spawn(process.execPath, ['bench/platform-process.mjs', data], {
+const child = spawn(process.execPath, [...platformNodeFlags, 'bench/platform-process.mjs', data], {
   stdio: ['pipe', 'pipe', 'inherit'],
 });
 const urls = await new Promise<{ mqttUrl: string; apiUrl: string }>((resolve, reject) => {

@@ -1,4 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// --max-semi-space-size=64: a young generation of 64 MB instead of 16. Under load thousands of
+// messages are in flight for a few hundred milliseconds each, so a small young generation is
+// scavenged often and copies the same live messages every time: a quarter of the event loop went
+// to garbage collection at 100 devices × 32 in flight; with 64 MB about a tenth, and the platform
+// stores 15–25 % more a second (decision 034). bench/node-flags.ts keeps the benches on it.
 // The published entry point runs the compiled CLI; `npm install` builds it (the prepare script).
 import { main } from '../dist/cli/main.js';
 

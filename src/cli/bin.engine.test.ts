@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,19 @@ describe('the installed fleetplane command (bin/fleetplane.js over dist/)', () =
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /Usage: fleetplane <command>/);
     assert.match(run('--version').stdout, /^fleetplane \d+\.\d+\.\d+/);
+  });
+
+  it('runs as an executable through its shebang, whose V8 flag node accepts', (t) => {
+    if (!built && !process.env['FLEETPLANE_REQUIRE_ENGINES'])
+      return t.skip('dist/ not built: run npm run build');
+    // `env -S node --max-semi-space-size=64`: the kernel and env, not node, read this line.
+    const direct = spawnSync(bin, ['--version'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` },
+    });
+    assert.equal(direct.status, 0, direct.stderr);
+    assert.match(direct.stdout, /^fleetplane \d+\.\d+\.\d+/);
   });
 
   it('exits 2 with a hint on a bad command, with no stack trace', (t) => {

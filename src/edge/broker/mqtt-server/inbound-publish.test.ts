@@ -56,6 +56,32 @@ describe('MQTT server: publishes from clients', () => {
     );
   });
 
+  it('sends the PUBACKs of publishes the owner answers together in one write, not one each', async (t) => {
+    const verdicts = heldVerdicts();
+    const { port, sockets } = await startTestServer(t, {
+      hooks: { onPublish: verdicts.onPublish },
+    });
+    const client = await RawClient.connected(t, port, 'dev-1', 4);
+    for (const id of [1, 2, 3, 4, 5, 6]) client.publish(TOPIC, id);
+    await waitFor(() => verdicts.waiting.length === 6);
+    const socket = sockets[0]!;
+    const writes: number[] = [];
+    const write = socket.write.bind(socket) as (chunk: Buffer) => boolean;
+    socket.write = ((chunk: Buffer) => {
+      writes.push(chunk.length);
+      return write(chunk);
+    }) as typeof socket.write;
+
+    // As a group commit does: every verdict settles in the same turn of the event loop.
+    for (const resolve of verdicts.waiting) resolve(ACCEPTED);
+    await waitFor(() => client.received.length === 6);
+    assert.deepEqual(writes, [6 * 4], 'six 4-byte PUBACKs in one write');
+    assert.deepEqual(
+      client.received.map((p) => (p as IPubackPacket).messageId),
+      [1, 2, 3, 4, 5, 6],
+    );
+  });
+
   it('stops reading a connection while receiveMaximum publishes are unanswered, and reads on once they are', async (t) => {
     const verdicts = heldVerdicts();
     const { port, sockets } = await startTestServer(t, {

@@ -50,6 +50,13 @@ export function handlePublish<P>(
   if (connection.inbound.length >= context.settings.receiveMaximum) connection.hold();
 }
 
+/**
+ * Connections with answers to send, and their servers. The owner settles many publishes at once
+ * (a group commit answers hundreds); their PUBACKs go out per connection in one write once all of
+ * them are in, not one write (and one TLS record) per publish.
+ */
+const answersDue = new Map<Connection<unknown>, ServerContext<unknown>>();
+
 function settle<P>(
   context: ServerContext<P>,
   connection: Connection<P>,
@@ -57,6 +64,19 @@ function settle<P>(
   code: number,
 ): void {
   entry.code = code;
+  if (connection.state !== 'open') return;
+  // A tick runs after the whole microtask queue, so every verdict of one commit is in by then.
+  if (answersDue.size === 0) process.nextTick(answerDue);
+  answersDue.set(connection as Connection<unknown>, context as ServerContext<unknown>);
+}
+
+function answerDue(): void {
+  const due = [...answersDue];
+  answersDue.clear();
+  for (const [connection, context] of due) answer(context, connection);
+}
+
+function answer<P>(context: ServerContext<P>, connection: Connection<P>): void {
   if (connection.state !== 'open') return;
   const inbound = connection.inbound;
   let ready = 0;
