@@ -3,6 +3,7 @@ import { alertsCommands } from './alerts-commands.js';
 import { commandLedgerCommands } from './command-ledger-commands.js';
 import { devicesCommands } from './devices-commands.js';
 import { rolloutsCommands } from './rollouts-commands.js';
+import { rulesCommands } from './rules-commands.js';
 import { shadowCommands } from './shadow-commands.js';
 import { storesCommands } from './stores-commands.js';
 
@@ -18,5 +19,6 @@ export function operatorCommands(): Command[] {
     ...commandLedgerCommands(),
     ...shadowCommands(),
     ...alertsCommands(),
+    ...rulesCommands(),
   ];
 }

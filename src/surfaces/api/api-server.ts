@@ -21,6 +21,7 @@ import { registerOtaImageRoutes } from '../../domain/ota/images/image-upload-rou
 import { registerRolloutRoutes } from '../../domain/ota/api/rollout-routes.js';
 import { registerStreamRoute } from '../live/stream-route.js';
 import { registerMetricHistoryRoutes } from '../../shared/observability/metric-history-routes.js';
+import { registerRulesRoutes } from '../../domain/alarms/rules-routes.js';
 import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerConsoleAuthRoutes } from '../console-auth/auth-routes.js';
@@ -115,6 +116,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerRolloutRoutes(app, deps);
   registerStreamRoute(app, deps);
   registerMetricHistoryRoutes(app, deps);
+  registerRulesRoutes(app, deps);
   await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;
 }
