@@ -5,6 +5,7 @@ import { TestDevice, T0 } from '../../../test-support/entity-events.js';
 import type { EntityStore } from './entity-store.js';
 import { fleetContractTests } from './entity-store-fleet.contract.js';
 import { alertContractTests } from './entity-store-alerts.contract.js';
+import { alarmContractTests } from './entity-store-alarms.contract.js';
 import { checkoutContractTests } from './entity-store-checkout.contract.js';
 import { commandContractTests } from './entity-store-commands.contract.js';
 import { consoleContractTests } from './entity-store-console.contract.js';
@@ -128,6 +129,7 @@ export function runEntityStoreContract(
     fleetContractTests(open);
     checkoutContractTests(open);
     alertContractTests(open);
+    alarmContractTests(open);
     commandContractTests(open);
     consoleContractTests(open);
 

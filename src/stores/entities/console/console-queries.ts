@@ -1,3 +1,4 @@
+import { SqlAlarmRecords } from '../alarms/alarm-queries.js';
 import type { SqlClient, SqlExecutor } from '../sql/sql-client.js';
 import { toIso, toIsoOrNull, toNumber, toStringOrNull } from '../sql/values.js';
 import type {
@@ -26,8 +27,10 @@ const PASSKEY_COLUMNS =
  * ConsoleRecords over any SqlClient (PGlite or a PostgreSQL server). SqlEntityStore inherits these
  * methods instead of forwarding each one: it is a large class, and this half stands on its own.
  */
-export class SqlConsoleRecords implements ConsoleRecords {
-  constructor(protected readonly client: SqlClient) {}
+export class SqlConsoleRecords extends SqlAlarmRecords implements ConsoleRecords {
+  constructor(client: SqlClient) {
+    super(client);
+  }
 
   async findPerson(
     key: { readonly personId: string } | PersonHandle,

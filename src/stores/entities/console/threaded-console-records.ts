@@ -1,4 +1,5 @@
 import type { ThreadClient } from '../../../shared/threads/thread-client.js';
+import { ThreadedAlarmRecords } from '../alarms/threaded-alarm-records.js';
 import type { SqlConsoleRecords } from './console-queries.js';
 import type { ConsoleRecords } from './console-records.js';
 
@@ -9,8 +10,10 @@ type Method = keyof ConsoleRecords & keyof SqlConsoleRecords;
  * has these methods by inheritance. ThreadedEntityStore inherits this half, as SqlEntityStore
  * inherits the SQL one.
  */
-export class ThreadedConsoleRecords implements ConsoleRecords {
-  constructor(protected readonly thread: ThreadClient) {}
+export class ThreadedConsoleRecords extends ThreadedAlarmRecords implements ConsoleRecords {
+  constructor(thread: ThreadClient) {
+    super(thread);
+  }
 
   findPerson(...a: Parameters<ConsoleRecords['findPerson']>) {
     return this.#call<'findPerson'>('findPerson', a);
