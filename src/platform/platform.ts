@@ -20,6 +20,7 @@ import { wireOtaRollouts } from './ota-wiring.js';
 import { createBroker } from './broker-wiring.js';
 import { checkPortsFree, listening } from './listeners.js';
 import { wireLive } from './live-wiring.js';
+import { AlarmService } from '../domain/alarms/alarm-service.js';
 import { ensureServerIdentity } from '../edge/broker/server-identity.js';
 import { initCa, openIdentity, RevocationWatcher } from '../edge/identity/index.js';
 import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
@@ -160,6 +161,10 @@ export async function startPlatform(
     projector.onApplied(checkouts.applied);
     const onRaised = live.alertRaised;
     projector.onApplied(new LossPrevention({ entities, metrics, log, onRaised }).applied);
+    // Before projection starts: the first message is judged by the stored rule sets.
+    const alarms = new AlarmService({ records: entities, log, now });
+    await alarms.start();
+    projector.onApplied(alarms.applied);
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -269,6 +274,7 @@ export async function startPlatform(
       residency: () => residencyReport(entities, customers.stores.vaults),
       otaImages: ota.images,
       ota: rollouts.api,
+      alarms,
       ...live.api,
       publicUrl: config.publicUrl,
       ...deps.api,

@@ -97,6 +97,16 @@ export class RuleEvaluator {
     return out ?? NO_TRANSITIONS;
   }
 
+  /** An alarm open before a restart: the rule is firing for the device, so its clearing counts. */
+  seedFiring(ruleId: string, deviceId: string): void {
+    this.#streaks.set(`${ruleId}\u0000${deviceId}`, { run: 0, firing: true });
+  }
+
+  /** A person resolved the alarm: the rule starts afresh for the device. */
+  forget(ruleId: string, deviceId: string): void {
+    this.#streaks.delete(`${ruleId}\u0000${deviceId}`);
+  }
+
   /** Rules firing now, per device: what a restart must rebuild (decision 035). */
   get firingCount(): number {
     let n = 0;

@@ -16,6 +16,7 @@ import type { ImageStore } from '../../domain/ota/images/image-store.js';
 import type { OtaApiDeps } from '../../domain/ota/api/ota-api-deps.js';
 import type { LiveApi } from '../live/live-api.js';
 import type { MetricHistoryReader } from '../../shared/observability/metric-history.js';
+import type { AlarmService } from '../../domain/alarms/alarm-service.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -57,6 +58,8 @@ export interface ApiDeps {
   readonly ota?: OtaApiDeps;
   /** The live stream (GET /v1/stream), and the bus routes tell of changes they make. */
   readonly live?: LiveApi;
+  /** Rule sets and the alarms they raise (decision 035); without it those routes answer 503. */
+  readonly alarms?: Pick<AlarmService, 'ruleSets' | 'putRuleSet' | 'transition'>;
   /** The metric history the ops console charts; without it the route answers 503. */
   readonly metricHistory?: MetricHistoryReader;
   /**

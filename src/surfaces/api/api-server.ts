@@ -22,6 +22,7 @@ import { registerRolloutRoutes } from '../../domain/ota/api/rollout-routes.js';
 import { registerStreamRoute } from '../live/stream-route.js';
 import { registerMetricHistoryRoutes } from '../../shared/observability/metric-history-routes.js';
 import { registerRulesRoutes } from '../../domain/alarms/rules-routes.js';
+import { registerAlarmRoutes } from '../../domain/alarms/alarm-routes.js';
 import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerConsoleAuthRoutes } from '../console-auth/auth-routes.js';
@@ -117,6 +118,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerStreamRoute(app, deps);
   registerMetricHistoryRoutes(app, deps);
   registerRulesRoutes(app, deps);
+  registerAlarmRoutes(app, deps);
   await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;
 }

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { apiRequest, apiToken } from '../../../test-support/api-client.js';
+import { message } from '../../../test-support/messages.js';
+import {
+  connectDevice,
+  eventually,
+  fleetDataDir,
+  provisionDevice,
+  startTestPlatform,
+} from '../../../test-support/platform.js';
+import type { RunningPlatform } from '../../platform/running-platform.js';
+import type { AlarmView } from '../../stores/entities/entity-store.js';
+
+async function alarms(platform: RunningPlatform, query = ''): Promise<AlarmView[]> {
+  const { status, body } = await apiRequest(platform, 'GET', `/v1/alarms${query}`);
+  assert.equal(status, 200, JSON.stringify(body));
+  return body['alarms'] as AlarmView[];
+}
+
+function waitForAlarms(
+  platform: RunningPlatform,
+  what: string,
+  test: (list: AlarmView[]) => boolean,
+): Promise<AlarmView[]> {
+  return eventually(async () => {
+    const list = await alarms(platform);
+    return test(list) ? list : undefined;
+  }, what);
+}
+
+describe('alarms from rules, on a running platform', () => {
+  it('fires on stored telemetry, resolves when the reading recovers, takes a new rule set without a restart and survives one', async (t) => {
+    const data = await fleetDataDir(t);
+    const dir = await provisionDevice(data, 'CART-0971');
+    let platform = await startTestPlatform(t, data);
+    let cart = await connectDevice(t, platform.mqttUrl, dir);
+    let counter = 0;
+    const health = (battery_pct: number) =>
+      cart.send(message('health', 'CART-0971', ++counter, { battery_pct }));
+
+    // The default cart rule: battery under 15 %, resolved at 20 %.
+    await health(40);
+    await health(12);
+    const [fired] = await waitForAlarms(platform, 'the battery alarm', (l) => l.length === 1);
+    assert.equal(fired?.ruleId, 'battery-low');
+    assert.equal(fired?.state, 'firing');
+    assert.equal(fired?.deviceId, 'CART-0971');
+    assert.deepEqual(fired?.reading, { battery_pct: 12 });
+    await health(18); // between the thresholds: still firing
+    await health(25);
+    const [resolved] = await waitForAlarms(platform, 'resolved', (l) => l[0]?.state === 'resolved');
+    assert.equal(resolved?.id, fired?.id);
+    assert.equal(resolved?.resolvedBy, 'rule');
+    const detail = await apiRequest(platform, 'GET', `/v1/alarms/${fired!.id}`);
+    assert.deepEqual(
+      (detail.body['history'] as { change: string }[]).map((h) => h.change),
+      ['fired', 'resolved'],
+    );
+
+    // A new rule set through the API is in force for the next message.
+    const ruleSet = {
+      profile: 'cart',
+      rules: [
+        {
+          id: 'battery-half',
+          severity: 'critical',
+          type: 'health',
+          when: { field: 'battery_pct', below: 50 },
+        },
+      ],
+    };
+    const put = await apiRequest(platform, 'PUT', '/v1/rules/cart', { body: ruleSet });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.equal(put.body['version'], 1);
+    await health(45);
+    const half = await waitForAlarms(platform, 'the new rule', (l) =>
+      l.some((a) => a.ruleId === 'battery-half'),
+    );
+    const open = half.find((a) => a.ruleId === 'battery-half')!;
+    assert.equal(open.severity, 'critical');
+
+    // Refused with the path of the problem; the rule set in force is unchanged.
+    const bad = await apiRequest(platform, 'PUT', '/v1/rules/cart', {
+      body: { ...ruleSet, rules: [{ ...ruleSet.rules[0], when: { field: 'batery', below: 1 } }] },
+    });
+    assert.equal(bad.status, 400);
+    assert.match(
+      String(bad.body['message']),
+      /rules\[0\]\.when\.field: health messages have no field batery/,
+    );
+    const staff = await apiRequest(platform, 'GET', '/v1/alarms', {
+      token: await apiToken(platform, 'staff', 'berlin-1'),
+    });
+    assert.equal(staff.status, 403);
+
+    const acked = await apiRequest(platform, 'POST', `/v1/alarms/${open.id}/acknowledge`);
+    assert.equal(acked.status, 200);
+    assert.equal(acked.body['state'], 'acknowledged');
+    assert.match(String(acked.body['acknowledgedBy']), /^ops:/);
+    const again = await apiRequest(platform, 'POST', `/v1/alarms/${open.id}/acknowledge`);
+    assert.equal(again.status, 409);
+
+    // After a restart the stored rule set is in force and the open alarm still resolves.
+    await platform.stop();
+    platform = await startTestPlatform(t, data);
+    cart = await connectDevice(t, platform.mqttUrl, dir);
+    const rules = await apiRequest(platform, 'GET', '/v1/rules');
+    const cartRules = (rules.body['ruleSets'] as { profile: string; source: string }[]).find(
+      (r) => r.profile === 'cart',
+    );
+    assert.equal(cartRules?.source, 'stored');
+    await health(80);
+    await waitForAlarms(platform, 'resolved after the restart', (l) =>
+      l.some((a) => a.id === open.id && a.state === 'resolved' && a.resolvedBy === 'rule'),
+    );
+  });
+});
