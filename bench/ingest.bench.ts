@@ -4,9 +4,10 @@
 // same run. Options: --devices N (100) --window N (32) --seconds N (20) --idle N (1000)
 // --verify-threads N (default: one per core) --presign-rate N (20000: messages signed before the
 // run, as messages per second over its length, spread over the devices) --rate N (0: send as fast
-// as the window allows; N: pace N messages a second over all devices, open loop, for latency).
+// as the window allows; N: pace N messages a second over all devices, open loop, for latency)
+// --rules FILE (a rule set put in force through the API before the load; bench:rules uses it).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +18,8 @@ import { openEntities } from '../src/cli/platform/entities.js';
 import { silentLogger } from '../src/shared/observability/logger.js';
 import { defaultConfig } from '../src/platform/platform-config.js';
 import { startPlatform } from '../src/platform/platform.js';
+import { issueToken, loadTokenKeys } from '../src/surfaces/api/tokens.js';
+import { apiFetch } from '../src/cli/platform/api-fetch.js';
 import { fmt } from './measure.js';
 import { requirePlatformNodeFlags } from './node-flags.js';
 import { measureVerifyCeiling } from './verify-ceiling.js';
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     idle: { type: 'string', default: '1000' },
     'verify-threads': { type: 'string' },
     'presign-rate': { type: 'string', default: '20000' },
+    rules: { type: 'string' },
   },
 });
 const devices = Number(values.devices);
@@ -78,6 +82,26 @@ const platform = await startPlatform(
   },
   { openEntities, log: silentLogger() },
 );
+
+if (values.rules !== undefined) {
+  // As an operator would: through the API, in force for the next message.
+  const document = JSON.parse(await readFile(values.rules, 'utf8')) as { profile: string };
+  const token = await issueToken(
+    await loadTokenKeys(platform.layout.tokenKey),
+    { role: 'ops' },
+    new Date(),
+  );
+  const response = await apiFetch(platform.apiTrust?.pem)(
+    `${platform.apiUrl}/v1/rules/${document.profile}`,
+    {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(document),
+    },
+  );
+  if (!response.ok) throw new Error(`the rule set was refused: ${await response.text()}`);
+  step(`rule set for ${document.profile} in force`);
+}
 
 function load(plan: object, onEvent: (e: Record<string, unknown>) => void) {
   const child = spawn(

@@ -43,7 +43,10 @@ const NO_TRANSITIONS: readonly RuleTransition[] = [];
  */
 export class RuleEvaluator {
   readonly #sets = new Map<DeviceClass, CompiledRuleSet>();
-  readonly #streaks = new Map<string, Streak>();
+  /** A slot per rule, stable across rule set changes, so a device's state is one array. */
+  readonly #slots = new Map<string, number>();
+  /** Per device, per rule slot: one map lookup per message, not one per rule. */
+  readonly #streaks = new Map<string, (Streak | undefined)[]>();
 
   constructor(sets: readonly CompiledRuleSet[] = []) {
     for (const set of sets) this.use(set);
@@ -51,6 +54,7 @@ export class RuleEvaluator {
 
   use(set: CompiledRuleSet): void {
     this.#sets.set(set.profile, set);
+    for (const rules of set.byType.values()) for (const rule of rules) this.#slot(rule.id);
   }
 
   /** What this message changed: nothing, for the common case, with no allocation. */
@@ -58,14 +62,19 @@ export class RuleEvaluator {
     const rules = this.#sets.get(message.deviceClass)?.byType.get(message.type);
     if (rules === undefined) return NO_TRANSITIONS;
     let out: RuleTransition[] | undefined;
+    let streaks = this.#streaks.get(message.deviceId);
     for (const rule of rules) {
-      const key = `${rule.id}\u0000${message.deviceId}`;
-      let streak = this.#streaks.get(key);
+      const slot = this.#slots.get(rule.id)!;
+      let streak = streaks?.[slot];
       const holds = rule.fires(message.body);
       if (streak === undefined) {
         if (!holds) continue;
         streak = { run: 0, firing: false };
-        this.#streaks.set(key, streak);
+        if (streaks === undefined) {
+          streaks = [];
+          this.#streaks.set(message.deviceId, streaks);
+        }
+        streaks[slot] = streak;
       }
       let change: 'fire' | 'clear' | undefined;
       if (holds) {
@@ -80,7 +89,7 @@ export class RuleEvaluator {
           streak.firing = false;
           change = 'clear';
         }
-        if (!streak.firing) this.#streaks.delete(key);
+        if (!streak.firing) streaks![slot] = undefined;
       }
       if (change === undefined) continue;
       (out ??= []).push({
@@ -99,18 +108,31 @@ export class RuleEvaluator {
 
   /** An alarm open before a restart: the rule is firing for the device, so its clearing counts. */
   seedFiring(ruleId: string, deviceId: string): void {
-    this.#streaks.set(`${ruleId}\u0000${deviceId}`, { run: 0, firing: true });
+    const streaks = this.#streaks.get(deviceId) ?? [];
+    streaks[this.#slot(ruleId)] = { run: 0, firing: true };
+    this.#streaks.set(deviceId, streaks);
   }
 
   /** A person resolved the alarm: the rule starts afresh for the device. */
   forget(ruleId: string, deviceId: string): void {
-    this.#streaks.delete(`${ruleId}\u0000${deviceId}`);
+    const streaks = this.#streaks.get(deviceId);
+    if (streaks) streaks[this.#slot(ruleId)] = undefined;
   }
 
   /** Rules firing now, per device: what a restart must rebuild (decision 035). */
   get firingCount(): number {
     let n = 0;
-    for (const streak of this.#streaks.values()) if (streak.firing) n++;
+    for (const streaks of this.#streaks.values())
+      for (const streak of streaks) if (streak?.firing) n++;
     return n;
+  }
+
+  #slot(ruleId: string): number {
+    let slot = this.#slots.get(ruleId);
+    if (slot === undefined) {
+      slot = this.#slots.size;
+      this.#slots.set(ruleId, slot);
+    }
+    return slot;
   }
 }
