@@ -46,6 +46,8 @@ export interface PlatformConfig {
   readonly revocationPollMs?: number;
   /** How often the rollout engine sends due jobs and judges stages; default 30 s. */
   readonly otaTickMs?: number;
+  /** How often devices silent past their profile's limit are looked for (30 s by default). */
+  readonly alarmSweepMs?: number;
   /** How often the metric history (DIR/metrics/history.db) takes a sample; default 60 s. */
   readonly metricSampleMs?: number;
   /** The comment line that keeps a live stream open through proxies; default 15 s. */

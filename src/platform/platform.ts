@@ -21,6 +21,7 @@ import { createBroker } from './broker-wiring.js';
 import { checkPortsFree, listening } from './listeners.js';
 import { wireLive } from './live-wiring.js';
 import { AlarmService } from '../domain/alarms/alarm-service.js';
+import { periodic } from './periodic.js';
 import { ensureServerIdentity } from '../edge/broker/server-identity.js';
 import { initCa, openIdentity, RevocationWatcher } from '../edge/identity/index.js';
 import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
@@ -165,6 +166,12 @@ export async function startPlatform(
     const alarms = new AlarmService({ records: entities, log, now });
     await alarms.start();
     projector.onApplied(alarms.applied);
+    const alarmSweep = periodic(config.alarmSweepMs ?? 30_000, async () => {
+      await alarms
+        .sweep()
+        .catch((error: unknown) => log.error({ err: error }, 'alarm sweep failed'));
+    });
+    cleanup.push(() => alarmSweep.stop());
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,

@@ -11,6 +11,7 @@ import { DEFAULT_RULE_SETS } from './default-rules.js';
 import { RuleEvaluator, type RuleTransition } from './rule-evaluator.js';
 import { checkRuleSet, type RuleSetProblem } from './rule-set-check.js';
 import type { RuleSet } from './rule-schema.js';
+import { SILENT_RULE, SilenceWatch } from './silence-watch.js';
 
 /** What webhooks and the live stream are told (decision 035). */
 export interface AlarmEvent {
@@ -44,6 +45,7 @@ export function alarmKey(ruleId: string, deviceId: string): string {
  */
 export class AlarmService {
   readonly #evaluator = new RuleEvaluator();
+  readonly #silence = new SilenceWatch();
   readonly #active = new Map<DeviceClass, ActiveRuleSet>();
 
   constructor(
@@ -89,7 +91,9 @@ export class AlarmService {
     }
     for (const key of await this.options.records.openAlarmKeys()) {
       const at = key.indexOf(':');
-      this.#evaluator.seedFiring(key.slice(0, at), key.slice(at + 1));
+      const [ruleId, deviceId] = [key.slice(0, at), key.slice(at + 1)];
+      if (ruleId === SILENT_RULE) this.#silence.alreadySilent(deviceId);
+      else this.#evaluator.seedFiring(ruleId, deviceId);
     }
   }
 
@@ -125,6 +129,14 @@ export class AlarmService {
   /** A projection listener (EntityProjector.onApplied). */
   readonly applied = async (events: readonly IngestedEvent[]): Promise<void> => {
     for (const event of events) {
+      if (this.#silence.observe(event) || this.#silence.takePending(event.deviceId)) {
+        const alarm = await this.options.records.clearAlarm(
+          alarmKey(SILENT_RULE, event.deviceId),
+          event.receivedAt,
+          'rule',
+        );
+        if (alarm) await this.#tell({ kind: 'alarm.resolved', alarm });
+      }
       const transitions = this.#evaluator.judge({
         deviceId: event.deviceId,
         storeId: event.storeId,
@@ -137,6 +149,35 @@ export class AlarmService {
       for (const transition of transitions) await this.#apply(transition);
     }
   };
+
+  /**
+   * Raises `silent` for devices quiet past their profile's limit (the platform calls this on a
+   * timer). Returns how many were raised.
+   */
+  async sweep(): Promise<number> {
+    const now = this.options.now();
+    let raised = 0;
+    for (const silent of this.#silence.sweep(now)) {
+      const { alarm, opened } = await this.options.records.raiseAlarm({
+        key: alarmKey(SILENT_RULE, silent.deviceId),
+        ruleId: SILENT_RULE,
+        severity: 'warning',
+        storeId: silent.storeId,
+        deviceId: silent.deviceId,
+        at: now,
+        counter: null,
+        reading: {
+          lastSeenAt: new Date(silent.lastSeenAt).toISOString(),
+          silentMinutes: Math.floor(silent.silentMs / 60_000),
+        },
+      });
+      if (opened) {
+        raised++;
+        await this.#tell({ kind: 'alarm.fired', alarm });
+      }
+    }
+    return raised;
+  }
 
   async transition(
     id: string,
@@ -188,6 +229,7 @@ export class AlarmService {
 
   #use(active: ActiveRuleSet): void {
     this.#active.set(active.profile, active);
+    this.#silence.set(active.profile, active.ruleSet.silence);
     this.#evaluator.use(compileRuleSet(active.ruleSet));
   }
 }

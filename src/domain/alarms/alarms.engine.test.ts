@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { apiRequest, apiToken } from '../../../test-support/api-client.js';
 import { message } from '../../../test-support/messages.js';
 import {
@@ -114,5 +116,39 @@ describe('alarms from rules, on a running platform', () => {
     await waitForAlarms(platform, 'resolved after the restart', (l) =>
       l.some((a) => a.id === open.id && a.state === 'resolved' && a.resolvedBy === 'rule'),
     );
+  });
+
+  it('raises silent for a cart quiet for five minutes in a session, not outside one, and resolves it when it speaks', async (t) => {
+    const data = await fleetDataDir(t);
+    const inSession = await provisionDevice(data, 'CART-0981');
+    const parked = await provisionDevice(data, 'CART-0982');
+    let clock = Date.now();
+    const platform = await startTestPlatform(t, data, { alarmSweepMs: 50 }, { now: () => clock });
+    const shopping = await connectDevice(t, platform.mqttUrl, inSession);
+    const idle = await connectDevice(t, platform.mqttUrl, parked);
+    await shopping.send(message('session-start', 'CART-0981', 1, { session_id: randomUUID() }));
+    await idle.send(
+      message('health', 'CART-0982', 1, { state: 'idle', session_id: undefined, battery_pct: 80 }),
+    );
+    await eventually(
+      async () =>
+        (await platform.entities.getDevice('CART-0982'))?.lastCounter === 1 &&
+        (await platform.entities.getDevice('CART-0981'))?.lastCounter === 1
+          ? true
+          : undefined,
+      'both first messages projected',
+    );
+    clock += 4 * 60_000;
+    await sleep(300);
+    assert.deepEqual(await alarms(platform), [], 'four minutes is within the limit');
+    clock += 2 * 60_000;
+    const [silent] = await waitForAlarms(platform, 'the silent alarm', (l) => l.length > 0);
+    assert.equal(silent?.ruleId, 'silent');
+    assert.equal(silent?.deviceId, 'CART-0981', 'the cart outside a session is not watched');
+    assert.equal(silent?.reading['silentMinutes'], 6);
+    await sleep(300);
+    assert.equal((await alarms(platform)).length, 1, 'raised once, however many sweeps');
+    await shopping.send(message('health', 'CART-0981', 2, { battery_pct: 80 }));
+    await waitForAlarms(platform, 'resolved when it speaks', (l) => l[0]?.state === 'resolved');
   });
 });

@@ -8,6 +8,7 @@ import type { RuleSet } from './rule-schema.js';
 export const DEFAULT_RULE_SETS: readonly RuleSet[] = [
   {
     profile: 'cart',
+    silence: { minutes: 5, whileInSession: true },
     rules: [
       {
         id: 'battery-low',
@@ -21,6 +22,7 @@ export const DEFAULT_RULE_SETS: readonly RuleSet[] = [
   },
   {
     profile: 'coldchain',
+    silence: { minutes: 5 },
     rules: [
       {
         id: 'temperature-excursion',

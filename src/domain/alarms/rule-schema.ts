@@ -64,10 +64,25 @@ export const Rule = Type.Object(
 );
 export type Rule = Static<typeof Rule>;
 
+/**
+ * A device of the profile that sends nothing for this long raises `silent` (issue 18: carts 5
+ * minutes while in a session, cold-chain sensors 5 minutes); its next message resolves it.
+ */
+export const Silence = Type.Object(
+  {
+    minutes: Type.Integer({ minimum: 1, maximum: 10_080 }),
+    /** Watch a cart only between its session-start and session-end. */
+    whileInSession: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type Silence = Static<typeof Silence>;
+
 export const RuleSet = Type.Object(
   {
     profile: Type.Enum(DEVICE_CLASSES),
     rules: Type.Array(Rule, { maxItems: 100 }),
+    silence: Type.Optional(Silence),
   },
   { additionalProperties: false },
 );

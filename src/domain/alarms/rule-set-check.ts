@@ -33,6 +33,12 @@ export function checkRuleSet(value: unknown): RuleSetCheck {
   const seen = new Set<string>();
   for (const [i, rule] of ruleSet.rules.entries()) {
     const at = (...rest: (string | number)[]) => ['rules', i, ...rest];
+    if (rule.id === 'silent') {
+      return {
+        ok: false,
+        problem: { path: at('id'), message: 'silent is the silence alarm; set it with silence' },
+      };
+    }
     if (seen.has(rule.id)) {
       return {
         ok: false,
