@@ -11,6 +11,7 @@ import { consoleContractTests } from './entity-store-console.contract.js';
 import { listContractTests } from './entity-store-lists.contract.js';
 import { mergeContractTests } from './entity-store-merge.contract.js';
 import { sessionContractTests } from './entity-store-sessions.contract.js';
+import { webhookContractTests } from './entity-store-webhooks.contract.js';
 
 /**
  * The behaviour every EntityStore adapter must have. An adapter's test calls this with a factory
@@ -130,6 +131,7 @@ export function runEntityStoreContract(
     alertContractTests(open);
     commandContractTests(open);
     consoleContractTests(open);
+    webhookContractTests(open);
 
     it("lists a store's devices, and only that store's", async (t) => {
       const store = await open(t);

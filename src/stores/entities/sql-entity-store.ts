@@ -4,6 +4,8 @@ import { writeConnections, type ConnectionBatch } from './connection-records.js'
 import type { CommandRecords } from './commands/command-records.js';
 import { SqlCustomerRecords } from './customers/customer-queries.js';
 import { SqlShadowRecords } from './shadows/shadow-queries.js';
+import { SqlWebhookRecords } from './webhooks/webhook-queries.js';
+import type { WebhookRecords } from './webhooks/webhook-records.js';
 import type { ShadowRecords } from './shadows/shadow-records.js';
 import type {
   AccountRecord,
@@ -78,6 +80,7 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   readonly #ota: SqlOtaRecords;
   readonly #commands: SqlCommandRecords;
   readonly #shadows: SqlShadowRecords;
+  readonly #webhooks: SqlWebhookRecords;
 
   constructor(client: SqlClient) {
     super(client);
@@ -85,6 +88,7 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
     this.#ota = new SqlOtaRecords(client);
     this.#commands = new SqlCommandRecords(client);
     this.#shadows = new SqlShadowRecords(client);
+    this.#webhooks = new SqlWebhookRecords(client);
   }
 
   get engine(): SqlClient['engine'] {
@@ -364,6 +368,32 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   }
   listDesiredShadows(...a: Parameters<ShadowRecords['listDesiredShadows']>) {
     return this.#shadows.listDesiredShadows(...a);
+  }
+
+  // Webhooks and their delivery log live in webhooks/.
+  addWebhook(...a: Parameters<WebhookRecords['addWebhook']>) {
+    return this.#webhooks.addWebhook(...a);
+  }
+  getWebhook(...a: Parameters<WebhookRecords['getWebhook']>) {
+    return this.#webhooks.getWebhook(...a);
+  }
+  listWebhooks() {
+    return this.#webhooks.listWebhooks();
+  }
+  removeWebhook(...a: Parameters<WebhookRecords['removeWebhook']>) {
+    return this.#webhooks.removeWebhook(...a);
+  }
+  enqueueWebhookEvent(...a: Parameters<WebhookRecords['enqueueWebhookEvent']>) {
+    return this.#webhooks.enqueueWebhookEvent(...a);
+  }
+  claimDueDeliveries(...a: Parameters<WebhookRecords['claimDueDeliveries']>) {
+    return this.#webhooks.claimDueDeliveries(...a);
+  }
+  recordDeliveryAttempt(...a: Parameters<WebhookRecords['recordDeliveryAttempt']>) {
+    return this.#webhooks.recordDeliveryAttempt(...a);
+  }
+  listDeliveries(...a: Parameters<WebhookRecords['listDeliveries']>) {
+    return this.#webhooks.listDeliveries(...a);
   }
 
   close(): Promise<void> {
