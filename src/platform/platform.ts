@@ -20,6 +20,7 @@ import { wireOtaRollouts } from './ota-wiring.js';
 import { createBroker } from './broker-wiring.js';
 import { checkPortsFree, listening } from './listeners.js';
 import { wireLive } from './live-wiring.js';
+import { wireWebhooks } from './webhook-wiring.js';
 import { ensureServerIdentity } from '../edge/broker/server-identity.js';
 import { initCa, openIdentity, RevocationWatcher } from '../edge/identity/index.js';
 import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
@@ -90,6 +91,9 @@ export async function startPlatform(
     });
     const live = wireLive({ config, layout, entities, identity, metrics, log, now });
     cleanup.push(() => live.stop());
+    // Before anything that raises alarms: they enqueue through webhooks.enqueueWebhookEvent.
+    const webhooks = wireWebhooks({ config, entities, log, now });
+    cleanup.push(() => webhooks.stop());
     const blobs = new DirectoryBlobStore(layout.blobsDir);
     const keys =
       deps.keys ??
@@ -270,6 +274,7 @@ export async function startPlatform(
       otaImages: ota.images,
       ota: rollouts.api,
       ...live.api,
+      webhooks: webhooks.service,
       publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({
@@ -314,6 +319,7 @@ export async function startPlatform(
       ota: { ...ota, rollouts: rollouts.engine },
       live: live.bus,
       customers: customers.stores,
+      enqueueWebhookEvent: webhooks.enqueueWebhookEvent,
       ingest: handler,
       publish,
       stop: () => (stopping ??= undo()),

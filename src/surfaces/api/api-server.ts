@@ -23,6 +23,7 @@ import { registerStreamRoute } from '../live/stream-route.js';
 import { registerMetricHistoryRoutes } from '../../shared/observability/metric-history-routes.js';
 import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { registerWebhookRoutes } from '../webhooks/webhook-routes.js';
 import { registerConsoleAuthRoutes } from '../console-auth/auth-routes.js';
 import { auditConsoleRequests } from '../console-auth/request-audit.js';
 import { sessionCookieName } from '../console-auth/session-cookie.js';
@@ -115,6 +116,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerRolloutRoutes(app, deps);
   registerStreamRoute(app, deps);
   registerMetricHistoryRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
   await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;
 }
