@@ -162,6 +162,18 @@ describe('webhook dispatcher', () => {
     assert.match(attempted.lastError ?? '', /ECONNREFUSED/);
   });
 
+  it('sends again a delivery whose dispatcher died holding it, once its lease runs out', async (t) => {
+    const { store, receiver, clock, dispatcher, delivery } = await setUp(t);
+    await enqueue(store, 'evt-restart');
+    // A platform claimed it and stopped before it recorded anything (killed mid-request).
+    assert.equal((await store.claimDueDeliveries(clock.now, 8, 30_000)).length, 1);
+    assert.equal(await dispatcher.deliverDue(), 0, 'held by the lease');
+    clock.now += 30_000;
+    assert.equal(await dispatcher.deliverDue(), 1, 'the restarted platform takes it');
+    assert.equal(receiver.requests.length, 1);
+    assert.equal((await delivery()).state, 'delivered');
+  });
+
   it('runs rounds on its own once started, woken by a kick', async (t) => {
     const { store, receiver, dispatcher } = await setUp(t);
     dispatcher.start();
