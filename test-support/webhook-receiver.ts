@@ -12,6 +12,7 @@ export interface ReceivedRequest {
 }
 
 export interface Answer {
+  /** 0: never answer (a receiver that hangs until the test ends). */
   readonly status: number;
   readonly headers?: Record<string, string>;
 }
@@ -38,12 +39,20 @@ export async function startReceiver(t: TestContext, answers: Answer[] = [{ statu
         body: Buffer.concat(chunks).toString('utf8'),
       });
       const answer = answers[Math.min(requests.length, answers.length) - 1]!;
-      response.writeHead(answer.status, answer.headers).end('receiver says so');
+      if (answer.status !== 0) {
+        response.writeHead(answer.status, answer.headers).end('receiver says so');
+      }
       for (const w of waiting.filter((w) => requests.length >= w.count)) w.resolve();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   const { port } = server.address() as AddressInfo;
   const receiver: Receiver = {
     url: `http://127.0.0.1:${port}/hook`,

@@ -174,7 +174,40 @@ describe('webhook dispatcher', () => {
     assert.equal((await delivery()).state, 'delivered');
   });
 
-  it('runs rounds on its own once started, woken by a kick', async (t) => {
+  // The bound only turns a hang (the behaviour this guards against) into a failure.
+  it(
+    'keeps delivering to others while one receiver holds its request open',
+    { timeout: 60_000 },
+    async (t) => {
+      const hanging = await setUp(t, [{ status: 0 }]);
+      const healthy = await setUp(t);
+      // The hanging receiver would hold its slot for an hour: only the pool lets others past.
+      const dispatcher = new WebhookDispatcher({
+        records: healthy.store,
+        log: silentLogger(),
+        now: () => healthy.clock.now,
+        timeoutMs: 3_600_000,
+        pollMs: 3_600_000,
+      });
+      dispatcher.start();
+      t.after(() => dispatcher.stop());
+      await hanging.store.enqueueWebhookEvent(
+        { id: 'evt-hang', kind: 'k', at: T0, payload: {} },
+        { now: T0, webhookId: hanging.id },
+      );
+      dispatcher.kick();
+      await hanging.receiver.received(1);
+      await healthy.store.enqueueWebhookEvent(
+        { id: 'evt-next', kind: 'k', at: T0, payload: {} },
+        { now: T0, webhookId: healthy.id },
+      );
+      dispatcher.kick();
+      const [request] = await healthy.receiver.received(1);
+      assert.equal(JSON.parse(request!.body).id, 'evt-next');
+    },
+  );
+
+  it('runs rounds on its own once started, woken by a kick', { timeout: 60_000 }, async (t) => {
     const { store, receiver, dispatcher } = await setUp(t);
     dispatcher.start();
     t.after(() => dispatcher.stop());

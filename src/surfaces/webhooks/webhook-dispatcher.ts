@@ -42,6 +42,7 @@ export class WebhookDispatcher {
   /** Aborts the requests in flight when the platform stops; their leases bring them back. */
   readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
   #kicked = false;
 
@@ -70,29 +71,61 @@ export class WebhookDispatcher {
     await this.#loop;
   }
 
-  /** One round: claims up to `concurrency` due deliveries and attempts each. Returns how many. */
+  /**
+   * Claims due deliveries for the free slots (of `concurrency`) and attempts them; resolves when
+   * those attempts are recorded. Returns how many it claimed.
+   */
   async deliverDue(): Promise<number> {
-    // The lease outlasts the request's timeout, so no other round takes one still in flight.
-    const lease = this.#timeoutMs * 3;
-    const due = await this.#o.records.claimDueDeliveries(this.#now(), this.#concurrency, lease);
-    await Promise.all(due.map((d) => this.#attempt(d)));
-    return due.length;
+    const started = await this.#claimAndStart();
+    await Promise.all(started);
+    return started.length;
   }
 
+  async #claimAndStart(): Promise<Promise<void>[]> {
+    const free = this.#concurrency - this.#inFlight.size;
+    if (free <= 0) return [];
+    // The lease outlasts the request's timeout, so no claim takes a delivery still in flight.
+    const lease = this.#timeoutMs * 3;
+    const due = await this.#o.records.claimDueDeliveries(this.#now(), free, lease);
+    return due.map((delivery) => {
+      const attempt: Promise<void> = this.#attempt(delivery)
+        .catch((error: unknown) => {
+          // Not recorded: the lease runs out and the delivery is tried again.
+          this.#o.log.error(
+            { err: error, deliveryId: delivery.id },
+            'webhook attempt not recorded',
+          );
+        })
+        .finally(() => {
+          this.#inFlight.delete(attempt);
+          // A slot is free: a full pool may have left deliveries due.
+          this.#wake?.();
+        });
+      this.#inFlight.add(attempt);
+      return attempt;
+    });
+  }
+
+  /**
+   * The loop: fills free slots, then sleeps until a kick, a finished attempt or the poll. It does
+   * not wait for the attempts it started, so one receiver that takes its full 10 s holds one slot,
+   * not everyone's deliveries.
+   */
   async #run(): Promise<void> {
     const pollMs = this.#o.pollMs ?? 5_000;
     while (!this.#stopping.signal.aborted) {
       this.#kicked = false;
-      let claimed = 0;
       try {
-        claimed = await this.deliverDue();
+        await this.#claimAndStart();
       } catch (error) {
-        if (this.#stopping.signal.aborted) return;
-        this.#o.log.error({ err: error }, 'webhook delivery round failed; trying again later');
+        if (!this.#stopping.signal.aborted) {
+          this.#o.log.error(
+            { err: error },
+            'claiming webhook deliveries failed; trying again later',
+          );
+        }
       }
-      // A full round may have left more due: go again at once.
-      if (claimed === this.#concurrency || this.#kicked) continue;
-      if (this.#stopping.signal.aborted) return;
+      if (this.#kicked || this.#stopping.signal.aborted) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         timer.unref();
@@ -103,6 +136,7 @@ export class WebhookDispatcher {
       });
       this.#wake = undefined;
     }
+    await Promise.all(this.#inFlight);
   }
 
   async #attempt(delivery: ClaimedDelivery): Promise<void> {
