@@ -17,7 +17,7 @@ export interface DispatcherOptions {
   readonly now?: () => number;
   readonly random?: () => number;
   readonly retry?: RetryPolicy;
-  /** Deliveries in flight at once (and claimed per round). Default 8. */
+  /** Deliveries in flight at once. Default 8. */
   readonly concurrency?: number;
   /** How long a receiver has to answer. Default 10 s. */
   readonly timeoutMs?: number;
@@ -29,8 +29,8 @@ export interface DispatcherOptions {
  * Sends due webhook deliveries: claims them from the entity store (where they survive a restart),
  * POSTs each signed, and records the outcome. A 2xx is final; anything else (another status, a
  * redirect, which is not followed, a refused connection, a timeout) is retried with backoff until
- * the attempts run out. `deliverDue` is one round, for tests with an injected clock; `start` runs
- * rounds until `stop`.
+ * the attempts run out. `deliverDue` claims and attempts once, for tests on an injected clock;
+ * `start` keeps up to `concurrency` deliveries in flight until `stop`.
  */
 export class WebhookDispatcher {
   readonly #o: DispatcherOptions;
