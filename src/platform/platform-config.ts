@@ -50,6 +50,8 @@ export interface PlatformConfig {
   readonly alarmSweepMs?: number;
   /** How often the metric history (DIR/metrics/history.db) takes a sample; default 60 s. */
   readonly metricSampleMs?: number;
+  /** How often webhook retries that fell due are looked for; default 5 s (new events go at once). */
+  readonly webhookPollMs?: number;
   /** The comment line that keeps a live stream open through proxies; default 15 s. */
   readonly streamHeartbeatMs?: number;
   /**

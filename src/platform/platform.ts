@@ -22,6 +22,7 @@ import { checkPortsFree, listening } from './listeners.js';
 import { wireLive } from './live-wiring.js';
 import { AlarmService } from '../domain/alarms/alarm-service.js';
 import { periodic } from './periodic.js';
+import { wireWebhooks } from './webhook-wiring.js';
 import { ensureServerIdentity } from '../edge/broker/server-identity.js';
 import { initCa, openIdentity, RevocationWatcher } from '../edge/identity/index.js';
 import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
@@ -92,6 +93,9 @@ export async function startPlatform(
     });
     const live = wireLive({ config, layout, entities, identity, metrics, log, now });
     cleanup.push(() => live.stop());
+    // Before anything that raises alarms: they enqueue through webhooks.enqueueWebhookEvent.
+    const webhooks = wireWebhooks({ config, entities, log, now });
+    cleanup.push(() => webhooks.stop());
     const blobs = new DirectoryBlobStore(layout.blobsDir);
     const keys =
       deps.keys ??
@@ -163,7 +167,20 @@ export async function startPlatform(
     const onRaised = live.alertRaised;
     projector.onApplied(new LossPrevention({ entities, metrics, log, onRaised }).applied);
     // Before projection starts: the first message is judged by the stored rule sets.
-    const alarms = new AlarmService({ records: entities, log, now });
+    // Each change of an alarm's state goes to the webhooks once: its id and kind make the event id.
+    const alarms = new AlarmService({
+      records: entities,
+      log,
+      now,
+      notify: async ({ kind, alarm }) => {
+        await webhooks.enqueueWebhookEvent({
+          id: `${alarm.id}:${kind}`,
+          kind,
+          at: now(),
+          payload: { alarm },
+        });
+      },
+    });
     await alarms.start();
     projector.onApplied(alarms.applied);
     const alarmSweep = periodic(config.alarmSweepMs ?? 30_000, async () => {
@@ -283,6 +300,7 @@ export async function startPlatform(
       ota: rollouts.api,
       alarms,
       ...live.api,
+      webhooks: webhooks.service,
       publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({
@@ -327,6 +345,7 @@ export async function startPlatform(
       ota: { ...ota, rollouts: rollouts.engine },
       live: live.bus,
       customers: customers.stores,
+      enqueueWebhookEvent: webhooks.enqueueWebhookEvent,
       ingest: handler,
       publish,
       stop: () => (stopping ??= undo()),

@@ -8,6 +8,7 @@ import type { PublishOptions } from '../edge/broker/device-broker.js';
 import type { BlobStore } from '../stores/blobs/blob-store.js';
 import type { OtaImages } from '../domain/ota/images/ota-images-wiring.js';
 import type { LiveWiring } from './live-wiring.js';
+import type { WebhookWiring } from './webhook-wiring.js';
 import type { RolloutEngine } from '../domain/ota/rollout/rollout-engine.js';
 import type { EntityStore } from '../stores/entities/entity-store.js';
 import type { IdentityContext, RevocationWatcher } from '../edge/identity/index.js';
@@ -73,6 +74,8 @@ export interface RunningPlatform {
   readonly live: LiveWiring['bus'];
   /** The vaults, field cipher and audit log of the identity service (the demo adds a member). */
   readonly customers: CustomerWiring['stores'];
+  /** Enqueues an event for every webhook that takes its kind (the alarm engine's way out). */
+  readonly enqueueWebhookEvent: WebhookWiring['enqueueWebhookEvent'];
   /** Lets a test or embedder feed a message as if a broker had delivered it. */
   ingest(message: InboundMessage): Promise<IngestOutcome>;
   /** Publishes as the cloud (QoS 1), as the session link does: a command on cmd/<id>/request. */

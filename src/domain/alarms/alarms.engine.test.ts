@@ -13,6 +13,8 @@ import {
 } from '../../../test-support/platform.js';
 import type { RunningPlatform } from '../../platform/running-platform.js';
 import type { AlarmView } from '../../stores/entities/entity-store.js';
+import { verifyWebhook } from '../../surfaces/webhooks/webhook-signature.js';
+import { startReceiver } from '../../../test-support/webhook-receiver.js';
 
 async function alarms(platform: RunningPlatform, query = ''): Promise<AlarmView[]> {
   const { status, body } = await apiRequest(platform, 'GET', `/v1/alarms${query}`);
@@ -37,6 +39,12 @@ describe('alarms from rules, on a running platform', () => {
     const dir = await provisionDevice(data, 'CART-0971');
     let platform = await startTestPlatform(t, data);
     let cart = await connectDevice(t, platform.mqttUrl, dir);
+    const receiver = await startReceiver(t);
+    const hook = await apiRequest(platform, 'POST', '/v1/webhooks', {
+      body: { url: receiver.url, events: ['alarm.fired', 'alarm.resolved'] },
+    });
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    const secret = String(hook.body['secret']);
     let counter = 0;
     const health = (battery_pct: number) =>
       cart.send(message('health', 'CART-0971', ++counter, { battery_pct }));
@@ -54,6 +62,27 @@ describe('alarms from rules, on a running platform', () => {
     const [resolved] = await waitForAlarms(platform, 'resolved', (l) => l[0]?.state === 'resolved');
     assert.equal(resolved?.id, fired?.id);
     assert.equal(resolved?.resolvedBy, 'rule');
+    // Each change reached the webhook once, signed with its secret.
+    const deliveries = await receiver.received(2);
+    await sleep(300);
+    assert.equal(receiver.requests.length, 2, 'once each');
+    const bodies = deliveries.map((d) => {
+      const verified = verifyWebhook(
+        secret,
+        d.body,
+        String(d.headers['fleetplane-signature']),
+        Math.floor(Date.now() / 1000),
+      );
+      assert.ok(verified.ok, 'signed');
+      return JSON.parse(d.body) as { kind: string; alarm: AlarmView };
+    });
+    assert.deepEqual(
+      bodies.map((b) => [b.kind, b.alarm.id, b.alarm.state]),
+      [
+        ['alarm.fired', fired!.id, 'firing'],
+        ['alarm.resolved', fired!.id, 'resolved'],
+      ],
+    );
     const detail = await apiRequest(platform, 'GET', `/v1/alarms/${fired!.id}`);
     assert.deepEqual(
       (detail.body['history'] as { change: string }[]).map((h) => h.change),

@@ -12,6 +12,7 @@ import { consoleContractTests } from './entity-store-console.contract.js';
 import { listContractTests } from './entity-store-lists.contract.js';
 import { mergeContractTests } from './entity-store-merge.contract.js';
 import { sessionContractTests } from './entity-store-sessions.contract.js';
+import { webhookContractTests } from './entity-store-webhooks.contract.js';
 
 /**
  * The behaviour every EntityStore adapter must have. An adapter's test calls this with a factory
@@ -132,6 +133,7 @@ export function runEntityStoreContract(
     alarmContractTests(open);
     commandContractTests(open);
     consoleContractTests(open);
+    webhookContractTests(open);
 
     it("lists a store's devices, and only that store's", async (t) => {
       const store = await open(t);

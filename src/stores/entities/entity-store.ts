@@ -11,6 +11,7 @@ import type { ShadowRecords } from './shadows/shadow-records.js';
 import type { OtaRecords } from './ota/ota-records.js';
 import type { ConsoleRecords } from './console/console-records.js';
 import type { AlarmRecords } from './alarms/alarm-records.js';
+import type { WebhookRecords } from './webhooks/webhook-records.js';
 import type { CartMaintenance, CartPage, CartQuery, MaintenanceChange } from './fleet/cart-view.js';
 
 export type {
@@ -43,6 +44,7 @@ export * from './alerts/alert-types.js';
 export * from './checkout/checkout-types.js';
 export type * from './commands/command-records.js';
 export type * from './shadows/shadow-records.js';
+export type * from './webhooks/webhook-records.js';
 export * from './ota/ota-types.js';
 export type { OtaRecords } from './ota/ota-records.js';
 export * from './console/console-records.js';
@@ -243,7 +245,14 @@ export interface ScanView {
  * URL. Domain code sees only this interface.
  */
 export interface EntityStore
-  extends CustomerRecords, OtaRecords, CommandRecords, ShadowRecords, ConsoleRecords, AlarmRecords {
+  extends
+    CustomerRecords,
+    OtaRecords,
+    CommandRecords,
+    ShadowRecords,
+    ConsoleRecords,
+    AlarmRecords,
+    WebhookRecords {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   upsertStore(store: StoreRecord): Promise<void>;

@@ -4,6 +4,8 @@ import { writeConnections, type ConnectionBatch } from './connection-records.js'
 import type { CommandRecords } from './commands/command-records.js';
 import { SqlCustomerRecords } from './customers/customer-queries.js';
 import { SqlShadowRecords } from './shadows/shadow-queries.js';
+import { SqlWebhookRecords } from './webhooks/webhook-queries.js';
+import type { WebhookRecords } from './webhooks/webhook-records.js';
 import type { ShadowRecords } from './shadows/shadow-records.js';
 import type {
   AccountRecord,
@@ -78,6 +80,7 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   readonly #ota: SqlOtaRecords;
   readonly #commands: SqlCommandRecords;
   readonly #shadows: SqlShadowRecords;
+  readonly #webhooks: SqlWebhookRecords;
 
   constructor(client: SqlClient) {
     super(client);
@@ -85,6 +88,7 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
     this.#ota = new SqlOtaRecords(client);
     this.#commands = new SqlCommandRecords(client);
     this.#shadows = new SqlShadowRecords(client);
+    this.#webhooks = new SqlWebhookRecords(client);
   }
 
   get engine(): SqlClient['engine'] {
@@ -365,6 +369,19 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   listDesiredShadows(...a: Parameters<ShadowRecords['listDesiredShadows']>) {
     return this.#shadows.listDesiredShadows(...a);
   }
+
+  // Webhooks and their delivery log live in webhooks/ (one line each: this file is long enough).
+  addWebhook: WebhookRecords['addWebhook'] = (...a) => this.#webhooks.addWebhook(...a);
+  getWebhook: WebhookRecords['getWebhook'] = (...a) => this.#webhooks.getWebhook(...a);
+  listWebhooks: WebhookRecords['listWebhooks'] = () => this.#webhooks.listWebhooks();
+  removeWebhook: WebhookRecords['removeWebhook'] = (...a) => this.#webhooks.removeWebhook(...a);
+  enqueueWebhookEvent: WebhookRecords['enqueueWebhookEvent'] = (...a) =>
+    this.#webhooks.enqueueWebhookEvent(...a);
+  claimDueDeliveries: WebhookRecords['claimDueDeliveries'] = (...a) =>
+    this.#webhooks.claimDueDeliveries(...a);
+  recordDeliveryAttempt: WebhookRecords['recordDeliveryAttempt'] = (...a) =>
+    this.#webhooks.recordDeliveryAttempt(...a);
+  listDeliveries: WebhookRecords['listDeliveries'] = (...a) => this.#webhooks.listDeliveries(...a);
 
   close(): Promise<void> {
     return this.client.close();

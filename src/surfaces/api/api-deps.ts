@@ -17,6 +17,7 @@ import type { OtaApiDeps } from '../../domain/ota/api/ota-api-deps.js';
 import type { LiveApi } from '../live/live-api.js';
 import type { MetricHistoryReader } from '../../shared/observability/metric-history.js';
 import type { AlarmService } from '../../domain/alarms/alarm-service.js';
+import type { WebhookService } from '../webhooks/webhook-service.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -71,6 +72,8 @@ export interface ApiDeps {
   ) => Promise<{ readonly version: string; readonly carts: number }>;
   /** The store registry (name, region, time zone); without it GET /v1/stores answers 503. */
   readonly listStores?: () => Promise<readonly StoreRecord[]>;
+  /** Webhooks for alarms (issue 18); without them the /v1/webhooks routes answer 503. */
+  readonly webhooks?: WebhookService;
   /** Serve over HTTPS with this key, chain and policy; plain HTTP without (loopback only). */
   readonly https?: SecureContextOptions;
   /** The built console (index.html, assets/); the package's web/dist by default. */

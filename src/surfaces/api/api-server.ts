@@ -25,6 +25,7 @@ import { registerRulesRoutes } from '../../domain/alarms/rules-routes.js';
 import { registerAlarmRoutes } from '../../domain/alarms/alarm-routes.js';
 import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { registerWebhookRoutes } from '../webhooks/webhook-routes.js';
 import { registerConsoleAuthRoutes } from '../console-auth/auth-routes.js';
 import { auditConsoleRequests } from '../console-auth/request-audit.js';
 import { sessionCookieName } from '../console-auth/session-cookie.js';
@@ -119,6 +120,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerMetricHistoryRoutes(app, deps);
   registerRulesRoutes(app, deps);
   registerAlarmRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
   await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;
 }

@@ -10,6 +10,7 @@ import { commandsShadows } from './009-commands-shadows.js';
 import { consoleAuth } from './010-console.js';
 import { alertStates } from './011-alert-states.js';
 import { alarms } from './014-alarms.js';
+import { webhooks } from './012-webhooks.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   commandsShadows,
   consoleAuth,
   alertStates,
+  webhooks,
   alarms,
 ];
 

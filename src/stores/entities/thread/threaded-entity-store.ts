@@ -1,5 +1,7 @@
 import { ThreadClient } from '../../../shared/threads/thread-client.js';
 import { ThreadedConsoleRecords } from '../console/threaded-console-records.js';
+import { ThreadedWebhookRecords } from '../webhooks/threaded-webhook-records.js';
+import type { WebhookRecords } from '../webhooks/webhook-records.js';
 import { siblingModule } from '../../../shared/threads/worker-script.js';
 import { planProjection } from '../projection/plan.js';
 import type { ConnectionBatch } from '../connection-records.js';
@@ -62,8 +64,11 @@ import type { EntityStoreOptions } from '../open-entity-store.js';
  * main thread). Every call crosses as one message; results come back structured-cloned.
  */
 export class ThreadedEntityStore extends ThreadedConsoleRecords implements EntityStore {
+  readonly #webhooks: ThreadedWebhookRecords;
+
   private constructor(thread: ThreadClient) {
     super(thread);
+    this.#webhooks = new ThreadedWebhookRecords(thread);
   }
 
   static async open(options: EntityStoreOptions): Promise<ThreadedEntityStore> {
@@ -318,6 +323,32 @@ export class ThreadedEntityStore extends ThreadedConsoleRecords implements Entit
     ...a: Parameters<ShadowRecords['listDesiredShadows']>
   ): ReturnType<ShadowRecords['listDesiredShadows']> {
     return this.#call('listDesiredShadows', ...a);
+  }
+
+  // Webhooks and their delivery log: see webhooks/threaded-webhook-records.ts.
+  addWebhook(...a: Parameters<WebhookRecords['addWebhook']>) {
+    return this.#webhooks.addWebhook(...a);
+  }
+  getWebhook(...a: Parameters<WebhookRecords['getWebhook']>) {
+    return this.#webhooks.getWebhook(...a);
+  }
+  listWebhooks() {
+    return this.#webhooks.listWebhooks();
+  }
+  removeWebhook(...a: Parameters<WebhookRecords['removeWebhook']>) {
+    return this.#webhooks.removeWebhook(...a);
+  }
+  enqueueWebhookEvent(...a: Parameters<WebhookRecords['enqueueWebhookEvent']>) {
+    return this.#webhooks.enqueueWebhookEvent(...a);
+  }
+  claimDueDeliveries(...a: Parameters<WebhookRecords['claimDueDeliveries']>) {
+    return this.#webhooks.claimDueDeliveries(...a);
+  }
+  recordDeliveryAttempt(...a: Parameters<WebhookRecords['recordDeliveryAttempt']>) {
+    return this.#webhooks.recordDeliveryAttempt(...a);
+  }
+  listDeliveries(...a: Parameters<WebhookRecords['listDeliveries']>) {
+    return this.#webhooks.listDeliveries(...a);
   }
 
   close(): Promise<void> {
