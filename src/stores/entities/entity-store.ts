@@ -10,6 +10,7 @@ import type { CustomerRecords } from './customers/customer-records.js';
 import type { ShadowRecords } from './shadows/shadow-records.js';
 import type { OtaRecords } from './ota/ota-records.js';
 import type { ConsoleRecords } from './console/console-records.js';
+import type { DeviceHealthRecords } from './device-health/device-health-records.js';
 import type { CartMaintenance, CartPage, CartQuery, MaintenanceChange } from './fleet/cart-view.js';
 
 export type {
@@ -45,6 +46,7 @@ export type * from './shadows/shadow-records.js';
 export * from './ota/ota-types.js';
 export type { OtaRecords } from './ota/ota-records.js';
 export * from './console/console-records.js';
+export type * from './device-health/device-health-records.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -241,7 +243,12 @@ export interface ScanView {
  * URL. Domain code sees only this interface.
  */
 export interface EntityStore
-  extends CustomerRecords, OtaRecords, CommandRecords, ShadowRecords, ConsoleRecords {
+  extends CustomerRecords,
+    OtaRecords,
+    CommandRecords,
+    ShadowRecords,
+    ConsoleRecords,
+    DeviceHealthRecords {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   upsertStore(store: StoreRecord): Promise<void>;

@@ -13,6 +13,8 @@ import type {
   NewAccount,
 } from './customers/customer-records.js';
 import { DEVICE_VIEW_COLUMNS, toDeviceView } from './device-view.js';
+import { SqlDeviceHealthRecords } from './device-health/device-health-queries.js';
+import type { DeviceHealthRecords } from './device-health/device-health-records.js';
 import { SqlOtaRecords } from './ota/ota-queries.js';
 import type {
   HealthQuery,
@@ -78,6 +80,7 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   readonly #ota: SqlOtaRecords;
   readonly #commands: SqlCommandRecords;
   readonly #shadows: SqlShadowRecords;
+  readonly #health: SqlDeviceHealthRecords;
 
   constructor(client: SqlClient) {
     super(client);
@@ -85,6 +88,7 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
     this.#ota = new SqlOtaRecords(client);
     this.#commands = new SqlCommandRecords(client);
     this.#shadows = new SqlShadowRecords(client);
+    this.#health = new SqlDeviceHealthRecords(client);
   }
 
   get engine(): SqlClient['engine'] {
@@ -364,6 +368,13 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   }
   listDesiredShadows(...a: Parameters<ShadowRecords['listDesiredShadows']>) {
     return this.#shadows.listDesiredShadows(...a);
+  }
+
+  recordDeviceRejects(...a: Parameters<DeviceHealthRecords['recordDeviceRejects']>) {
+    return this.#health.recordDeviceRejects(...a);
+  }
+  listTopErrorDevices(...a: Parameters<DeviceHealthRecords['listTopErrorDevices']>) {
+    return this.#health.listTopErrorDevices(...a);
   }
 
   close(): Promise<void> {

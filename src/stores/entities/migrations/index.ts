@@ -9,6 +9,7 @@ import { ota } from './008-ota.js';
 import { commandsShadows } from './009-commands-shadows.js';
 import { consoleAuth } from './010-console.js';
 import { alertStates } from './011-alert-states.js';
+import { deviceRejects } from './013-device-rejects.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   commandsShadows,
   consoleAuth,
   alertStates,
+  deviceRejects,
 ];
 
 export { migrate } from './migrate.js';

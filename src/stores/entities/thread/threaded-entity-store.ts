@@ -1,5 +1,7 @@
 import { ThreadClient } from '../../../shared/threads/thread-client.js';
 import { ThreadedConsoleRecords } from '../console/threaded-console-records.js';
+import { ThreadedDeviceHealthRecords } from '../device-health/threaded-device-health-records.js';
+import type { DeviceHealthRecords } from '../device-health/device-health-records.js';
 import { siblingModule } from '../../../shared/threads/worker-script.js';
 import { planProjection } from '../projection/plan.js';
 import type { ConnectionBatch } from '../connection-records.js';
@@ -62,8 +64,11 @@ import type { EntityStoreOptions } from '../open-entity-store.js';
  * main thread). Every call crosses as one message; results come back structured-cloned.
  */
 export class ThreadedEntityStore extends ThreadedConsoleRecords implements EntityStore {
+  readonly #health: ThreadedDeviceHealthRecords;
+
   private constructor(thread: ThreadClient) {
     super(thread);
+    this.#health = new ThreadedDeviceHealthRecords(thread);
   }
 
   static async open(options: EntityStoreOptions): Promise<ThreadedEntityStore> {
@@ -318,6 +323,16 @@ export class ThreadedEntityStore extends ThreadedConsoleRecords implements Entit
     ...a: Parameters<ShadowRecords['listDesiredShadows']>
   ): ReturnType<ShadowRecords['listDesiredShadows']> {
     return this.#call('listDesiredShadows', ...a);
+  }
+  recordDeviceRejects(
+    ...a: Parameters<DeviceHealthRecords['recordDeviceRejects']>
+  ): ReturnType<DeviceHealthRecords['recordDeviceRejects']> {
+    return this.#health.recordDeviceRejects(...a);
+  }
+  listTopErrorDevices(
+    ...a: Parameters<DeviceHealthRecords['listTopErrorDevices']>
+  ): ReturnType<DeviceHealthRecords['listTopErrorDevices']> {
+    return this.#health.listTopErrorDevices(...a);
   }
 
   close(): Promise<void> {
