@@ -25,6 +25,7 @@ import { initCa, openIdentity, RevocationWatcher } from '../edge/identity/index.
 import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
 import { EntityProjector } from '../pipeline/ingest/entity-projector.js';
 import { IngestPipeline, type InboundMessage } from '../pipeline/ingest/ingest-pipeline.js';
+import { RejectCounter } from '../pipeline/ingest/reject-counter.js';
 import {
   InlineVerifier,
   WorkerVerifierPool,
@@ -160,6 +161,8 @@ export async function startPlatform(
     projector.onApplied(checkouts.applied);
     const onRaised = live.alertRaised;
     projector.onApplied(new LossPrevention({ entities, metrics, log, onRaised }).applied);
+    // Per-device rejects for the top-error-devices query (issue 18), written a batch a second.
+    const rejectCounter = new RejectCounter({ sink: entities, log, now });
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -169,6 +172,7 @@ export async function startPlatform(
       now,
       feedback: publish,
       onStored: (events) => projector.offer(events),
+      onDeviceReject: (deviceId, reason, at) => rejectCounter.count(deviceId, reason, at),
     });
     const handler = (message: InboundMessage) => pipeline.submit(message);
     // The broker's certificate serves the device API too, also beside an external broker.
@@ -195,6 +199,7 @@ export async function startPlatform(
     cleanup.push(async () => {
       await activeBroker.close();
       await pipeline.drain();
+      await rejectCounter.flush();
     });
     starting.progress('starting the MQTT broker');
     const { url: mqttUrl } = await listening('mqtt', config.mqtt.host, config.mqtt.port, () =>
@@ -270,6 +275,9 @@ export async function startPlatform(
       otaImages: ota.images,
       ota: rollouts.api,
       ...live.api,
+      // Fleet diff: a store's devices as provisioned (registered), read from the registry.
+      registeredDevices: async (storeId) =>
+        (await identity.devices.list()).filter((d) => d.store === storeId),
       publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({

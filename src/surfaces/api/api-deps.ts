@@ -16,6 +16,7 @@ import type { ImageStore } from '../../domain/ota/images/image-store.js';
 import type { OtaApiDeps } from '../../domain/ota/api/ota-api-deps.js';
 import type { LiveApi } from '../live/live-api.js';
 import type { MetricHistoryReader } from '../../shared/observability/metric-history.js';
+import type { RegisteredDevice } from '../../domain/fleet-ops/fleet-diff.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -68,6 +69,8 @@ export interface ApiDeps {
   ) => Promise<{ readonly version: string; readonly carts: number }>;
   /** The store registry (name, region, time zone); without it GET /v1/stores answers 503. */
   readonly listStores?: () => Promise<readonly StoreRecord[]>;
+  /** A store's devices in the device registry, for the fleet diff; without it that route answers 503. */
+  readonly registeredDevices?: (storeId: string) => Promise<readonly RegisteredDevice[]>;
   /** Serve over HTTPS with this key, chain and policy; plain HTTP without (loopback only). */
   readonly https?: SecureContextOptions;
   /** The built console (index.html, assets/); the package's web/dist by default. */
