@@ -5,6 +5,8 @@ import type { DeviceView } from '../../stores/entities/entity-store.js';
 export const SEEN_WITHIN = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000 } as const;
 export type SeenWithin = keyof typeof SEEN_WITHIN;
 export const DEFAULT_SEEN_WITHIN: SeenWithin = '15m';
+/** The most devices one fleet-diff list holds (a store of 10,000 devices fits whole). */
+export const MAX_FLEET_LIST = 10_000;
 
 /** Each expected device is in exactly one of these, so their counts add up to `expected`. */
 export type FleetDeviceState = 'connected' | 'recent' | 'silent' | 'never-seen';
