@@ -243,7 +243,8 @@ export interface ScanView {
  * URL. Domain code sees only this interface.
  */
 export interface EntityStore
-  extends CustomerRecords,
+  extends
+    CustomerRecords,
     OtaRecords,
     CommandRecords,
     ShadowRecords,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { apiRequest, apiToken } from '../../../test-support/api-client.js';
-import { capture } from '../../../test-support/cli.js';
-import { message } from '../../../test-support/messages.js';
+import { apiRequest, apiToken } from '../test-support/api-client.js';
+import { capture } from '../test-support/cli.js';
+import { message } from '../test-support/messages.js';
 import {
   STORE,
   connectDevice,
@@ -11,10 +11,10 @@ import {
   provisionDevice,
   runCli,
   startTestPlatform,
-} from '../../../test-support/platform.js';
-import { topics } from '../../contract/index.js';
-import { main } from '../../cli/main.js';
-import { operatorCommands } from '../../cli/operator/index.js';
+} from '../test-support/platform.js';
+import { topics } from '../src/contract/index.js';
+import { main } from '../src/cli/main.js';
+import { operatorCommands } from '../src/cli/operator/index.js';
 
 const HOUR = 3_600_000;
 
