@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { buildApi } from '../surfaces/api/api-server.js';
+import { registryByStore } from '../domain/fleet-ops/registry-by-store.js';
 import { openKeyProvider } from '../stores/keys/index.js';
 import { HttpsPaymentGateway } from '../domain/payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../domain/payment-bridge/bridge-credentials.js';
@@ -275,9 +277,15 @@ export async function startPlatform(
       otaImages: ota.images,
       ota: rollouts.api,
       ...live.api,
-      // Fleet diff: a store's devices as provisioned (registered), read from the registry.
-      registeredDevices: async (storeId) =>
-        (await identity.devices.list()).filter((d) => d.store === storeId),
+      // Fleet diff: a store's devices as provisioned (registered), indexed by store.
+      registeredDevices: registryByStore({
+        list: () => identity.devices.list(),
+        stamp: () =>
+          stat(identity.layout.devicesDir).then(
+            (s) => s.mtimeMs,
+            () => 0,
+          ),
+      }),
       publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({
