@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { buildApi } from '../surfaces/api/api-server.js';
+import { registryByStore } from '../domain/fleet-ops/registry-by-store.js';
 import { openKeyProvider } from '../stores/keys/index.js';
 import { HttpsPaymentGateway } from '../domain/payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../domain/payment-bridge/bridge-credentials.js';
@@ -28,6 +30,7 @@ import { initCa, openIdentity, RevocationWatcher } from '../edge/identity/index.
 import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
 import { EntityProjector } from '../pipeline/ingest/entity-projector.js';
 import { IngestPipeline, type InboundMessage } from '../pipeline/ingest/ingest-pipeline.js';
+import { RejectCounter } from '../pipeline/ingest/reject-counter.js';
 import {
   InlineVerifier,
   WorkerVerifierPool,
@@ -189,6 +192,8 @@ export async function startPlatform(
         .catch((error: unknown) => log.error({ err: error }, 'alarm sweep failed'));
     });
     cleanup.push(() => alarmSweep.stop());
+    // Per-device rejects for the top-error-devices query (issue 18), written a batch a second.
+    const rejectCounter = new RejectCounter({ sink: entities, log, now });
     const pipeline = new IngestPipeline({
       telemetry,
       devices: directory,
@@ -198,6 +203,7 @@ export async function startPlatform(
       now,
       feedback: publish,
       onStored: (events) => projector.offer(events),
+      onDeviceReject: (deviceId, reason, at) => rejectCounter.count(deviceId, reason, at),
     });
     const handler = (message: InboundMessage) => pipeline.submit(message);
     // The broker's certificate serves the device API too, also beside an external broker.
@@ -224,6 +230,7 @@ export async function startPlatform(
     cleanup.push(async () => {
       await activeBroker.close();
       await pipeline.drain();
+      await rejectCounter.flush();
     });
     starting.progress('starting the MQTT broker');
     const { url: mqttUrl } = await listening('mqtt', config.mqtt.host, config.mqtt.port, () =>
@@ -301,6 +308,15 @@ export async function startPlatform(
       alarms,
       ...live.api,
       webhooks: webhooks.service,
+      // Fleet diff: a store's devices as provisioned (registered), indexed by store.
+      registeredDevices: registryByStore({
+        list: () => identity.devices.list(),
+        stamp: () =>
+          stat(identity.layout.devicesDir).then(
+            (s) => s.mtimeMs,
+            () => 0,
+          ),
+      }),
       publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({

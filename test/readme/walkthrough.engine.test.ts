@@ -43,6 +43,9 @@ const PROMISES: [string, RegExp][] = [
   ['/metrics', /fleetplane_ingest/],
   ['devices list', /^CART-0001\s+store-1\s+cart\b/m],
   ['devices show CART-0001', /Device: +CART-0001 \(cart\) in store store-1/],
+  ['/v1/stores/store-1/fleet-diff', /"expected":1,/],
+  ['fleet diff', /^store-1: 1 expected, /m],
+  ['devices top-errors', /^No device had a reject, fault or reboot in the last 24h\.$/m],
 ];
 
 describe("the README's walkthrough, run as written", () => {

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { alertsCommands } from './alerts-commands.js';
 import { commandLedgerCommands } from './command-ledger-commands.js';
 import { devicesCommands } from './devices-commands.js';
+import { fleetHealthCommands } from './fleet-health-commands.js';
 import { rolloutsCommands } from './rollouts-commands.js';
 import { rulesCommands } from './rules-commands.js';
 import { shadowCommands } from './shadow-commands.js';
@@ -20,5 +21,6 @@ export function operatorCommands(): Command[] {
     ...shadowCommands(),
     ...alertsCommands(),
     ...rulesCommands(),
+    ...fleetHealthCommands(),
   ];
 }

@@ -54,6 +54,11 @@ export interface IngestPipelineDeps {
    * the entity projector can apply them without reading them back.
    */
   readonly onStored?: (events: readonly IngestedEvent[]) => void;
+  /**
+   * Told of each reject whose device is authenticated (its TLS certificate, or a signature that
+   * verified), for the per-device reject counter; a client that proved nothing is never named.
+   */
+  readonly onDeviceReject?: (deviceId: string, reason: RejectReason, at: number) => void;
 }
 
 /**
@@ -193,7 +198,7 @@ export class IngestPipeline {
           detail: `counter ${msg.counter} was stored before; if you re-sent it, it is delivered`,
           ...about,
         },
-        false,
+        true,
       );
       return { status: 'duplicate', deviceId: msg.device_id, counter: msg.counter };
     }
@@ -228,11 +233,18 @@ export class IngestPipeline {
     deviceId: string | undefined,
     message: InboundMessage,
     rejection: Rejection,
-    count = true,
+    duplicate = false,
   ): Promise<IngestOutcome> {
     const { metrics, log } = this.deps;
     metrics.rejects.inc({ reason: rejection.reason });
-    if (count) metrics.ingested.inc({ outcome: 'rejected', type: rejection.type ?? 'unknown' });
+    if (!duplicate)
+      metrics.ingested.inc({ outcome: 'rejected', type: rejection.type ?? 'unknown' });
+    // A duplicate's signature verified; any other reject names a device only through the
+    // certificate the connection presented (the broker checked it), never the message's claim.
+    const authenticated = duplicate ? deviceId : message.publisher?.deviceId;
+    if (authenticated !== undefined) {
+      this.deps.onDeviceReject?.(authenticated, rejection.reason, this.#now());
+    }
     log.warn(
       {
         device_id: deviceId,

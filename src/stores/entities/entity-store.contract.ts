@@ -9,6 +9,7 @@ import { alarmContractTests } from './entity-store-alarms.contract.js';
 import { checkoutContractTests } from './entity-store-checkout.contract.js';
 import { commandContractTests } from './entity-store-commands.contract.js';
 import { consoleContractTests } from './entity-store-console.contract.js';
+import { deviceHealthContractTests } from './entity-store-device-health.contract.js';
 import { listContractTests } from './entity-store-lists.contract.js';
 import { mergeContractTests } from './entity-store-merge.contract.js';
 import { sessionContractTests } from './entity-store-sessions.contract.js';
@@ -134,6 +135,7 @@ export function runEntityStoreContract(
     commandContractTests(open);
     consoleContractTests(open);
     webhookContractTests(open);
+    deviceHealthContractTests(open);
 
     it("lists a store's devices, and only that store's", async (t) => {
       const store = await open(t);

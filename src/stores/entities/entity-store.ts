@@ -12,6 +12,7 @@ import type { OtaRecords } from './ota/ota-records.js';
 import type { ConsoleRecords } from './console/console-records.js';
 import type { AlarmRecords } from './alarms/alarm-records.js';
 import type { WebhookRecords } from './webhooks/webhook-records.js';
+import type { DeviceHealthRecords } from './device-health/device-health-records.js';
 import type { CartMaintenance, CartPage, CartQuery, MaintenanceChange } from './fleet/cart-view.js';
 
 export type {
@@ -49,6 +50,7 @@ export * from './ota/ota-types.js';
 export type { OtaRecords } from './ota/ota-records.js';
 export * from './console/console-records.js';
 export * from './alarms/alarm-records.js';
+export type * from './device-health/device-health-records.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -252,7 +254,8 @@ export interface EntityStore
     ShadowRecords,
     ConsoleRecords,
     AlarmRecords,
-    WebhookRecords {
+    WebhookRecords,
+    DeviceHealthRecords {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   upsertStore(store: StoreRecord): Promise<void>;

@@ -15,6 +15,8 @@ import type {
   NewAccount,
 } from './customers/customer-records.js';
 import { DEVICE_VIEW_COLUMNS, toDeviceView } from './device-view.js';
+import { SqlDeviceHealthRecords } from './device-health/device-health-queries.js';
+import type { DeviceHealthRecords } from './device-health/device-health-records.js';
 import { SqlOtaRecords } from './ota/ota-queries.js';
 import type {
   HealthQuery,
@@ -81,6 +83,7 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   readonly #commands: SqlCommandRecords;
   readonly #shadows: SqlShadowRecords;
   readonly #webhooks: SqlWebhookRecords;
+  readonly #health: SqlDeviceHealthRecords;
 
   constructor(client: SqlClient) {
     super(client);
@@ -89,6 +92,7 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
     this.#commands = new SqlCommandRecords(client);
     this.#shadows = new SqlShadowRecords(client);
     this.#webhooks = new SqlWebhookRecords(client);
+    this.#health = new SqlDeviceHealthRecords(client);
   }
 
   get engine(): SqlClient['engine'] {
@@ -382,6 +386,12 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
   recordDeliveryAttempt: WebhookRecords['recordDeliveryAttempt'] = (...a) =>
     this.#webhooks.recordDeliveryAttempt(...a);
   listDeliveries: WebhookRecords['listDeliveries'] = (...a) => this.#webhooks.listDeliveries(...a);
+  recordDeviceRejects(...a: Parameters<DeviceHealthRecords['recordDeviceRejects']>) {
+    return this.#health.recordDeviceRejects(...a);
+  }
+  listTopErrorDevices(...a: Parameters<DeviceHealthRecords['listTopErrorDevices']>) {
+    return this.#health.listTopErrorDevices(...a);
+  }
 
   close(): Promise<void> {
     return this.client.close();

@@ -18,6 +18,7 @@ import type { LiveApi } from '../live/live-api.js';
 import type { MetricHistoryReader } from '../../shared/observability/metric-history.js';
 import type { AlarmService } from '../../domain/alarms/alarm-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
+import type { RegisteredDevice } from '../../domain/fleet-ops/fleet-diff.js';
 
 export interface ApiDeps {
   readonly entities: EntityStore;
@@ -74,6 +75,8 @@ export interface ApiDeps {
   readonly listStores?: () => Promise<readonly StoreRecord[]>;
   /** Webhooks for alarms (issue 18); without them the /v1/webhooks routes answer 503. */
   readonly webhooks?: WebhookService;
+  /** A store's devices in the device registry, for the fleet diff; without it that route answers 503. */
+  readonly registeredDevices?: (storeId: string) => Promise<readonly RegisteredDevice[]>;
   /** Serve over HTTPS with this key, chain and policy; plain HTTP without (loopback only). */
   readonly https?: SecureContextOptions;
   /** The built console (index.html, assets/); the package's web/dist by default. */

@@ -14,6 +14,7 @@ import { registerPrivacyRoutes } from './privacy-routes.js';
 import { registerBillingRoutes } from '../../domain/billing/billing-routes.js';
 import { registerComplianceRoutes } from '../../domain/compliance/compliance-routes.js';
 import { registerFleetOpsRoutes } from '../../domain/fleet-ops/cart-routes.js';
+import { registerFleetHealthRoutes } from '../../domain/fleet-ops/fleet-health-routes.js';
 import { registerStaffRoutes } from '../../domain/staff/staff-routes.js';
 import { registerCommandRoutes } from '../../domain/commands/command-routes.js';
 import { registerShadowRoutes } from '../../domain/shadow/shadow-routes.js';
@@ -107,6 +108,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerPrivacyRoutes(app, deps);
   registerStaffRoutes(app, deps);
   registerFleetOpsRoutes(app, deps);
+  registerFleetHealthRoutes(app, deps);
   registerBillingRoutes(app, deps);
   registerComplianceRoutes(app, deps);
   registerReceiptRoutes(app, deps);

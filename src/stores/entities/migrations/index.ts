@@ -11,6 +11,7 @@ import { consoleAuth } from './010-console.js';
 import { alertStates } from './011-alert-states.js';
 import { alarms } from './014-alarms.js';
 import { webhooks } from './012-webhooks.js';
+import { deviceRejects } from './013-device-rejects.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   consoleAuth,
   alertStates,
   webhooks,
+  deviceRejects,
   alarms,
 ];
 

@@ -2,6 +2,8 @@ import { ThreadClient } from '../../../shared/threads/thread-client.js';
 import { ThreadedConsoleRecords } from '../console/threaded-console-records.js';
 import { ThreadedWebhookRecords } from '../webhooks/threaded-webhook-records.js';
 import type { WebhookRecords } from '../webhooks/webhook-records.js';
+import { ThreadedDeviceHealthRecords } from '../device-health/threaded-device-health-records.js';
+import type { DeviceHealthRecords } from '../device-health/device-health-records.js';
 import { siblingModule } from '../../../shared/threads/worker-script.js';
 import { planProjection } from '../projection/plan.js';
 import type { ConnectionBatch } from '../connection-records.js';
@@ -65,10 +67,12 @@ import type { EntityStoreOptions } from '../open-entity-store.js';
  */
 export class ThreadedEntityStore extends ThreadedConsoleRecords implements EntityStore {
   readonly #webhooks: ThreadedWebhookRecords;
+  readonly #health: ThreadedDeviceHealthRecords;
 
   private constructor(thread: ThreadClient) {
     super(thread);
     this.#webhooks = new ThreadedWebhookRecords(thread);
+    this.#health = new ThreadedDeviceHealthRecords(thread);
   }
 
   static async open(options: EntityStoreOptions): Promise<ThreadedEntityStore> {
@@ -323,6 +327,16 @@ export class ThreadedEntityStore extends ThreadedConsoleRecords implements Entit
     ...a: Parameters<ShadowRecords['listDesiredShadows']>
   ): ReturnType<ShadowRecords['listDesiredShadows']> {
     return this.#call('listDesiredShadows', ...a);
+  }
+  recordDeviceRejects(
+    ...a: Parameters<DeviceHealthRecords['recordDeviceRejects']>
+  ): ReturnType<DeviceHealthRecords['recordDeviceRejects']> {
+    return this.#health.recordDeviceRejects(...a);
+  }
+  listTopErrorDevices(
+    ...a: Parameters<DeviceHealthRecords['listTopErrorDevices']>
+  ): ReturnType<DeviceHealthRecords['listTopErrorDevices']> {
+    return this.#health.listTopErrorDevices(...a);
   }
 
   // Webhooks and their delivery log: see webhooks/threaded-webhook-records.ts.
