@@ -6,8 +6,12 @@ import { PlatformMetrics } from './metrics.js';
 
 const storeId = (i: number) => `store-${String(i).padStart(3, '0')}`;
 
-async function values(metric: { get(): Promise<{ values: { value: number; labels: object }[] }> }) {
-  return (await metric.get()).values.map((v) => ({ ...v.labels, value: v.value }));
+type Row = Record<string, string | number | undefined>;
+
+async function values(metric: {
+  get(): Promise<{ values: { value: number; labels: object }[] }>;
+}): Promise<Row[]> {
+  return (await metric.get()).values.map((v) => ({ ...(v.labels as Row), value: v.value }));
 }
 
 describe('fleet cuts: store and firmware labels, capped', () => {
@@ -20,11 +24,11 @@ describe('fleet cuts: store and firmware labels, capped', () => {
     const stored = await values(metrics.storedByStore);
     assert.equal(stored.length, MAX_STORES + 1, '200 stores and other');
     assert.deepEqual(
-      stored.find((v) => v.store === 'other'),
+      stored.find((v) => v['store'] === 'other'),
       { device_class: 'cart', store: 'other', value: 2 },
       'the 201st and 202nd store',
     );
-    assert.equal(stored.find((v) => v.store === storeId(1))?.value, 2);
+    assert.equal(stored.find((v) => v['store'] === storeId(1))?.value, 2);
     assert.equal(metrics.cuts.storeLabel(storeId(MAX_STORES + 1)), 'other');
     assert.equal(metrics.cuts.storeLabel(storeId(MAX_STORES)), storeId(MAX_STORES));
   });
@@ -36,10 +40,10 @@ describe('fleet cuts: store and firmware labels, capped', () => {
     metrics.cuts.rejected('cart', 's1', undefined);
 
     const stored = await values(metrics.storedByFirmware);
-    const carts = stored.filter((v) => 'device_class' in v && v.device_class === 'cart');
+    const carts = stored.filter((v) => v['device_class'] === 'cart');
     assert.equal(carts.length, MAX_FIRMWARE_PER_CLASS + 1, '20 versions and other');
-    assert.ok(carts.some((v) => 'firmware' in v && v.firmware === 'other'));
-    assert.ok(stored.some((v) => 'firmware' in v && v.firmware === '9.9.9'));
+    assert.ok(carts.some((v) => v['firmware'] === 'other'));
+    assert.ok(stored.some((v) => v['firmware'] === '9.9.9'));
     assert.deepEqual(await values(metrics.rejectsByFirmware), [
       { device_class: 'cart', firmware: UNKNOWN_FIRMWARE, value: 1 },
     ]);
@@ -51,9 +55,9 @@ describe('fleet cuts: store and firmware labels, capped', () => {
     metrics.cuts.disconnected('cart', storeId(MAX_STORES + 1));
     metrics.cuts.disconnected('cart', storeId(1));
     const connected = await values(metrics.connectedByStore);
-    assert.equal(connected.find((v) => v.store === 'other')?.value, 1);
-    assert.equal(connected.find((v) => v.store === storeId(1))?.value, 0);
-    assert.equal(connected.find((v) => v.store === storeId(2))?.value, 1);
+    assert.equal(connected.find((v) => v['store'] === 'other')?.value, 1);
+    assert.equal(connected.find((v) => v['store'] === storeId(1))?.value, 0);
+    assert.equal(connected.find((v) => v['store'] === storeId(2))?.value, 1);
   });
 
   it('never lets a raw value named other take a place under the cap', () => {

@@ -61,4 +61,24 @@ describe('metric samples', () => {
     close(sample.publishToStoredP50Ms, 10 + 15 * (50 / 99));
     close(sample.publishToStoredP99Ms, 10 + 15 * (99 / 99));
   });
+
+  it('cuts an interval by store: counts since the last reading, connected at its end, quiet stores left out', async () => {
+    const metrics = new PlatformMetrics();
+    metrics.cuts.stored('cart', 'berlin-1', '2.4.1');
+    metrics.cuts.stored('cart', 'hamburg-2', '2.4.1');
+    metrics.cuts.connected('cart', 'hamburg-2');
+    const first = await snapshot(metrics);
+    metrics.cuts.stored('cart', 'berlin-1', '2.4.1');
+    metrics.cuts.stored('coldchain', 'berlin-1', '1.0.0'); // classes add up within a store
+    metrics.cuts.rejected('cart', 'berlin-1', '2.4.1');
+    metrics.cuts.disconnected('cart', 'hamburg-2');
+    metrics.cuts.connected('cart', 'munich-3');
+    for (let i = 0; i < 20; i++) metrics.publishToStored.observe(0.02);
+    const sample = sampleBetween(first, await snapshot(metrics), 120_000, 60_000);
+    assert.deepEqual(sample.byStore, {
+      'berlin-1': { stored: 2, rejected: 1, connectedDevices: 0 },
+      'munich-3': { stored: 0, rejected: 0, connectedDevices: 1 },
+    });
+    close(sample.publishToStoredP95Ms, 10 + 15 * (19 / 20));
+  });
 });

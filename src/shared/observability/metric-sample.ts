@@ -1,4 +1,4 @@
-import type { MetricSample } from './metric-history.js';
+import type { MetricSample, StoreSample } from './metric-history.js';
 import type { PlatformMetrics } from './metrics.js';
 
 /** Cumulative histogram buckets: `counts[i]` observations at or below `bounds[i]` (last: +Inf). */
@@ -15,6 +15,10 @@ export interface MetricSnapshot {
   readonly connectedDevices: number;
   /** fleetplane_ingest_publish_to_stored_seconds. */
   readonly latency: Buckets;
+  /** Per store label, summed over device classes. */
+  readonly storedByStore: Readonly<Record<string, number>>;
+  readonly rejectsByStore: Readonly<Record<string, number>>;
+  readonly connectedByStore: Readonly<Record<string, number>>;
 }
 
 interface Value {
@@ -24,13 +28,17 @@ interface Value {
 }
 
 export async function snapshot(metrics: PlatformMetrics): Promise<MetricSnapshot> {
-  const [ingested, rejects, auth, connected, latency] = await Promise.all([
-    metrics.ingested.get(),
-    metrics.rejects.get(),
-    metrics.authFailures.get(),
-    metrics.connectedDevices.get(),
-    metrics.publishToStored.get(),
-  ]);
+  const [ingested, rejects, auth, connected, latency, storedByStore, rejectsByStore, byStore] =
+    await Promise.all([
+      metrics.ingested.get(),
+      metrics.rejects.get(),
+      metrics.authFailures.get(),
+      metrics.connectedDevices.get(),
+      metrics.publishToStored.get(),
+      metrics.storedByStore.get(),
+      metrics.rejectsByStore.get(),
+      metrics.connectedByStore.get(),
+    ]);
   const sum = (values: readonly Value[]) => values.reduce((n, v) => n + v.value, 0);
   const rejectsByReason: Record<string, number> = {};
   for (const v of rejects.values as Value[]) {
@@ -47,7 +55,20 @@ export async function snapshot(metrics: PlatformMetrics): Promise<MetricSnapshot
       bounds: buckets.map((v) => (v.labels['le'] === '+Inf' ? Infinity : Number(v.labels['le']))),
       counts: buckets.map((v) => v.value),
     },
+    storedByStore: perStore(storedByStore.values as Value[]),
+    rejectsByStore: perStore(rejectsByStore.values as Value[]),
+    connectedByStore: perStore(byStore.values as Value[]),
   };
+}
+
+/** Values summed by their store label (device classes added together). */
+function perStore(values: readonly Value[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) {
+    const store = String(v.labels['store']);
+    out[store] = (out[store] ?? 0) + v.value;
+  }
+  return out;
 }
 
 /** An empty snapshot: what a freshly started platform's metrics hold. */
@@ -58,6 +79,9 @@ export function zeroSnapshot(): MetricSnapshot {
     authFailures: 0,
     connectedDevices: 0,
     latency: { bounds: [], counts: [] },
+    storedByStore: {},
+    rejectsByStore: {},
+    connectedByStore: {},
   };
 }
 
@@ -88,9 +112,31 @@ export function sampleBetween(
     rejectsByReason,
     connectedDevices: after.connectedDevices,
     publishToStoredP50Ms: ms(0.5),
+    publishToStoredP95Ms: ms(0.95),
     publishToStoredP99Ms: ms(0.99),
     authFailures: delta(before.authFailures, after.authFailures),
+    byStore: storesBetween(before, after),
   };
+}
+
+/** Each store's interval; stores with nothing stored, rejected or connected are left out. */
+function storesBetween(before: MetricSnapshot, after: MetricSnapshot): Record<string, StoreSample> {
+  const stores = new Set([
+    ...Object.keys(after.storedByStore),
+    ...Object.keys(after.rejectsByStore),
+    ...Object.keys(after.connectedByStore),
+  ]);
+  const out: Record<string, StoreSample> = {};
+  for (const store of stores) {
+    const sample = {
+      stored: delta(before.storedByStore[store] ?? 0, after.storedByStore[store] ?? 0),
+      rejected: delta(before.rejectsByStore[store] ?? 0, after.rejectsByStore[store] ?? 0),
+      connectedDevices: after.connectedByStore[store] ?? 0,
+    };
+    if (sample.stored > 0 || sample.rejected > 0 || sample.connectedDevices > 0)
+      out[store] = sample;
+  }
+  return out;
 }
 
 function delta(before: number, after: number): number {
