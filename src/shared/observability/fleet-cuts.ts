@@ -29,14 +29,34 @@ interface Step {
  * capped (MAX_STORES, MAX_FIRMWARE_PER_CLASS; past the cap a value is `other`). Each cut is its
  * own metric, device class × store and device class × firmware, never store × firmware: the cross
  * product would be 200 × 20 series per class. Label children are kept per label pair, so a message
- * costs one map lookup per cut, not a label hash.
+ * costs two map lookups per cut, not a label hash.
  */
 export class FleetCuts {
   readonly #stores = new LabelCap(MAX_STORES);
   readonly #firmware = new Map<string, LabelCap>();
-  readonly #children = new Map<string, Step>();
+  readonly #storedByStore: Steps;
+  readonly #rejectsByStore: Steps;
+  readonly #connectedByStore: Steps;
+  readonly #storedByFirmware: Steps;
+  readonly #rejectsByFirmware: Steps;
 
-  constructor(private readonly metrics: FleetCutMetrics) {}
+  constructor(metrics: FleetCutMetrics) {
+    const byStore = (metric: Counter<ClassStore> | Gauge<ClassStore>) =>
+      new Steps((deviceClass, storeId) => {
+        const store = this.storeLabel(storeId);
+        return { step: metric.labels({ device_class: deviceClass, store }), label: store };
+      });
+    const byFirmware = (metric: Counter<ClassFirmware>) =>
+      new Steps((deviceClass, version) => {
+        const firmware = this.firmwareLabel(deviceClass, version === '' ? undefined : version);
+        return { step: metric.labels({ device_class: deviceClass, firmware }), label: firmware };
+      });
+    this.#storedByStore = byStore(metrics.storedByStore);
+    this.#rejectsByStore = byStore(metrics.rejectsByStore);
+    this.#connectedByStore = byStore(metrics.connectedByStore);
+    this.#storedByFirmware = byFirmware(metrics.storedByFirmware);
+    this.#rejectsByFirmware = byFirmware(metrics.rejectsByFirmware);
+  }
 
   /** The label a store is counted under: its id, or `other` past the cap. */
   storeLabel(storeId: string): string {
@@ -53,54 +73,44 @@ export class FleetCuts {
 
   /** A message stored for the first time. */
   stored(deviceClass: string, storeId: string, firmware: string | undefined): void {
-    this.#store('s', this.metrics.storedByStore, deviceClass, storeId).inc();
-    this.#firmwareStep('fs', this.metrics.storedByFirmware, deviceClass, firmware).inc();
+    this.#storedByStore.get(deviceClass, storeId).inc();
+    this.#storedByFirmware.get(deviceClass, firmware ?? '').inc();
   }
 
   /** A message refused (any reason, replays included) from a device whose store is known. */
   rejected(deviceClass: string, storeId: string, firmware: string | undefined): void {
-    this.#store('r', this.metrics.rejectsByStore, deviceClass, storeId).inc();
-    this.#firmwareStep('fr', this.metrics.rejectsByFirmware, deviceClass, firmware).inc();
+    this.#rejectsByStore.get(deviceClass, storeId).inc();
+    this.#rejectsByFirmware.get(deviceClass, firmware ?? '').inc();
   }
 
   connected(deviceClass: string, storeId: string): void {
-    this.#store('c', this.metrics.connectedByStore, deviceClass, storeId).inc();
+    this.#connectedByStore.get(deviceClass, storeId).inc();
   }
 
   disconnected(deviceClass: string, storeId: string): void {
-    this.#store('c', this.metrics.connectedByStore, deviceClass, storeId).dec?.();
+    this.#connectedByStore.get(deviceClass, storeId).dec?.();
   }
+}
 
-  #store(
-    kind: string,
-    metric: Counter<ClassStore> | Gauge<ClassStore>,
-    deviceClass: string,
-    storeId: string,
-  ): Step {
-    const key = `${kind}\u0000${deviceClass}\u0000${storeId}`;
-    let step = this.#children.get(key);
-    if (!step) {
-      const store = this.storeLabel(storeId);
-      step = metric.labels({ device_class: deviceClass, store });
-      // Past the cap every new id would add an entry: those pay the label hash instead.
-      if (store !== OTHER) this.#children.set(key, step);
-    }
-    return step;
-  }
+/**
+ * One metric's label children by device class and raw value, in nested maps so a lookup builds no
+ * key string (ingest calls this per message). A raw value past the cap is not kept: every new id
+ * would add an entry, so those pay prom-client's label hash instead.
+ */
+class Steps {
+  readonly #byClass = new Map<string, Map<string, Step>>();
 
-  #firmwareStep(
-    kind: string,
-    metric: Counter<ClassFirmware>,
-    deviceClass: string,
-    version: string | undefined,
-  ): Step {
-    const key = `${kind}\u0000${deviceClass}\u0000${version ?? ''}`;
-    let step = this.#children.get(key);
-    if (!step) {
-      const firmware = this.firmwareLabel(deviceClass, version);
-      step = metric.labels({ device_class: deviceClass, firmware });
-      if (firmware !== OTHER) this.#children.set(key, step);
-    }
+  constructor(
+    private readonly make: (deviceClass: string, raw: string) => { step: Step; label: string },
+  ) {}
+
+  get(deviceClass: string, raw: string): Step {
+    let byValue = this.#byClass.get(deviceClass);
+    if (!byValue) this.#byClass.set(deviceClass, (byValue = new Map()));
+    const hit = byValue.get(raw);
+    if (hit) return hit;
+    const { step, label } = this.make(deviceClass, raw);
+    if (label !== OTHER) byValue.set(raw, step);
     return step;
   }
 }
