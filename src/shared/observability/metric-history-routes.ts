@@ -22,6 +22,10 @@ const point = {
     publishToStoredP95Ms: { ...nullable('number'), description: 'Fleet-wide only.' },
     publishToStoredP99Ms: { ...nullable('number'), description: 'Fleet-wide only.' },
     authFailuresPerMinute: { type: 'number', description: 'Fleet-wide only.' },
+    authFailuresPerMinuteByStage: {
+      ...perMinute,
+      description: 'By stage (tls, admission, device-api-tls, device-api). Fleet-wide only.',
+    },
   },
   // A store's points carry only what is cut by store.
   required: ['at', 'storedPerMinute', 'rejectedPerMinute', 'connectedDevices'],
@@ -37,7 +41,7 @@ export function registerMetricHistoryRoutes(app: FastifyInstance, deps: ApiDeps)
         summary:
           'Messages per minute, connected devices, latency and rejects over an hour, a day or a week, fleet-wide or for one store',
         description:
-          'One point per sampling interval (a minute by default), oldest first: messages stored and rejected per minute with rejects by reason, devices connected at the end of the interval, publish-to-stored p50, p95 and p99 over the interval (null when nothing was stored; estimated from histogram buckets), connection auth failures per minute. With `store`, one store’s messages stored and rejected per minute and its connected devices, for every interval of the window (zero when the store had nothing); at most 200 stores are counted by name, the rest under the store `other`. The embedded platform keeps eight days and keeps them across restarts.',
+          'One point per sampling interval (a minute by default), oldest first: messages stored and rejected per minute with rejects by reason, devices connected at the end of the interval, publish-to-stored p50, p95 and p99 over the interval (null when nothing was stored; estimated from histogram buckets), device auth failures per minute, in all and by stage. With `store`, one store’s messages stored and rejected per minute and its connected devices, for every interval of the window (zero when the store had nothing); at most 200 stores are counted by name, the rest under the store `other`. The embedded platform keeps eight days and keeps them across restarts.',
         tags: ['operations'],
         security: [{ bearer: [] }],
         querystring: {

@@ -27,6 +27,8 @@ export interface MetricSample {
   readonly publishToStoredP99Ms: number | null;
   /** Connections refused (TLS handshake, admission, device API). */
   readonly authFailures: number;
+  /** The same by stage: tls, admission, device-api-tls, device-api. */
+  readonly authFailuresByStage: Readonly<Record<string, number>>;
   /**
    * The same interval per store label (capped: at most 200 stores and `other`); only stores with
    * something to say (a message, a reject or a connected device) have an entry.
@@ -53,6 +55,7 @@ export interface MetricPoint {
   readonly publishToStoredP95Ms: number | null;
   readonly publishToStoredP99Ms: number | null;
   readonly authFailuresPerMinute: number;
+  readonly authFailuresPerMinuteByStage: Readonly<Record<string, number>>;
 }
 
 /** One point of one store's chart: the figures that are cut by store. */
@@ -104,6 +107,9 @@ export function toPoint(sample: MetricSample): MetricPoint {
     publishToStoredP95Ms: sample.publishToStoredP95Ms,
     publishToStoredP99Ms: sample.publishToStoredP99Ms,
     authFailuresPerMinute: perMinute(sample.authFailures),
+    authFailuresPerMinuteByStage: Object.fromEntries(
+      Object.entries(sample.authFailuresByStage).map(([stage, n]) => [stage, perMinute(n)]),
+    ),
   };
 }
 

@@ -46,6 +46,7 @@ describe('metric samples', () => {
     metrics.rejects.inc({ reason: 'signature' }, 2);
     metrics.rejects.inc({ reason: 'schema' }, 1);
     metrics.authFailures.inc({ stage: 'tls' }, 4);
+    metrics.authFailures.inc({ stage: 'admission' });
     metrics.connectedDevices.set({ device_class: 'cart' }, 12);
     metrics.connectedDevices.set({ device_class: 'coldchain' }, 3);
     for (let i = 0; i < 99; i++) metrics.publishToStored.observe(0.02);
@@ -55,7 +56,8 @@ describe('metric samples', () => {
     assert.equal(sample.at, 120_000);
     assert.equal(sample.stored, 120);
     assert.deepEqual(sample.rejectsByReason, { signature: 2, schema: 1 });
-    assert.equal(sample.authFailures, 4);
+    assert.equal(sample.authFailures, 5);
+    assert.deepEqual(sample.authFailuresByStage, { tls: 4, admission: 1 });
     assert.equal(sample.connectedDevices, 15);
     // 99 at 20 ms (bucket 10–25 ms) and one at 400 ms; the 5 s of the first interval is gone.
     close(sample.publishToStoredP50Ms, 10 + 15 * (50 / 99));

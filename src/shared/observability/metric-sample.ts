@@ -12,6 +12,7 @@ export interface MetricSnapshot {
   readonly stored: number;
   readonly rejectsByReason: Readonly<Record<string, number>>;
   readonly authFailures: number;
+  readonly authFailuresByStage: Readonly<Record<string, number>>;
   readonly connectedDevices: number;
   /** fleetplane_ingest_publish_to_stored_seconds. */
   readonly latency: Buckets;
@@ -40,16 +41,13 @@ export async function snapshot(metrics: PlatformMetrics): Promise<MetricSnapshot
       metrics.connectedByStore.get(),
     ]);
   const sum = (values: readonly Value[]) => values.reduce((n, v) => n + v.value, 0);
-  const rejectsByReason: Record<string, number> = {};
-  for (const v of rejects.values as Value[]) {
-    const reason = String(v.labels['reason'] ?? 'unknown');
-    rejectsByReason[reason] = (rejectsByReason[reason] ?? 0) + v.value;
-  }
+  const rejectsByReason = byLabel(rejects.values as Value[], 'reason');
   const buckets = (latency.values as Value[]).filter((v) => v.metricName?.endsWith('_bucket'));
   return {
     stored: sum((ingested.values as Value[]).filter((v) => v.labels['outcome'] === 'stored')),
     rejectsByReason,
     authFailures: sum(auth.values as Value[]),
+    authFailuresByStage: byLabel(auth.values as Value[], 'stage'),
     connectedDevices: sum(connected.values as Value[]),
     latency: {
       bounds: buckets.map((v) => (v.labels['le'] === '+Inf' ? Infinity : Number(v.labels['le']))),
@@ -63,10 +61,15 @@ export async function snapshot(metrics: PlatformMetrics): Promise<MetricSnapshot
 
 /** Values summed by their store label (device classes added together). */
 function perStore(values: readonly Value[]): Record<string, number> {
+  return byLabel(values, 'store');
+}
+
+/** Values summed by one label, the others added together. */
+function byLabel(values: readonly Value[], label: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of values) {
-    const store = String(v.labels['store']);
-    out[store] = (out[store] ?? 0) + v.value;
+    const key = String(v.labels[label] ?? 'unknown');
+    out[key] = (out[key] ?? 0) + v.value;
   }
   return out;
 }
@@ -77,6 +80,7 @@ export function zeroSnapshot(): MetricSnapshot {
     stored: 0,
     rejectsByReason: {},
     authFailures: 0,
+    authFailuresByStage: {},
     connectedDevices: 0,
     latency: { bounds: [], counts: [] },
     storedByStore: {},
@@ -95,11 +99,7 @@ export function sampleBetween(
   at: number,
   intervalMs: number,
 ): MetricSample {
-  const rejectsByReason: Record<string, number> = {};
-  for (const [reason, n] of Object.entries(after.rejectsByReason)) {
-    const d = delta(before.rejectsByReason[reason] ?? 0, n);
-    if (d > 0) rejectsByReason[reason] = d;
-  }
+  const rejectsByReason = deltas(before.rejectsByReason, after.rejectsByReason);
   const latency = bucketDelta(before.latency, after.latency);
   const ms = (q: number) => {
     const seconds = quantile(latency, q);
@@ -115,6 +115,7 @@ export function sampleBetween(
     publishToStoredP95Ms: ms(0.95),
     publishToStoredP99Ms: ms(0.99),
     authFailures: delta(before.authFailures, after.authFailures),
+    authFailuresByStage: deltas(before.authFailuresByStage, after.authFailuresByStage),
     byStore: storesBetween(before, after),
   };
 }
@@ -135,6 +136,19 @@ function storesBetween(before: MetricSnapshot, after: MetricSnapshot): Record<st
     };
     if (sample.stored > 0 || sample.rejected > 0 || sample.connectedDevices > 0)
       out[store] = sample;
+  }
+  return out;
+}
+
+/** Per-key deltas of counters, only the keys that moved. */
+function deltas(
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, n] of Object.entries(after)) {
+    const d = delta(before[key] ?? 0, n);
+    if (d > 0) out[key] = d;
   }
   return out;
 }

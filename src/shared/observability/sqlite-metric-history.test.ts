@@ -20,6 +20,7 @@ function sample(at: number, fields: Partial<MetricSample> = {}): MetricSample {
     publishToStoredP95Ms: 50,
     publishToStoredP99Ms: 80,
     authFailures: 1,
+    authFailuresByStage: { tls: 1 },
     byStore: {},
     ...fields,
   };
@@ -53,6 +54,7 @@ describe('SQLite metric history', () => {
         stored: 50,
         rejectsByReason: { schema: 1, replay: 2 },
         authFailures: 3,
+        authFailuresByStage: { tls: 1, admission: 2 },
         publishToStoredP50Ms: null,
         publishToStoredP95Ms: null,
         publishToStoredP99Ms: null,
@@ -69,6 +71,7 @@ describe('SQLite metric history', () => {
       publishToStoredP95Ms: null,
       publishToStoredP99Ms: null,
       authFailuresPerMinute: 12,
+      authFailuresPerMinuteByStage: { tls: 4, admission: 8 },
     });
   });
 
@@ -104,10 +107,14 @@ describe('SQLite metric history', () => {
     );
     const points = (await history.read('1h', NOW)).points;
     assert.deepEqual(
-      points.map((p) => [p.storedPerMinute, p.publishToStoredP95Ms]),
+      points.map((p) => [
+        p.storedPerMinute,
+        p.publishToStoredP95Ms,
+        p.authFailuresPerMinuteByStage,
+      ]),
       [
-        [60, null],
-        [600, 50],
+        [60, null, {}],
+        [600, 50, { tls: 1 }],
       ],
     );
     const berlin = await history.readStore('1h', NOW, 'berlin-1');

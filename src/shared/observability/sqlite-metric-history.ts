@@ -34,6 +34,7 @@ const MIGRATIONS: readonly string[] = [
    );`,
   // Issue 18: p95, and the per-store cut of stored, rejected and connected.
   `ALTER TABLE samples ADD COLUMN p95_ms REAL;
+   ALTER TABLE samples ADD COLUMN auth_failures_by_stage TEXT;
    CREATE TABLE store_samples (
      at INTEGER NOT NULL,
      store TEXT NOT NULL,
@@ -55,6 +56,8 @@ interface SampleRow {
   p95_ms: number | null;
   p99_ms: number | null;
   auth_failures: number;
+  /** JSON; null in rows written before stages were kept. */
+  auth_failures_by_stage: string | null;
 }
 
 interface StoreRow {
@@ -92,8 +95,8 @@ export class SqliteMetricHistory implements MetricHistoryReader {
       this.#db
         .prepare(
           `INSERT OR REPLACE INTO samples (at, interval_ms, stored, rejects_by_reason,
-             connected_devices, p50_ms, p95_ms, p99_ms, auth_failures)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             connected_devices, p50_ms, p95_ms, p99_ms, auth_failures, auth_failures_by_stage)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           sample.at,
@@ -105,6 +108,7 @@ export class SqliteMetricHistory implements MetricHistoryReader {
           sample.publishToStoredP95Ms,
           sample.publishToStoredP99Ms,
           sample.authFailures,
+          JSON.stringify(sample.authFailuresByStage),
         );
       const store = this.#db.prepare(
         `INSERT OR REPLACE INTO store_samples (at, store, stored, rejected, connected_devices)
@@ -186,6 +190,10 @@ function toSample(row: SampleRow, byStore: Record<string, StoreSample>): MetricS
     publishToStoredP95Ms: row.p95_ms,
     publishToStoredP99Ms: row.p99_ms,
     authFailures: row.auth_failures,
+    authFailuresByStage:
+      row.auth_failures_by_stage === null
+        ? {}
+        : (JSON.parse(row.auth_failures_by_stage) as Record<string, number>),
     byStore,
   };
 }
