@@ -14,6 +14,7 @@ import {
   suitePlatform,
 } from '../test-support/platform.js';
 import { platformCart } from '../test-support/platform-cart.js';
+import { exposed, parseExposition } from '../test-support/prometheus-text.js';
 import { otaCommands } from '../src/cli/ota/index.js';
 import { main } from '../src/cli/main.js';
 import { ScaledClock } from '../src/device/clock/sim-clock.js';
@@ -108,6 +109,18 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
 
     const metrics = await platform.metrics.registry.metrics();
     assert.match(metrics, /fleetplane_firmware_rollback_count\{target_version="2\.5\.0"\} 1/);
+    // The rollout's devices per job state, refreshed on every tick while it is active.
+    const rolloutGauge = async () =>
+      exposed(parseExposition(await platform.metrics.text()), 'fleetplane_ota_rollout_devices', {
+        rollout: rolloutId,
+      });
+    const states = await eventually(async () => {
+      const byState = Object.fromEntries(
+        (await rolloutGauge()).filter((s) => s.value > 0).map((s) => [s.labels['state'], s.value]),
+      );
+      return byState['succeeded'] === 1 && byState['rolled-back'] === 1 ? byState : undefined;
+    }, 'the gauge showing one succeeded and one rolled back');
+    assert.deepEqual(states, { succeeded: 1, 'rolled-back': 1 });
     const devices = await targets.list({ deviceClass: 'cart' });
     assert.deepEqual(
       devices.map((d) => [d.deviceId, d.firmwareVersion]),
@@ -123,6 +136,10 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
     );
 
     assert.match(await ota('rollout', 'abort', '--data', data, '--id', rolloutId), /is aborted/);
+    await eventually(
+      async () => ((await rolloutGauge()).length === 0 ? true : undefined),
+      'the aborted rollout dropped from the gauge',
+    );
     const io = capture();
     const code = await main(
       ['ota', 'rollout', 'release', '--data', data, '--id', rolloutId],

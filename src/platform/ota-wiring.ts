@@ -10,6 +10,8 @@ import type { OtaImages } from '../domain/ota/images/ota-images-wiring.js';
 import { RolloutEngine } from '../domain/ota/rollout/rollout-engine.js';
 import { entityStorePorts } from '../domain/ota/rollout/sql/entity-store-ports.js';
 import { findFirmwareSigningPublicKey } from '../domain/ota/signing/index.js';
+import { OtaRolloutGauge } from '../shared/observability/ota-rollout-gauge.js';
+import { OTA_JOB_STATES } from '../stores/entities/ota/ota-types.js';
 
 export interface OtaRolloutWiring {
   readonly engine: RolloutEngine;
@@ -35,9 +37,10 @@ export function wireOtaRollouts(options: {
   readonly onChanged?: (rolloutId: string) => void;
 }): OtaRolloutWiring {
   const { metrics, log, now } = options;
+  const ports = entityStorePorts(options.entities);
   const engine = new RolloutEngine(
     {
-      ...entityStorePorts(options.entities),
+      ...ports,
       sender: {
         send: async (deviceId, job) => {
           await options.publish(topics.jobNotify(deviceId), Buffer.from(JSON.stringify(job)));
@@ -63,6 +66,7 @@ export function wireOtaRollouts(options: {
     }
   });
 
+  const gauge = new OtaRolloutGauge(metrics.otaRolloutDevices, OTA_JOB_STATES);
   const tick = () =>
     engine
       .tick(now())
@@ -75,7 +79,10 @@ export function wireOtaRollouts(options: {
         metrics.otaRollouts.inc({ transition: 'completed' }, report.completed.length);
         for (const e of report.sendErrors) log.warn(e, 'ota job could not be sent; retried later');
       })
-      .catch((error: unknown) => log.error({ err: error }, 'rollout tick failed'));
+      .catch((error: unknown) => log.error({ err: error }, 'rollout tick failed'))
+      // Devices per state of each active rollout (issue 18), read after the tick moved them.
+      .then(() => gauge.refresh(ports.repository))
+      .catch((error: unknown) => log.warn({ err: error }, 'rollout gauge not refreshed'));
   const ticks = periodic(options.config.otaTickMs ?? 30_000, tick);
 
   return {

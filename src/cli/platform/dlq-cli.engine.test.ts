@@ -5,6 +5,7 @@ import { platformCommands } from './index.js';
 import type { EntityStore } from '../../stores/entities/entity-store.js';
 import { openEntityStore } from '../../stores/entities/open-entity-store.js';
 import { capture, caDataDir } from '../../../test-support/cli.js';
+import { exposed, parseExposition } from '../../../test-support/prometheus-text.js';
 import { message } from '../../../test-support/messages.js';
 import {
   connectDevice,
@@ -64,6 +65,11 @@ describe('dead letters', () => {
       'two dead letters',
       20_000,
     );
+    // The dead-letter depth gauge (fleetplane_dead_letters) follows the store: up as events are
+    // parked, down to zero once they are replayed.
+    const depth = async () =>
+      exposed(parseExposition(await platform.metrics.text()), 'fleetplane_dead_letters')[0]?.value;
+    await eventually(async () => ((await depth()) === 2 ? true : undefined), 'depth 2');
     const listed = await dlq('list');
     assert.match(listed.text, /CART-0401 {2}health {2}counter 1/);
     assert.match(listed.text, /entity store unavailable/);
@@ -77,6 +83,7 @@ describe('dead letters', () => {
     assert.equal(replay.code, 0, replay.text);
     assert.match(replay.text, /Replayed 2, failed again 0, 0 left/);
     assert.match((await dlq('list')).text, /empty/);
+    assert.equal(await depth(), 0, 'replayed: nothing waits');
     assert.equal((await platform.entities.getDevice('CART-0401'))?.batteryPct, 33);
     assert.equal(
       (await dlq('replay')).code,

@@ -15,7 +15,7 @@ const device = (n: number, deviceClass: DeviceClass = 'cart'): ConnectedDevice =
 
 /** A metrics spy: every call on the gauge's children and the counter's, by kind. */
 function spyMetrics() {
-  const calls = { set: 0, inc: 0, dec: 0, counted: 0 };
+  const calls = { set: 0, inc: 0, dec: 0, counted: 0, storeUp: 0, storeDown: 0 };
   const child = {
     set: () => void calls.set++,
     inc: () => void calls.inc++,
@@ -24,6 +24,10 @@ function spyMetrics() {
   const metrics = {
     connectedDevices: { labels: () => child },
     connections: { labels: () => ({ inc: () => void calls.counted++ }) },
+    cuts: {
+      connected: () => void calls.storeUp++,
+      disconnected: () => void calls.storeDown++,
+    },
   } as unknown as PlatformMetrics;
   return { calls, metrics };
 }
@@ -36,7 +40,14 @@ describe('connected devices', () => {
     // A connect storm: a recount per connect would touch the gauge O(connected) times each.
     for (let n = 0; n < 5000; n++) devices.connected(device(n));
     for (let n = 0; n < 2000; n++) devices.disconnected(device(n));
-    assert.deepEqual(calls, { set: 3, inc: 5000, dec: 2000, counted: 7000 });
+    assert.deepEqual(calls, {
+      set: 3,
+      inc: 5000,
+      dec: 2000,
+      counted: 7000,
+      storeUp: 5000,
+      storeDown: 2000,
+    });
   });
 
   it('reads per class on the platform metrics, and tells the listener', async () => {
@@ -58,6 +69,14 @@ describe('connected devices', () => {
     const values = (await metrics.connectedDevices.get()).values;
     const byClass = Object.fromEntries(values.map((v) => [v.labels['device_class'], v.value]));
     assert.deepEqual(byClass, { cart: 1, coldchain: 1, tool: 0 });
+    const byStore = (await metrics.connectedByStore.get()).values.map((v) => ({
+      ...v.labels,
+      value: v.value,
+    }));
+    assert.deepEqual(byStore, [
+      { device_class: 'cart', store: 'berlin-1', value: 1 },
+      { device_class: 'coldchain', store: 'berlin-1', value: 1 },
+    ]);
     assert.deepEqual(told, ['+CART-0001', '+CART-0002', '+CART-0003', '-CART-0001']);
   });
 });

@@ -6,8 +6,8 @@ import type { ConnectedDevice, ConnectionListener } from './device-broker.js';
 const CLASSES: readonly DeviceClass[] = ['cart', 'coldchain', 'tool'];
 
 /**
- * What the embedded broker records when a device connects or goes: the connected-devices gauge
- * (one step up or down for the device's class: a connect costs the same whether 10 or 50,000
+ * What the embedded broker records when a device connects or goes: the connected-devices gauges
+ * (one step up or down for the device's class, and for its class and store: a connect costs the same whether 10 or 50,000
  * devices are connected; recounting every connection made a reconnect storm quadratic), the
  * connect/disconnect counter, a log line and the platform's listener.
  */
@@ -18,7 +18,7 @@ export class ConnectedDevices {
 
   constructor(
     private readonly options: {
-      readonly metrics: Pick<PlatformMetrics, 'connectedDevices' | 'connections'>;
+      readonly metrics: Pick<PlatformMetrics, 'connectedDevices' | 'connections' | 'cuts'>;
       readonly log: Logger;
       readonly listener?: ConnectionListener;
       readonly now: () => number;
@@ -39,6 +39,7 @@ export class ConnectedDevices {
 
   connected(device: ConnectedDevice): void {
     this.#gauge.get(device.deviceClass)?.inc();
+    this.options.metrics.cuts.connected(device.deviceClass, device.storeId);
     this.#connects.inc();
     const { deviceId, storeId, deviceClass } = device;
     this.options.log.info(
@@ -50,6 +51,7 @@ export class ConnectedDevices {
 
   disconnected(device: ConnectedDevice): void {
     this.#gauge.get(device.deviceClass)?.dec();
+    this.options.metrics.cuts.disconnected(device.deviceClass, device.storeId);
     this.#disconnects.inc();
     this.options.log.info({ device_id: device.deviceId }, 'device disconnected');
     this.options.listener?.disconnected?.(device, this.options.now());

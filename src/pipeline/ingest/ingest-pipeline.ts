@@ -12,6 +12,7 @@ import type { IngestedEvent } from '../../stores/entities/entity-store.js';
 import type { TelemetryStore } from '../../stores/telemetry/telemetry-store.js';
 import { BatchWriter, type BatchWriterOptions, type FreshRecord } from './batch-writer.js';
 import type { DeviceDirectory } from './device-directory.js';
+import { FirmwareMemory } from './firmware-memory.js';
 import { sendRejection, type Rejection } from './reject-feedback.js';
 import type { SignatureVerifier } from './signature-verifier.js';
 
@@ -71,6 +72,8 @@ export class IngestPipeline {
   readonly #writer: BatchWriter;
   readonly #now: () => number;
   #inFlight = 0;
+  /** Each device's last reported firmware version, for the firmware cut of the metrics. */
+  readonly #firmware = new FirmwareMemory();
   /** The stored-messages counter per type, its labels hashed once rather than per message. */
   readonly #storedCounters = new Map<string, { inc(): void }>();
   #idle: (() => void)[] = [];
@@ -148,28 +151,43 @@ export class IngestPipeline {
       });
     }
     if (device.revoked) {
-      return this.#reject(msg.device_id, message, {
-        reason: 'revoked',
-        detail: `${msg.device_id} has been revoked`,
-        ...about,
-      });
+      return this.#reject(
+        msg.device_id,
+        message,
+        {
+          reason: 'revoked',
+          detail: `${msg.device_id} has been revoked`,
+          ...about,
+        },
+        { device },
+      );
     }
     const expected = topicFor(device.deviceClass, device.deviceId, msg.type);
     if (expected !== message.topic) {
-      return this.#reject(msg.device_id, message, {
-        reason: 'topic',
-        detail: `a ${device.deviceClass} sends ${msg.type} on ${expected}`,
-        ...about,
-      });
+      return this.#reject(
+        msg.device_id,
+        message,
+        {
+          reason: 'topic',
+          detail: `a ${device.deviceClass} sends ${msg.type} on ${expected}`,
+          ...about,
+        },
+        { device },
+      );
     }
 
     const keys = message.publisher ? [message.publisher.publicKeySpki] : device.publicKeys;
     if (!(await this.#verifyAny(keys, decoded.body, decoded.signature))) {
-      return this.#reject(msg.device_id, message, {
-        reason: 'signature',
-        detail: "signature does not verify with the device's certificate key",
-        ...about,
-      });
+      return this.#reject(
+        msg.device_id,
+        message,
+        {
+          reason: 'signature',
+          detail: "signature does not verify with the device's certificate key",
+          ...about,
+        },
+        { device },
+      );
     }
 
     const deviceTime = Date.parse(msg.ts);
@@ -198,11 +216,13 @@ export class IngestPipeline {
           detail: `counter ${msg.counter} was stored before; if you re-sent it, it is delivered`,
           ...about,
         },
-        true,
+        { count: false, device },
       );
       return { status: 'duplicate', deviceId: msg.device_id, counter: msg.counter };
     }
     this.#storedCounter(msg.type).inc();
+    this.#firmware.note(msg);
+    metrics.cuts.stored(device.deviceClass, device.storeId, this.#firmware.of(msg.device_id));
     metrics.arrivalToStored.observe(Math.max(0, storedAt - message.receivedAt) / 1000);
     metrics.publishToArrival.observe(Math.max(0, message.receivedAt - deviceTime) / 1000);
     metrics.publishToStored.observe(Math.max(0, storedAt - deviceTime) / 1000);
@@ -233,15 +253,23 @@ export class IngestPipeline {
     deviceId: string | undefined,
     message: InboundMessage,
     rejection: Rejection,
-    duplicate = false,
+    options: {
+      /** False for a replay: counted as a duplicate, not a rejected message; its signature verified. */
+      readonly count?: boolean;
+      /** Whose it was, once the directory said (else the certificate's, when there is one). */
+      readonly device?: Pick<Publisher, 'deviceClass' | 'storeId'>;
+    } = {},
   ): Promise<IngestOutcome> {
     const { metrics, log } = this.deps;
     metrics.rejects.inc({ reason: rejection.reason });
-    if (!duplicate)
+    if (options.count !== false)
       metrics.ingested.inc({ outcome: 'rejected', type: rejection.type ?? 'unknown' });
-    // A duplicate's signature verified; any other reject names a device only through the
+    const who = options.device ?? message.publisher;
+    if (who && deviceId !== undefined)
+      metrics.cuts.rejected(who.deviceClass, who.storeId, this.#firmware.of(deviceId));
+    // A replay's signature verified; any other reject names a device only through the
     // certificate the connection presented (the broker checked it), never the message's claim.
-    const authenticated = duplicate ? deviceId : message.publisher?.deviceId;
+    const authenticated = options.count === false ? deviceId : message.publisher?.deviceId;
     if (authenticated !== undefined) {
       this.deps.onDeviceReject?.(authenticated, rejection.reason, this.#now());
     }

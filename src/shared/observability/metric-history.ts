@@ -3,7 +3,11 @@
  * its own samples in SQLite (SqliteMetricHistory); a deployment with Prometheus can answer the
  * same questions from there (issue 18) by implementing the reader.
  */
-export const HISTORY_WINDOWS = { '1h': 3_600_000, '24h': 86_400_000 } as const;
+export const HISTORY_WINDOWS = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+} as const;
 export type HistoryWindow = keyof typeof HISTORY_WINDOWS;
 
 /** One interval's worth, as sampled: counts over the interval, the gauge at its end. */
@@ -19,9 +23,25 @@ export interface MetricSample {
   readonly connectedDevices: number;
   /** Publish (device timestamp) to durable write over the interval; null when nothing was stored. */
   readonly publishToStoredP50Ms: number | null;
+  readonly publishToStoredP95Ms: number | null;
   readonly publishToStoredP99Ms: number | null;
   /** Connections refused (TLS handshake, admission, device API). */
   readonly authFailures: number;
+  /** The same by stage: tls, admission, device-api-tls, device-api. */
+  readonly authFailuresByStage: Readonly<Record<string, number>>;
+  /**
+   * The same interval per store label (capped: at most 200 stores and `other`); only stores with
+   * something to say (a message, a reject or a connected device) have an entry.
+   */
+  readonly byStore: Readonly<Record<string, StoreSample>>;
+}
+
+/** One store's part of a sample. */
+export interface StoreSample {
+  readonly stored: number;
+  /** Rejects of any reason, replays included, as `rejectsByReason` sums them fleet-wide. */
+  readonly rejected: number;
+  readonly connectedDevices: number;
 }
 
 /** One point of a chart: counts as rates per minute, whatever the sampling interval. */
@@ -32,8 +52,18 @@ export interface MetricPoint {
   readonly rejectsPerMinute: Readonly<Record<string, number>>;
   readonly connectedDevices: number;
   readonly publishToStoredP50Ms: number | null;
+  readonly publishToStoredP95Ms: number | null;
   readonly publishToStoredP99Ms: number | null;
   readonly authFailuresPerMinute: number;
+  readonly authFailuresPerMinuteByStage: Readonly<Record<string, number>>;
+}
+
+/** One point of one store's chart: the figures that are cut by store. */
+export interface StorePoint {
+  readonly at: string;
+  readonly storedPerMinute: number;
+  readonly rejectedPerMinute: number;
+  readonly connectedDevices: number;
 }
 
 export interface MetricHistory {
@@ -46,8 +76,19 @@ export interface MetricHistory {
   readonly points: MetricPoint[];
 }
 
+/** One store's history: a point for every sampled interval, zero when the store had nothing. */
+export interface StoreMetricHistory {
+  readonly window: HistoryWindow;
+  readonly source: string;
+  readonly intervalMs: number;
+  /** The store label asked for (a store past the cap is counted under `other`). */
+  readonly store: string;
+  readonly points: StorePoint[];
+}
+
 export interface MetricHistoryReader {
   read(window: HistoryWindow, now: number): Promise<MetricHistory>;
+  readStore(window: HistoryWindow, now: number, store: string): Promise<StoreMetricHistory>;
 }
 
 /** A stored sample as a chart point. */
@@ -63,7 +104,22 @@ export function toPoint(sample: MetricSample): MetricPoint {
     rejectsPerMinute: rejects,
     connectedDevices: sample.connectedDevices,
     publishToStoredP50Ms: sample.publishToStoredP50Ms,
+    publishToStoredP95Ms: sample.publishToStoredP95Ms,
     publishToStoredP99Ms: sample.publishToStoredP99Ms,
     authFailuresPerMinute: perMinute(sample.authFailures),
+    authFailuresPerMinuteByStage: Object.fromEntries(
+      Object.entries(sample.authFailuresByStage).map(([stage, n]) => [stage, perMinute(n)]),
+    ),
+  };
+}
+
+/** One store's figures of a sampled interval as a chart point. */
+export function toStorePoint(at: number, intervalMs: number, store: StoreSample): StorePoint {
+  const perMinute = (n: number) => (n * 60_000) / intervalMs;
+  return {
+    at: new Date(at).toISOString(),
+    storedPerMinute: perMinute(store.stored),
+    rejectedPerMinute: perMinute(store.rejected),
+    connectedDevices: store.connectedDevices,
   };
 }

@@ -46,6 +46,7 @@ describe('metric samples', () => {
     metrics.rejects.inc({ reason: 'signature' }, 2);
     metrics.rejects.inc({ reason: 'schema' }, 1);
     metrics.authFailures.inc({ stage: 'tls' }, 4);
+    metrics.authFailures.inc({ stage: 'admission' });
     metrics.connectedDevices.set({ device_class: 'cart' }, 12);
     metrics.connectedDevices.set({ device_class: 'coldchain' }, 3);
     for (let i = 0; i < 99; i++) metrics.publishToStored.observe(0.02);
@@ -55,10 +56,31 @@ describe('metric samples', () => {
     assert.equal(sample.at, 120_000);
     assert.equal(sample.stored, 120);
     assert.deepEqual(sample.rejectsByReason, { signature: 2, schema: 1 });
-    assert.equal(sample.authFailures, 4);
+    assert.equal(sample.authFailures, 5);
+    assert.deepEqual(sample.authFailuresByStage, { tls: 4, admission: 1 });
     assert.equal(sample.connectedDevices, 15);
     // 99 at 20 ms (bucket 10–25 ms) and one at 400 ms; the 5 s of the first interval is gone.
     close(sample.publishToStoredP50Ms, 10 + 15 * (50 / 99));
     close(sample.publishToStoredP99Ms, 10 + 15 * (99 / 99));
+  });
+
+  it('cuts an interval by store: counts since the last reading, connected at its end, quiet stores left out', async () => {
+    const metrics = new PlatformMetrics();
+    metrics.cuts.stored('cart', 'berlin-1', '2.4.1');
+    metrics.cuts.stored('cart', 'hamburg-2', '2.4.1');
+    metrics.cuts.connected('cart', 'hamburg-2');
+    const first = await snapshot(metrics);
+    metrics.cuts.stored('cart', 'berlin-1', '2.4.1');
+    metrics.cuts.stored('coldchain', 'berlin-1', '1.0.0'); // classes add up within a store
+    metrics.cuts.rejected('cart', 'berlin-1', '2.4.1');
+    metrics.cuts.disconnected('cart', 'hamburg-2');
+    metrics.cuts.connected('cart', 'munich-3');
+    for (let i = 0; i < 20; i++) metrics.publishToStored.observe(0.02);
+    const sample = sampleBetween(first, await snapshot(metrics), 120_000, 60_000);
+    assert.deepEqual(sample.byStore, {
+      'berlin-1': { stored: 2, rejected: 1, connectedDevices: 0 },
+      'munich-3': { stored: 0, rejected: 0, connectedDevices: 1 },
+    });
+    close(sample.publishToStoredP95Ms, 10 + 15 * (19 / 20));
   });
 });

@@ -1,4 +1,4 @@
-import type { MetricSample } from './metric-history.js';
+import type { MetricSample, StoreSample } from './metric-history.js';
 import type { PlatformMetrics } from './metrics.js';
 
 /** Cumulative histogram buckets: `counts[i]` observations at or below `bounds[i]` (last: +Inf). */
@@ -12,9 +12,14 @@ export interface MetricSnapshot {
   readonly stored: number;
   readonly rejectsByReason: Readonly<Record<string, number>>;
   readonly authFailures: number;
+  readonly authFailuresByStage: Readonly<Record<string, number>>;
   readonly connectedDevices: number;
   /** fleetplane_ingest_publish_to_stored_seconds. */
   readonly latency: Buckets;
+  /** Per store label, summed over device classes. */
+  readonly storedByStore: Readonly<Record<string, number>>;
+  readonly rejectsByStore: Readonly<Record<string, number>>;
+  readonly connectedByStore: Readonly<Record<string, number>>;
 }
 
 interface Value {
@@ -24,30 +29,49 @@ interface Value {
 }
 
 export async function snapshot(metrics: PlatformMetrics): Promise<MetricSnapshot> {
-  const [ingested, rejects, auth, connected, latency] = await Promise.all([
-    metrics.ingested.get(),
-    metrics.rejects.get(),
-    metrics.authFailures.get(),
-    metrics.connectedDevices.get(),
-    metrics.publishToStored.get(),
-  ]);
+  const [ingested, rejects, auth, connected, latency, storedByStore, rejectsByStore, byStore] =
+    await Promise.all([
+      metrics.ingested.get(),
+      metrics.rejects.get(),
+      metrics.authFailures.get(),
+      metrics.connectedDevices.get(),
+      metrics.publishToStored.get(),
+      metrics.storedByStore.get(),
+      metrics.rejectsByStore.get(),
+      metrics.connectedByStore.get(),
+    ]);
   const sum = (values: readonly Value[]) => values.reduce((n, v) => n + v.value, 0);
-  const rejectsByReason: Record<string, number> = {};
-  for (const v of rejects.values as Value[]) {
-    const reason = String(v.labels['reason'] ?? 'unknown');
-    rejectsByReason[reason] = (rejectsByReason[reason] ?? 0) + v.value;
-  }
+  const rejectsByReason = byLabel(rejects.values as Value[], 'reason');
   const buckets = (latency.values as Value[]).filter((v) => v.metricName?.endsWith('_bucket'));
   return {
     stored: sum((ingested.values as Value[]).filter((v) => v.labels['outcome'] === 'stored')),
     rejectsByReason,
     authFailures: sum(auth.values as Value[]),
+    authFailuresByStage: byLabel(auth.values as Value[], 'stage'),
     connectedDevices: sum(connected.values as Value[]),
     latency: {
       bounds: buckets.map((v) => (v.labels['le'] === '+Inf' ? Infinity : Number(v.labels['le']))),
       counts: buckets.map((v) => v.value),
     },
+    storedByStore: perStore(storedByStore.values as Value[]),
+    rejectsByStore: perStore(rejectsByStore.values as Value[]),
+    connectedByStore: perStore(byStore.values as Value[]),
   };
+}
+
+/** Values summed by their store label (device classes added together). */
+function perStore(values: readonly Value[]): Record<string, number> {
+  return byLabel(values, 'store');
+}
+
+/** Values summed by one label, the others added together. */
+function byLabel(values: readonly Value[], label: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) {
+    const key = String(v.labels[label] ?? 'unknown');
+    out[key] = (out[key] ?? 0) + v.value;
+  }
+  return out;
 }
 
 /** An empty snapshot: what a freshly started platform's metrics hold. */
@@ -56,8 +80,12 @@ export function zeroSnapshot(): MetricSnapshot {
     stored: 0,
     rejectsByReason: {},
     authFailures: 0,
+    authFailuresByStage: {},
     connectedDevices: 0,
     latency: { bounds: [], counts: [] },
+    storedByStore: {},
+    rejectsByStore: {},
+    connectedByStore: {},
   };
 }
 
@@ -71,11 +99,7 @@ export function sampleBetween(
   at: number,
   intervalMs: number,
 ): MetricSample {
-  const rejectsByReason: Record<string, number> = {};
-  for (const [reason, n] of Object.entries(after.rejectsByReason)) {
-    const d = delta(before.rejectsByReason[reason] ?? 0, n);
-    if (d > 0) rejectsByReason[reason] = d;
-  }
+  const rejectsByReason = deltas(before.rejectsByReason, after.rejectsByReason);
   const latency = bucketDelta(before.latency, after.latency);
   const ms = (q: number) => {
     const seconds = quantile(latency, q);
@@ -88,9 +112,45 @@ export function sampleBetween(
     rejectsByReason,
     connectedDevices: after.connectedDevices,
     publishToStoredP50Ms: ms(0.5),
+    publishToStoredP95Ms: ms(0.95),
     publishToStoredP99Ms: ms(0.99),
     authFailures: delta(before.authFailures, after.authFailures),
+    authFailuresByStage: deltas(before.authFailuresByStage, after.authFailuresByStage),
+    byStore: storesBetween(before, after),
   };
+}
+
+/** Each store's interval; stores with nothing stored, rejected or connected are left out. */
+function storesBetween(before: MetricSnapshot, after: MetricSnapshot): Record<string, StoreSample> {
+  const stores = new Set([
+    ...Object.keys(after.storedByStore),
+    ...Object.keys(after.rejectsByStore),
+    ...Object.keys(after.connectedByStore),
+  ]);
+  const out: Record<string, StoreSample> = {};
+  for (const store of stores) {
+    const sample = {
+      stored: delta(before.storedByStore[store] ?? 0, after.storedByStore[store] ?? 0),
+      rejected: delta(before.rejectsByStore[store] ?? 0, after.rejectsByStore[store] ?? 0),
+      connectedDevices: after.connectedByStore[store] ?? 0,
+    };
+    if (sample.stored > 0 || sample.rejected > 0 || sample.connectedDevices > 0)
+      out[store] = sample;
+  }
+  return out;
+}
+
+/** Per-key deltas of counters, only the keys that moved. */
+function deltas(
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, n] of Object.entries(after)) {
+    const d = delta(before[key] ?? 0, n);
+    if (d > 0) out[key] = d;
+  }
+  return out;
 }
 
 function delta(before: number, after: number): number {

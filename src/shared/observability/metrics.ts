@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { FleetCuts } from './fleet-cuts.js';
 
 const LATENCY_BUCKETS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
@@ -8,7 +9,8 @@ const LATENCY_BUCKETS = [
  * Every metric the platform exports, on its own registry (never prom-client's global one, so two
  * platforms in one test process do not collide). Labels cut by store and device class, not by
  * device: 100,000 devices would be 100,000 series each. Per-device detail goes to the logs, which
- * always carry the device id.
+ * always carry the device id, and to the entity store's queries. Store and firmware labels are
+ * capped (see FleetCuts): 200 stores, 20 firmware versions per device class, the rest `other`.
  */
 export class PlatformMetrics {
   readonly registry = new Registry();
@@ -23,6 +25,30 @@ export class PlatformMetrics {
     name: 'fleetplane_ingest_rejects_total',
     help: 'Messages rejected, by reason code (the reason sent on devices/errors/<id>).',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly storedByStore = new Counter({
+    name: 'fleetplane_ingest_stored_by_store_total',
+    help: 'Messages stored for the first time, by device class and store (at most 200 stores, the rest `other`).',
+    labelNames: ['device_class', 'store'] as const,
+    registers: [this.registry],
+  });
+  readonly rejectsByStore = new Counter({
+    name: 'fleetplane_ingest_rejects_by_store_total',
+    help: 'Messages rejected (replays included) from a registered device, by device class and store (capped as stored_by_store).',
+    labelNames: ['device_class', 'store'] as const,
+    registers: [this.registry],
+  });
+  readonly storedByFirmware = new Counter({
+    name: 'fleetplane_ingest_stored_by_firmware_total',
+    help: 'Messages stored for the first time, by device class and the firmware version the device last reported (unknown before its first boot or health since the platform started; at most 20 versions per class, the rest `other`).',
+    labelNames: ['device_class', 'firmware'] as const,
+    registers: [this.registry],
+  });
+  readonly rejectsByFirmware = new Counter({
+    name: 'fleetplane_ingest_rejects_by_firmware_total',
+    help: 'Messages rejected from a registered device, by device class and firmware version (as stored_by_firmware).',
+    labelNames: ['device_class', 'firmware'] as const,
     registers: [this.registry],
   });
   readonly storeFailures = new Counter({
@@ -60,6 +86,12 @@ export class PlatformMetrics {
     labelNames: ['device_class'] as const,
     registers: [this.registry],
   });
+  readonly connectedByStore = new Gauge({
+    name: 'fleetplane_broker_connected_devices_by_store',
+    help: 'Devices connected to the embedded broker, by device class and store (at most 200 stores, the rest `other`).',
+    labelNames: ['device_class', 'store'] as const,
+    registers: [this.registry],
+  });
   readonly connections = new Counter({
     name: 'fleetplane_broker_connections_total',
     help: 'Device connect and disconnect events.',
@@ -68,7 +100,7 @@ export class PlatformMetrics {
   });
   readonly authFailures = new Counter({
     name: 'fleetplane_broker_auth_failures_total',
-    help: 'Connections refused: TLS handshake (no, bad or revoked certificate) or admission.',
+    help: 'Refused device authentications by stage: tls (MQTT handshake: no, bad or revoked certificate), admission (MQTT connect: certificate not admitted), device-api-tls (device API handshake), device-api (device API request refused with 403).',
     labelNames: ['stage'] as const,
     registers: [this.registry],
   });
@@ -142,6 +174,12 @@ export class PlatformMetrics {
     help: 'OTA job documents published to devices (first sends and re-sends after a timeout).',
     registers: [this.registry],
   });
+  readonly otaRolloutDevices = new Gauge({
+    name: 'fleetplane_ota_rollout_devices',
+    help: 'Devices per job state in each running or halted rollout (finished rollouts drop out), refreshed on every rollout tick.',
+    labelNames: ['rollout', 'state'] as const,
+    registers: [this.registry],
+  });
   readonly otaRollouts = new Counter({
     name: 'fleetplane_ota_rollout_transitions_total',
     help: 'Rollouts the engine halted, advanced a stage, or completed, by itself.',
@@ -161,6 +199,9 @@ export class PlatformMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+
+  /** The capped store and firmware cuts, shared by ingest and the broker so both agree on labels. */
+  readonly cuts = new FleetCuts(this);
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics)

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { SqliteDatabase } from '../../stores/data-dir/sqlite-driver.js';
 import { tempDir } from '../../../test-support/temp-dir.js';
 import type { MetricSample } from './metric-history.js';
 import { HISTORY_KEEP_MS, SqliteMetricHistory } from './sqlite-metric-history.js';
@@ -16,8 +17,11 @@ function sample(at: number, fields: Partial<MetricSample> = {}): MetricSample {
     rejectsByReason: { signature: 2 },
     connectedDevices: 40,
     publishToStoredP50Ms: 12.5,
+    publishToStoredP95Ms: 50,
     publishToStoredP99Ms: 80,
     authFailures: 1,
+    authFailuresByStage: { tls: 1 },
+    byStore: {},
     ...fields,
   };
 }
@@ -50,7 +54,9 @@ describe('SQLite metric history', () => {
         stored: 50,
         rejectsByReason: { schema: 1, replay: 2 },
         authFailures: 3,
+        authFailuresByStage: { tls: 1, admission: 2 },
         publishToStoredP50Ms: null,
+        publishToStoredP95Ms: null,
         publishToStoredP99Ms: null,
       }),
     );
@@ -62,8 +68,10 @@ describe('SQLite metric history', () => {
       rejectsPerMinute: { schema: 4, replay: 8 },
       connectedDevices: 40,
       publishToStoredP50Ms: null,
+      publishToStoredP95Ms: null,
       publishToStoredP99Ms: null,
       authFailuresPerMinute: 12,
+      authFailuresPerMinuteByStage: { tls: 4, admission: 8 },
     });
   });
 
@@ -77,6 +85,45 @@ describe('SQLite metric history', () => {
     assert.deepEqual(
       history.samples(0).map((s) => s.at),
       [NOW - HISTORY_KEEP_MS + MINUTE, NOW],
+    );
+  });
+
+  it('opens a history written before p95 and stores were kept, and serves its rows', async (t) => {
+    const file = join(await tempDir(t), 'h.db');
+    const old = new SqliteDatabase(file);
+    old.exec(`CREATE TABLE samples (at INTEGER PRIMARY KEY, interval_ms INTEGER NOT NULL,
+      stored INTEGER NOT NULL, rejects_by_reason TEXT NOT NULL, connected_devices INTEGER NOT NULL,
+      p50_ms REAL, p99_ms REAL, auth_failures INTEGER NOT NULL)`);
+    old
+      .prepare('INSERT INTO samples VALUES (?, ?, 60, ?, 4, 10, 90, 0)')
+      .run(NOW - MINUTE, MINUTE, '{}');
+    old.pragma('user_version = 1');
+    old.close();
+
+    const history = new SqliteMetricHistory(file, { intervalMs: MINUTE });
+    t.after(() => history.close());
+    history.append(
+      sample(NOW, { byStore: { 'berlin-1': { stored: 5, rejected: 1, connectedDevices: 2 } } }),
+    );
+    const points = (await history.read('1h', NOW)).points;
+    assert.deepEqual(
+      points.map((p) => [
+        p.storedPerMinute,
+        p.publishToStoredP95Ms,
+        p.authFailuresPerMinuteByStage,
+      ]),
+      [
+        [60, null, {}],
+        [600, 50, { tls: 1 }],
+      ],
+    );
+    const berlin = await history.readStore('1h', NOW, 'berlin-1');
+    assert.deepEqual(
+      berlin.points.map((p) => [p.storedPerMinute, p.rejectedPerMinute, p.connectedDevices]),
+      [
+        [0, 0, 0],
+        [5, 1, 2],
+      ],
     );
   });
 });
