@@ -43,6 +43,8 @@ export interface ExternalBrokerOptions {
 export class ExternalBrokerSource implements DeviceBroker {
   #clients: MqttClient[] = [];
   #closing = false;
+  /** Rejected by close(): what a publish in flight races against. */
+  readonly #closed = closedSignal();
 
   constructor(private readonly options: ExternalBrokerOptions) {}
 
@@ -96,12 +98,22 @@ export class ExternalBrokerSource implements DeviceBroker {
 
   async publish(topic: string, payload: Buffer, options: PublishOptions = {}): Promise<void> {
     const client = this.#clients[0];
-    if (!client) throw new Error('not connected to the external broker');
-    await client.publishAsync(topic, payload, { qos: 1, retain: options.retain === true });
+    if (!client || this.#closing) throw new Error('not connected to the external broker');
+    // A QoS 1 publish waits for the broker's PUBACK; once the connection is ended it may never
+    // come, and a platform stopping (which drains ingest, whose rejects publish feedback) must
+    // not wait for it.
+    const published = client.publishAsync(topic, payload, {
+      qos: 1,
+      retain: options.retain === true,
+    });
+    // Whichever loses the race may still settle; its rejection is not an error of anyone's.
+    published.catch(() => undefined);
+    await Promise.race([published, this.#closed.promise]);
   }
 
   async close(): Promise<void> {
     this.#closing = true;
+    this.#closed.reject(new Error('the connection to the external broker was closed'));
     const clients = this.#clients;
     this.#clients = [];
     await Promise.all(clients.map((c) => c.endAsync(true)));
@@ -122,4 +134,12 @@ export class ExternalBrokerSource implements DeviceBroker {
       : ca.trustBundlePem(new Date());
     return { key: service.keyPem, cert: service.certChainPem, ca: caPem, rejectUnauthorized: true };
   }
+}
+
+function closedSignal(): { promise: Promise<never>; reject: (error: Error) => void } {
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, r) => (reject = r));
+  // Nobody may be racing it when it is rejected.
+  promise.catch(() => undefined);
+  return { promise, reject };
 }

@@ -153,4 +153,34 @@ describe('ingest from an external Mosquitto', () => {
       'both took a share',
     );
   });
+
+  it('refuses a publish still waiting for its PUBACK when the connection closes, so a stopping platform does not wait forever', async (t) => {
+    if (!haveMosquitto(t)) return;
+    const data = await fleetDataDir(t);
+    const { url, broker } = await mosquittoFor(t, data);
+    const identity = openIdentity(data);
+    const source = new ExternalBrokerSource({
+      config: { url, clientId: 'test-closing' },
+      layout: platformLayout(data),
+      identity,
+      ca: await loadFleetCa(identity.layout),
+      connections: 1,
+      log: silentLogger(),
+      handler: () => Promise.resolve(),
+    });
+    await source.start();
+    // A broker that stopped answering: the PUBACK of a reject's feedback never comes.
+    broker.process.kill('SIGSTOP');
+    t.after(() => broker.process.kill('SIGCONT'));
+    const refused = assert.rejects(
+      source.publish('devices/CART-0205/errors', Buffer.from('{}')),
+      /closed/,
+    );
+    await source.close();
+    await refused;
+    await assert.rejects(
+      source.publish('devices/CART-0205/errors', Buffer.from('{}')),
+      /not connected/,
+    );
+  });
 });
