@@ -12,8 +12,8 @@ export interface CompiledRule {
   readonly consecutive: number;
   readonly fires: Test;
   readonly clears: Test;
-  /** The fields the rule reads, reported with a firing (the values that crossed). */
-  readonly fields: readonly string[];
+  /** The fields the rule reads and their values in a message: what a firing reports. */
+  readonly reading: (body: Body) => Record<string, unknown>;
 }
 
 /** A profile's rules, found by message type without scanning the others. */
@@ -45,7 +45,7 @@ function compileRule(rule: Rule): CompiledRule {
     consecutive: rule.consecutive ?? 1,
     fires,
     clears,
-    fields: [...new Set([...fieldsOf(rule.when), ...fieldsOf(rule.clearWhen)])],
+    reading: compileReading([...new Set([...fieldsOf(rule.when), ...fieldsOf(rule.clearWhen)])]),
   };
 }
 
@@ -89,7 +89,7 @@ function number(value: unknown): number {
   return typeof value === 'number' ? value : Number.NaN;
 }
 
-export function reader(path: string): (body: Body) => unknown {
+function reader(path: string): (body: Body) => unknown {
   const parts = path.split('.');
   if (parts.length === 1) {
     const key = parts[0]!;
@@ -103,6 +103,11 @@ export function reader(path: string): (body: Body) => unknown {
     }
     return value;
   };
+}
+
+function compileReading(fields: readonly string[]): (body: Body) => Record<string, unknown> {
+  const readers = fields.map((field) => [field, reader(field)] as const);
+  return (body) => Object.fromEntries(readers.map(([field, read]) => [field, read(body)]));
 }
 
 function fieldsOf(condition: Condition | undefined): string[] {

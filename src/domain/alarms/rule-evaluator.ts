@@ -1,5 +1,5 @@
 import type { DeviceClass, DeviceMessageType } from '../../contract/index.js';
-import { reader, type Body, type CompiledRuleSet } from './compiled-rules.js';
+import type { Body, CompiledRuleSet } from './compiled-rules.js';
 import type { Severity } from './rule-schema.js';
 
 /** One stored message, as the rules judge it. */
@@ -100,7 +100,7 @@ export class RuleEvaluator {
         storeId: message.storeId,
         at: message.at,
         counter: message.counter,
-        values: Object.fromEntries(rule.fields.map((f) => [f, reader(f)(message.body)])),
+        values: rule.reading(message.body),
       });
     }
     return out ?? NO_TRANSITIONS;

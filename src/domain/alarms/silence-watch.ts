@@ -29,6 +29,8 @@ export interface Silent {
 export class SilenceWatch {
   readonly #devices = new Map<string, Watched>();
   readonly #silence = new Map<DeviceClass, Silence>();
+  /** Open silent alarms of devices not heard from since the restart: their first message ends them. */
+  readonly #pending = new Set<string>();
 
   set(profile: DeviceClass, silence: Silence | undefined): void {
     if (silence) this.#silence.set(profile, silence);
@@ -63,9 +65,6 @@ export class SilenceWatch {
     if (device) device.alarmed = true;
     else this.#pending.add(deviceId);
   }
-
-  /** Open silent alarms of devices not heard from since the restart: their first message ends them. */
-  readonly #pending = new Set<string>();
 
   /** Whether a message from this device ends a silent alarm opened before the restart. */
   takePending(deviceId: string): boolean {
