@@ -8,6 +8,7 @@ import type { Flash } from './flash.js';
 import type { MessageBody } from './messages.js';
 import { Outbox, type SignedMessage } from './outbox.js';
 import type { Battery } from './power.js';
+import { PayloadCorruption } from './payload-corruption.js';
 import type { Radios } from './radios.js';
 import { Uplink } from './uplink.js';
 
@@ -42,6 +43,8 @@ export class CartLink {
   #uplink: Uplink;
   #skewMs = 0;
   readonly #outbox: Outbox;
+  /** Outlives each uplink: a message keeps its bytes across a reboot (see PayloadCorruption). */
+  readonly #corruption: PayloadCorruption;
 
   constructor(private readonly host: LinkHost) {
     const o = host.options;
@@ -55,6 +58,9 @@ export class CartLink {
       uplink: () => this.#uplink,
       powered: () => host.powered(),
     });
+    this.#corruption = new PayloadCorruption(host.random, (message) =>
+      o.observer?.corrupted?.(message),
+    );
     this.#uplink = this.#newUplink();
   }
 
@@ -78,6 +84,11 @@ export class CartLink {
     this.#skewMs = ms;
   }
 
+  /** The corrupt-payloads fault: this share of messages goes out with a bit flipped. */
+  setCorruption(rate: number): void {
+    this.#corruption.setRate(rate);
+  }
+
   emit(body: MessageBody, persistent = true): Promise<DeviceMessage | undefined> {
     return this.#outbox.emit(body, persistent);
   }
@@ -98,7 +109,10 @@ export class CartLink {
 
   /** A power loss: what waited in RAM (identify, a paid session-end) is gone; observers hear of it. */
   forgetRam(): void {
-    for (const message of this.#uplink.forgetRam()) this.host.options.observer?.lost?.(message);
+    for (const message of this.#uplink.forgetRam()) {
+      this.#corruption.forget(message.counter);
+      this.host.options.observer?.lost?.(message);
+    }
   }
 
   rejected(rejection: CartRejection): void {
@@ -126,7 +140,7 @@ export class CartLink {
       host.radios,
       host.flash,
       host.clock,
-      host.random,
+      this.#corruption,
       {
         command: (request) => host.command(request),
         desired: (document) => host.desired(document),

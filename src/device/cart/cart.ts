@@ -352,7 +352,7 @@ export class Cart implements FleetCart {
   }
 
   setPayloadCorruption(rate: number): void {
-    this.#link.uplink.setCorruption(rate);
+    this.#link.setCorruption(rate);
   }
 
   miscalibrateWeight(offsetG: number): void {

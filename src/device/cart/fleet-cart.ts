@@ -29,6 +29,11 @@ export interface CartObserver {
    * reference) was lost when the cart lost power before a link returned.
    */
   lost?(message: DeviceMessage): void;
+  /**
+   * The cart sends this message with a bit flipped (the corrupt-payloads fault), on every copy:
+   * the cloud will refuse it, whether or not its refusal comes back.
+   */
+  corrupted?(message: DeviceMessage): void;
   /** The cloud refused one of the cart's messages (devices/errors/<id>, or a device API 400). */
   rejected?(rejection: CartRejection): void;
   /** Trigger to item on the display, in real milliseconds; `online` when a link was up. */

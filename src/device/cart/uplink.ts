@@ -11,7 +11,7 @@ import type { SimClock } from '../clock/sim-clock.js';
 import { DeviceLink, type DeviceCredentials } from '../link/device-link.js';
 import type { Flash } from './flash.js';
 import type { Radio, Radios } from './radios.js';
-import type { Random } from '../random.js';
+import type { PayloadCorruption } from './payload-corruption.js';
 
 /** What the cloud sends the cart, handed up by a connection. */
 export interface LinkHandlers {
@@ -110,7 +110,6 @@ export class Uplink {
   #powered = false;
   #connecting: Promise<void> | undefined;
   #draining = false;
-  #corruption = 0;
   #waiters: (() => void)[] = [];
   #generation = 0;
   /** Rejects when the current connection goes: a publish in flight on it never gets a PUBACK. */
@@ -121,7 +120,7 @@ export class Uplink {
     private readonly radios: Radios,
     private readonly flash: Flash,
     private readonly clock: SimClock,
-    private readonly random: Random,
+    private readonly corruption: PayloadCorruption,
     private readonly hooks: UplinkHooks,
   ) {}
 
@@ -152,10 +151,6 @@ export class Uplink {
 
   get online(): boolean {
     return this.#connection !== undefined;
-  }
-
-  setCorruption(rate: number): void {
-    this.#corruption = Math.min(1, Math.max(0, rate));
   }
 
   /** Queues a signed message (flash first when persistent) and wakes the sender. */
@@ -288,7 +283,7 @@ export class Uplink {
         try {
           const publish = connection.publish(
             topicFor('cart', m.device_id, m.type),
-            this.#maybeCorrupt(head.payload),
+            this.corruption.wire(m, head.payload),
           );
           await (lost ? Promise.race([publish, lost]) : publish);
         } catch {
@@ -298,6 +293,7 @@ export class Uplink {
         }
         this.hooks.transmitted(radio);
         this.#queue = this.#queue.filter((p) => p !== head);
+        this.corruption.forget(m.counter);
         if (head.persistent) await this.flash.dequeue(m.counter);
         this.hooks.delivered(m, head.createdOffline);
       }
@@ -309,16 +305,6 @@ export class Uplink {
       this.#waiters = [];
       for (const w of waiters) w();
     }
-  }
-
-  /** A flipped byte after signing, at the injected rate: the cloud must notice. */
-  #maybeCorrupt(payload: Uint8Array): Uint8Array {
-    if (this.#corruption === 0 || this.random() >= this.#corruption) return payload;
-    const copy = new Uint8Array(payload);
-    // Inside the JSON body, away from the first byte so it stays recognisably a message.
-    const at = 1 + Math.floor(this.random() * Math.max(1, copy.length - 65));
-    copy[at] = copy[at]! ^ 0x01;
-    return copy;
   }
 }
 

@@ -100,3 +100,14 @@ test('a refusal without a counter is counted against the cart as unattributed', 
   o.rejected?.(refusal('json'));
   assert.equal(ledger.expected()[0]?.unattributedRejects, 1);
 });
+
+test('a corrupted scan is not expected even when its refusal never comes back, and counts once', () => {
+  const ledger = new Ledger();
+  const o = ledger.observer('CART-1');
+  const m = [start(S1), scan(S1), scan(S1)];
+  for (const x of m) o.created?.(x);
+  o.corrupted?.(m[1]!);
+  assert.equal(ledger.expected()[0]?.scanCount, 1);
+  o.rejected?.(refusal('signature', m[1]!.counter));
+  assert.equal(ledger.expected()[0]?.scanCount, 1, 'its refusal undoes nothing more');
+});

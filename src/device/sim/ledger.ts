@@ -111,6 +111,7 @@ export class Ledger {
         if (replayed) this.#replays++;
       },
       rejected: (feedback) => this.#onRejected(deviceId, feedback),
+      corrupted: (message) => this.#undo(deviceId, message.counter),
       lost: (message) => {
         this.#lost++;
         this.#undo(deviceId, message.counter);
