@@ -9,7 +9,13 @@ import {
   screenshot,
 } from '../../test-support/browser.js';
 import { signInLink } from '../../test-support/console-platform.js';
-import { assertAccessible, openTab, see, seeText } from '../../test-support/ops-console.js';
+import {
+  assertAccessible,
+  openTab,
+  see,
+  seeText,
+  SETTLE_MS,
+} from '../../test-support/ops-console.js';
 import { AUSTIN, startOpsFleet, type FleetCartSpec } from '../../test-support/ops-fleet.js';
 import { eventually, STORE } from '../../test-support/platform.js';
 
@@ -31,7 +37,11 @@ describe('ops console in a browser: dead letters, metrics, a device, billing, co
     mark('fleet up');
     const link = await signInLink(fleet.data, { role: 'ops', name: 'Omar Ops' });
     await enrolThroughLink(page, link);
-    await see(page.locator('[data-testid=live-state][data-state=open]'), 'the live stream open');
+    await see(
+      page.locator('[data-testid=live-state][data-state=open]'),
+      'the live stream open',
+      SETTLE_MS,
+    );
     mark('signed in');
 
     // Dead letters: the entity store refuses CART-B02's boot after its reboot; the event is

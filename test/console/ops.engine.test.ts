@@ -18,6 +18,7 @@ import {
   openTab,
   see,
   seeText,
+  SETTLE_MS,
 } from '../../test-support/ops-console.js';
 import {
   AUSTIN,
@@ -105,7 +106,11 @@ describe('ops console in a browser: sign-in, the fleet, rollouts with step-up', 
     const authenticator = await enrolThroughLink(page, link);
     assert.match(page.url(), /\/ops(#|$)/);
     mark('signed in');
-    await see(page.locator('[data-testid=live-state][data-state=open]'), 'the live stream open');
+    await see(
+      page.locator('[data-testid=live-state][data-state=open]'),
+      'the live stream open',
+      SETTLE_MS,
+    );
     const summary = page.locator('section', {
       has: page.getByRole('heading', { name: 'Fleet', exact: true }),
     });
