@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { buildApi } from '../surfaces/api/api-server.js';
 import { registryByStore } from '../domain/fleet-ops/registry-by-store.js';
+import { platformFleetSignals } from './fleet-signals-wiring.js';
 import { openKeyProvider } from '../stores/keys/index.js';
 import { HttpsPaymentGateway } from '../domain/payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../domain/payment-bridge/bridge-credentials.js';
@@ -171,10 +172,23 @@ export async function startPlatform(
     projector.onApplied(new LossPrevention({ entities, metrics, log, onRaised }).applied);
     // Before projection starts: the first message is judged by the stored rule sets.
     // Each change of an alarm's state goes to the webhooks once: its id and kind make the event id.
+    // Fleet diff: a store's devices as provisioned (registered), indexed by store.
+    const registeredDevices = registryByStore({
+      list: () => identity.devices.list(),
+      stamp: () =>
+        stat(identity.layout.devicesDir).then(
+          (s) => s.mtimeMs,
+          () => 0,
+        ),
+    });
     const alarms = new AlarmService({
       records: entities,
       log,
       now,
+      fleet: platformFleetSignals({
+        ...{ metrics, entities, projectionLog },
+        ...{ stores: identity.stores, registered: registeredDevices },
+      }),
       notify: async ({ kind, alarm }) => {
         await webhooks.enqueueWebhookEvent({
           id: `${alarm.id}:${kind}`,
@@ -309,14 +323,7 @@ export async function startPlatform(
       ...live.api,
       webhooks: webhooks.service,
       // Fleet diff: a store's devices as provisioned (registered), indexed by store.
-      registeredDevices: registryByStore({
-        list: () => identity.devices.list(),
-        stamp: () =>
-          stat(identity.layout.devicesDir).then(
-            (s) => s.mtimeMs,
-            () => 0,
-          ),
-      }),
+      registeredDevices,
       publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { main } from '../main.js';
 import { platformCommands } from './index.js';
-import type { EntityStore } from '../../stores/entities/entity-store.js';
 import { openEntityStore } from '../../stores/entities/open-entity-store.js';
 import { capture, caDataDir } from '../../../test-support/cli.js';
+import { flakyProjection } from '../../../test-support/flaky-entity-store.js';
 import { exposed, parseExposition } from '../../../test-support/prometheus-text.js';
 import { message } from '../../../test-support/messages.js';
 import {
@@ -14,24 +14,6 @@ import {
   provisionDevice,
   startTestPlatform,
 } from '../../../test-support/platform.js';
-
-/** The real entity store, made to fail while `down` is true, as a database outage would. */
-function flaky(store: EntityStore, state: { down: boolean }): EntityStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'project') {
-        return (events: Parameters<EntityStore['project']>[0]) =>
-          state.down
-            ? Promise.reject(new Error('entity store unavailable'))
-            : target.project(events);
-      }
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function'
-        ? (value as (...a: unknown[]) => unknown).bind(target)
-        : value;
-    },
-  });
-}
 
 describe('dead letters', () => {
   it('parks events the entity store refuses after retries, and replays them once it is back, without duplicates', async (t) => {
@@ -43,7 +25,7 @@ describe('dead letters', () => {
       data,
       {},
       {
-        openEntities: async () => flaky(await openEntityStore({ dataDir: data }), state),
+        openEntities: async () => flakyProjection(await openEntityStore({ dataDir: data }), state),
       },
     );
     const cart = await connectDevice(t, platform.mqttUrl, dir);

@@ -83,10 +83,10 @@ export function registerAlarmRoutes(app: FastifyInstance, deps: ApiDeps): void {
         ...common,
         summary: "Replace a profile's rule set; the next message is judged by it",
         description:
-          'The body is a rule set ({profile, rules}), as `fleetplane rules test` reads it. It is checked as a whole (schema, fields against the message schemas) and refused with the path of the first problem; accepted, it is stored as the next version and in force without a restart.',
+          'The body is a rule set ({profile, rules}), as `fleetplane rules test` reads it, or the fleet rules ({profile: fleet, rejectRate, authFailures, fleetDiff, deadLetters, rolloutHalted}; a section left out is switched off). It is checked as a whole (schema, fields against the message schemas) and refused with the path of the first problem; accepted, it is stored as the next version and in force without a restart.',
         params: {
           type: 'object',
-          properties: { profile: { type: 'string', enum: DEVICE_CLASSES } },
+          properties: { profile: { type: 'string', enum: [...DEVICE_CLASSES, 'fleet'] } },
           required: ['profile'],
         },
         body: { type: 'object' },

@@ -9,8 +9,11 @@ import type { Logger } from '../../shared/observability/logger.js';
 import { compileRuleSet } from './compiled-rules.js';
 import { DEFAULT_RULE_SETS } from './default-rules.js';
 import { RuleEvaluator, type RuleTransition } from './rule-evaluator.js';
-import { checkRuleSet, type RuleSetProblem } from './rule-set-check.js';
-import type { RuleSet } from './rule-schema.js';
+import { checkAnyRuleSet, isFleetRuleSet, type AnyRuleSet } from './fleet-rule-check.js';
+import { DEFAULT_FLEET_RULES, isFleetRuleId, type FleetRuleSet } from './fleet-rule-schema.js';
+import type { FleetSignals } from './fleet-signals.js';
+import { FleetWatch } from './fleet-watch.js';
+import type { RuleSetProblem } from './rule-set-check.js';
 import { SILENT_RULE, SilenceWatch } from './silence-watch.js';
 
 /** What webhooks and the live stream are told (decision 035). */
@@ -21,12 +24,12 @@ export interface AlarmEvent {
 
 /** A profile's rules as they stand: stored by an operator, or the defaults. */
 export interface ActiveRuleSet {
-  readonly profile: DeviceClass;
+  readonly profile: DeviceClass | 'fleet';
   readonly source: 'stored' | 'default';
   readonly version: number;
   readonly updatedAt: string | null;
   readonly updatedBy: string | null;
-  readonly ruleSet: RuleSet;
+  readonly ruleSet: AnyRuleSet;
 }
 
 export type PutRuleSetResult =
@@ -46,7 +49,11 @@ export function alarmKey(ruleId: string, deviceId: string): string {
 export class AlarmService {
   readonly #evaluator = new RuleEvaluator();
   readonly #silence = new SilenceWatch();
-  readonly #active = new Map<DeviceClass, ActiveRuleSet>();
+  readonly #active = new Map<DeviceClass | 'fleet', ActiveRuleSet>();
+  readonly #fleet: FleetWatch | undefined;
+  #fleetRules: FleetRuleSet = DEFAULT_FLEET_RULES;
+  /** Keys of the open fleet alarms: a tick resolves those whose condition no longer holds. */
+  readonly #fleetOpen = new Set<string>();
 
   constructor(
     private readonly options: {
@@ -55,12 +62,16 @@ export class AlarmService {
       readonly now: () => number;
       /** Told of every change of an alarm's state; its failures are logged, never thrown. */
       readonly notify?: (event: AlarmEvent) => Promise<void> | void;
+      /** What fleet rules read; without it, only message rules and silence are judged. */
+      readonly fleet?: FleetSignals;
     },
-  ) {}
+  ) {
+    this.#fleet = options.fleet ? new FleetWatch(options.fleet) : undefined;
+  }
 
   /** Loads the stored rule sets (defaults for the rest) and what was firing before a restart. */
   async start(): Promise<void> {
-    for (const set of DEFAULT_RULE_SETS) {
+    for (const set of [...DEFAULT_RULE_SETS, DEFAULT_FLEET_RULES]) {
       this.#use({
         profile: set.profile,
         source: 'default',
@@ -71,7 +82,7 @@ export class AlarmService {
       });
     }
     for (const stored of await this.options.records.listRuleSets()) {
-      const checked = checkRuleSet(stored.document);
+      const checked = checkAnyRuleSet(stored.document);
       if (!checked.ok) {
         // Stored by an older version whose schema allowed it: keep what is running, say so.
         this.options.log.error(
@@ -93,16 +104,17 @@ export class AlarmService {
       const at = key.indexOf(':');
       const [ruleId, deviceId] = [key.slice(0, at), key.slice(at + 1)];
       if (ruleId === SILENT_RULE) this.#silence.alreadySilent(deviceId);
+      else if (isFleetRuleId(ruleId)) this.#fleetOpen.add(key);
       else this.#evaluator.seedFiring(ruleId, deviceId);
     }
   }
 
   ruleSets(): ActiveRuleSet[] {
-    return DEVICE_CLASSES.flatMap((profile) => this.#active.get(profile) ?? []);
+    return [...DEVICE_CLASSES, 'fleet' as const].flatMap((p) => this.#active.get(p) ?? []);
   }
 
   async putRuleSet(document: unknown, by: string): Promise<PutRuleSetResult> {
-    const checked = checkRuleSet(document);
+    const checked = checkAnyRuleSet(document);
     if (!checked.ok) return checked;
     const stored = await this.options.records.putRuleSet(
       checked.ruleSet.profile,
@@ -157,6 +169,12 @@ export class AlarmService {
   async sweep(): Promise<number> {
     const now = this.options.now();
     let raised = 0;
+    try {
+      raised += await this.#sweepFleet(now);
+    } catch (error) {
+      // Nothing is resolved on a tick that could not see the fleet; silence is still judged.
+      this.options.log.error({ err: error }, 'fleet rules could not be judged');
+    }
     for (const silent of this.#silence.sweep(now)) {
       const { alarm, opened } = await this.options.records.raiseAlarm({
         key: alarmKey(SILENT_RULE, silent.deviceId),
@@ -175,6 +193,38 @@ export class AlarmService {
         raised++;
         await this.#tell({ kind: 'alarm.fired', alarm });
       }
+    }
+    return raised;
+  }
+
+  async #sweepFleet(now: number): Promise<number> {
+    if (!this.#fleet) return 0;
+    const findings = await this.#fleet.judge(this.#fleetRules, now);
+    let raised = 0;
+    const holding = new Set<string>();
+    for (const f of findings) {
+      holding.add(f.key);
+      const { alarm, opened } = await this.options.records.raiseAlarm({
+        key: f.key,
+        ruleId: f.ruleId,
+        severity: f.severity,
+        storeId: f.storeId,
+        deviceId: null,
+        at: now,
+        counter: null,
+        reading: f.reading,
+      });
+      this.#fleetOpen.add(f.key);
+      if (opened) {
+        raised++;
+        await this.#tell({ kind: 'alarm.fired', alarm });
+      }
+    }
+    for (const key of [...this.#fleetOpen]) {
+      if (holding.has(key)) continue;
+      this.#fleetOpen.delete(key);
+      const alarm = await this.options.records.clearAlarm(key, now, 'rule');
+      if (alarm) await this.#tell({ kind: 'alarm.resolved', alarm });
     }
     return raised;
   }
@@ -229,7 +279,12 @@ export class AlarmService {
 
   #use(active: ActiveRuleSet): void {
     this.#active.set(active.profile, active);
-    this.#silence.set(active.profile, active.ruleSet.silence);
-    this.#evaluator.use(compileRuleSet(active.ruleSet));
+    const set = active.ruleSet;
+    if (isFleetRuleSet(set)) {
+      this.#fleetRules = set;
+      return;
+    }
+    this.#silence.set(set.profile, set.silence);
+    this.#evaluator.use(compileRuleSet(set));
   }
 }

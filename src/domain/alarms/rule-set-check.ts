@@ -143,7 +143,7 @@ export function fieldKind(schema: unknown, path: string): FieldKind | undefined 
   return 'other';
 }
 
-function fromAjv(errors: readonly ErrorObject[]): RuleSetProblem {
+export function fromAjv(errors: readonly ErrorObject[]): RuleSetProblem {
   // A union's errors come per branch; the deepest path names the field that was wrong.
   const deepest = [...errors].sort(
     (a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length,
