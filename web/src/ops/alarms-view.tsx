@@ -22,7 +22,7 @@ import {
 } from './alarm-list.js';
 
 const FILTER_LABEL: Record<AlarmFilter, string> = {
-  open: 'Open (firing and acknowledged)',
+  open: 'Open',
   firing: 'Firing',
   acknowledged: 'Acknowledged',
   resolved: 'Resolved',

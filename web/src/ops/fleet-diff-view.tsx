@@ -58,7 +58,7 @@ export function FleetDiffView({ storeId }: { storeId: string | null }) {
           </select>
         </div>
         <div class="field">
-          <label for="diff-seen">Recently seen means within</label>
+          <label for="diff-seen">Recently seen within</label>
           <select
             id="diff-seen"
             value={seenWithin}

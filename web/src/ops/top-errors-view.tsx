@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/platform.js';
 import { readStores } from '../api/types.js';
-import { formatDateTime, humanize } from '../format/format.js';
+import { formatDateTime } from '../format/format.js';
 import { hashOf } from '../ui/hash-route.js';
 import { useAsync } from '../ui/use-async.js';
 import { ErrorNote, Loading, TableWrap } from '../ui/widgets.js';
@@ -94,7 +94,7 @@ export function TopErrorsView() {
                   </th>
                   {reasons.map((reason) => (
                     <th key={reason} scope="col" class="num">
-                      Rejected: {humanize(reason)}
+                      Rejects: {reason}
                     </th>
                   ))}
                   <th scope="col" class="num">
