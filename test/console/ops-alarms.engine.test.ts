@@ -84,7 +84,7 @@ describe('ops console in a browser: alarms, fleet diff, top error devices', () =
     assert.equal(await row.getAttribute('data-state'), 'firing');
     await see(row.getByRole('link', { name: 'CART-L01' }), 'its device, linked');
     await see(row.getByRole('link', { name: 'battery-low' }), 'its rule, linked to the detail');
-    await seeText(row.locator('td.mono'), /^battery_pct 12$/, 'the reading that fired it');
+    await seeText(row.getByTestId('reading'), /^battery_pct 12$/, 'the reading that fired it');
     await see(row.getByText('warning', { exact: true }), 'its severity');
     await screenshot(page, 'ops-alarms');
     await assertAccessible(page, 'the alarms view');

@@ -6,6 +6,7 @@ import {
   describeReading,
   isAlarmFilter,
   orderAlarms,
+  readingPairs,
   type Alarm,
 } from './alarm-list.js';
 
@@ -89,6 +90,10 @@ describe('an alarm as the page shows it', () => {
       describeReading({ temperature_c: 9.5, door: 'open', at: [1, 2] }),
       'temperature_c 9.5, door open, at [1,2]',
     );
+    assert.deepEqual(readingPairs({ battery_pct: 12, door: 'open' }), [
+      'battery_pct 12',
+      'door open',
+    ]);
     assert.equal(describeReading({}), '—');
     assert.equal(describeReading(null), '—');
   });

@@ -92,19 +92,21 @@ export function orderAlarms(alarms: readonly Alarm[]): Alarm[] {
   );
 }
 
-/** The reading that fired it, as text: `battery_pct 12, temperature_c 9.5`; an em dash for none. */
+/** The reading that fired it as `field value` pairs: `battery_pct 12`, `door open`. */
+export function readingPairs(reading: Record<string, unknown> | null | undefined): string[] {
+  return Object.entries(reading ?? {}).map(([field, value]) => {
+    const shown =
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : JSON.stringify(value);
+    return `${field} ${shown}`;
+  });
+}
+
+/** The reading as one line: `battery_pct 12, temperature_c 9.5`; an em dash for none. */
 export function describeReading(reading: Record<string, unknown> | null | undefined): string {
-  const entries = Object.entries(reading ?? {});
-  if (entries.length === 0) return '—';
-  return entries
-    .map(([field, value]) => {
-      const shown =
-        typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-          ? String(value)
-          : JSON.stringify(value);
-      return `${field} ${shown}`;
-    })
-    .join(', ');
+  const pairs = readingPairs(reading);
+  return pairs.length === 0 ? '—' : pairs.join(', ');
 }
 
 /** What a person may do to an alarm in this state (the API answers 409 to the rest). */

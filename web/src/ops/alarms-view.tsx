@@ -13,8 +13,8 @@ import {
   ALARM_FILTERS,
   ALARMS_REFRESH_MS,
   alarmPaths,
-  describeReading,
   orderAlarms,
+  readingPairs,
   SEVERITY_LEVEL,
   STATE_LEVEL,
   type Alarm,
@@ -103,8 +103,7 @@ function AlarmList() {
             <table data-testid="alarms">
               <thead>
                 <tr>
-                  <th scope="col">Severity</th>
-                  <th scope="col">State</th>
+                  <th scope="col">Alarm</th>
                   <th scope="col">Device</th>
                   <th scope="col">Rule</th>
                   <th scope="col">Since</th>
@@ -116,32 +115,37 @@ function AlarmList() {
                 {list.map((alarm) => (
                   <tr key={alarm.id} data-alarm={alarm.id} data-state={alarm.state}>
                     <td>
-                      <Badge level={SEVERITY_LEVEL[alarm.severity] ?? 'unknown'}>
-                        {alarm.severity}
-                      </Badge>
+                      <div class="row">
+                        <Badge level={SEVERITY_LEVEL[alarm.severity] ?? 'unknown'}>
+                          {alarm.severity}
+                        </Badge>
+                        <Badge level={STATE_LEVEL[alarm.state] ?? 'unknown'}>
+                          {humanize(alarm.state)}
+                        </Badge>
+                      </div>
                     </td>
                     <td>
-                      <Badge level={STATE_LEVEL[alarm.state] ?? 'unknown'}>
-                        {humanize(alarm.state)}
-                      </Badge>
-                    </td>
-                    <td>
-                      {alarm.deviceId ? (
-                        <a href={hashOf('device', alarm.deviceId)}>{alarm.deviceId}</a>
-                      ) : (
-                        '—'
-                      )}
-                      <span class="small muted"> · {alarm.storeId}</span>
+                      <span class="nowrap">
+                        {alarm.deviceId ? (
+                          <a href={hashOf('device', alarm.deviceId)}>{alarm.deviceId}</a>
+                        ) : (
+                          '—'
+                        )}
+                      </span>
+                      <br />
+                      <span class="small muted nowrap">{alarm.storeId}</span>
                     </td>
                     <td>
                       <a href={hashOf('alarms', alarm.id)}>{alarm.ruleId}</a>
                     </td>
-                    <td>
+                    <td class="nowrap">
                       <time dateTime={alarm.firstAt} title={formatDateTime(alarm.firstAt)}>
                         {formatAgo(alarm.firstAt, now)}
                       </time>
                     </td>
-                    <td class="mono small">{describeReading(alarm.reading)}</td>
+                    <td class="mono small" data-testid="reading">
+                      <Reading reading={alarm.reading} />
+                    </td>
                     <td>
                       <AlarmActions
                         alarm={alarm}
@@ -159,5 +163,21 @@ function AlarmList() {
         </>
       )}
     </section>
+  );
+}
+
+/** Each field and value kept on one line; a long reading wraps between them. */
+function Reading({ reading }: { reading: Alarm['reading'] }) {
+  const pairs = readingPairs(reading);
+  if (pairs.length === 0) return <>—</>;
+  return (
+    <>
+      {pairs.map((pair, i) => (
+        <span key={pair}>
+          {i > 0 ? ', ' : ''}
+          <span class="nowrap">{pair}</span>
+        </span>
+      ))}
+    </>
   );
 }

@@ -58,7 +58,7 @@ export function FleetDiffView({ storeId }: { storeId: string | null }) {
           </select>
         </div>
         <div class="field">
-          <label for="diff-seen">Recently seen within</label>
+          <label for="diff-seen">Seen within</label>
           <select
             id="diff-seen"
             value={seenWithin}
@@ -150,7 +150,7 @@ function DeviceList(props: {
             <tbody>
               {props.devices.map((device) => (
                 <tr key={device.deviceId} data-device={device.deviceId}>
-                  <td>
+                  <td class="nowrap">
                     <a href={hashOf('device', device.deviceId)}>{device.deviceId}</a>
                   </td>
                   <td>{device.deviceClass}</td>

@@ -108,10 +108,10 @@ export function TopErrorsView() {
               <tbody>
                 {devices.map((d) => (
                   <tr key={d.deviceId} data-device={d.deviceId}>
-                    <td>
+                    <td class="nowrap">
                       <a href={hashOf('device', d.deviceId)}>{d.deviceId}</a>
                     </td>
-                    <td>{d.storeId ?? '—'}</td>
+                    <td class="nowrap">{d.storeId ?? '—'}</td>
                     <td class="num">{d.total}</td>
                     <td class="num">{d.rejects}</td>
                     {reasons.map((reason) => (
