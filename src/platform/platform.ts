@@ -170,12 +170,15 @@ export async function startPlatform(
     const onRaised = live.alertRaised;
     projector.onApplied(new LossPrevention({ entities, metrics, log, onRaised }).applied);
     // Before projection starts: the first message is judged by the stored rule sets.
-    // Each change of an alarm's state goes to the webhooks once: its id and kind make the event id.
+    // Each change of an alarm's state goes to the ops live streams (decision 039) and to the
+    // webhooks once: its id and kind make the event id.
     const alarms = new AlarmService({
       records: entities,
       log,
       now,
-      notify: async ({ kind, alarm }) => {
+      notify: async (event) => {
+        const { kind, alarm } = event;
+        live.alarmChanged(event);
         await webhooks.enqueueWebhookEvent({
           id: `${alarm.id}:${kind}`,
           kind,

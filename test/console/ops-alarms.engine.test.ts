@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { topics } from '../../src/contract/index.js';
 import { apiRequest } from '../../test-support/api-client.js';
+import { message } from '../../test-support/messages.js';
 import {
   DESKTOP,
   enrolThroughLink,
@@ -14,6 +15,7 @@ import { signInLink } from '../../test-support/console-platform.js';
 import {
   assertAccessible,
   figure,
+  LIVE_MS,
   openTab,
   see,
   seeText,
@@ -130,6 +132,21 @@ describe('ops console in a browser: alarms, fleet diff, top error devices', () =
     const closed = await apiRequest(fleet.platform, 'GET', `/v1/alarms/${fired.id}`);
     assert.equal((closed.body['alarm'] as AlarmBody).state, 'resolved');
     mark('alarm detail seen, alarm resolved');
+
+    // A new alarm reaches the open page through the stream (the backstop poll is 30 s away).
+    await openTab(page, 'Alarms');
+    await see(
+      page.getByTestId('alarms').or(page.getByTestId('alarms-empty')),
+      'the list read',
+      5000,
+    );
+    await rejecting.send(message('health', 'CART-R01', 1, { battery_pct: 5 }));
+    const live = page.locator('[data-testid=alarms] tr[data-state=firing]', {
+      has: page.getByRole('link', { name: 'CART-R01' }),
+    });
+    await see(live, "CART-R01's battery alarm, live", LIVE_MS);
+    await seeText(live.getByTestId('reading'), /^battery_pct 5$/, 'its reading');
+    mark('a new alarm seen live');
 
     // Fleet diff of the store: four expected, one never seen.
     await openTab(page, 'Fleet diff');

@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { path } from '../api/client.js';
+import { mentions } from '../api/live.js';
 import { api } from '../api/platform.js';
 import { formatDateTime, humanize } from '../format/format.js';
 import { hashOf } from '../ui/hash-route.js';
 import { useAsync } from '../ui/use-async.js';
+import { useLive } from '../ui/use-live.js';
 import { usePolling } from '../ui/use-polling.js';
 import { Badge, ErrorNote, Facts, Loading, OkNote, TableWrap } from '../ui/widgets.js';
 import { AlarmActions, doneText, type AlarmDone } from './alarm-actions.js';
@@ -22,6 +24,11 @@ export function AlarmDetail({ id }: { id: string }) {
   const found = useAsync(
     () => api.get<{ alarm: Alarm; history: AlarmChange[] }>(path`/v1/alarms/${id}`),
     [id],
+  );
+  useLive(
+    ['alarm'],
+    () => found.reload(),
+    (e) => mentions(e, id, 'id'),
   );
   usePolling(found.reload, ALARMS_REFRESH_MS, [id]);
   const alarm = found.data?.alarm;

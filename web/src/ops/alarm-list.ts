@@ -33,11 +33,10 @@ export interface AlarmChange {
 }
 
 /**
- * How often an alarms view reads the list again. GET /v1/stream carries no alarm events (decision
- * 035 hands alarm changes to webhooks only), so the view polls; ten seconds keeps a new firing
- * near the top without a burst of requests per operator.
+ * How often an alarms view reads again besides the stream's `alarm` events (decision 039): a
+ * backstop for a stream that is down or reconnecting, not the way news arrives.
  */
-export const ALARMS_REFRESH_MS = 10_000;
+export const ALARMS_REFRESH_MS = 30_000;
 
 /** What the state filter offers: the open ones (firing and acknowledged), one state, or all. */
 export const ALARM_FILTERS = ['open', ...ALARM_STATES, 'all'] as const;

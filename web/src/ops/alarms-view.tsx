@@ -4,7 +4,7 @@ import { readStores } from '../api/types.js';
 import { formatAgo, formatDateTime, humanize } from '../format/format.js';
 import { hashOf } from '../ui/hash-route.js';
 import { useAsync } from '../ui/use-async.js';
-import { useNow } from '../ui/use-live.js';
+import { useLive, useNow } from '../ui/use-live.js';
 import { usePolling } from '../ui/use-polling.js';
 import { Badge, ErrorNote, Loading, OkNote, TableWrap } from '../ui/widgets.js';
 import { AlarmActions, doneText, type AlarmDone } from './alarm-actions.js';
@@ -47,6 +47,7 @@ function AlarmList() {
     );
     return orderAlarms(lists.flatMap((l) => l.alarms));
   }, [filter, store]);
+  useLive(['alarm'], () => alarms.reload());
   usePolling(alarms.reload, ALARMS_REFRESH_MS, [filter, store]);
   const list = alarms.data;
 
