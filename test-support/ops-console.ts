@@ -67,11 +67,14 @@ export function figure(scope: Locator, name: string): Locator {
     .locator('dd');
 }
 
-/** Opens a view of the ops console by its tab, as a person would. */
+/**
+ * Opens a view of the ops console by its tab, as a person would. The whole label: "Fleet" is
+ * also the start of "Fleet diff", and "Device" is inside "Top error devices".
+ */
 export async function openTab(page: Page, name: string): Promise<void> {
   await page
     .getByRole('navigation', { name: 'Ops console views' })
-    .getByRole('link', { name })
+    .getByRole('link', { name, exact: true })
     .click();
 }
 

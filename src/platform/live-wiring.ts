@@ -14,6 +14,7 @@ import { SqliteMetricHistory } from '../shared/observability/sqlite-metric-histo
 import { entityStorePorts } from '../domain/ota/rollout/sql/entity-store-ports.js';
 import { rolloutStatus } from '../domain/ota/rollout/rollout-status.js';
 import { rolloutFailure } from '../domain/ota/rollout/rollout-errors.js';
+import type { AlarmEvent } from '../domain/alarms/alarm-service.js';
 import { periodic } from './periodic.js';
 import type { PlatformConfig } from './platform-config.js';
 import type { PlatformLayout } from './platform-layout.js';
@@ -32,10 +33,18 @@ export interface LiveWiring {
   readonly alertRaised: (alert: AlertView) => void;
   /** The rollout engine's onChanged. */
   readonly rolloutChanged: (rolloutId: string) => void;
+  /** The alarm service's notify: each change of an alarm's state, to the ops streams. */
+  readonly alarmChanged: (event: AlarmEvent) => void;
   /** What the API takes: the stream, the metric history, the store registry. */
   readonly api: Pick<ApiDeps, 'live' | 'metricHistory' | 'listStores'>;
   stop(): Promise<void>;
 }
+
+const ALARM_ACTIONS = {
+  'alarm.fired': 'fired',
+  'alarm.acknowledged': 'acknowledged',
+  'alarm.resolved': 'resolved',
+} as const;
 
 /**
  * Decision 023's live updates and metric history in the platform: the bus behind GET /v1/stream
@@ -85,6 +94,15 @@ export function wireLive(options: {
         { action: 'raised', alert },
       ),
     rolloutChanged: rollouts.changed,
+    alarmChanged: ({ kind, alarm }) =>
+      bus.publish(
+        'alarm',
+        {
+          storeId: alarm.storeId,
+          ...(alarm.deviceId !== null ? { deviceId: alarm.deviceId } : {}),
+        },
+        { action: ALARM_ACTIONS[kind], alarm },
+      ),
     api: {
       live: {
         bus,

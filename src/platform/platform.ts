@@ -171,7 +171,6 @@ export async function startPlatform(
     const onRaised = live.alertRaised;
     projector.onApplied(new LossPrevention({ entities, metrics, log, onRaised }).applied);
     // Before projection starts: the first message is judged by the stored rule sets.
-    // Each change of an alarm's state goes to the webhooks once: its id and kind make the event id.
     // Fleet diff: a store's devices as provisioned (registered), indexed by store.
     const registeredDevices = registryByStore({
       list: () => identity.devices.list(),
@@ -181,6 +180,8 @@ export async function startPlatform(
           () => 0,
         ),
     });
+    // Each change of an alarm's state goes to the ops live streams (decision 039) and to the
+    // webhooks once: its id and kind make the event id.
     const alarms = new AlarmService({
       records: entities,
       log,
@@ -189,7 +190,9 @@ export async function startPlatform(
         ...{ metrics, entities, projectionLog },
         ...{ stores: identity.stores, registered: registeredDevices },
       }),
-      notify: async ({ kind, alarm }) => {
+      notify: async (event) => {
+        const { kind, alarm } = event;
+        live.alarmChanged(event);
         await webhooks.enqueueWebhookEvent({
           id: `${alarm.id}:${kind}`,
           kind,

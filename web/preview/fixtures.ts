@@ -11,6 +11,7 @@ import {
   signer,
   STORE,
 } from './fixture-data.js';
+import { fleetHealthFixture } from './fleet-health-fixtures.js';
 
 /** Canned API answers in the shapes the routes (and decision 023's new ones) answer with. */
 export type Role = 'ops' | 'staff' | 'customer';
@@ -117,6 +118,8 @@ export async function fixtureAnswer(
       ],
       batteryHealth: { good: 180, low: 20, critical: 4, charging: 8 },
     });
+  const health = fleetHealthFixture(p, url);
+  if (health !== undefined) return json(health);
   if (p === '/v1/carts') return json({ carts: CARTS, next: null });
   if (p === '/v1/metrics/history') return json(history(url.searchParams.get('window') ?? '1h'));
   if (p === '/v1/ota/rollouts') return json({ rollouts: [rollout()] });

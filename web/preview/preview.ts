@@ -39,6 +39,28 @@ const SHOTS: Shot[] = [
   },
   { name: 'staff-alerts', role: 'staff', url: '/staff#alerts', width: 768, ready: '[data-alert]' },
   { name: 'ops-fleet', role: 'ops', url: '/ops', width: 1280, ready: '[data-testid=fleet-carts]' },
+  { name: 'ops-alarms', role: 'ops', url: '/ops#alarms', width: 768, ready: '[data-alarm]' },
+  {
+    name: 'ops-alarm',
+    role: 'ops',
+    url: '/ops#alarms/alm_02',
+    width: 768,
+    ready: '[data-testid=alarm-history]',
+  },
+  {
+    name: 'ops-fleet-diff',
+    role: 'ops',
+    url: '/ops#fleet-diff/store-1',
+    width: 768,
+    ready: '[data-testid=never-seen]',
+  },
+  {
+    name: 'ops-top-errors',
+    role: 'ops',
+    url: '/ops#top-errors',
+    width: 768,
+    ready: '[data-testid=top-errors]',
+  },
   { name: 'ops-metrics', role: 'ops', url: '/ops#metrics', width: 1280, ready: 'canvas' },
   { name: 'ops-rollouts', role: 'ops', url: '/ops#rollouts', width: 1280, ready: '[data-rollout]' },
   {

@@ -1,3 +1,4 @@
+import type { AlarmView } from '../../stores/entities/alarms/alarm-records.js';
 import type { AlertView, SessionStatus } from '../../stores/entities/entity-store.js';
 
 /**
@@ -12,6 +13,7 @@ export const LIVE_EVENT_KINDS = [
   'alert',
   'rollout',
   'dead-letter',
+  'alarm',
 ] as const;
 export type LiveEventKind = (typeof LIVE_EVENT_KINDS)[number];
 
@@ -123,6 +125,15 @@ export interface DeadLetterEventData {
   readonly total: number;
 }
 
+/**
+ * A rule's alarm fired, or was acknowledged or resolved (by a person or by the rule); `alarm` as
+ * it now stands (decision 039). Ops only: the alarms API is.
+ */
+export interface AlarmEventData {
+  readonly action: 'fired' | 'acknowledged' | 'resolved';
+  readonly alarm: AlarmView;
+}
+
 export interface LiveEventData {
   readonly session: SessionEventData;
   readonly scan: ScanEventData;
@@ -130,6 +141,7 @@ export interface LiveEventData {
   readonly alert: AlertEventData;
   readonly rollout: RolloutEventData;
   readonly 'dead-letter': DeadLetterEventData;
+  readonly alarm: AlarmEventData;
 }
 
 /**

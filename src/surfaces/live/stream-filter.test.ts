@@ -24,6 +24,8 @@ const EVENTS: Record<string, LiveEvent> = {
   parisCart: event('cart', { storeId: 'paris-1', deviceId: 'CART-9' }),
   rollout: event('rollout', {}),
   deadLetter: event('dead-letter', {}),
+  // Alarms are ops-only (so is their API): staff never see them, even of their own store.
+  berlinAlarm: event('alarm', { storeId: 'berlin-1', deviceId: 'CART-1' }),
 };
 
 function seen(

@@ -13,9 +13,9 @@ const CUSTOMER_KINDS: ReadonlySet<LiveEventKind> = new Set(['session', 'scan']);
 
 /**
  * What a caller may see (decision 023): ops everything; staff the events of their store (never
- * the fleet-wide rollouts and dead letters); a customer the sessions, and their scans, of their
- * own account. Any other role sees nothing. The query narrows further: an event that does not
- * name the store, cart or session asked for is left out.
+ * the fleet-wide rollouts and dead letters, nor alarms: ops-only, as their API is); a customer the
+ * sessions, and their scans, of their own account. Any other role sees nothing. The query narrows
+ * further: an event that does not name the store, cart or session asked for is left out.
  */
 export function streamFilter(
   principal: Pick<ApiPrincipal, 'role' | 'store' | 'subject'>,

@@ -1,5 +1,13 @@
-/** The event types of GET /v1/stream (decision 023). */
-export const LIVE_TYPES = ['session', 'scan', 'cart', 'alert', 'rollout', 'dead-letter'] as const;
+/** The event types of GET /v1/stream (decisions 023 and 039). */
+export const LIVE_TYPES = [
+  'session',
+  'scan',
+  'cart',
+  'alert',
+  'rollout',
+  'dead-letter',
+  'alarm',
+] as const;
 export type LiveType = (typeof LIVE_TYPES)[number];
 export type LiveEvent = Record<string, unknown>;
 export type LiveState = 'connecting' | 'open' | 'closed';
@@ -90,7 +98,13 @@ export function mentions(
   if (!value) return false;
   for (const key of keys) {
     if (event[key] === value) return true;
-    const nested = [event['session'], event['cart'], event['alert'], event['rollout']];
+    const nested = [
+      event['session'],
+      event['cart'],
+      event['alert'],
+      event['rollout'],
+      event['alarm'],
+    ];
     for (const inner of nested) {
       if (typeof inner === 'object' && inner !== null && (inner as LiveEvent)[key] === value) {
         return true;
