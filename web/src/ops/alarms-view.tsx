@@ -134,7 +134,9 @@ function AlarmList() {
                         )}
                       </span>
                       <br />
-                      <span class="small muted nowrap">{alarm.storeId}</span>
+                      <span class="small muted nowrap">
+                        {alarm.storeId === '*' ? 'whole fleet' : alarm.storeId}
+                      </span>
                     </td>
                     <td>
                       <a href={hashOf('alarms', alarm.id)}>{alarm.ruleId}</a>
