@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { alarmsCommands } from './alarms-commands.js';
 import { alertsCommands } from './alerts-commands.js';
 import { commandLedgerCommands } from './command-ledger-commands.js';
 import { devicesCommands } from './devices-commands.js';
@@ -20,6 +21,7 @@ export function operatorCommands(): Command[] {
     ...commandLedgerCommands(),
     ...shadowCommands(),
     ...alertsCommands(),
+    ...alarmsCommands(),
     ...rulesCommands(),
     ...fleetHealthCommands(),
   ];

@@ -110,3 +110,57 @@ describe('fleetplane rules test against a running platform', () => {
     assert.match(span.err, /--since yesterday: a span back from now/);
   });
 });
+
+describe('fleetplane rules set|get and alarms list|ack|resolve against a running platform', () => {
+  it('puts a rule set in force without a restart, shows it back, and acts on the alarm it raises', async (t) => {
+    const data = await fleetDataDir(t);
+    const dir = await provisionDevice(data, 'CART-0961');
+    const platform = await startTestPlatform(t, data);
+    const cart = await connectDevice(t, platform.mqttUrl, dir);
+    const rules = join(data, 'rules.yaml');
+    await writeFile(rules, RULES.replace('below: 15', 'below: 30').replace('consecutive: 2\n', ''));
+
+    const set = await run('rules', 'set', '--rules', rules, '--data', data);
+    assert.equal(set.code, 0, set.err);
+    assert.equal(set.out, 'cart rules: version 1 in force.');
+    const got = await run('rules', 'get', '--profile', 'cart', '--data', data);
+    assert.equal(got.code, 0, got.err);
+    assert.match(got.out, /^# cart: version 1, set by ops:\S+ at \S+\nprofile: cart\nrules:/);
+    assert.match(got.out, /below: 30/);
+    const fleet = await run('rules', 'get', '--profile', 'fleet', '--data', data);
+    assert.match(fleet.out, /^# fleet: the built-in default\nprofile: fleet\n/);
+
+    await cart.send(message('health', 'CART-0961', 1, { battery_pct: 25 }));
+    const listed = await eventually(async () => {
+      const r = await run('alarms', 'list', '--state', 'firing', '--data', data);
+      return r.out.includes('battery-low') ? r.out : undefined;
+    }, 'the alarm the new rule raised');
+    assert.match(listed, /firing\s+warning\s+battery-low\s+berlin-1\s+CART-0961\s+now\s+battery_p/);
+    const id = /^([0-9a-f]{8})\s+firing/m.exec(listed)?.[1];
+    assert.ok(id, listed);
+    const ack = await run('alarms', 'ack', id, '--data', data);
+    assert.equal(ack.code, 0, ack.err);
+    assert.match(
+      ack.out,
+      new RegExp(`^Alarm ${id} \\(battery-low on CART-0961\\) is acknowledged, by ops:`),
+    );
+    const resolved = await run('alarms', 'resolve', id, '--data', data);
+    assert.match(resolved.out, /is resolved, by ops:/);
+    const gone = await run('alarms', 'resolve', id, '--data', data);
+    assert.equal(gone.code, 1, 'no open alarm starts with it any more');
+
+    const badState = await run('alarms', 'list', '--state', 'open', '--data', data);
+    assert.equal(badState.code, 2);
+    assert.match(badState.err, /--state must be one of firing, acknowledged, resolved/);
+    await writeFile(rules, 'profile: fleet\nrejectRate: { severity: loud }\n');
+    const badFleet = await run('rules', 'set', '--rules', rules, '--data', data);
+    assert.equal(badFleet.code, 2);
+    assert.match(badFleet.err, /rules\.yaml:2:\d+: rejectRate/);
+    await writeFile(rules, 'profile: fleet\ndeadLetters: { severity: warning, above: 5 }\n');
+    const replay = await run('rules', 'test', '--rules', rules, '--since', '1h', '--data', data);
+    assert.equal(replay.code, 2);
+    assert.match(replay.err, /fleet rules judge the platform's counters/);
+    const fleetSet = await run('rules', 'set', '--rules', rules, '--data', data);
+    assert.equal(fleetSet.out, 'fleet rules: version 1 in force.');
+  });
+});

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
+import { DEVICE_CLASSES } from '../../contract/ids.js';
+import { checkAnyRuleSet, isFleetRuleSet } from '../../domain/alarms/fleet-rule-check.js';
 import { readRuleSetFile } from '../../domain/alarms/rule-set-file.js';
-import { UsageError, requireString, type Command } from '../command.js';
+import { UsageError, requireString, stringOption, type Command } from '../command.js';
 import { printJson, printTable, wantsJson } from './output.js';
 import { TARGET_DETAILS, TARGET_OPTIONS, TARGET_USAGE, openTarget } from './platform-target.js';
 
@@ -20,8 +23,88 @@ interface Replay {
   }[];
 }
 
+interface ActiveRuleSet {
+  profile: string;
+  source: 'stored' | 'default';
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+  ruleSet: Record<string, unknown>;
+}
+
+const PROFILES = [...DEVICE_CLASSES, 'fleet'];
+
+/** A rule set file, checked here first so an error names its line before the platform is asked. */
+async function readRules(file: string) {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(
+      `--rules ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+    );
+  });
+  const read = readRuleSetFile(text, file, checkAnyRuleSet);
+  if (!read.ok) throw new UsageError(read.error);
+  return read.ruleSet;
+}
+
 export function rulesCommands(): Command[] {
   return [
+    {
+      path: ['rules', 'get'],
+      summary: 'The rule sets in force, as YAML that rules set takes back.',
+      usage: `rules get [--profile ${PROFILES.join('|')}] ${TARGET_USAGE}`,
+      details: [
+        'Without --profile, every profile, each as its own YAML document. A comment line says',
+        "whether it is an operator's (which version, by whom) or the built-in default.",
+        ...TARGET_DETAILS,
+      ],
+      options: { ...TARGET_OPTIONS, profile: { type: 'string' } },
+      async run(values, io) {
+        const profile = stringOption(values, 'profile');
+        if (profile !== undefined && !PROFILES.includes(profile)) {
+          throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}`);
+        }
+        const target = await openTarget(values);
+        const { ruleSets } = (await target.request('GET', '/v1/rules')) as {
+          ruleSets: ActiveRuleSet[];
+        };
+        const chosen = ruleSets.filter((r) => profile === undefined || r.profile === profile);
+        if (wantsJson(values)) return printJson(io, chosen);
+        io.out(
+          chosen
+            .map((r) => {
+              const origin =
+                r.source === 'stored'
+                  ? `version ${r.version}, set by ${r.updatedBy} at ${r.updatedAt}`
+                  : 'the built-in default';
+              return `# ${r.profile}: ${origin}\n${stringify(r.ruleSet).trimEnd()}`;
+            })
+            .join('\n---\n'),
+        );
+      },
+    },
+    {
+      path: ['rules', 'set'],
+      summary: "Replace a profile's rule set (or the fleet rules); in force without a restart.",
+      usage: `rules set --rules FILE ${TARGET_USAGE}`,
+      details: [
+        'FILE: a rule set in YAML or JSON; its profile says which set it replaces. It is checked',
+        'here (errors name the line) and again by the platform, then stored as the next version.',
+        ...TARGET_DETAILS,
+      ],
+      options: { ...TARGET_OPTIONS, rules: { type: 'string' } },
+      required: ['rules'],
+      async run(values, io) {
+        const ruleSet = await readRules(requireString(values, 'rules'));
+        const target = await openTarget(values);
+        const active = (await target.request(
+          'PUT',
+          `/v1/rules/${ruleSet.profile}`,
+          ruleSet,
+        )) as ActiveRuleSet;
+        if (wantsJson(values)) return printJson(io, active);
+        io.out(`${active.profile} rules: version ${active.version} in force.`);
+      },
+    },
     {
       path: ['rules', 'test'],
       summary: 'What a rule set would have fired on in stored telemetry, changing nothing.',
@@ -40,16 +123,15 @@ export function rulesCommands(): Command[] {
         if (!/^[1-9][0-9]{0,3}[mhd]$/.test(since)) {
           throw new UsageError(`--since ${since}: a span back from now, as 30m, 24h or 7d`);
         }
-        const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        const ruleSet = await readRules(file);
+        if (isFleetRuleSet(ruleSet)) {
           throw new UsageError(
-            `--rules ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+            `--rules ${file}: fleet rules judge the platform's counters and registry, not stored messages; rules test replays a device profile's rules`,
           );
-        });
-        const read = readRuleSetFile(text, file);
-        if (!read.ok) throw new UsageError(read.error);
+        }
         const target = await openTarget(values);
         const replay = (await target.request('POST', '/v1/rules/test', {
-          ruleSet: read.ruleSet,
+          ruleSet,
           since,
         })) as Replay;
         if (wantsJson(values)) return printJson(io, replay);

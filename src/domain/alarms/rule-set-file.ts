@@ -1,15 +1,32 @@
 import { LineCounter, parseDocument } from 'yaml';
+import type { AnyRuleSet } from './fleet-rule-check.js';
 import { checkRuleSet, type RuleSetProblem } from './rule-set-check.js';
 import type { RuleSet } from './rule-schema.js';
 
-export type RuleSetFile =
-  { readonly ok: true; readonly ruleSet: RuleSet } | { readonly ok: false; readonly error: string };
+export type RuleSetFile<T = RuleSet> =
+  { readonly ok: true; readonly ruleSet: T } | { readonly ok: false; readonly error: string };
+
+type Check<T> = (
+  value: unknown,
+) =>
+  | { readonly ok: true; readonly ruleSet: T }
+  | { readonly ok: false; readonly problem: RuleSetProblem };
 
 /**
  * Reads a rule set written in YAML or JSON (JSON is YAML too) and says where the first problem is
  * by line and column, as operators edit these files by hand.
  */
-export function readRuleSetFile(text: string, name: string): RuleSetFile {
+export function readRuleSetFile(text: string, name: string): RuleSetFile;
+export function readRuleSetFile<T extends AnyRuleSet>(
+  text: string,
+  name: string,
+  check: Check<T>,
+): RuleSetFile<T>;
+export function readRuleSetFile(
+  text: string,
+  name: string,
+  check: Check<AnyRuleSet> = checkRuleSet,
+): RuleSetFile<AnyRuleSet> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const syntax = doc.errors[0];
@@ -17,7 +34,7 @@ export function readRuleSetFile(text: string, name: string): RuleSetFile {
     const { line, col } = lines.linePos(syntax.pos[0]);
     return { ok: false, error: `${name}:${line}:${col}: ${firstLine(syntax.message)}` };
   }
-  const checked = checkRuleSet(doc.toJS());
+  const checked = check(doc.toJS());
   if (checked.ok) return checked;
   return {
     ok: false,
