@@ -10,7 +10,7 @@ export function observabilityCommands(): Command[] {
   return [
     {
       path: ['observability', 'export'],
-      summary: 'Write Prometheus alert rules and Grafana dashboards for the platform’s metrics.',
+      summary: 'Write Prometheus alert rules and Grafana dashboards for the platform metrics.',
       usage: 'observability export --out DIR [--job NAME]',
       details: [
         'Writes DIR/prometheus/fleetplane-alerts.yml (load it with rule_files) and',
