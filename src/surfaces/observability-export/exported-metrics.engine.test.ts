@@ -11,8 +11,7 @@ import {
 } from '../../../test-support/platform.js';
 import { parseExposition } from '../../../test-support/prometheus-text.js';
 import type { PlatformMetrics } from '../../shared/observability/metrics.js';
-import { grafanaDashboards } from './grafana-dashboards.js';
-import { prometheusRules } from './prometheus-rules.js';
+import { exportedQueries } from './exported-queries.js';
 import { labelValuesReference, promqlReferences, type Selector } from './promql-references.js';
 
 interface Family {
@@ -28,31 +27,19 @@ const SUFFIXES: Record<string, readonly string[]> = {
   summary: ['_sum', '_count'],
 };
 
-/** Every PromQL expression the export writes, with where it is (for the failure message). */
-function exportedQueries(): {
-  where: string;
-  selectors: Selector[];
-  grouping: readonly string[];
-}[] {
-  const queries = prometheusRules().groups.flatMap((g) =>
-    g.rules.map((r) => ({ where: `alert ${r.alert}`, ...promqlReferences(r.expr) })),
+interface References {
+  readonly where: string;
+  readonly selectors: readonly Selector[];
+  readonly grouping: readonly string[];
+}
+
+/** The names each exported query reads. */
+function exportedReferences(): References[] {
+  return exportedQueries().map((q) =>
+    q.variable
+      ? { where: q.where, selectors: [labelValuesReference(q.expr)], grouping: [] }
+      : { where: q.where, ...promqlReferences(q.expr) },
   );
-  for (const [name, model] of Object.entries(grafanaDashboards())) {
-    const d = model as {
-      panels: { title: string; targets: { expr: string }[] }[];
-      templating: { list: { name: string; type: string; definition?: string }[] };
-    };
-    for (const p of d.panels)
-      for (const t of p.targets)
-        queries.push({ where: `${name}: '${p.title}'`, ...promqlReferences(t.expr) });
-    for (const v of d.templating.list.filter((v) => v.type === 'query'))
-      queries.push({
-        where: `${name}: variable ${v.name}`,
-        selectors: [labelValuesReference(v.definition!)],
-        grouping: [],
-      });
-  }
-  return queries.map((q) => ({ ...q, selectors: [...q.selectors] }));
 }
 
 function familiesOf(text: string, metrics: PlatformMetrics): Map<string, Family> {
@@ -91,10 +78,7 @@ function familyOf(metric: string, families: ReadonlyMap<string, Family>): Family
 }
 
 /** What a query reads that the platform does not export: one line per unknown name. */
-function missing(
-  queries: ReturnType<typeof exportedQueries>,
-  families: ReadonlyMap<string, Family>,
-): string[] {
+function missing(queries: readonly References[], families: ReadonlyMap<string, Family>): string[] {
   const problems: string[] = [];
   for (const q of queries) {
     const known = new Set<string>(SCRAPE_LABELS);
@@ -155,7 +139,7 @@ describe('observability export against a running platform', () => {
     }, 'the replay and the refused connection counted');
 
     const families = familiesOf(text, platform.metrics);
-    const queries = exportedQueries();
+    const queries = exportedReferences();
     assert.ok(queries.length >= 40, `${queries.length} queries read`);
     assert.deepEqual(missing(queries, families), []);
 
@@ -166,16 +150,10 @@ describe('observability export against a running platform', () => {
       'sum by (region) (fleetplane_dead_letters)',
       'histogram_quantile(0.99, sum by (le) (rate(fleetplane_ingest_batch_size_bucket[5m])))',
     ].map((expr) => ({ where: expr, ...promqlReferences(expr) }));
-    assert.deepEqual(
-      missing(
-        wrong.map((q) => ({ ...q, selectors: [...q.selectors] })),
-        families,
-      ),
-      [
-        'sum(rate(fleetplane_ingest_message_total[5m])): fleetplane_ingest_message_total is not exported',
-        'fleetplane_ingest_stored_by_store_total{site="x"}: fleetplane_ingest_stored_by_store_total has no label site',
-        'sum by (region) (fleetplane_dead_letters): groups by region, which none of its metrics has',
-      ],
-    );
+    assert.deepEqual(missing(wrong, families), [
+      'sum(rate(fleetplane_ingest_message_total[5m])): fleetplane_ingest_message_total is not exported',
+      'fleetplane_ingest_stored_by_store_total{site="x"}: fleetplane_ingest_stored_by_store_total has no label site',
+      'sum by (region) (fleetplane_dead_letters): groups by region, which none of its metrics has',
+    ]);
   });
 });
