@@ -121,6 +121,15 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
       return byState['succeeded'] === 1 && byState['rolled-back'] === 1 ? byState : undefined;
     }, 'the gauge showing one succeeded and one rolled back');
     assert.deepEqual(states, { succeeded: 1, 'rolled-back': 1 });
+    // And the rollout counts as running (the halted alert of decision 038 reads the same gauge).
+    const rollouts = exposed(
+      parseExposition(await platform.metrics.text()),
+      'fleetplane_ota_rollouts',
+    );
+    assert.deepEqual(Object.fromEntries(rollouts.map((s) => [s.labels['state'], s.value])), {
+      running: 1,
+      halted: 0,
+    });
     const devices = await targets.list({ deviceClass: 'cart' });
     assert.deepEqual(
       devices.map((d) => [d.deviceId, d.firmwareVersion]),

@@ -5,6 +5,7 @@ import { entityCommands } from './entities/index.js';
 import { identityCommands } from './identity/index.js';
 import { paymentCommands } from './payment/index.js';
 import { platformCommands } from './platform/index.js';
+import { observabilityCommands } from './observability/index.js';
 import { operatorCommands } from './operator/index.js';
 import { otaCommands } from './ota/index.js';
 import { maskCommands } from './privacy/index.js';
@@ -22,4 +23,5 @@ export const allCommands: readonly Command[] = [
   ...paymentCommands(),
   ...otaCommands(),
   ...operatorCommands(),
+  ...observabilityCommands(),
 ];

@@ -66,7 +66,11 @@ export function wireOtaRollouts(options: {
     }
   });
 
-  const gauge = new OtaRolloutGauge(metrics.otaRolloutDevices, OTA_JOB_STATES);
+  const gauge = new OtaRolloutGauge(
+    metrics.otaRolloutDevices,
+    OTA_JOB_STATES,
+    metrics.otaActiveRollouts,
+  );
   const tick = () =>
     engine
       .tick(now())

@@ -180,6 +180,12 @@ export class PlatformMetrics {
     labelNames: ['rollout', 'state'] as const,
     registers: [this.registry],
   });
+  readonly otaActiveRollouts = new Gauge({
+    name: 'fleetplane_ota_rollouts',
+    help: 'Rollouts running or halted (waiting for an operator), refreshed on every rollout tick.',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
   readonly otaRollouts = new Counter({
     name: 'fleetplane_ota_rollout_transitions_total',
     help: 'Rollouts the engine halted, advanced a stage, or completed, by itself.',

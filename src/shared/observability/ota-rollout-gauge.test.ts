@@ -71,4 +71,29 @@ describe('OTA rollout gauge', () => {
     assert.deepEqual(await read(), {});
     assert.equal((await metrics.otaRolloutDevices.get()).values.length, 0, 'its series are gone');
   });
+
+  it('counts running and halted rollouts, so an alert can fire while one waits halted', async () => {
+    const metrics = new PlatformMetrics();
+    const gauge = new OtaRolloutGauge(
+      metrics.otaRolloutDevices,
+      OTA_JOB_STATES,
+      metrics.otaActiveRollouts,
+    );
+    const repository = new MemoryRolloutRepository();
+    const a = rolloutRecord();
+    const b = rolloutRecord();
+    await repository.create(a, jobs(a.rolloutId, 1));
+    await repository.create(b, jobs(b.rolloutId, 1));
+    await repository.create(rolloutRecord({ state: 'completed' }), []);
+    const read = async () => {
+      await gauge.refresh(repository);
+      const values = (await metrics.otaActiveRollouts.get()).values;
+      return Object.fromEntries(values.map((v) => [v.labels['state'], v.value]));
+    };
+    assert.deepEqual(await read(), { running: 2, halted: 0 });
+    await repository.update({ ...a, state: 'halted' });
+    assert.deepEqual(await read(), { running: 1, halted: 1 });
+    await repository.update({ ...a, state: 'aborted' });
+    assert.deepEqual(await read(), { running: 1, halted: 0 }, 'an aborted one stops counting');
+  });
 });

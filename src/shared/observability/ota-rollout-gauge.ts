@@ -7,7 +7,7 @@ export const ACTIVE_ROLLOUT_STATES = ['running', 'halted'] as const;
 export interface RolloutCounts {
   list(filter: {
     readonly states: readonly (typeof ACTIVE_ROLLOUT_STATES)[number][];
-  }): Promise<readonly { readonly rolloutId: string }[]>;
+  }): Promise<readonly { readonly rolloutId: string; readonly state: string }[]>;
   jobsOf(rolloutId: string): Promise<readonly { readonly state: string }[]>;
 }
 
@@ -21,6 +21,8 @@ export class OtaRolloutGauge {
   constructor(
     private readonly gauge: Gauge<'rollout' | 'state'>,
     private readonly states: readonly string[],
+    /** fleetplane_ota_rollouts: how many rollouts are running and halted (alert on halted > 0). */
+    private readonly rollouts?: Gauge<'state'>,
   ) {}
 
   async refresh(rollouts: RolloutCounts): Promise<void> {
@@ -36,5 +38,7 @@ export class OtaRolloutGauge {
     this.gauge.reset();
     for (const [rollout, byState] of counts)
       for (const [state, n] of byState) this.gauge.set({ rollout, state }, n);
+    for (const state of ACTIVE_ROLLOUT_STATES)
+      this.rollouts?.set({ state }, active.filter((r) => r.state === state).length);
   }
 }
