@@ -1,3 +1,7 @@
+import { DEFAULT_FLEET_RULES } from './fleet-rule-schema.js';
+
+const { rejectRate, authFailures } = DEFAULT_FLEET_RULES;
+
 /**
  * Fleet-level alarm thresholds: the figures the exported Prometheus alert rules compare against
  * (src/surfaces/observability-export). Device rules live in default-rules.ts; these are about the
@@ -30,12 +34,13 @@ export interface FleetThresholds {
 }
 
 export const FLEET_THRESHOLDS: FleetThresholds = {
-  rejectRatio: 0.05,
+  // The platform's own fleet rules (decision 040) and Prometheus alert on the same figures.
+  rejectRatio: rejectRate!.shareAbove,
   rejectMinMessagesPerMinute: 6,
-  rejectWindow: '10m',
-  authFailures: 20,
+  rejectWindow: `${rejectRate!.minutes}m`,
+  authFailures: authFailures!.perMinuteAbove * authFailures!.minutes,
   authSpikeFactor: 3,
-  authWindow: '5m',
+  authWindow: `${authFailures!.minutes}m`,
   connectedDropShare: 0.3,
   connectedDropMinDevices: 5,
   connectedDropWindow: '15m',
