@@ -9,7 +9,8 @@ import { fleetDataDir, startTestPlatform, STORE } from '../../../test-support/pl
 import { issueToken, loadTokenKeys } from '../../surfaces/api/tokens.js';
 import { httpPlatformView } from '../../device/sim/http-platform-view.js';
 import type { RunningPlatform } from '../../platform/platform.js';
-import { platformFetch } from '../../../test-support/api-client.js';
+import { apiRequest, platformFetch } from '../../../test-support/api-client.js';
+import type { AlarmView } from '../../stores/entities/entity-store.js';
 import { simCarts } from './cart-factory.js';
 import { entityPlatformView } from './entity-platform-view.js';
 import { provisionFleet } from './provision-fleet.js';
@@ -73,6 +74,14 @@ describe('fleet simulator against the embedded platform', () => {
     assert.deepEqual(result.unflushed, []);
     assert.equal(result.tripErrors, 0, result.errors.join('\n'));
     assert.equal(result.faultsApplied['links-down'], 2);
+    // The battery-cliff cart reported its pack under 15 % (the default cart rule) and, docked
+    // with a fresh pack at the end of the day, above 20 %: one alarm, in and out again.
+    const { body } = await apiRequest(platform, 'GET', '/v1/alarms?limit=500');
+    const battery = (body['alarms'] as AlarmView[]).filter((a) => a.ruleId === 'battery-low');
+    assert.equal(battery.length, 1, JSON.stringify(body));
+    assert.ok(Number(battery[0]!.reading['battery_pct']) < 15);
+    assert.equal(battery[0]!.state, 'resolved');
+    assert.equal(battery[0]!.resolvedBy, 'rule');
   });
 
   it('fails the check when the ledger claims a session no cart sent', async (t) => {
