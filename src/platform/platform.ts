@@ -97,16 +97,16 @@ export async function startPlatform(
     });
     const live = wireLive({ config, layout, entities, identity, metrics, log, now });
     cleanup.push(() => live.stop());
-    // Before anything that raises alarms: they enqueue through webhooks.enqueueWebhookEvent.
-    const webhooks = wireWebhooks({ config, entities, log, now });
-    cleanup.push(() => webhooks.stop());
-    const blobs = new DirectoryBlobStore(layout.blobsDir);
     const keys =
       deps.keys ??
       (await openKeyProvider({
         dataDir: config.dataDir,
         ...(config.kms ? { kms: config.kms } : {}),
       }));
+    // Before anything that raises alarms: they enqueue through webhooks.enqueueWebhookEvent.
+    const webhooks = wireWebhooks({ config, entities, log, now, keys });
+    cleanup.push(() => webhooks.stop());
+    const blobs = new DirectoryBlobStore(layout.blobsDir);
     const receipts = new Receipts(blobs, await ReceiptSigner.fromKeys(keys));
     const ota = await wireOtaImages({ blobs, keys });
 

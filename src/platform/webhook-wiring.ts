@@ -1,7 +1,9 @@
 import type { EntityStore, WebhookEvent } from '../stores/entities/entity-store.js';
 import type { Logger } from '../shared/observability/logger.js';
 import { WebhookDispatcher } from '../surfaces/webhooks/webhook-dispatcher.js';
+import { WEBHOOK_SECRET_KEY, WebhookSecretBox } from '../surfaces/webhooks/webhook-secret-box.js';
 import { WebhookService } from '../surfaces/webhooks/webhook-service.js';
+import type { KeyProvider } from '../stores/keys/index.js';
 import type { PlatformConfig } from './platform-config.js';
 
 export interface WebhookWiring {
@@ -26,15 +28,18 @@ export function wireWebhooks(options: {
   readonly entities: EntityStore;
   readonly log: Logger;
   readonly now: () => number;
+  readonly keys: KeyProvider;
 }): WebhookWiring {
   const { entities, log, now } = options;
+  const secrets = new WebhookSecretBox(() => options.keys.dataKey(WEBHOOK_SECRET_KEY));
   const dispatcher = new WebhookDispatcher({
     records: entities,
+    secrets,
     log,
     now,
     ...(options.config.webhookPollMs !== undefined ? { pollMs: options.config.webhookPollMs } : {}),
   });
-  const service = new WebhookService({ records: entities, dispatcher, now });
+  const service = new WebhookService({ records: entities, secrets, dispatcher, now });
   dispatcher.start();
   return {
     service,

@@ -6,6 +6,7 @@ import type {
 import type { Logger } from '../../shared/observability/logger.js';
 import { DEFAULT_RETRY, retryDelayMs, type RetryPolicy } from './webhook-backoff.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
+import type { WebhookSecretBox } from './webhook-secret-box.js';
 
 export const DELIVERY_HEADER = 'Fleetplane-Delivery';
 export const EVENT_HEADER = 'Fleetplane-Event';
@@ -23,6 +24,8 @@ export interface DispatcherOptions {
   readonly timeoutMs?: number;
   /** How often the loop looks for retries that fell due. Default 5 s; enqueueing wakes it. */
   readonly pollMs?: number;
+  /** Opens secrets the service sealed; without one, they are read as stored. */
+  readonly secrets?: WebhookSecretBox;
 }
 
 /**
@@ -169,6 +172,15 @@ export class WebhookDispatcher {
     | 'stopped'
   > {
     const { event } = delivery;
+    let secret: string;
+    try {
+      secret = this.#o.secrets
+        ? await this.#o.secrets.open(delivery.webhookId, delivery.secret)
+        : delivery.secret;
+    } catch {
+      // Retried like a refused connection: a key provider that is back opens it next time.
+      return { ok: false, failure: { status: null, error: 'cannot open the signing secret' } };
+    }
     // id, kind and at come first and cannot be overridden by a payload field of the same name.
     const body = JSON.stringify({
       ...{ id: event.id, kind: event.kind, at: new Date(event.at).toISOString() },
@@ -177,7 +189,7 @@ export class WebhookDispatcher {
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'fleetplane-webhooks/1',
-      [SIGNATURE_HEADER]: signWebhook(delivery.secret, body, Math.floor(this.#now() / 1000)),
+      [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(this.#now() / 1000)),
       [DELIVERY_HEADER]: delivery.id,
       [EVENT_HEADER]: event.kind,
     };

@@ -6,6 +6,7 @@ import type {
   WebhookRecord,
   WebhookRecords,
 } from '../../stores/entities/webhooks/webhook-records.js';
+import type { WebhookSecretBox } from './webhook-secret-box.js';
 import { webhookUrlRefusal } from './webhook-url.js';
 
 export type AddedWebhook =
@@ -19,6 +20,8 @@ export class WebhookService {
   constructor(
     private readonly options: {
       readonly records: WebhookRecords;
+      /** Seals each secret before it is stored; without one, secrets are stored in the clear. */
+      readonly secrets?: WebhookSecretBox;
       /** The platform's dispatcher; without one, deliveries wait in the table. */
       readonly dispatcher?: { kick(): void };
       readonly now?: () => number;
@@ -34,10 +37,11 @@ export class WebhookService {
     if (refused !== undefined) return { refused };
     // 32 random bytes: the HMAC key; `whsec_` makes a leaked one easy to recognise and scan for.
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const id = `wh_${randomBytes(9).toString('base64url')}`;
     const added = await this.options.records.addWebhook({
-      id: `wh_${randomBytes(9).toString('base64url')}`,
+      id,
       url: request.url,
-      secret,
+      secret: this.options.secrets ? await this.options.secrets.seal(id, secret) : secret,
       events: [...new Set(request.events ?? [])],
       createdBy: request.by,
       at: this.#now(),
