@@ -44,7 +44,7 @@ export const rolloutRequestSchema = {
     canary_hours: hours,
     early_hours: hours,
     later_stage_hours: hours,
-    halt_threshold: { type: 'number', minimum: 1, maximum: 100 },
+    halt_threshold: { type: 'number', exclusiveMinimum: 1, maximum: 100 },
     window_minutes: { type: 'number', minimum: 1, maximum: 24 * 60 },
   },
 } as const;

@@ -13,6 +13,7 @@ import type {
 export type {
   HealthEvaluation,
   HealthQuery,
+  HaltEvidence,
   HealthSample,
   HealthVerdict,
   OtaJobState,

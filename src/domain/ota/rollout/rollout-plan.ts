@@ -77,6 +77,7 @@ export function planRollout(
     windowMs: checked.windowMs,
     minEvents: checked.minEvents,
     significance: checked.significance,
+    minDeviceHours: checked.minDeviceHours,
     jobTimeoutMs: checked.jobTimeoutMs,
     maxAttempts: checked.maxAttempts,
     excluded: split.excluded,

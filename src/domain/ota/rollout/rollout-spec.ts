@@ -24,14 +24,16 @@ export interface RolloutSpec {
   readonly laterStageMs?: number;
   /** Named canary devices (replace the first stage's count). */
   readonly canaryDeviceIds?: readonly string[];
-  /** Default 1.5. */
+  /** The error-rate ratio the sequential halt rule tests for (decision 037); default 1.5. */
   readonly haltThreshold?: number;
   /** Default 30 minutes. */
   readonly windowMs?: number;
   /** New-version errors needed in a window before it can halt; default 3. */
   readonly minEvents?: number;
-  /** Largest chance a halting regression may have of being noise; default 0.001. */
+  /** The most a clean rollout may halt over its whole life (the test's α); default 0.001. */
   readonly significance?: number;
+  /** New-version device-hours before the rule may halt; default 100. */
+  readonly minDeviceHours?: number;
   /** A job with no word from the device for this long is sent again; default 1 h. */
   readonly jobTimeoutMs?: number;
   /** Sends per job before it is timed-out; default 3. */
@@ -44,6 +46,7 @@ export const ROLLOUT_DEFAULTS = {
   windowMs: 30 * 60_000,
   minEvents: 3,
   significance: 0.001,
+  minDeviceHours: 100,
   jobTimeoutMs: HOUR_MS,
   maxAttempts: 3,
 } as const;
@@ -55,6 +58,7 @@ export type CheckedSpec = Required<
     | 'windowMs'
     | 'minEvents'
     | 'significance'
+    | 'minDeviceHours'
     | 'jobTimeoutMs'
     | 'maxAttempts'
     | 'createdBy'
@@ -79,18 +83,24 @@ export function checkSpec(spec: RolloutSpec): CheckedSpec {
     windowMs: spec.windowMs ?? ROLLOUT_DEFAULTS.windowMs,
     minEvents: spec.minEvents ?? ROLLOUT_DEFAULTS.minEvents,
     significance: spec.significance ?? ROLLOUT_DEFAULTS.significance,
+    minDeviceHours: spec.minDeviceHours ?? ROLLOUT_DEFAULTS.minDeviceHours,
     jobTimeoutMs: spec.jobTimeoutMs ?? ROLLOUT_DEFAULTS.jobTimeoutMs,
     maxAttempts: spec.maxAttempts ?? ROLLOUT_DEFAULTS.maxAttempts,
     createdBy: spec.createdBy ?? 'unknown',
     stages: spec.stages ?? defaultStages(spec.laterStageMs),
   };
-  if (!(checked.haltThreshold >= 1)) throw bad('the halt threshold must be at least 1');
+  if (!(checked.haltThreshold > 1) || !Number.isFinite(checked.haltThreshold)) {
+    throw bad('the halt threshold must be a ratio above 1');
+  }
   if (!(checked.windowMs > 0)) throw bad('the health window must be positive');
   if (!Number.isInteger(checked.minEvents) || checked.minEvents < 1) {
     throw bad('min events must be a positive integer');
   }
-  if (!(checked.significance > 0 && checked.significance <= 1)) {
-    throw bad('significance must be in (0, 1]');
+  if (!(checked.significance > 0 && checked.significance < 1)) {
+    throw bad('significance must be in (0, 1)');
+  }
+  if (!(checked.minDeviceHours >= 0) || !Number.isFinite(checked.minDeviceHours)) {
+    throw bad('min device-hours must be a number of at least 0');
   }
   if (!(checked.jobTimeoutMs > 0)) throw bad('the job timeout must be positive');
   if (!Number.isInteger(checked.maxAttempts) || checked.maxAttempts < 1) {

@@ -4,20 +4,23 @@ import { matchesTargets } from './memory-fleet-targets.js';
 /**
  * What the simulator tells the health port: a device started running a version (a boot, or its
  * first report), or had an error (a fault, or a failed boot counted against the version that
- * failed: the attempted one for a rollback, the running one for a watchdog/panic/brownout reset).
+ * failed: the attempted one for a rollback, the running one for a watchdog/panic/brownout reset),
+ * or went offline (no exposure until it runs a version again).
  */
 export interface HealthObservation {
-  readonly kind: 'running' | 'fault' | 'failed-boot';
+  readonly kind: 'running' | 'offline' | 'fault' | 'failed-boot';
   readonly deviceId: string;
   readonly version: string;
   readonly at: number;
 }
 
 const HOUR_MS = 3_600_000;
+/** A timeline segment with no version: the device was offline. */
+const OFFLINE = '\u0000offline';
 
 /**
  * Exact device-hours from each device's version timeline: a device runs the version of its last
- * 'running' observation until the next one (it is never offline here). Errors are kept sorted by
+ * 'running' observation until the next one, or until an 'offline' one. Errors are kept sorted by
  * time, so a window is found by binary search. Which devices are targets is asked of `describe`
  * (the simulator's fleet) at measuring time.
  */
@@ -29,13 +32,14 @@ export class MemoryVersionHealth implements VersionHealth {
 
   record(observation: HealthObservation): void {
     const { deviceId, version, at } = observation;
-    if (observation.kind === 'running') {
+    if (observation.kind === 'running' || observation.kind === 'offline') {
+      const running = observation.kind === 'offline' ? OFFLINE : observation.version;
       const line = this.#timelines.get(deviceId) ?? [];
       const last = line[line.length - 1];
       if (last && last.since > at) {
-        line.push({ version, since: at });
+        line.push({ version: running, since: at });
         line.sort((a, b) => a.since - b.since);
-      } else if (!last || last.version !== version) line.push({ version, since: at });
+      } else if (!last || last.version !== running) line.push({ version: running, since: at });
       this.#timelines.set(deviceId, line);
       return;
     }
@@ -67,6 +71,7 @@ export class MemoryVersionHealth implements VersionHealth {
     for (const [deviceId, line] of this.#timelines) {
       if (!isTarget(deviceId)) continue;
       line.forEach((segment, k) => {
+        if (segment.version === OFFLINE) return;
         const start = Math.max(segment.since, query.from);
         const end = Math.min(line[k + 1]?.since ?? Infinity, query.to);
         if (end > start) side(segment.version).deviceHours += (end - start) / HOUR_MS;
