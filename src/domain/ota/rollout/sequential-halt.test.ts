@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32, type Random } from '../../../device/random.js';
 import { describeHealth } from './health.js';
 import type { HealthEvaluation } from './ports.js';
 import {
@@ -23,9 +22,24 @@ const sample = (a: number, h: number, b: number, H: number) => ({
   others: { events: b, deviceHours: H },
 });
 
+type Random = () => number;
+
+/** mulberry32: seeded floats in [0, 1), so each run below repeats (the device model's is out of reach). */
+function mulberry32(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function poisson(random: Random, mean: number): number {
   if (mean > 30) {
-    const z = Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+    const z =
+      Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
     return Math.max(0, Math.round(mean + Math.sqrt(mean) * z));
   }
   const limit = Math.exp(-mean);

@@ -26,7 +26,10 @@ export async function silentDevices(
     if (now - j.lastStatusAt > after) quiet.set(j.deviceId, j.lastStatusAt);
   }
   if (quiet.size === 0) return [];
-  const found = await targets.list({ deviceClass: rollout.deviceClass, deviceIds: [...quiet.keys()] });
+  const found = await targets.list({
+    deviceClass: rollout.deviceClass,
+    deviceIds: [...quiet.keys()],
+  });
   return found
     .filter((t) => now - Math.max(t.lastSeenAt ?? 0, quiet.get(t.deviceId)!) > after)
     .map((t) => t.deviceId);

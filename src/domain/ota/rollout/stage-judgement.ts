@@ -1,5 +1,10 @@
 import { describeHealth } from './health.js';
-import type { HaltEvidence, HealthEvaluation, RolloutRecord, VersionHealthSample } from './ports.js';
+import type {
+  HaltEvidence,
+  HealthEvaluation,
+  RolloutRecord,
+  VersionHealthSample,
+} from './ports.js';
 import { withAction } from './rollout-plan.js';
 import { ROLLOUT_DEFAULTS } from './rollout-spec.js';
 import {
