@@ -4,9 +4,17 @@ import { cohortPlan } from './cohort-plan.js';
 import { currentEvidence, judgeStage } from './stage-judgement.js';
 import { silentDevices } from './silent-devices.js';
 import { applyJobStatus, applyRollbackBoot, WAITING } from './job-transitions.js';
-import { openStores, parseWindows } from './maintenance-window.js';
+import { localMinutes, openStores, parseWindows } from './maintenance-window.js';
+import { normaliseOpeningHours } from './opening-hours.js';
 import { sendJobs } from './send-jobs.js';
-import type { RolloutJobRecord, RolloutPorts, RolloutRecord, RolloutState } from './ports.js';
+import type {
+  OpeningHours,
+  RolloutJobRecord,
+  RolloutPorts,
+  RolloutRecord,
+  RolloutState,
+  StoreSchedule,
+} from './ports.js';
 import { rolloutFailure } from './rollout-errors.js';
 import { planRollout, withAction } from './rollout-plan.js';
 import type { RolloutSpec } from './rollout-spec.js';
@@ -133,6 +141,7 @@ export class RolloutEngine {
       this.ports.calendar,
       wanted.map((j) => j.storeId),
       now,
+      rollout.sendIn,
     );
     const changed: RolloutJobRecord[] = [];
     const toSend: RolloutJobRecord[] = [];
@@ -260,6 +269,26 @@ export class RolloutEngine {
   ): Promise<void> {
     parseWindows(windows);
     await this.ports.calendar.setWindows(storeId, windows, change);
+  }
+
+  /**
+   * Checks and stores a store's opening hours (one list of 'HH:MM-HH:MM' per weekday, local time;
+   * null forgets them) and, when given, its IANA time zone.
+   */
+  async setOpeningHours(
+    storeId: string,
+    hours: OpeningHours | null,
+    timezone: string | undefined,
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void> {
+    if (timezone !== undefined) localMinutes(change.at, timezone);
+    const checked = hours === null ? null : normaliseOpeningHours(hours);
+    await this.ports.calendar.setOpeningHours(storeId, checked, timezone, change);
+  }
+
+  /** Stores' zones, windows and opening hours, as the calendar has them. */
+  storeSchedules(storeIds: readonly string[]): Promise<StoreSchedule[]> {
+    return this.ports.calendar.schedules(storeIds);
   }
 
   async #get(rolloutId: string): Promise<RolloutRecord> {

@@ -78,6 +78,7 @@ export function planRollout(
     minEvents: checked.minEvents,
     significance: checked.significance,
     minDeviceHours: checked.minDeviceHours,
+    sendIn: checked.sendIn,
     jobTimeoutMs: checked.jobTimeoutMs,
     maxAttempts: checked.maxAttempts,
     excluded: split.excluded,

@@ -1,5 +1,5 @@
 import { compareVersions, type DeviceClass, type OtaManifest } from '../../../contract/index.js';
-import type { OtaTarget, StageSpec } from './ports.js';
+import type { OtaTarget, SendIn, StageSpec } from './ports.js';
 import { rolloutFailure } from './rollout-errors.js';
 import { checkStages, defaultStages, HOUR_MS } from './stages.js';
 
@@ -22,6 +22,11 @@ export interface RolloutSpec {
   readonly stages?: readonly StageSpec[];
   /** Duration of the 10 %, 25 % and 100 % stages when `stages` is not given (default 24 h). */
   readonly laterStageMs?: number;
+  /**
+   * When jobs go out: in each store's maintenance windows (default), or while the store is closed
+   * by its opening hours (stores without known hours: their windows).
+   */
+  readonly sendIn?: SendIn;
   /** Named canary devices (replace the first stage's count). */
   readonly canaryDeviceIds?: readonly string[];
   /** The error-rate ratio the sequential halt rule tests for (decision 037); default 1.5. */
@@ -62,6 +67,7 @@ export type CheckedSpec = Required<
     | 'jobTimeoutMs'
     | 'maxAttempts'
     | 'createdBy'
+    | 'sendIn'
   >
 > & { readonly stages: readonly StageSpec[] };
 
@@ -87,6 +93,7 @@ export function checkSpec(spec: RolloutSpec): CheckedSpec {
     jobTimeoutMs: spec.jobTimeoutMs ?? ROLLOUT_DEFAULTS.jobTimeoutMs,
     maxAttempts: spec.maxAttempts ?? ROLLOUT_DEFAULTS.maxAttempts,
     createdBy: spec.createdBy ?? 'unknown',
+    sendIn: spec.sendIn ?? 'maintenance-windows',
     stages: spec.stages ?? defaultStages(spec.laterStageMs),
   };
   if (!(checked.haltThreshold > 1) || !Number.isFinite(checked.haltThreshold)) {
@@ -105,6 +112,9 @@ export function checkSpec(spec: RolloutSpec): CheckedSpec {
   if (!(checked.jobTimeoutMs > 0)) throw bad('the job timeout must be positive');
   if (!Number.isInteger(checked.maxAttempts) || checked.maxAttempts < 1) {
     throw bad('max attempts must be a positive integer');
+  }
+  if (checked.sendIn !== 'maintenance-windows' && checked.sendIn !== 'store-closed-hours') {
+    throw bad("send-in must be 'maintenance-windows' or 'store-closed-hours'");
   }
   checkStages(checked.stages);
   return checked;

@@ -128,6 +128,8 @@ export interface RolloutRecord {
   readonly minEvents: number;
   /** A regression must also be this unlikely as noise (Poisson tail at the old rate). */
   readonly significance: number;
+  /** Absent on rollouts made before decision 037: maintenance-windows. */
+  readonly sendIn?: SendIn;
   /** New-version device-hours before a halt; absent on rollouts made before decision 037. */
   readonly minDeviceHours?: number;
   readonly jobTimeoutMs: number;
@@ -200,4 +202,17 @@ export interface StoreSchedule {
   readonly timezone: string | null;
   /** Empty: jobs may be sent at any time. */
   readonly windows: readonly string[];
+  /** When the store is open, per local weekday; null or absent: not known. */
+  readonly openingHours?: OpeningHours | null;
 }
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/**
+ * A store's opening hours: per local weekday, 'HH:MM-HH:MM' periods (an end before the start runs
+ * past midnight); an empty list is a day the store stays closed.
+ */
+export type OpeningHours = { readonly [day in Weekday]: readonly string[] };
+
+/** When a rollout sends jobs: in each store's maintenance windows, or while it is closed. */
+export type SendIn = 'maintenance-windows' | 'store-closed-hours';
