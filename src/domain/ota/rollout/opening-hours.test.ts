@@ -81,7 +81,8 @@ describe('store opening hours', () => {
     };
     assert.match(refused([]), /one list per weekday/);
     assert.match(refused({ ...everyDay([]), funday: [] }), /'funday' is not a weekday/);
-    const { sun: _sun, ...noSunday } = everyDay([]);
+    const noSunday: Record<string, unknown> = { ...everyDay([]) };
+    delete noSunday['sun'];
     assert.match(refused(noSunday), /sun: a list/);
     assert.match(refused({ ...everyDay([]), tue: ['9-17'] }), /tue: .*'9-17'/);
     assert.match(refused({ ...everyDay([]), wed: [9] }), /wed: .*'9'/);
