@@ -12,6 +12,8 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '100' },
     // Fewer clean rollouts than regressed ones when time is short (a clean one runs all 168 h).
     'clean-seeds': { type: 'string' },
+    // Seeds run from here, so a later run can add seeds to an earlier one's.
+    'first-seed': { type: 'string', default: '1' },
     devices: { type: 'string', default: '2000' },
     ratio: { type: 'string', default: '2' },
     workers: { type: 'string', default: String(Math.min(2, availableParallelism())) },
@@ -19,12 +21,14 @@ const { values } = parseArgs({
 });
 const seeds = Number(values.seeds);
 const cleanSeeds = Number(values['clean-seeds'] ?? values.seeds);
+const firstSeed = Number(values['first-seed']);
 const devices = Number(values.devices);
 const ratio = Number(values.ratio);
 const workers = Number(values.workers);
 for (const [name, v, min] of [
   ['seeds', seeds, 1],
   ['clean-seeds', cleanSeeds, 1],
+  ['first-seed', firstSeed, 1],
   ['devices', devices, 100],
   ['workers', workers, 1],
 ] as const) {
@@ -49,8 +53,11 @@ interface Outcome {
 }
 
 const jobs = [
-  ...Array.from({ length: cleanSeeds }, (_, i) => ({ kind: 'clean' as const, seed: i + 1 })),
-  ...Array.from({ length: seeds }, (_, i) => ({ kind: 'regressed' as const, seed: i + 1 })),
+  ...Array.from({ length: cleanSeeds }, (_, i) => ({
+    kind: 'clean' as const,
+    seed: firstSeed + i,
+  })),
+  ...Array.from({ length: seeds }, (_, i) => ({ kind: 'regressed' as const, seed: firstSeed + i })),
 ].map((j) => ({ ...j, devices, ratio }));
 
 console.log(
@@ -124,6 +131,7 @@ console.log(
   JSON.stringify({
     bench: 'ota-halts',
     devices,
+    first_seed: firstSeed,
     clean_seeds: cleanSeeds,
     regressed_seeds: seeds,
     ratio,
