@@ -19,7 +19,7 @@ interface HealthView {
   threshold: number;
   /** The sequential halt rule's standing (decision 037); absent on older rollouts. */
   logLikelihoodRatio?: number;
-  haltAt?: number;
+  haltBoundary?: number;
   silentDevices?: number;
 }
 
@@ -64,8 +64,8 @@ export function printRolloutStatus(io: CommandIo, s: RolloutStatusView): void {
     const h = s.lastHealth;
     io.out(
       `  health: ${h.verdict}; new ${h.target.events} errors / ${h.target.deviceHours.toFixed(1)} device-h = ${rate(h.target.rate)}, old ${rate(h.baselineRate)}` +
-        (h.logLikelihoodRatio !== undefined && h.haltAt !== undefined
-          ? ` (evidence for ${h.threshold} × ${h.logLikelihoodRatio.toFixed(2)}, halts at ${h.haltAt.toFixed(2)}` +
+        (h.logLikelihoodRatio !== undefined && h.haltBoundary !== undefined
+          ? ` (evidence for ${h.threshold} × ${h.logLikelihoodRatio.toFixed(2)}, halts at ${h.haltBoundary.toFixed(2)}` +
             `${h.silentDevices ? `; ${h.silentDevices} silent` : ''})`
           : ` (halt above ${h.threshold} ×)`),
     );

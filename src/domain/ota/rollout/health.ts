@@ -5,8 +5,8 @@ export function describeHealth(e: HealthEvaluation): string {
   const r = (x: number | null) => (x === null ? 'n/a' : x === Infinity ? '∞' : x.toFixed(4));
   const silent = e.silentDevices ? `, ${e.silentDevices} of them devices gone silent,` : '';
   const test =
-    e.logLikelihoodRatio !== undefined && e.haltAt !== undefined
-      ? `, log-likelihood ratio ${e.logLikelihoodRatio.toFixed(2)} of ${e.haltAt.toFixed(2)} to halt`
+    e.logLikelihoodRatio !== undefined && e.haltBoundary !== undefined
+      ? `, log-likelihood ratio ${e.logLikelihoodRatio.toFixed(2)} of ${e.haltBoundary.toFixed(2)} to halt`
       : '';
   return (
     `new version ${r(e.target.rate)}/device-hour (${e.target.events} errors${silent} in ` +

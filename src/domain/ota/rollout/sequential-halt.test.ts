@@ -142,7 +142,7 @@ describe('sequential halt rule', () => {
       significance: 0.001,
       verdict: 'regression',
       logLikelihoodRatio: 7.2,
-      haltAt: Math.log(1000),
+      haltBoundary: Math.log(1000),
       silentDevices: 2,
     };
     assert.match(

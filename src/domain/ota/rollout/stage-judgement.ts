@@ -114,7 +114,7 @@ function evaluation(
     significance: rule.significance,
     verdict,
     logLikelihoodRatio: evidence.logLikelihoodRatio,
-    haltAt: haltBoundary(rule.significance),
+    haltBoundary: haltBoundary(rule.significance),
     silentDevices: evidence.silentDeviceIds.length,
     minDeviceHours: rule.minDeviceHours,
   };

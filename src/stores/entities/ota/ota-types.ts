@@ -75,7 +75,7 @@ export interface HealthEvaluation {
   readonly verdict: HealthVerdict;
   /** The sequential test's running log-likelihood ratio and the boundary that halts (decision 037). */
   readonly logLikelihoodRatio?: number;
-  readonly haltAt?: number;
+  readonly haltBoundary?: number;
   /** Devices that took the job and then went silent, counted as errors of the new version. */
   readonly silentDevices?: number;
   readonly minDeviceHours?: number;
