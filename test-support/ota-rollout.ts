@@ -69,6 +69,8 @@ export class RolloutWorld {
   readonly changed: string[] = [];
   /** Devices the model updates when they are sent a job (all by default). */
   updateOnSend = true;
+  /** Devices that stopped reporting (no heartbeat, no errors, no exposure). */
+  readonly silent = new Set<string>();
   #urls = 0;
   readonly engine: RolloutEngine;
 
@@ -123,14 +125,20 @@ export class RolloutWorld {
     await this.engine.onJobStatus(deviceId, jobStatus(job, 'succeeded'), at);
   }
 
+  /** The device stops reporting at `at`, as a cart that bricked would. */
+  silence(deviceId: string, at: number): void {
+    this.silent.add(deviceId);
+    this.health.record({ kind: 'offline', deviceId, version: '', at });
+  }
+
   device(deviceId: string): OtaTarget {
     return this.targets.get(deviceId)!;
   }
 
   /**
    * Runs the clock from `from` to `to` in steps: each step every device has errors at its
-   * version's rate (per device-hour; deterministic, phases spread by a hash), then the engine
-   * ticks. Returns the time reached.
+   * version's rate (per device-hour; deterministic, phases spread by a hash) and is heard from
+   * (unless silent), then the engine ticks. Returns the time reached.
    */
   async run(
     from: number,
@@ -144,6 +152,8 @@ export class RolloutWorld {
     while (now < to) {
       now += stepMs;
       for (const t of await this.targets.list({ deviceClass: 'cart' })) {
+        if (this.silent.has(t.deviceId)) continue;
+        this.targets.update(t.deviceId, { lastSeenAt: now });
         const rate = t.firmwareVersion === NEW ? rates.new(now) : rates.old;
         let b = budget.get(t.deviceId) ?? (stableHash(t.deviceId) % 1000) / 1000;
         b += (rate * stepMs) / HOUR_MS;

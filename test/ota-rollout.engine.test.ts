@@ -213,4 +213,46 @@ describe('OTA rollout end to end (embedded platform, real carts)', () => {
     const schedules = await entityStorePorts(platform.entities).calendar.schedules([STORE]);
     assert.deepEqual(schedules[0]?.windows, ['22:00-05:00']);
   });
+
+  it("keeps a store's opening hours on its record, refusing bad ones with a 400 that says why", async () => {
+    const { platform } = shared();
+    const path = `/v1/stores/${STORE}/opening-hours`;
+    const week = { mon: ['08:00-20:00'], tue: ['08:00-20:00'], wed: ['08:00-20:00'] };
+    const hours = {
+      ...week,
+      thu: ['08:00-20:00'],
+      fri: ['08:00-22:00'],
+      sat: ['09:00-18:00'],
+      sun: [],
+    };
+    const ok = await apiRequest(platform, 'PUT', path, {
+      token: await apiToken(platform, 'staff', STORE),
+      body: { hours, timezone: 'Europe/Berlin' },
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.deepEqual(ok.body['opening_hours'], hours);
+    assert.equal(ok.body['timezone'], 'Europe/Berlin');
+    const read = await apiRequest(platform, 'GET', path, {});
+    assert.deepEqual(read.body['opening_hours'], hours);
+    const cases: [unknown, RegExp][] = [
+      [{ hours: { ...hours, fri: ['8am-10pm'] } }, /fri: .*HH:MM-HH:MM/],
+      [{ hours: week }, /thu/],
+      [{ hours: { ...hours, sun: ['10:00-10:00'] } }, /sun: .*distinct start and end/],
+      [{ hours, timezone: 'Mars/Olympus' }, /Mars\/Olympus.*IANA/],
+      [{ hours: { ...hours, someday: [] } }, /someday|additional/],
+    ];
+    for (const [body, why] of cases) {
+      const bad = await apiRequest(platform, 'PUT', path, { body });
+      assert.equal(bad.status, 400, JSON.stringify(body));
+      assert.match(String(bad.body['message']), why);
+    }
+    const other = await apiRequest(platform, 'PUT', path, {
+      token: await apiToken(platform, 'staff', 'hamburg-2'),
+      body: { hours },
+    });
+    assert.equal(other.status, 403);
+    const schedules = await entityStorePorts(platform.entities).calendar.schedules([STORE]);
+    assert.deepEqual(schedules[0]?.openingHours, hours, 'the refused ones changed nothing');
+    assert.equal(schedules[0]?.timezone, 'Europe/Berlin');
+  });
 });

@@ -7,6 +7,7 @@ export * from './catalog.js';
 export * from './decode.js';
 export * from './envelope.js';
 export * from './ids.js';
+export * from './silence.js';
 export * from './limits.js';
 export * from './messages/index.js';
 export * from './ota/firmware-acceptance.js';

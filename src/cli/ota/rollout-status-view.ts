@@ -17,6 +17,10 @@ interface HealthView {
   others: { events: number; deviceHours: number; rate: number | null };
   baselineRate: number | null;
   threshold: number;
+  /** The sequential halt rule's standing (decision 037); absent on older rollouts. */
+  logLikelihoodRatio?: number;
+  haltBoundary?: number;
+  silentDevices?: number;
 }
 
 /** A rollout's status as the API answers it (times as RFC 3339). */
@@ -59,7 +63,11 @@ export function printRolloutStatus(io: CommandIo, s: RolloutStatusView): void {
   if (s.lastHealth) {
     const h = s.lastHealth;
     io.out(
-      `  health: ${h.verdict}; new ${h.target.events} errors / ${h.target.deviceHours.toFixed(1)} device-h = ${rate(h.target.rate)}, old ${rate(h.baselineRate)} (halt above ${h.threshold} ×)`,
+      `  health: ${h.verdict}; new ${h.target.events} errors / ${h.target.deviceHours.toFixed(1)} device-h = ${rate(h.target.rate)}, old ${rate(h.baselineRate)}` +
+        (h.logLikelihoodRatio !== undefined && h.haltBoundary !== undefined
+          ? ` (evidence for ${h.threshold} × ${h.logLikelihoodRatio.toFixed(2)}, halts at ${h.haltBoundary.toFixed(2)}` +
+            `${h.silentDevices ? `; ${h.silentDevices} silent` : ''})`
+          : ` (halt above ${h.threshold} ×)`),
     );
   }
   if (s.haltReason) io.out(`  HALTED: ${s.haltReason}`);

@@ -1,3 +1,4 @@
+import { silenceMinutes } from '../../contract/index.js';
 import type { RuleSet } from './rule-schema.js';
 
 /**
@@ -8,7 +9,7 @@ import type { RuleSet } from './rule-schema.js';
 export const DEFAULT_RULE_SETS: readonly RuleSet[] = [
   {
     profile: 'cart',
-    silence: { minutes: 5, whileInSession: true },
+    silence: { minutes: silenceMinutes('cart'), whileInSession: true },
     rules: [
       {
         id: 'battery-low',
@@ -22,7 +23,7 @@ export const DEFAULT_RULE_SETS: readonly RuleSet[] = [
   },
   {
     profile: 'coldchain',
-    silence: { minutes: 5 },
+    silence: { minutes: silenceMinutes('coldchain') },
     rules: [
       {
         id: 'temperature-excursion',

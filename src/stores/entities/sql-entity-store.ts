@@ -24,6 +24,7 @@ import type {
   RolloutJobRecord,
   RolloutRecord,
   RolloutState,
+  OpeningHours,
   StoreSchedule,
   TargetFilter,
   VersionHealthSample,
@@ -263,6 +264,14 @@ export class SqlEntityStore extends SqlConsoleRecords implements EntityStore {
     change: { readonly by: string; readonly at: number },
   ): Promise<void> {
     return this.#ota.setMaintenanceWindows(storeId, windows, change);
+  }
+  setOpeningHours(
+    storeId: string,
+    hours: OpeningHours | null,
+    timezone: string | undefined,
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void> {
+    return this.#ota.setOpeningHours(storeId, hours, timezone, change);
   }
   measureVersionHealth(query: HealthQuery): Promise<VersionHealthSample> {
     return this.#ota.measureVersionHealth(query);

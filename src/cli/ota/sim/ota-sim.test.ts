@@ -51,6 +51,21 @@ describe('ota sim', () => {
     assert.match(result.stages.at(-1)!.detail ?? '', /error-rate regression/);
   });
 
+  it('halts when carts go silent after updating, at the same error rates', async () => {
+    const result = await runOtaSim({
+      devices: 2000,
+      newErrorRate: 0.05,
+      oldErrorRate: 0.05,
+      rollbackRate: 0,
+      silentRate: 0.3,
+      seed: 1,
+    });
+    assert.equal(result.halted, true);
+    assert.notEqual(result.haltedAtStage, '100%');
+    assert.ok(result.silent > 0);
+    assert.match(result.stages.at(-1)!.detail ?? '', /of them devices gone silent/);
+  });
+
   it('prints each stage and ends with one JSON line; a bad flag is a usage error', async () => {
     const io = capture();
     const code = await main(['ota', 'sim', '--devices', '300', '--seed', '2'], io, otaCommands());

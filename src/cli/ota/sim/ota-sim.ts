@@ -21,6 +21,10 @@ export interface OtaSimOptions {
   readonly oldErrorRate: number;
   /** Share of new-version boots that crash before marking themselves good. */
   readonly rollbackRate: number;
+  /** Share of carts that go silent for good after booting the new version (default 0). */
+  readonly silentRate?: number;
+  /** Stops once this many stages have ended (the benchmark needs no more); default all. */
+  readonly stopAfterStages?: number;
   readonly seed: number;
   /** Simulated time between engine ticks; default 5 minutes. */
   readonly stepMs?: number;
@@ -47,6 +51,8 @@ export interface OtaSimResult {
   readonly haltedAtStage: string | null;
   readonly updated: number;
   readonly rolledBack: number;
+  /** Carts that went silent after updating. */
+  readonly silent: number;
   readonly devices: number;
   readonly simulatedMs: number;
   readonly status: RolloutStatus;
@@ -90,7 +96,10 @@ export async function runOtaSim(options: OtaSimOptions): Promise<OtaSimResult> {
   const health = new MemoryVersionHealth((id) => targets.get(id));
   const calendar = new MemoryStoreCalendar();
   const devices = new Map<string, SimDevice>();
+  const fleet = new VersionIndex();
+  const silent = new Set<string>();
   const crashRandom = substream(options.seed, 'crash');
+  const silenceRandom = substream(options.seed, 'silence');
   const world: SimWorld = {
     now: () => now,
     signingKey: keys.publicKey,
@@ -108,7 +117,18 @@ export async function runOtaSim(options: OtaSimOptions): Promise<OtaSimResult> {
       }
       health.record({ kind: 'running', deviceId, version: boot.firmware_version, at: now });
       targets.update(deviceId, { firmwareVersion: boot.firmware_version, lastSeenAt: now });
+      fleet.set(deviceId, boot.firmware_version);
       await engine.onBoot(deviceId, boot, now);
+      if (
+        boot.firmware_version === NEW_VERSION &&
+        (options.silentRate ?? 0) > 0 &&
+        silenceRandom() < options.silentRate!
+      ) {
+        // Said it booted, then nothing more: no heartbeat, no faults, no exposure.
+        silent.add(deviceId);
+        fleet.remove(deviceId);
+        health.record({ kind: 'offline', deviceId, version: '', at: now });
+      }
     },
     crashes: (_id, version) => version === NEW_VERSION && crashRandom() < options.rollbackRate,
   };
@@ -177,9 +197,10 @@ export async function runOtaSim(options: OtaSimOptions): Promise<OtaSimResult> {
   let state: string = rollout.state;
   let stageIndex = 0;
 
-  while (state === 'running' && now < limit) {
+  while (state === 'running' && now < limit && stages.length < (options.stopAfterStages ?? 99)) {
     now += stepMs;
-    injectFaults(faultRandom, ids, devices, health, options, stepMs, now);
+    injectFaults(faultRandom, fleet, health, options, stepMs, now);
+    for (const id of ids) if (!silent.has(id)) targets.heard(id, now);
     const tick = await engine.tick(now);
     while (pendingJobs.length > 0) {
       const batch = pendingJobs.splice(0);
@@ -213,6 +234,7 @@ export async function runOtaSim(options: OtaSimOptions): Promise<OtaSimResult> {
     haltedAtStage: status.state === 'halted' ? status.stage.name : null,
     updated: status.totals.onNewVersion,
     rolledBack: status.totals.rolledBack,
+    silent: silent.size,
     devices: options.devices,
     simulatedMs: now - T0,
     status,
@@ -228,25 +250,17 @@ function cumulative(
   return status.stages.slice(0, index + 1).reduce((sum, s) => sum + s[field], 0);
 }
 
-/** Poisson faults for one step: each device at its running version's rate. */
+/** Poisson faults for one step: each version's carts at its rate, spread over them uniformly. */
 function injectFaults(
   random: Random,
-  ids: readonly string[],
-  devices: ReadonlyMap<string, SimDevice>,
+  fleet: VersionIndex,
   health: MemoryVersionHealth,
   options: OtaSimOptions,
   stepMs: number,
   now: number,
 ): void {
   const hours = stepMs / HOUR_MS;
-  const byVersion = new Map<string, string[]>();
-  for (const id of ids) {
-    const version = devices.get(id)!.version;
-    let list = byVersion.get(version);
-    if (!list) byVersion.set(version, (list = []));
-    list.push(id);
-  }
-  for (const [version, list] of byVersion) {
+  for (const [version, list] of fleet.byVersion()) {
     const rate = version === NEW_VERSION ? options.newErrorRate : options.oldErrorRate;
     const faults = poisson(random, rate * hours * list.length);
     for (let k = 0; k < faults; k++) {
@@ -255,6 +269,40 @@ function injectFaults(
       const at = now - Math.floor(random() * stepMs);
       health.record({ kind: 'fault', deviceId, version, at });
     }
+  }
+}
+
+/**
+ * Which carts run which version, kept from their boots: faults are drawn per version each step,
+ * and asking every cart its version each step was most of the simulator's time at 10,000 carts.
+ */
+class VersionIndex {
+  readonly #lists = new Map<string, string[]>();
+  readonly #where = new Map<string, { version: string; index: number }>();
+
+  set(deviceId: string, version: string): void {
+    if (this.#where.get(deviceId)?.version === version) return;
+    this.remove(deviceId);
+    let list = this.#lists.get(version);
+    if (!list) this.#lists.set(version, (list = []));
+    this.#where.set(deviceId, { version, index: list.length });
+    list.push(deviceId);
+  }
+
+  remove(deviceId: string): void {
+    const at = this.#where.get(deviceId);
+    if (!at) return;
+    const list = this.#lists.get(at.version)!;
+    const last = list.pop()!;
+    if (last !== deviceId) {
+      list[at.index] = last;
+      this.#where.set(last, { version: at.version, index: at.index });
+    }
+    this.#where.delete(deviceId);
+  }
+
+  byVersion(): IterableIterator<[string, string[]]> {
+    return this.#lists.entries();
   }
 }
 

@@ -29,13 +29,14 @@ export function otaSimCommand(): Command {
     path: ['ota', 'sim'],
     summary: 'Run a whole staged rollout across N simulated carts in simulated time.',
     usage:
-      'ota sim --devices N [--new-error-rate R] [--old-error-rate R] [--rollback-rate P] [--seed S]',
+      'ota sim --devices N [--new-error-rate R] [--old-error-rate R] [--rollback-rate P] [--silent-rate P] [--seed S]',
     details: [
       "The platform's rollout engine and the cart model's bootloader and update logic (signed",
       "manifests verified for real), with faults at each version's rate per device-hour.",
       '  --old-error-rate   faults per device-hour on the installed 2.4.1 (default 0.05)',
       '  --new-error-rate   faults per device-hour on the new 2.5.0 (default: the old rate)',
       '  --rollback-rate    share of new-version boots that crash before mark-good (default 0.002)',
+      '  --silent-rate      share of carts never heard from again after booting 2.5.0 (default 0)',
       'Prints each stage as it ends, then one JSON line: stages, halted, halted_at_stage,',
       'updated, rolled_back.',
     ],
@@ -44,6 +45,7 @@ export function otaSimCommand(): Command {
       'new-error-rate': { type: 'string' },
       'old-error-rate': { type: 'string' },
       'rollback-rate': { type: 'string' },
+      'silent-rate': { type: 'string' },
       seed: { type: 'string' },
     },
     required: ['devices'],
@@ -52,6 +54,7 @@ export function otaSimCommand(): Command {
       const oldErrorRate = rate(values, 'old-error-rate', 0.05, 1000);
       const newErrorRate = rate(values, 'new-error-rate', oldErrorRate, 1000);
       const rollbackRate = rate(values, 'rollback-rate', 0.002, 1);
+      const silentRate = rate(values, 'silent-rate', 0, 1);
       const seed = whole(values, 'seed', 1, 2 ** 31 - 1);
       const started = performance.now();
       io.err(
@@ -62,6 +65,7 @@ export function otaSimCommand(): Command {
         newErrorRate,
         oldErrorRate,
         rollbackRate,
+        silentRate,
         seed,
         onStage: (s: SimStage) =>
           io.out(
@@ -93,6 +97,7 @@ export function otaSimCommand(): Command {
           halted_at_stage: result.haltedAtStage,
           updated: result.updated,
           rolled_back: result.rolledBack,
+          silent: result.silent,
           devices,
           simulated_hours: Number((result.simulatedMs / 3_600_000).toFixed(2)),
           wall_seconds: Number((wallMs / 1000).toFixed(2)),

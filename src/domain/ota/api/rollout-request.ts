@@ -15,6 +15,8 @@ export interface RolloutRequest {
   later_stage_hours?: number;
   halt_threshold?: number;
   window_minutes?: number;
+  min_device_hours?: number;
+  send_in?: 'maintenance-windows' | 'store-closed-hours';
 }
 
 const list = { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 100_000 };
@@ -44,8 +46,10 @@ export const rolloutRequestSchema = {
     canary_hours: hours,
     early_hours: hours,
     later_stage_hours: hours,
-    halt_threshold: { type: 'number', minimum: 1, maximum: 100 },
+    halt_threshold: { type: 'number', exclusiveMinimum: 1, maximum: 100 },
     window_minutes: { type: 'number', minimum: 1, maximum: 24 * 60 },
+    min_device_hours: { type: 'number', minimum: 0, maximum: 1_000_000 },
+    send_in: { type: 'string', enum: ['maintenance-windows', 'store-closed-hours'] },
   },
 } as const;
 
@@ -115,6 +119,8 @@ export function rolloutSpec(
     ...(body.canary_device_ids ? { canaryDeviceIds: body.canary_device_ids } : {}),
     ...(body.halt_threshold !== undefined ? { haltThreshold: body.halt_threshold } : {}),
     ...(body.window_minutes !== undefined ? { windowMs: body.window_minutes * 60_000 } : {}),
+    ...(body.min_device_hours !== undefined ? { minDeviceHours: body.min_device_hours } : {}),
+    ...(body.send_in !== undefined ? { sendIn: body.send_in } : {}),
     createdBy,
   };
 }

@@ -6,6 +6,8 @@ import { errorBody, errors } from '../../../surfaces/api/schemas.js';
 import type { OtaApiDeps } from './ota-api-deps.js';
 import { rolloutRequestSchema, rolloutSpec, type RolloutRequest } from './rollout-request.js';
 import { asApiError, rolloutView } from './rollout-view.js';
+import { WEEKDAYS } from '../rollout/opening-hours.js';
+import type { OpeningHours } from '../rollout/ports.js';
 
 const ID = { type: 'string', pattern: '^[0-9a-f-]{36}$' } as const;
 const idParams = { type: 'object', properties: { id: ID }, required: ['id'] } as const;
@@ -203,6 +205,96 @@ export function registerRolloutRoutes(app: FastifyInstance, deps: ApiDeps): void
         }),
       );
       return { store_id: storeId, windows: request.body.windows };
+    },
+  );
+
+  const hoursSchema = {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    required: [...WEEKDAYS],
+    properties: Object.fromEntries(
+      WEEKDAYS.map((d) => [
+        d,
+        { type: 'array', items: { type: 'string', maxLength: 11 }, maxItems: 6 },
+      ]),
+    ),
+  };
+  const hoursReply = {
+    type: 'object',
+    properties: {
+      store_id: { type: 'string' },
+      timezone: { type: ['string', 'null'] },
+      opening_hours: { ...hoursSchema, additionalProperties: true },
+    },
+  };
+  const storeParams = {
+    type: 'object',
+    properties: { store: { type: 'string' } },
+    required: ['store'],
+  };
+  const hoursOf = async (storeId: string) => {
+    const [s] = await ota().engine.storeSchedules([storeId]);
+    return {
+      store_id: storeId,
+      timezone: s?.timezone ?? null,
+      opening_hours: s?.openingHours ?? null,
+    };
+  };
+
+  app.get<{ Params: { store: string } }>(
+    '/v1/stores/:store/opening-hours',
+    {
+      ...auth,
+      schema: {
+        summary: "A store's opening hours and the time zone they are read in",
+        tags: ['ota'],
+        security: [{ bearer: [] }],
+        params: storeParams,
+        response: { 200: hoursReply, ...errors, 503: errorBody },
+      },
+    },
+    async (request) => {
+      const storeId = request.params.store;
+      requireRole(request, ['ops', 'staff'], storeId);
+      if (!(await deps.storeExists(storeId))) throw notFound(`no store ${storeId}`);
+      return hoursOf(storeId);
+    },
+  );
+
+  app.put<{
+    Params: { store: string };
+    Body: { hours: OpeningHours | null; timezone?: string };
+  }>(
+    '/v1/stores/:store/opening-hours',
+    {
+      ...auth,
+      schema: {
+        summary: "Sets a store's opening hours (rollouts may send while it is closed)",
+        description:
+          "One list per weekday (mon … sun) of 'HH:MM-HH:MM' local periods; an end before the start runs past midnight, an empty list is a closed day, null forgets the hours. `timezone` (IANA) sets the store's zone too. A rollout created with send_in 'store-closed-hours' sends only while the store is closed. Ops, or that store's staff.",
+        tags: ['ota'],
+        security: [{ bearer: [] }],
+        params: storeParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['hours'],
+          properties: { hours: hoursSchema, timezone: { type: 'string', maxLength: 64 } },
+        },
+        response: { 200: hoursReply, ...errors, 503: errorBody },
+      },
+    },
+    async (request) => {
+      const storeId = request.params.store;
+      requireRole(request, ['ops', 'staff'], storeId);
+      if (!(await deps.storeExists(storeId))) throw notFound(`no store ${storeId}`);
+      await run(() =>
+        ota().engine.setOpeningHours(storeId, request.body.hours, request.body.timezone, {
+          by: who(request),
+          at: now(),
+        }),
+      );
+      return hoursOf(storeId);
     },
   );
 }

@@ -29,6 +29,7 @@ export function asApiError(error: unknown): unknown {
     case 'unknown-targets':
     case 'invalid-rollout':
     case 'invalid-window':
+    case 'invalid-opening-hours':
     case 'invalid-timezone':
       return badRequest(error.message);
   }

@@ -17,6 +17,7 @@ export {
   parseWindows,
   type DailyWindow,
 } from './maintenance-window.js';
+export { localWeekday, openAt, parseOpeningHours, WEEKDAYS } from './opening-hours.js';
 export { cohortOrder, cohortSizes, stableHash } from './cohorts.js';
 export { MemoryRolloutRepository } from './memory/memory-rollout-repository.js';
 export { MemoryFleetTargets, matchesTargets } from './memory/memory-fleet-targets.js';

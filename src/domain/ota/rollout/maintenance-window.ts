@@ -1,4 +1,5 @@
-import type { StoreCalendar } from './ports.js';
+import { openAt, parseOpeningHours } from './opening-hours.js';
+import type { SendIn, StoreCalendar } from './ports.js';
 import { rolloutFailure } from './rollout-errors.js';
 
 /** A daily window in local minutes since midnight; end < start spans midnight. */
@@ -69,14 +70,17 @@ export function insideWindow(
 }
 
 /**
- * Which of the stores may be sent jobs now: those inside a window, those with none, and those
- * the calendar does not know. A zone this runtime does not know must not stall every rollout: its
- * windows are read in UTC.
+ * Which of the stores may be sent jobs now. In 'maintenance-windows': those inside a window,
+ * those with none, and those the calendar does not know. In 'store-closed-hours': those whose
+ * opening hours say they are closed now; a store whose hours are not known falls back to its
+ * windows (refusing it would stall the rollout, sending at any time would ignore the ask). A
+ * zone this runtime does not know must not stall every rollout: it is read as UTC.
  */
 export async function openStores(
   calendar: StoreCalendar,
   storeIds: readonly string[],
   now: number,
+  sendIn: SendIn = 'maintenance-windows',
 ): Promise<Set<string>> {
   const ids = [...new Set(storeIds)];
   const schedules = new Map((await calendar.schedules(ids)).map((s) => [s.storeId, s]));
@@ -84,12 +88,19 @@ export async function openStores(
     ids.filter((id) => {
       const s = schedules.get(id);
       if (s === undefined) return true;
-      const windows = parseWindows(s.windows);
+      const read = (zone: string | null) =>
+        sendIn === 'store-closed-hours' && s.openingHours
+          ? !openAt(now, zone, parseOpeningHours(s.openingHours))
+          : insideWindow(now, zone, parseWindows(s.windows));
       try {
-        return insideWindow(now, s.timezone, windows);
-      } catch {
-        return insideWindow(now, null, windows);
+        return read(s.timezone);
+      } catch (e) {
+        if (!isZoneFailure(e)) throw e;
+        return read(null);
       }
     }),
   );
 }
+
+const isZoneFailure = (e: unknown) =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'invalid-timezone';

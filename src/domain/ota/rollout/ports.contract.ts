@@ -190,13 +190,55 @@ export function runRolloutPortsContract(
             storeId: `${p}-berlin`,
             timezone: 'Europe/Berlin',
             windows: ['02:00-05:00', '23:00-01:00'],
+            openingHours: null,
           },
-          { storeId: `${p}-plain`, timezone: null, windows: ['01:00-02:00'] },
+          { storeId: `${p}-plain`, timezone: null, windows: ['01:00-02:00'], openingHours: null },
         ],
       );
       await ports.calendar.setWindows(`${p}-berlin`, [], { by: 'ops:anna', at: T + 1 });
       assert.deepEqual(await ports.calendar.schedules([`${p}-berlin`]), [
-        { storeId: `${p}-berlin`, timezone: 'Europe/Berlin', windows: [] },
+        { storeId: `${p}-berlin`, timezone: 'Europe/Berlin', windows: [], openingHours: null },
+      ]);
+    });
+
+    it("keeps a store's opening hours and the zone given with them; null forgets them", async (t) => {
+      const ports = await open(t);
+      if (!ports) return;
+      const p = randomUUID().slice(0, 8);
+      const day = ['08:00-20:00'];
+      const hours = {
+        mon: day,
+        tue: day,
+        wed: day,
+        thu: day,
+        fri: day,
+        sat: ['10:00-02:00'],
+        sun: [],
+      };
+      await ports.setTimezone(`${p}-lisbon`, 'Europe/Lisbon');
+      await ports.calendar.setWindows(`${p}-lisbon`, ['03:00-04:00'], { by: 'ops', at: T });
+      await ports.calendar.setOpeningHours(`${p}-lisbon`, hours, undefined, { by: 'ops', at: T });
+      await ports.calendar.setOpeningHours(`${p}-tokyo`, hours, 'Asia/Tokyo', { by: 'ops', at: T });
+      assert.deepEqual(await ports.calendar.schedules([`${p}-lisbon`, `${p}-tokyo`]), [
+        {
+          storeId: `${p}-lisbon`,
+          timezone: 'Europe/Lisbon',
+          windows: ['03:00-04:00'],
+          openingHours: hours,
+        },
+        { storeId: `${p}-tokyo`, timezone: 'Asia/Tokyo', windows: [], openingHours: hours },
+      ]);
+      await ports.calendar.setOpeningHours(`${p}-lisbon`, null, undefined, {
+        by: 'ops',
+        at: T + 1,
+      });
+      assert.deepEqual(await ports.calendar.schedules([`${p}-lisbon`]), [
+        {
+          storeId: `${p}-lisbon`,
+          timezone: 'Europe/Lisbon',
+          windows: ['03:00-04:00'],
+          openingHours: null,
+        },
       ]);
     });
 

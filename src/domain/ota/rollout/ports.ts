@@ -1,6 +1,7 @@
 import type { OtaJob } from '../../../contract/index.js';
 import type {
   HealthQuery,
+  OpeningHours,
   OtaTarget,
   RolloutJobRecord,
   RolloutRecord,
@@ -13,8 +14,10 @@ import type {
 export type {
   HealthEvaluation,
   HealthQuery,
+  HaltEvidence,
   HealthSample,
   HealthVerdict,
+  OpeningHours,
   OtaJobState,
   OtaTarget,
   RolloutAction,
@@ -22,11 +25,13 @@ export type {
   RolloutOptOut,
   RolloutRecord,
   RolloutState,
+  SendIn,
   StageCohort,
   StageSpec,
   StoreSchedule,
   TargetFilter,
   VersionHealthSample,
+  Weekday,
 } from '../../../stores/entities/ota/ota-types.js';
 
 /**
@@ -66,6 +71,16 @@ export interface StoreCalendar {
   setWindows(
     storeId: string,
     windows: readonly string[],
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void>;
+  /**
+   * Replaces a store's opening hours (checked by parseOpeningHours first; null forgets them) and,
+   * when given, its IANA time zone.
+   */
+  setOpeningHours(
+    storeId: string,
+    hours: OpeningHours | null,
+    timezone: string | undefined,
     change: { readonly by: string; readonly at: number },
   ): Promise<void>;
 }

@@ -34,8 +34,10 @@ describe('rollout engine: halting and advancing by itself', () => {
     const { world, rollout } = await runUntilSettled({ old: 0.2, new: 0.6 });
     const status = await world.engine.status(rollout.rolloutId, T0);
     assert.equal(status.state, 'halted');
-    // Caught before the whole fleet had it (the 10 % stage with this fleet and seed).
-    assert.equal(status.stage.name, '10%');
+    // Caught by the canary: the sequential rule sums the stage's device-hours instead of
+    // judging each 30-minute window alone (the per-window rule took until the 10 % stage).
+    assert.equal(status.stage.name, 'canary');
+    assert.ok(status.haltedHealth!.target.deviceHours >= 100, 'not before the minimum exposure');
     assert.equal(status.haltedHealth?.verdict, 'regression');
     assert.ok(status.haltedHealth!.target.events >= 3);
     assert.ok(status.haltedHealth!.target.rate! > 1.5 * status.haltedHealth!.baselineRate!);
@@ -43,6 +45,36 @@ describe('rollout engine: halting and advancing by itself', () => {
     const sentBefore = world.sent.length;
     await world.engine.tick(T0 + 30 * 24 * HOUR_MS);
     assert.equal(world.sent.length, sentBefore, 'a halted rollout sends nothing');
+  });
+
+  it('counts a device that took the job and then went silent as a failure of the new version', async () => {
+    const world = new RolloutWorld({ devices: 4000, stores: ['s1', 's2'], hardwareRevs: ['A'] });
+    const rollout = await world.engine.create(spec(), T0);
+    const rates = { old: 0.05, new: () => 0.05 };
+    const until = async () => (await world.repository.get(rollout.rolloutId))!.state !== 'running';
+    const early = await world.run(T0, T0 + 26 * HOUR_MS, rates, 10 * MIN);
+    assert.equal((await world.engine.status(rollout.rolloutId, early)).stage.name, 'early');
+    // 25 of the 40 early carts flash the update and are never heard from again; clean otherwise.
+    // Each weighs as one error (ln 1.5 of evidence), so it takes many to halt.
+    const sent = [...new Set(world.sent.map((j) => j.device_id))];
+    const bricked = sent.slice(10, 35);
+    bricked.forEach((id) => world.silence(id, early));
+    const end = await world.run(early, early + 24 * HOUR_MS, rates, 10 * MIN, until);
+    const status = await world.engine.status(rollout.rolloutId, end);
+    assert.equal(status.state, 'halted');
+    assert.equal(status.stage.name, 'early');
+    assert.ok(end - early <= HOUR_MS, `halted ${(end - early) / MIN} minutes after the silence`);
+    assert.equal(status.haltedHealth?.silentDevices, 25);
+    assert.match(status.haltReason ?? '', /25 of them devices gone silent/);
+    const stored = await world.repository.get(rollout.rolloutId);
+    assert.deepEqual([...stored!.evidence!.silentDeviceIds].sort(), [...bricked].sort());
+  });
+
+  it('does not count a device that is still heard from, however long ago its job ended', async () => {
+    const { world, rollout } = await runUntilSettled({ old: 0.05, new: 0.05 });
+    const done = await world.repository.get(rollout.rolloutId);
+    assert.equal(done?.state, 'completed');
+    assert.equal(done?.evidence?.silentDeviceIds.length, 0);
   });
 
   it('advances stage by stage to completion on a clean rollout (new ≈ old)', async () => {

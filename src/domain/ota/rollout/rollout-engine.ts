@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Boot, JobStatus } from '../../../contract/index.js';
 import { cohortPlan } from './cohort-plan.js';
-import { judgeStage } from './stage-judgement.js';
+import { currentEvidence, judgeStage } from './stage-judgement.js';
+import { silentDevices } from './silent-devices.js';
 import { applyJobStatus, applyRollbackBoot, WAITING } from './job-transitions.js';
-import { openStores, parseWindows } from './maintenance-window.js';
+import { localMinutes, openStores, parseWindows } from './maintenance-window.js';
+import { normaliseOpeningHours } from './opening-hours.js';
 import { sendJobs } from './send-jobs.js';
-import type { RolloutJobRecord, RolloutPorts, RolloutRecord, RolloutState } from './ports.js';
+import type {
+  OpeningHours,
+  RolloutJobRecord,
+  RolloutPorts,
+  RolloutRecord,
+  RolloutState,
+  StoreSchedule,
+} from './ports.js';
 import { rolloutFailure } from './rollout-errors.js';
 import { planRollout, withAction } from './rollout-plan.js';
 import type { RolloutSpec } from './rollout-spec.js';
@@ -92,15 +101,18 @@ export class RolloutEngine {
   async #step(rolloutId: string, now: number, report: TickReport): Promise<SendDue | undefined> {
     let rollout = await this.ports.repository.get(rolloutId);
     if (!rollout || rollout.state !== 'running') return undefined;
-    const from = Math.max(now - rollout.windowMs, rollout.healthFrom);
-    if (from < now) {
+    const evidence = currentEvidence(rollout);
+    const jobs = await this.ports.repository.jobsOf(rollout.rolloutId);
+    if (evidence.judgedTo < now) {
+      // Non-overlapping increments: each error and device-hour enters the sequential test once.
       const sample = await this.ports.health.measure({
         targets: rollout.targets,
         version: rollout.targetVersion,
-        from,
+        from: evidence.judgedTo,
         to: now,
       });
-      const judged = judgeStage(rollout, sample, { from, now });
+      const silent = await silentDevices(this.ports.targets, rollout, evidence, jobs, now);
+      const judged = judgeStage(rollout, sample, now, silent);
       rollout = judged.rollout;
       if (judged.outcome !== 'held') report[judged.outcome].push(rolloutId);
       if (judged.outcome === 'halted' || judged.outcome === 'completed') {
@@ -109,12 +121,16 @@ export class RolloutEngine {
       }
     }
     await this.ports.repository.update(rollout);
-    return this.#dueJobs(rollout, now, report);
+    return this.#dueJobs(rollout, jobs, now, report);
   }
 
   /** Marks the cohort's due jobs sent (or timed-out) and returns those to send. */
-  async #dueJobs(rollout: RolloutRecord, now: number, report: TickReport): Promise<SendDue> {
-    const jobs = await this.ports.repository.jobsOf(rollout.rolloutId);
+  async #dueJobs(
+    rollout: RolloutRecord,
+    jobs: readonly RolloutJobRecord[],
+    now: number,
+    report: TickReport,
+  ): Promise<SendDue> {
     const plan = cohortPlan(rollout, jobs);
     const cohort = plan.active.slice(0, plan.sizes[rollout.stageIndex]);
     const quiet = (j: RolloutJobRecord) =>
@@ -125,6 +141,7 @@ export class RolloutEngine {
       this.ports.calendar,
       wanted.map((j) => j.storeId),
       now,
+      rollout.sendIn,
     );
     const changed: RolloutJobRecord[] = [];
     const toSend: RolloutJobRecord[] = [];
@@ -252,6 +269,26 @@ export class RolloutEngine {
   ): Promise<void> {
     parseWindows(windows);
     await this.ports.calendar.setWindows(storeId, windows, change);
+  }
+
+  /**
+   * Checks and stores a store's opening hours (one list of 'HH:MM-HH:MM' per weekday, local time;
+   * null forgets them) and, when given, its IANA time zone.
+   */
+  async setOpeningHours(
+    storeId: string,
+    hours: OpeningHours | null,
+    timezone: string | undefined,
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void> {
+    if (timezone !== undefined) localMinutes(change.at, timezone);
+    const checked = hours === null ? null : normaliseOpeningHours(hours);
+    await this.ports.calendar.setOpeningHours(storeId, checked, timezone, change);
+  }
+
+  /** Stores' zones, windows and opening hours, as the calendar has them. */
+  storeSchedules(storeIds: readonly string[]): Promise<StoreSchedule[]> {
+    return this.ports.calendar.schedules(storeIds);
   }
 
   async #get(rolloutId: string): Promise<RolloutRecord> {

@@ -13,6 +13,8 @@ export const ROLLOUT_ERRORS = {
   'unknown-rollout': 'No rollout has that id.',
   'rollout-state': 'The rollout is not in a state that allows this (e.g. releasing a running one).',
   'invalid-window': "A maintenance window is not 'HH:MM-HH:MM' with distinct start and end.",
+  'invalid-opening-hours':
+    "Opening hours are not one list of 'HH:MM-HH:MM' periods per weekday (mon … sun).",
   'invalid-timezone': "The store's time zone is not an IANA zone this runtime knows.",
 } as const;
 export type RolloutErrorCode = keyof typeof ROLLOUT_ERRORS;

@@ -77,6 +77,8 @@ export function planRollout(
     windowMs: checked.windowMs,
     minEvents: checked.minEvents,
     significance: checked.significance,
+    minDeviceHours: checked.minDeviceHours,
+    sendIn: checked.sendIn,
     jobTimeoutMs: checked.jobTimeoutMs,
     maxAttempts: checked.maxAttempts,
     excluded: split.excluded,

@@ -1,5 +1,5 @@
 import { compareVersions, type DeviceClass, type OtaManifest } from '../../../contract/index.js';
-import type { OtaTarget, StageSpec } from './ports.js';
+import type { OtaTarget, SendIn, StageSpec } from './ports.js';
 import { rolloutFailure } from './rollout-errors.js';
 import { checkStages, defaultStages, HOUR_MS } from './stages.js';
 
@@ -22,16 +22,23 @@ export interface RolloutSpec {
   readonly stages?: readonly StageSpec[];
   /** Duration of the 10 %, 25 % and 100 % stages when `stages` is not given (default 24 h). */
   readonly laterStageMs?: number;
+  /**
+   * When jobs go out: in each store's maintenance windows (default), or while the store is closed
+   * by its opening hours (stores without known hours: their windows).
+   */
+  readonly sendIn?: SendIn;
   /** Named canary devices (replace the first stage's count). */
   readonly canaryDeviceIds?: readonly string[];
-  /** Default 1.5. */
+  /** The error-rate ratio the sequential halt rule tests for (decision 037); default 1.5. */
   readonly haltThreshold?: number;
   /** Default 30 minutes. */
   readonly windowMs?: number;
   /** New-version errors needed in a window before it can halt; default 3. */
   readonly minEvents?: number;
-  /** Largest chance a halting regression may have of being noise; default 0.001. */
+  /** The most a clean rollout may halt over its whole life (the test's α); default 0.001. */
   readonly significance?: number;
+  /** New-version device-hours before the rule may halt; default 100. */
+  readonly minDeviceHours?: number;
   /** A job with no word from the device for this long is sent again; default 1 h. */
   readonly jobTimeoutMs?: number;
   /** Sends per job before it is timed-out; default 3. */
@@ -44,6 +51,7 @@ export const ROLLOUT_DEFAULTS = {
   windowMs: 30 * 60_000,
   minEvents: 3,
   significance: 0.001,
+  minDeviceHours: 100,
   jobTimeoutMs: HOUR_MS,
   maxAttempts: 3,
 } as const;
@@ -55,9 +63,11 @@ export type CheckedSpec = Required<
     | 'windowMs'
     | 'minEvents'
     | 'significance'
+    | 'minDeviceHours'
     | 'jobTimeoutMs'
     | 'maxAttempts'
     | 'createdBy'
+    | 'sendIn'
   >
 > & { readonly stages: readonly StageSpec[] };
 
@@ -79,22 +89,32 @@ export function checkSpec(spec: RolloutSpec): CheckedSpec {
     windowMs: spec.windowMs ?? ROLLOUT_DEFAULTS.windowMs,
     minEvents: spec.minEvents ?? ROLLOUT_DEFAULTS.minEvents,
     significance: spec.significance ?? ROLLOUT_DEFAULTS.significance,
+    minDeviceHours: spec.minDeviceHours ?? ROLLOUT_DEFAULTS.minDeviceHours,
     jobTimeoutMs: spec.jobTimeoutMs ?? ROLLOUT_DEFAULTS.jobTimeoutMs,
     maxAttempts: spec.maxAttempts ?? ROLLOUT_DEFAULTS.maxAttempts,
     createdBy: spec.createdBy ?? 'unknown',
+    sendIn: spec.sendIn ?? 'maintenance-windows',
     stages: spec.stages ?? defaultStages(spec.laterStageMs),
   };
-  if (!(checked.haltThreshold >= 1)) throw bad('the halt threshold must be at least 1');
+  if (!(checked.haltThreshold > 1) || !Number.isFinite(checked.haltThreshold)) {
+    throw bad('the halt threshold must be a ratio above 1');
+  }
   if (!(checked.windowMs > 0)) throw bad('the health window must be positive');
   if (!Number.isInteger(checked.minEvents) || checked.minEvents < 1) {
     throw bad('min events must be a positive integer');
   }
-  if (!(checked.significance > 0 && checked.significance <= 1)) {
-    throw bad('significance must be in (0, 1]');
+  if (!(checked.significance > 0 && checked.significance < 1)) {
+    throw bad('significance must be in (0, 1)');
+  }
+  if (!(checked.minDeviceHours >= 0) || !Number.isFinite(checked.minDeviceHours)) {
+    throw bad('min device-hours must be a number of at least 0');
   }
   if (!(checked.jobTimeoutMs > 0)) throw bad('the job timeout must be positive');
   if (!Number.isInteger(checked.maxAttempts) || checked.maxAttempts < 1) {
     throw bad('max attempts must be a positive integer');
+  }
+  if (checked.sendIn !== 'maintenance-windows' && checked.sendIn !== 'store-closed-hours') {
+    throw bad("send-in must be 'maintenance-windows' or 'store-closed-hours'");
   }
   checkStages(checked.stages);
   return checked;

@@ -1,32 +1,59 @@
-import { describeHealth, evaluateHealth } from './health.js';
-import type { RolloutRecord, VersionHealthSample } from './ports.js';
+import { describeHealth } from './health.js';
+import type {
+  HaltEvidence,
+  HealthEvaluation,
+  RolloutRecord,
+  VersionHealthSample,
+} from './ports.js';
 import { withAction } from './rollout-plan.js';
+import { ROLLOUT_DEFAULTS } from './rollout-spec.js';
+import {
+  accumulate,
+  crossesBoundary,
+  freshEvidence,
+  haltBoundary,
+  type SequentialRule,
+} from './sequential-halt.js';
 
 export type StageOutcome = 'halted' | 'advanced' | 'completed' | 'held';
 
+/** The evidence a tick adds to: the stored one, or fresh after creation or a release. */
+export function currentEvidence(rollout: RolloutRecord): HaltEvidence {
+  const e = rollout.evidence;
+  return e !== undefined && e.since === rollout.healthFrom ? e : freshEvidence(rollout.healthFrom);
+}
+
+export function sequentialRule(rollout: RolloutRecord): SequentialRule {
+  return {
+    threshold: rollout.haltThreshold,
+    significance: rollout.significance,
+    minEvents: rollout.minEvents,
+    minDeviceHours: rollout.minDeviceHours ?? ROLLOUT_DEFAULTS.minDeviceHours,
+  };
+}
+
 /**
- * One tick's verdict on a running rollout, given the health of the trailing window [from, now).
- * A regression halts it at once (partial windows included: a bad version should not wait out a
- * window). It advances only when the stage has lasted its duration, a full window of data lies
- * inside the stage and after the last release, and that window is clean; the last stage then
- * completes. Pure: returns the rollout as it should be stored.
+ * One tick's verdict on a running rollout, given the health of [evidence.judgedTo, now) and the
+ * devices that went silent after taking the job since the last tick. The sequential rule
+ * (sequential-halt.ts) halts at once when the evidence since creation (or the last release)
+ * crosses its boundary. It advances only when the stage has lasted its duration, a full window of
+ * data lies inside the stage and after the last release, and the evidence is not a regression;
+ * the last stage then completes. Pure: returns the rollout as it should be stored.
  */
 export function judgeStage(
   rollout: RolloutRecord,
   sample: VersionHealthSample,
-  window: { readonly from: number; readonly now: number },
+  now: number,
+  newlySilent: readonly string[] = [],
 ): { readonly rollout: RolloutRecord; readonly outcome: StageOutcome } {
-  const { from, now } = window;
-  const rule = {
-    threshold: rollout.haltThreshold,
-    minEvents: rollout.minEvents,
-    significance: rollout.significance,
-  };
+  const rule = sequentialRule(rollout);
   const { events, deviceHours } = rollout.baseline;
   const remembered = deviceHours > 0 ? events / deviceHours : null;
-  const health = evaluateHealth(sample, { at: now, from, to: now }, rule, remembered);
+  const evidence = accumulate(currentEvidence(rollout), sample, now, rule, remembered, newlySilent);
+  const health = evaluation(evidence, rule, now, remembered);
   const next: RolloutRecord = {
     ...rollout,
+    evidence,
     lastHealth: health,
     baseline: {
       events: events + sample.others.events,
@@ -55,5 +82,40 @@ export function judgeStage(
   return {
     rollout: withAction(advanced, 'advance', now, 'engine', describeHealth(health)),
     outcome: 'advanced',
+  };
+}
+
+const rate = (events: number, hours: number): number | null =>
+  hours > 0 ? events / hours : events > 0 ? Infinity : null;
+
+/** The evidence as the status shows it: cumulative rates, the ratio and its boundary. */
+function evaluation(
+  evidence: HaltEvidence,
+  rule: SequentialRule,
+  now: number,
+  remembered: number | null,
+): HealthEvaluation {
+  const othersRate = rate(evidence.others.events, evidence.others.deviceHours);
+  const baselineRate = evidence.others.deviceHours > 0 ? othersRate : remembered;
+  const verdict = crossesBoundary(evidence, rule)
+    ? 'regression'
+    : baselineRate === null || evidence.target.deviceHours <= 0
+      ? 'insufficient-data'
+      : 'ok';
+  return {
+    at: now,
+    from: evidence.since,
+    to: now,
+    target: { ...evidence.target, rate: rate(evidence.target.events, evidence.target.deviceHours) },
+    others: { ...evidence.others, rate: evidence.others.deviceHours > 0 ? othersRate : null },
+    baselineRate,
+    threshold: rule.threshold,
+    minEvents: rule.minEvents,
+    significance: rule.significance,
+    verdict,
+    logLikelihoodRatio: evidence.logLikelihoodRatio,
+    haltBoundary: haltBoundary(rule.significance),
+    silentDevices: evidence.silentDeviceIds.length,
+    minDeviceHours: rule.minDeviceHours,
   };
 }

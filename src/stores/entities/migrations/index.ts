@@ -10,6 +10,7 @@ import { commandsShadows } from './009-commands-shadows.js';
 import { consoleAuth } from './010-console.js';
 import { alertStates } from './011-alert-states.js';
 import { alarms } from './014-alarms.js';
+import { storeOpeningHours } from './015-store-opening-hours.js';
 import { webhooks } from './012-webhooks.js';
 import { deviceRejects } from './013-device-rejects.js';
 import type { Migration } from './migration.js';
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   webhooks,
   deviceRejects,
   alarms,
+  storeOpeningHours,
 ];
 
 export { migrate } from './migrate.js';

@@ -4,6 +4,7 @@ import { toNumber, toStringOrNull } from '../sql/values.js';
 import type { OtaRecords } from './ota-records.js';
 import type {
   HealthQuery,
+  OpeningHours,
   OtaJobState,
   OtaTarget,
   RolloutJobRecord,
@@ -118,7 +119,7 @@ export class SqlOtaRecords implements OtaRecords {
   async getStoreSchedules(storeIds: readonly string[]): Promise<StoreSchedule[]> {
     if (storeIds.length === 0) return [];
     const rows = await this.client.query(
-      `SELECT s.store_id, s.timezone, w.windows FROM stores s
+      `SELECT s.store_id, s.timezone, s.opening_hours, w.windows FROM stores s
        LEFT JOIN store_maintenance_windows w ON w.store_id = s.store_id
        WHERE s.store_id = ANY($1::text[]) ORDER BY s.store_id`,
       [[...storeIds]],
@@ -127,7 +128,29 @@ export class SqlOtaRecords implements OtaRecords {
       storeId: String(r['store_id']),
       timezone: toStringOrNull(r['timezone']),
       windows: Array.isArray(r['windows']) ? (r['windows'] as unknown[]).map(String) : [],
+      openingHours: toOpeningHours(r['opening_hours']),
     }));
+  }
+
+  async setOpeningHours(
+    storeId: string,
+    hours: OpeningHours | null,
+    timezone: string | undefined,
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void> {
+    await this.client.query(
+      `INSERT INTO stores AS s (store_id, timezone, opening_hours, updated_at)
+       VALUES ($1, $2, $3::jsonb, $5)
+       ON CONFLICT (store_id) DO UPDATE SET opening_hours = EXCLUDED.opening_hours,
+         timezone = COALESCE($2, s.timezone), opening_hours_by = $4, updated_at = EXCLUDED.updated_at`,
+      [
+        storeId,
+        timezone ?? null,
+        hours === null ? null : JSON.stringify(hours),
+        change.by,
+        iso(change.at),
+      ],
+    );
   }
 
   async setMaintenanceWindows(
@@ -198,6 +221,12 @@ function targetParams(filter: TargetFilter): unknown[] {
     list(filter.hardwareRevs),
     list(filter.deviceIds),
   ];
+}
+
+/** jsonb comes back parsed from pg and PGlite; a text value is parsed here. */
+function toOpeningHours(value: unknown): OpeningHours | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as OpeningHours;
 }
 
 function rolloutRow(r: RolloutRecord): unknown[] {

@@ -4,6 +4,7 @@ import type {
   RolloutJobRecord,
   RolloutRecord,
   RolloutState,
+  OpeningHours,
   StoreSchedule,
   TargetFilter,
   VersionHealthSample,
@@ -37,6 +38,13 @@ export interface OtaRecords {
   setMaintenanceWindows(
     storeId: string,
     windows: readonly string[],
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void>;
+  /** Replaces a store's opening hours (null forgets them) and, when given, its time zone. */
+  setOpeningHours(
+    storeId: string,
+    hours: OpeningHours | null,
+    timezone: string | undefined,
     change: { readonly by: string; readonly at: number },
   ): Promise<void>;
   /** Faults and failed boots, and device-hours, of a version against the rest of the targets. */

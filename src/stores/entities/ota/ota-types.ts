@@ -73,6 +73,26 @@ export interface HealthEvaluation {
   readonly minEvents: number;
   readonly significance: number;
   readonly verdict: HealthVerdict;
+  /** The sequential test's running log-likelihood ratio and the boundary that halts (decision 037). */
+  readonly logLikelihoodRatio?: number;
+  readonly haltBoundary?: number;
+  /** Devices that took the job and then went silent, counted as errors of the new version. */
+  readonly silentDevices?: number;
+  readonly minDeviceHours?: number;
+}
+
+/**
+ * What the sequential halt rule has seen since `since` (creation or the last release): errors and
+ * device-hours per side, summed over the ticks' non-overlapping increments up to `judgedTo`.
+ */
+export interface HaltEvidence {
+  readonly since: number;
+  readonly judgedTo: number;
+  readonly target: HealthSample;
+  readonly others: HealthSample;
+  readonly logLikelihoodRatio: number;
+  /** Devices counted once as failures for going silent after taking the job. */
+  readonly silentDeviceIds: readonly string[];
 }
 
 export interface RolloutAction {
@@ -108,6 +128,10 @@ export interface RolloutRecord {
   readonly minEvents: number;
   /** A regression must also be this unlikely as noise (Poisson tail at the old rate). */
   readonly significance: number;
+  /** Absent on rollouts made before decision 037: maintenance-windows. */
+  readonly sendIn?: SendIn;
+  /** New-version device-hours before a halt; absent on rollouts made before decision 037. */
+  readonly minDeviceHours?: number;
   readonly jobTimeoutMs: number;
   readonly maxAttempts: number;
   /** Devices left out at creation: hardware the image does not list, or already newer. */
@@ -122,6 +146,8 @@ export interface RolloutRecord {
    * windows weigh alike), for windows with no old version left to compare against.
    */
   readonly baseline: HealthSample;
+  /** The sequential halt rule's evidence; absent until the first tick. */
+  readonly evidence?: HaltEvidence;
   readonly lastHealth: HealthEvaluation | null;
   readonly haltReason: string | null;
   readonly haltedHealth: HealthEvaluation | null;
@@ -176,4 +202,17 @@ export interface StoreSchedule {
   readonly timezone: string | null;
   /** Empty: jobs may be sent at any time. */
   readonly windows: readonly string[];
+  /** When the store is open, per local weekday; null or absent: not known. */
+  readonly openingHours?: OpeningHours | null;
 }
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/**
+ * A store's opening hours: per local weekday, 'HH:MM-HH:MM' periods (an end before the start runs
+ * past midnight); an empty list is a day the store stays closed.
+ */
+export type OpeningHours = { readonly [day in Weekday]: readonly string[] };
+
+/** When a rollout sends jobs: in each store's maintenance windows, or while it is closed. */
+export type SendIn = 'maintenance-windows' | 'store-closed-hours';

@@ -52,6 +52,7 @@ import type {
   RolloutJobRecord,
   RolloutRecord,
   RolloutState,
+  OpeningHours,
   StoreSchedule,
   TargetFilter,
   VersionHealthSample,
@@ -217,6 +218,14 @@ export class ThreadedEntityStore extends ThreadedConsoleRecords implements Entit
     change: { readonly by: string; readonly at: number },
   ): Promise<void> {
     return this.#call('setMaintenanceWindows', storeId, windows, change);
+  }
+  setOpeningHours(
+    storeId: string,
+    hours: OpeningHours | null,
+    timezone: string | undefined,
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void> {
+    return this.#call('setOpeningHours', storeId, hours, timezone, change);
   }
   measureVersionHealth(query: HealthQuery): Promise<VersionHealthSample> {
     return this.#call('measureVersionHealth', query);

@@ -16,13 +16,22 @@ export class MemoryFleetTargets implements FleetTargets {
   readonly #devices = new Map<string, OtaTarget>();
 
   put(target: OtaTarget): void {
-    this.#devices.set(target.deviceId, target);
+    this.#devices.set(target.deviceId, { ...target });
   }
 
   /** Changes what a known device reports (firmware after an update, CA generations…). */
   update(deviceId: string, change: Partial<Omit<OtaTarget, 'deviceId'>>): void {
     const current = this.#devices.get(deviceId);
     if (current) this.#devices.set(deviceId, { ...current, ...change });
+  }
+
+  /**
+   * The device was heard from at `at` (a heartbeat): its last-seen time moves, in place, since a
+   * simulator hears from 10,000 carts a tick (a copy each was most of its time).
+   */
+  heard(deviceId: string, at: number): void {
+    const current = this.#devices.get(deviceId) as { lastSeenAt: number | null } | undefined;
+    if (current && (current.lastSeenAt ?? -Infinity) < at) current.lastSeenAt = at;
   }
 
   get(deviceId: string): OtaTarget | undefined {

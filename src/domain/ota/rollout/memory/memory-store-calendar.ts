@@ -1,13 +1,18 @@
-import type { StoreCalendar, StoreSchedule } from '../ports.js';
+import type { OpeningHours, StoreCalendar, StoreSchedule } from '../ports.js';
 
-/** Stores' zones and windows in memory. A store is known once either was set. */
+/** Stores' zones, windows and opening hours in memory. A store is known once any was set. */
 export class MemoryStoreCalendar implements StoreCalendar {
   readonly #stores = new Map<string, StoreSchedule>();
 
+  #current(storeId: string): StoreSchedule {
+    return (
+      this.#stores.get(storeId) ?? { storeId, timezone: null, windows: [], openingHours: null }
+    );
+  }
+
   /** What the store registry would say: the store's IANA zone. */
   setTimezone(storeId: string, timezone: string | null): void {
-    const current = this.#stores.get(storeId);
-    this.#stores.set(storeId, { storeId, timezone, windows: current?.windows ?? [] });
+    this.#stores.set(storeId, { ...this.#current(storeId), timezone });
   }
 
   async schedules(storeIds: readonly string[]): Promise<StoreSchedule[]> {
@@ -18,11 +23,19 @@ export class MemoryStoreCalendar implements StoreCalendar {
   }
 
   async setWindows(storeId: string, windows: readonly string[]): Promise<void> {
-    const current = this.#stores.get(storeId);
+    this.#stores.set(storeId, { ...this.#current(storeId), windows: [...windows] });
+  }
+
+  async setOpeningHours(
+    storeId: string,
+    hours: OpeningHours | null,
+    timezone: string | undefined,
+  ): Promise<void> {
+    const current = this.#current(storeId);
     this.#stores.set(storeId, {
-      storeId,
-      timezone: current?.timezone ?? null,
-      windows: [...windows],
+      ...current,
+      openingHours: hours,
+      timezone: timezone ?? current.timezone,
     });
   }
 }

@@ -2,6 +2,7 @@ import type { OtaRecords } from '../../../../stores/entities/ota/ota-records.js'
 import type {
   FleetTargets,
   HealthQuery,
+  OpeningHours,
   OtaTarget,
   RolloutJobRecord,
   RolloutRecord,
@@ -75,5 +76,13 @@ export class EntityStoreCalendar implements StoreCalendar {
     change: { readonly by: string; readonly at: number },
   ): Promise<void> {
     return this.store.setMaintenanceWindows(storeId, windows, change);
+  }
+  setOpeningHours(
+    storeId: string,
+    hours: OpeningHours | null,
+    timezone: string | undefined,
+    change: { readonly by: string; readonly at: number },
+  ): Promise<void> {
+    return this.store.setOpeningHours(storeId, hours, timezone, change);
   }
 }
