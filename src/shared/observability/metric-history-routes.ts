@@ -11,6 +11,11 @@ const point = {
   type: 'object',
   properties: {
     at: { type: 'string', description: 'End of the sampling interval.' },
+    intervalMs: {
+      type: 'integer',
+      description:
+        'The interval the point covers, as sampled (a late sample covers more): a rate × intervalMs / 60,000 is its count.',
+    },
     storedPerMinute: { type: 'number' },
     rejectedPerMinute: { type: 'number' },
     rejectsPerMinute: {
@@ -28,7 +33,7 @@ const point = {
     },
   },
   // A store's points carry only what is cut by store.
-  required: ['at', 'storedPerMinute', 'rejectedPerMinute', 'connectedDevices'],
+  required: ['at', 'intervalMs', 'storedPerMinute', 'rejectedPerMinute', 'connectedDevices'],
 } as const;
 
 /** GET /v1/metrics/history: what the ops console charts over the last hour, day or week. */

@@ -47,6 +47,8 @@ export interface StoreSample {
 /** One point of a chart: counts as rates per minute, whatever the sampling interval. */
 export interface MetricPoint {
   readonly at: string;
+  /** The span the point covers: a rate × intervalMs / 60,000 is the count it came from. */
+  readonly intervalMs: number;
   readonly storedPerMinute: number;
   readonly rejectedPerMinute: number;
   readonly rejectsPerMinute: Readonly<Record<string, number>>;
@@ -61,6 +63,8 @@ export interface MetricPoint {
 /** One point of one store's chart: the figures that are cut by store. */
 export interface StorePoint {
   readonly at: string;
+  /** The span the point covers, as MetricPoint's. */
+  readonly intervalMs: number;
   readonly storedPerMinute: number;
   readonly rejectedPerMinute: number;
   readonly connectedDevices: number;
@@ -99,6 +103,7 @@ export function toPoint(sample: MetricSample): MetricPoint {
   );
   return {
     at: new Date(sample.at).toISOString(),
+    intervalMs: sample.intervalMs,
     storedPerMinute: perMinute(sample.stored),
     rejectedPerMinute: perMinute(Object.values(sample.rejectsByReason).reduce((a, b) => a + b, 0)),
     rejectsPerMinute: rejects,
@@ -118,6 +123,7 @@ export function toStorePoint(at: number, intervalMs: number, store: StoreSample)
   const perMinute = (n: number) => (n * 60_000) / intervalMs;
   return {
     at: new Date(at).toISOString(),
+    intervalMs,
     storedPerMinute: perMinute(store.stored),
     rejectedPerMinute: perMinute(store.rejected),
     connectedDevices: store.connectedDevices,

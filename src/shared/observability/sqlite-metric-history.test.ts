@@ -63,6 +63,7 @@ describe('SQLite metric history', () => {
     const [point] = (await history.read('1h', NOW)).points;
     assert.deepEqual(point, {
       at: new Date(NOW - 1000).toISOString(),
+      intervalMs: 15_000,
       storedPerMinute: 200,
       rejectedPerMinute: 12,
       rejectsPerMinute: { schema: 4, replay: 8 },
