@@ -196,7 +196,7 @@ describe('ops console in a browser: sign-in, the fleet, rollouts with step-up', 
     );
     await seeText(badItem.getByTestId('rolled-back'), /^5 \(100/, 'five rolled back');
     await see(badItem.getByText('Halted', { exact: true }), 'the halted badge');
-    await see(badItem.getByText(/Halted: error-rate regression/), 'why it halted');
+    await see(badItem.getByText(/Halted: boot rollbacks: \d of \d devices/), 'why it halted');
     for (const cart of fleet.carts.values()) assert.equal(cart.firmwareVersion, '2.5.0');
     mark('2.6.0 halted');
     await screenshot(page, 'ops-rollouts');

@@ -112,10 +112,17 @@ export class RolloutEngine {
         to: now,
       });
       const silent = await silentDevices(this.ports.targets, rollout, evidence, jobs, now);
-      const judged = judgeStage(rollout, sample, now, silent);
-      rollout = judged.rollout;
-      if (judged.outcome !== 'held') report[judged.outcome].push(rolloutId);
-      if (judged.outcome === 'halted' || judged.outcome === 'completed') {
+      // Only installs that finished since creation or the last release: a person who released a
+      // halted rollout has judged the rollbacks that halted it.
+      const judged = (j: RolloutJobRecord) => (j.finishedAt ?? 0) >= rollout!.healthFrom;
+      const installs = {
+        kept: jobs.filter((j) => j.state === 'succeeded' && judged(j)).length,
+        rolledBack: jobs.filter((j) => j.state === 'rolled-back' && judged(j)).length,
+      };
+      const verdict = judgeStage(rollout, sample, now, silent, installs);
+      rollout = verdict.rollout;
+      if (verdict.outcome !== 'held') report[verdict.outcome].push(rolloutId);
+      if (verdict.outcome === 'halted' || verdict.outcome === 'completed') {
         await this.ports.repository.update(rollout);
         return undefined;
       }

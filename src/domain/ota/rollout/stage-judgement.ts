@@ -17,6 +17,22 @@ import {
 
 export type StageOutcome = 'halted' | 'advanced' | 'completed' | 'held';
 
+/**
+ * Boots that fell back: a build that the bootloader rejects on most devices that install it is
+ * broken, whatever the error rate per device-hour says. The sequential rule needs exposure on the
+ * new version, and a rolled-back device has none, so such a build would wait hours for a verdict
+ * it already has. More than half of the devices that finished installing, and at least
+ * `minEvents` of them, halt at once.
+ */
+export const ROLLBACK_HALT_SHARE = 0.5;
+
+export interface InstallOutcomes {
+  /** Jobs whose device booted the new version and kept it. */
+  readonly kept: number;
+  /** Jobs whose device fell back to the old slot. */
+  readonly rolledBack: number;
+}
+
 /** The evidence a tick adds to: the stored one, or fresh after creation or a release. */
 export function currentEvidence(rollout: RolloutRecord): HaltEvidence {
   const e = rollout.evidence;
@@ -45,6 +61,7 @@ export function judgeStage(
   sample: VersionHealthSample,
   now: number,
   newlySilent: readonly string[] = [],
+  installs: InstallOutcomes = { kept: 0, rolledBack: 0 },
 ): { readonly rollout: RolloutRecord; readonly outcome: StageOutcome } {
   const rule = sequentialRule(rollout);
   const { events, deviceHours } = rollout.baseline;
@@ -61,8 +78,14 @@ export function judgeStage(
     },
     updatedAt: now,
   };
-  if (health.verdict === 'regression') {
-    const reason = `error-rate regression: ${describeHealth(health)}`;
+  const finished = installs.kept + installs.rolledBack;
+  const brokenBuild =
+    installs.rolledBack >= rollout.minEvents &&
+    installs.rolledBack > ROLLBACK_HALT_SHARE * finished;
+  if (brokenBuild || health.verdict === 'regression') {
+    const reason = brokenBuild
+      ? `boot rollbacks: ${installs.rolledBack} of ${finished} devices that installed it rolled back`
+      : `error-rate regression: ${describeHealth(health)}`;
     const halted = { ...next, state: 'halted' as const, haltReason: reason, haltedHealth: health };
     return { rollout: withAction(halted, 'halt', now, 'engine', reason), outcome: 'halted' };
   }
