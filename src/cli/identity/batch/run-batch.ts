@@ -87,6 +87,7 @@ export async function provisionBatch(
   }
   const order = new Map(request.serials.map((s, i) => [s, i]));
   issued.sort((a, b) => order.get(a.serial)! - order.get(b.serial)!);
+  refused.sort((a, b) => order.get(a.serial)! - order.get(b.serial)!);
   return { issued, refused, manifest: manifestPath };
 }
 
