@@ -10,15 +10,17 @@ import {
   type IdentityContext,
   type ProvisionResult,
 } from '../../edge/identity/index.js';
+import { isBatch, runBatch } from './batch/batch-command.js';
 import { dataDir, day } from './options.js';
 import { OUTPUT_FILES, readExistingCertificate, writeProvisionOutput } from './provision-output.js';
 
 export function provisionCommand(now: Clock): Command {
   return {
     path: ['provision'],
-    summary: 'Issue a device certificate and register the device.',
+    summary: 'Issue a device certificate and register the device, or a batch of them.',
     usage:
-      'provision --data DIR --serial SERIAL --store STORE_ID --out DIR [--class cart|coldchain|tool] [--csr FILE] [--renew] [--defer-registration]',
+      'provision --data DIR --serial SERIAL --store STORE_ID --out DIR [--class cart|coldchain|tool] [--csr FILE] [--renew] [--defer-registration]\n' +
+      '   or: fleetplane provision --data DIR (--batch N --prefix P [--first K] | --serials FILE.csv) --store STORE_ID --out DIR [--class CLASS]',
     details: [
       '--class               cart (default for a new device), coldchain or tool; a known device keeps its class',
       '--csr FILE            issue for a CSR (PEM or DER) from a secure element; no key is written',
@@ -27,6 +29,16 @@ export function provisionCommand(now: Clock): Command {
       '--defer-registration  do not register now; the device registers on first contact',
       'OUT receives device.cert.pem, chain.pem, trust.pem and device.json. Repeating a',
       'provisioning with the same serial, store, class and key changes nothing.',
+      '',
+      'A batch (a production run) issues in one process:',
+      '--batch N --prefix P  serials P0001 ... PN (zero-padded to at least 4 digits)',
+      '--first K             number the batch from K (default 1), for the next run of a line',
+      '--serials FILE.csv    serials from a CSV: a header line "serial", then one serial a line',
+      '--concurrency N       devices in flight at once (default 32)',
+      'OUT/<serial>/ receives what OUT receives for one device; OUT/manifest.csv lists serial,',
+      'class, store, SHA-256 fingerprint, not-after and certificate serial. A serial already',
+      'registered is refused (exit 1, named) and nothing is issued for it; a run cut short is',
+      'completed by running it again.',
     ],
     options: {
       data: { type: 'string' },
@@ -37,9 +49,19 @@ export function provisionCommand(now: Clock): Command {
       csr: { type: 'string' },
       renew: { type: 'boolean' },
       'defer-registration': { type: 'boolean' },
+      batch: { type: 'string' },
+      prefix: { type: 'string' },
+      first: { type: 'string' },
+      serials: { type: 'string' },
+      concurrency: { type: 'string' },
     },
-    required: ['data', 'serial', 'store', 'out'],
+    required: ['data', 'store', 'out'],
     async run(values, io) {
+      if (isBatch(values)) return runBatch(values, io, now);
+      for (const flag of ['prefix', 'first', 'concurrency']) {
+        if (values[flag] !== undefined)
+          throw new UsageError(`--${flag} belongs to a batch (--batch N)`);
+      }
       const ctx = openIdentity(dataDir(values), { now });
       const out = resolve(requireString(values, 'out'));
       const deviceClass = stringOption(values, 'class');

@@ -35,7 +35,9 @@ export { IdentityFailure, type IdentityErrorCode } from './errors.js';
 export { openIdentity, type IdentityContext } from './identity.js';
 export {
   checkProvisionable,
+  loadIssuer,
   provisionDevice,
+  type LoadedIssuer,
   type ProvisionOutcome,
   type ProvisionRequest,
   type ProvisionResult,

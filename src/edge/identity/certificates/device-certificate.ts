@@ -19,7 +19,7 @@ import {
   randomSerialHex,
 } from '../ca/profile.js';
 import { normaliseSerialHex } from '../pem.js';
-import { P256, x509 } from '../x509.js';
+import { P256, x509, type CryptoKey } from '../x509.js';
 
 const SERIAL_NUMBER_OID = '2.5.4.5';
 const URN = 'urn:fleetplane:';
@@ -48,6 +48,11 @@ export interface IssueDeviceRequest {
   readonly now: Date;
   /** Shorter validity than the profile's, for tests and short-lived test fleets. */
   readonly notAfter?: Date;
+  /**
+   * The newest generation's issuing key, loaded once by a batch (loadIssuer); without it the
+   * key is read from disk for this one signature.
+   */
+  readonly signingKey?: CryptoKey;
 }
 
 export interface IssuedDeviceCertificate {
@@ -91,7 +96,7 @@ export async function issueDeviceCertificate(
     notAfter,
     signingAlgorithm: P256,
     publicKey,
-    signingKey: await loadSigningKey(issuer.issuing),
+    signingKey: request.signingKey ?? (await loadSigningKey(issuer.issuing)),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),

@@ -6,6 +6,8 @@ import {
   type StoreId,
 } from '../../../contract/ids.js';
 import { loadFleetCa, type FleetCa } from '../ca/fleet-ca.js';
+import { loadSigningKey } from '../ca/generation.js';
+import type { CryptoKey } from '../x509.js';
 import { identityFailure } from '../errors.js';
 import type { IdentityContext } from '../identity.js';
 import type { DeviceRecord } from '../registry/device-record.js';
@@ -20,6 +22,22 @@ export interface ProvisionCheck {
   readonly renew?: boolean;
   /** Issue without registering: the device registers just in time on first contact. */
   readonly deferRegistration?: boolean;
+  /** The CA loaded once for a batch (loadIssuer); without it, read from disk for this request. */
+  readonly issuer?: LoadedIssuer;
+}
+
+/**
+ * The fleet CA and its newest issuing key, held for the length of a batch: loading them is most
+ * of the work of one provisioning. Outside a batch the key stays on disk between signatures.
+ */
+export interface LoadedIssuer {
+  readonly ca: FleetCa;
+  readonly signingKey: CryptoKey;
+}
+
+export async function loadIssuer(ctx: IdentityContext): Promise<LoadedIssuer> {
+  const ca = await loadFleetCa(ctx.layout);
+  return { ca, signingKey: await loadSigningKey(ca.newest.issuing) };
 }
 
 export interface Assessment {
@@ -50,7 +68,7 @@ export async function checkProvisionable(
     );
   }
   const store = await requireStore(ctx.stores, request.store);
-  const ca = await loadFleetCa(ctx.layout);
+  const ca = request.issuer?.ca ?? (await loadFleetCa(ctx.layout));
   const existing = await ctx.devices.get(serial);
   const base = { ca, serial, storeId: store.id };
 

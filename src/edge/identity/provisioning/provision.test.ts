@@ -220,4 +220,27 @@ describe('provisionDevice', () => {
     assert.deepEqual(results.map((r) => r.outcome).sort(), ['already-provisioned', 'issued']);
     assert.equal(results[0]?.certificatePem, results[1]?.certificatePem);
   });
+
+  it('registers nothing when the step before registration fails, and the retry registers the certificate it issued', async (t) => {
+    const { ctx } = await testFleet(t);
+    const { pem } = await makeCsr('SN-1');
+    const request = { serial: 'SN-1', store: 'store-1', deviceClass: 'cart', csr: pem };
+    let issuedPem: string | undefined;
+    await assert.rejects(
+      provisionDevice(ctx, {
+        ...request,
+        beforeRegistration: async (r) => {
+          assert.equal(await ctx.devices.get('SN-1' as DeviceId), undefined, 'not yet registered');
+          issuedPem = r.certificatePem;
+          throw new Error('disk full');
+        },
+      }),
+      /disk full/,
+    );
+    assert.equal(await ctx.devices.get('SN-1' as DeviceId), undefined);
+    const retry = await provisionDevice(ctx, { ...request, existingCertificatePem: issuedPem });
+    assert.equal(retry.outcome, 'issued');
+    assert.equal(retry.certificatePem, issuedPem, 'no second certificate');
+    assert.equal((await ctx.devices.get('SN-1' as DeviceId))?.certificate.pem, issuedPem);
+  });
 });

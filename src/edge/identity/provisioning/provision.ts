@@ -17,7 +17,7 @@ import {
   type ProvisionCheck,
 } from './check.js';
 
-export { checkProvisionable, type ProvisionCheck } from './check.js';
+export { checkProvisionable, loadIssuer, type LoadedIssuer, type ProvisionCheck } from './check.js';
 
 export interface ProvisionRequest extends ProvisionCheck {
   /** PKCS#10, PEM or DER: the only way a key reaches the cloud side. */
@@ -26,6 +26,12 @@ export interface ProvisionRequest extends ProvisionCheck {
   readonly existingCertificatePem?: string;
   /** Shorter validity than the profile's (tests, short-lived test fleets). */
   readonly notAfter?: Date;
+  /**
+   * Called with the issued certificate of a new device before the registry learns of it: a
+   * batch writes the device's files and its manifest line here, so a crash never leaves a
+   * registered device without them. Throwing stops the registration.
+   */
+  readonly beforeRegistration?: (result: ProvisionResult) => Promise<void>;
 }
 
 export type ProvisionOutcome = 'issued' | 'renewed' | 'already-provisioned';
@@ -66,10 +72,11 @@ export async function provisionDevice(
     certificatePem: string,
     generation: number,
     record?: DeviceRecord,
+    info = readDeviceCertificate(certificatePem),
   ): ProvisionResult => ({
     outcome,
     certificatePem,
-    info: readDeviceCertificate(certificatePem),
+    info,
     generation,
     chainPem: ca.generation(generation)?.issuing.pem.trim() + '\n',
     trustPem: ca.trustBundlePem(now),
@@ -85,19 +92,27 @@ export async function provisionDevice(
     );
   }
 
-  if (request.deferRegistration && !existing) {
-    const repeat = repeatedDeferred(ca, assessment, csr.publicKeySpki, request, now);
-    if (repeat) return result('already-provisioned', repeat.pem, repeat.generation);
+  // A certificate issued for this key and never registered (a deferred run, or a batch that
+  // stopped between writing the files and registering): hand it back, or register it, rather
+  // than issue a second one.
+  const repeat = existing
+    ? undefined
+    : repeatedUnregistered(ca, assessment, csr.publicKeySpki, request, now);
+  if (repeat && request.deferRegistration) {
+    return result('already-provisioned', repeat.pem, repeat.generation);
   }
 
-  const issued = await issueDeviceCertificate(ca, {
-    deviceId: assessment.serial,
-    storeId: assessment.storeId,
-    deviceClass: assessment.deviceClass,
-    publicKeySpki: csr.publicKeySpki,
-    now,
-    ...(request.notAfter ? { notAfter: request.notAfter } : {}),
-  });
+  const issued = repeat
+    ? { pem: repeat.pem, generation: repeat.generation, info: readDeviceCertificate(repeat.pem) }
+    : await issueDeviceCertificate(ca, {
+        deviceId: assessment.serial,
+        storeId: assessment.storeId,
+        deviceClass: assessment.deviceClass,
+        publicKeySpki: csr.publicKeySpki,
+        now,
+        ...(request.notAfter ? { notAfter: request.notAfter } : {}),
+        ...(request.issuer ? { signingKey: request.issuer.signingKey } : {}),
+      });
 
   if (request.deferRegistration && !existing) {
     return result(request.renew ? 'renewed' : 'issued', issued.pem, issued.generation);
@@ -134,11 +149,13 @@ export async function provisionDevice(
     previous_certificates: [],
     revision: 1,
   };
+  const done = result('issued', issued.pem, issued.generation, record, issued.info);
+  await request.beforeRegistration?.(done);
   if ((await ctx.devices.create(record)) === 'exists') {
     // Another run registered this serial since the check: decide again against what it wrote.
     return provisionDevice(ctx, request);
   }
-  return result('issued', issued.pem, issued.generation, record);
+  return done;
 }
 
 export function certificateRecord(issued: IssuedDeviceCertificate): CertificateRecord {
@@ -153,8 +170,8 @@ export function certificateRecord(issued: IssuedDeviceCertificate): CertificateR
   };
 }
 
-/** A deferred device has no record; the output directory's certificate shows a repeat. */
-function repeatedDeferred(
+/** An unregistered device has no record; the output directory's certificate shows a repeat. */
+function repeatedUnregistered(
   ca: FleetCa,
   assessment: Assessment,
   publicKeySpki: Buffer,

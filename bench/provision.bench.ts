@@ -1,0 +1,151 @@
+// Provisioning a factory's batch on this machine: `provision --batch` in process (a P-256 key and
+// CSR per device, the certificate issued and registered, five files per device, the manifest),
+// next to the physical limits measured in the same run on all cores: ECDSA P-256 signatures and
+// key generations per second (a device needs one key, a CSR signature and a certificate
+// signature), and what the registry's and the device directory's synced writes alone allow.
+// BENCH_DEVICES=500 npm run bench:provision for a shorter run.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_CONCURRENCY, provisionBatch } from '../src/cli/identity/batch/run-batch.js';
+import { addStore, initCa, openIdentity } from '../src/edge/identity/index.js';
+import { createJsonFileExclusive, writeFileAtomic } from '../src/stores/data-dir/index.js';
+import { fmt } from './measure.js';
+
+const devices = Number(process.env['BENCH_DEVICES'] ?? 2000);
+const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? DEFAULT_CONCURRENCY);
+const cores = availableParallelism();
+const step = (label: string) => process.stderr.write(`… ${label}\n`);
+
+// One worker per core, each timing the operation alone for a second and a half.
+const LIMIT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { generateKeyPairSync, sign } = require('node:crypto');
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const data = Buffer.alloc(400, 1);
+const op = workerData === 'sign'
+  ? () => sign('sha256', data, privateKey)
+  : () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const end = Date.now() + 1500; let n = 0; const t0 = process.hrtime.bigint();
+while (Date.now() < end) { for (let i = 0; i < 50; i++) op(); n += 50; }
+parentPort.postMessage(n / (Number(process.hrtime.bigint() - t0) / 1e9));
+`;
+
+async function allCores(op: 'sign' | 'keygen'): Promise<number> {
+  const rates = await Promise.all(
+    Array.from(
+      { length: cores },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const worker = new Worker(LIMIT_WORKER, { eval: true, workerData: op });
+          worker.once('message', (rate: number) => {
+            resolve(rate);
+            void worker.terminate();
+          });
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  return rates.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Synced file writes alone at the batch's concurrency, as devices/s: the registry record
+ * (exclusive create) and, separately, the four certificate files of the device's directory.
+ */
+async function writesAlone(
+  dir: string,
+  count: number,
+  what: 'registry' | 'files',
+): Promise<number> {
+  const payload = 'x'.repeat(700);
+  let next = 0;
+  const t0 = performance.now();
+  const lane = async () => {
+    while (next < count) {
+      const i = next++;
+      if (what === 'registry') {
+        await createJsonFileExclusive(join(dir, `d${i}.json`), { payload });
+        continue;
+      }
+      for (const name of ['device.cert.pem', 'chain.pem', 'trust.pem', 'device.json']) {
+        await writeFileAtomic(join(dir, `d${i}`, name), payload);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return count / ((performance.now() - t0) / 1000);
+}
+
+console.log(
+  `fleetplane provisioning benchmark — Node ${process.version}, ${cores} cores, ${fmt(devices)} devices, ${concurrency} in flight`,
+);
+const dir = await mkdtemp(join(tmpdir(), 'fleetplane-bench-provision-'));
+try {
+  step(`ECDSA P-256 sign and key generation rates on ${cores} cores`);
+  const signPerS = await allCores('sign');
+  const keygenPerS = await allCores('keygen');
+  // A device costs one key generation and two signatures (its CSR, its certificate).
+  const cryptoLimit = 1 / (1 / keygenPerS + 2 / signPerS);
+  console.log(
+    `physical limit: ${fmt(signPerS)} signs/s, ${fmt(keygenPerS)} key generations/s → ${fmt(cryptoLimit)} devices/s of crypto`,
+  );
+
+  const data = join(dir, 'data');
+  const ctx = openIdentity(data);
+  await initCa(ctx.layout, new Date());
+  await addStore(ctx.stores, { id: 'bench-1', name: 'Bench 1' }, new Date());
+
+  step(`provisioning ${devices} devices`);
+  let shown = 0;
+  const t0 = performance.now();
+  const result = await provisionBatch(ctx, {
+    serials: Array.from({ length: devices }, (_, i) => `BENCH-${String(i + 1).padStart(6, '0')}`),
+    store: 'bench-1',
+    deviceClass: 'cart',
+    out: join(dir, 'out'),
+    concurrency,
+    onProgress: (done, total) => {
+      if (done >= shown + total / 10 || done === total) {
+        shown = done;
+        const s = (performance.now() - t0) / 1000;
+        step(`  ${done}/${total} devices, ${fmt(done / s)}/s`);
+      }
+    },
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  if (result.issued.length !== devices)
+    throw new Error(`issued ${result.issued.length} of ${devices}`);
+  const perS = devices / wallS;
+  const cpu = process.cpuUsage();
+
+  step(
+    `the same synced writes alone: ${devices} registry records, then ${devices} × 4 device files`,
+  );
+  const registryPerS = await writesAlone(join(dir, 'registry-alone'), devices, 'registry');
+  const filesPerS = await writesAlone(join(dir, 'files-alone'), devices, 'files');
+
+  console.log(
+    `${fmt(devices)} devices in ${wallS.toFixed(2)} s: ${fmt(perS)} devices/s (target 500) = ${((100 * perS) / cryptoLimit).toFixed(1)} % of the crypto limit; alone, the registry writes allow ${fmt(registryPerS)} devices/s and the device files ${fmt(filesPerS)}`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'provision-batch',
+      devices,
+      concurrency,
+      cores,
+      wall_seconds: Number(wallS.toFixed(2)),
+      devices_per_s: Math.round(perS),
+      target_devices_per_s: 500,
+      sign_per_s_all_cores: Math.round(signPerS),
+      keygen_per_s_all_cores: Math.round(keygenPerS),
+      crypto_limit_devices_per_s: Math.round(cryptoLimit),
+      registry_writes_alone_devices_per_s: Math.round(registryPerS),
+      device_file_writes_alone_devices_per_s: Math.round(filesPerS),
+      process_cpu_seconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
+    }),
+  );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
