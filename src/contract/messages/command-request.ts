@@ -14,6 +14,7 @@ export const COMMAND_NAMES = [
   'sync-catalog',
   'attach-customer',
   'trust-ca',
+  'set-interval',
 ] as const;
 
 /**
@@ -77,6 +78,13 @@ export const CommandRequest = Type.Object(
               maxLength: 4096,
               description:
                 'trust-ca: the root certificate of a new CA generation; during a rotation the device trusts old and new roots.',
+            }),
+          ),
+          interval_s: Type.Optional(
+            Type.Integer({
+              minimum: 10,
+              maximum: 86400,
+              description: "set-interval: seconds between a sensor's readings.",
             }),
           ),
           carried_lines: Type.Optional(

@@ -14,6 +14,27 @@ export const ShadowState = Type.Object(
     catalog_version: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })),
     log_level: Type.Optional(Type.Enum(['error', 'warn', 'info', 'debug'])),
     firmware_version: Type.Optional(FirmwareVersion),
+    report_interval_s: Type.Optional(
+      Type.Integer({
+        minimum: 10,
+        maximum: 86400,
+        description:
+          'Cold-chain sensor: seconds between readings (also set by the set-interval command).',
+      }),
+    ),
+    shipment_id: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9._-]{1,64}$',
+        description:
+          'Cold-chain sensor: the shipment or asset it is bound to; its readings carry it.',
+      }),
+    ),
+    job_site_id: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9._-]{1,64}$',
+        description: 'Connected tool: the job site it is assigned to; its reports carry it.',
+      }),
+    ),
     ca_generations: Type.Optional(
       Type.Array(Type.Integer({ minimum: 1, maximum: 1000 }), {
         minItems: 1,

@@ -49,6 +49,11 @@ function contentKey(shared: Buffer, epk: Buffer, recipient: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', shared, Buffer.concat([epk, recipient]), INFO, 32));
 }
 
+/** What a tool's sealed operator id is bound to: it opens only as that tool's operator. */
+export function toolOperatorAad(deviceId: string): string {
+  return `fleetplane:tool-operator:${deviceId}`;
+}
+
 /** The cart's half: seals `value` to the identity service's public key. */
 export function sealCredential(
   recipient: { kid: string; publicKey: Uint8Array },

@@ -106,6 +106,9 @@ export class CartCommands {
           return { status: 'rejected', code: 'missing-args' };
         }
         return host.trustCa(args.ca_generation, args.ca_root_pem);
+      case 'set-interval':
+        // A cart reports on its health timers, set through the shadow; it has no reading interval.
+        return { status: 'rejected', code: 'unsupported' };
     }
   }
 
