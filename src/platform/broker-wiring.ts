@@ -1,3 +1,4 @@
+import type { RefusalTally } from '../edge/broker/refusal-tally.js';
 import type { FleetCa, IdentityContext, RevocationWatcher } from '../edge/identity/index.js';
 import type { DeviceBroker, DeviceMessageHandler } from '../edge/broker/device-broker.js';
 import { EmbeddedBroker } from '../edge/broker/embedded-broker.js';
@@ -27,6 +28,7 @@ export function createBroker(options: {
   readonly metrics: PlatformMetrics;
   readonly log: Logger;
   readonly now: () => number;
+  readonly refusals: RefusalTally;
 }): DeviceBroker {
   const { config, layout, identity, ca, handler, log, now } = options;
   if (config.externalBroker) {
@@ -43,6 +45,7 @@ export function createBroker(options: {
     revocations: options.revocations,
     server: options.server,
     metrics: options.metrics,
+    refusals: options.refusals,
     connections: connectionRecorder({
       entities: options.entities,
       directory: options.directory,

@@ -2,6 +2,8 @@ import { stat } from 'node:fs/promises';
 import { buildApi } from '../surfaces/api/api-server.js';
 import { registryByStore } from '../domain/fleet-ops/registry-by-store.js';
 import { platformFleetSignals } from './fleet-signals-wiring.js';
+import { platformFleetAudit } from './fleet-audit-wiring.js';
+import { RefusalTally } from '../edge/broker/refusal-tally.js';
 import { openKeyProvider } from '../stores/keys/index.js';
 import { HttpsPaymentGateway } from '../domain/payment-bridge/https-payment-gateway.js';
 import { loadBridgeCredentials } from '../domain/payment-bridge/bridge-credentials.js';
@@ -60,6 +62,7 @@ export async function startPlatform(
   deps: PlatformDeps,
 ): Promise<RunningPlatform> {
   const now = deps.now ?? Date.now;
+  const startedAt = new Date(now());
   const log = deps.log ?? createLogger();
   const layout = platformLayout(config.dataDir);
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -231,9 +234,10 @@ export async function startPlatform(
       new Date(now()),
     );
 
+    const refusals = new RefusalTally();
     broker = createBroker({
       ...{ config, layout, identity, ca, revocations, server, handler, entities, directory },
-      ...{ live: live.bus, metrics, log, now },
+      ...{ live: live.bus, metrics, log, now, refusals },
     });
     const activeBroker: DeviceBroker = broker;
     const ledger = wireCommands({ entities, projector, publish, metrics, log, now });
@@ -327,6 +331,7 @@ export async function startPlatform(
       webhooks: webhooks.service,
       // Fleet diff: a store's devices as provisioned (registered), indexed by store.
       registeredDevices,
+      fleetAudit: platformFleetAudit({ identity, entities, refusals, now, startedAt }),
       publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { alarmsCommands } from './alarms-commands.js';
 import { alertsCommands } from './alerts-commands.js';
+import { auditCommand } from './audit-command.js';
 import { commandLedgerCommands } from './command-ledger-commands.js';
 import { devicesCommands } from './devices-commands.js';
 import { fleetHealthCommands } from './fleet-health-commands.js';
@@ -24,5 +25,6 @@ export function operatorCommands(): Command[] {
     ...alarmsCommands(),
     ...rulesCommands(),
     ...fleetHealthCommands(),
+    auditCommand(),
   ];
 }

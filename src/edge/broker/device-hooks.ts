@@ -22,6 +22,7 @@ import {
 } from './mqtt-server/index.js';
 import { pubackVerdict } from './puback-reasons.js';
 import { devicePeer, refusedHandshake } from './refused-handshake.js';
+import type { RefusalTally } from './refusal-tally.js';
 
 /** A connected device as the broker knows it: from its certificate, at admission. */
 export interface DeviceSession extends ConnectedDevice {
@@ -52,6 +53,7 @@ export class DeviceHooks implements MqttServerHooks<DeviceSession> {
       readonly metrics: PlatformMetrics;
       readonly log: Logger;
       readonly now: () => number;
+      readonly refusals?: RefusalTally;
       /** The platform's own publishes to devices (error feedback). */
       readonly publish: (topic: string, payload: Buffer) => Promise<void>;
       /** Closes one device's connection (revoked while it was being admitted). */
@@ -64,10 +66,9 @@ export class DeviceHooks implements MqttServerHooks<DeviceSession> {
     const peer = devicePeer(stream);
     const refuse = (error: unknown, refusal: ConnectRefusal): never => {
       metrics.authFailures.inc({ stage: 'admission' });
-      log.warn(
-        { client_id: connect.clientId, ...refusedHandshake(peer, error, revocations) },
-        'device refused at admission',
-      );
+      const refused = refusedHandshake(peer, error, revocations);
+      this.options.refusals?.record(refused, this.options.now());
+      log.warn({ client_id: connect.clientId, ...refused }, 'device refused at admission');
       throw refusal;
     };
     let admitted;

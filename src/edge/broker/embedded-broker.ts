@@ -17,6 +17,7 @@ import { FleetTls } from './fleet-tls.js';
 import { MqttServer, REASON } from './mqtt-server/index.js';
 import { EdgePool } from './edges/edge-pool.js';
 import { devicePeer, refusedHandshake, type DevicePeer } from './refused-handshake.js';
+import type { RefusalTally } from './refusal-tally.js';
 import type { ServerIdentity } from './server-identity.js';
 
 export interface EmbeddedBrokerOptions {
@@ -34,6 +35,8 @@ export interface EmbeddedBrokerOptions {
   readonly now?: () => number;
   /** Edge processes holding the device connections (decision 032); 0: this process holds them. */
   readonly edges?: number;
+  /** Where refused handshakes and admissions are counted for the fleet audit. */
+  readonly refusals?: RefusalTally;
 }
 
 /**
@@ -67,6 +70,7 @@ export class EmbeddedBroker implements DeviceBroker {
     const hooks = new DeviceHooks({
       ...{ identity: options.identity, revocations: options.revocations, handler: options.handler },
       ...{ metrics: options.metrics, log: options.log, now: this.#now, tls: this.#tls, devices },
+      ...(options.refusals ? { refusals: options.refusals } : {}),
       publish: (topic, payload) => this.publish(topic, payload),
       kick: (clientId) => this.#mqtt?.kick(clientId, REASON.notAuthorized),
     });
@@ -188,10 +192,9 @@ export class EmbeddedBroker implements DeviceBroker {
 
   #refuseHandshake(peer: DevicePeer, error: unknown): void {
     this.options.metrics.authFailures.inc({ stage: 'tls' });
-    this.options.log.warn(
-      refusedHandshake(peer, error, this.options.revocations),
-      'TLS handshake refused',
-    );
+    const refusal = refusedHandshake(peer, error, this.options.revocations);
+    this.options.refusals?.record(refusal, this.#now());
+    this.options.log.warn(refusal, 'TLS handshake refused');
   }
 
   /** After a revocation list change: devices it revokes lose their connection at once. */
