@@ -15,7 +15,7 @@ import { CheckoutWorker } from '../domain/checkout/checkout-worker.js';
 import { Reconciler } from '../domain/checkout/reconciler.js';
 import { Receipts, ReceiptSigner } from '../domain/checkout/receipts.js';
 import { syncCheckout } from '../domain/checkout/sync-checkout.js';
-import type { StoreId } from '../contract/index.js';
+import { isStoreId } from '../contract/index.js';
 import { loadTokenKeys } from '../surfaces/api/tokens.js';
 import { DirectoryBlobStore } from '../stores/blobs/directory-blob-store.js';
 import type { DeviceBroker } from '../edge/broker/device-broker.js';
@@ -306,8 +306,8 @@ export async function startPlatform(
       telemetry,
       projectionLog,
       projector,
-      // The route validated the id against the store id pattern before asking.
-      storeExists: async (id) => (await identity.stores.get(id as StoreId)) !== undefined,
+      // Not every route's schema holds the store id pattern: one that is not an id is no store.
+      storeExists: async (id) => isStoreId(id) && (await identity.stores.get(id)) !== undefined,
       tokenKeys,
       receipts,
       metrics,

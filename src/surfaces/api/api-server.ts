@@ -28,6 +28,7 @@ import { registerAuditRoutes } from '../../domain/fleet-audit/audit-routes.js';
 import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoutes } from '../webhooks/webhook-routes.js';
+import { refuseUnstorableInput } from './unstorable-input.js';
 import { registerConsoleAuthRoutes } from '../console-auth/auth-routes.js';
 import { auditConsoleRequests } from '../console-auth/request-audit.js';
 import { sessionCookieName } from '../console-auth/session-cookie.js';
@@ -39,6 +40,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     deps.https ? Fastify({ ...options, https: deps.https }) : Fastify(options)
   ) as FastifyInstance;
   registerSecurityHeaders(app, { https: deps.https !== undefined });
+  refuseUnstorableInput(app);
   await app.register(swagger, {
     openapi: {
       // 3.1: route schemas are JSON Schema 2020-12 (numeric exclusiveMinimum, type arrays with

@@ -1,3 +1,4 @@
+import { STORE_ID_PATTERN } from '../../../contract/ids.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, notFound, unavailable } from '../../../surfaces/api/api-errors.js';
 import type { ApiDeps } from '../../../surfaces/api/api-deps.js';
@@ -229,7 +230,7 @@ export function registerRolloutRoutes(app: FastifyInstance, deps: ApiDeps): void
   };
   const storeParams = {
     type: 'object',
-    properties: { store: { type: 'string' } },
+    properties: { store: { type: 'string', pattern: STORE_ID_PATTERN } },
     required: ['store'],
   };
   const hoursOf = async (storeId: string) => {
