@@ -1,6 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { identityFailure } from '../errors.js';
 import { pemBlocks } from '../pem.js';
+import { checkedP256Spki } from './p256-key.js';
 import { ECDSA_HASHES, parseCsr, type ParsedCsr } from './csr-der.js';
 
 export interface VerifiedCsr {
@@ -54,7 +55,7 @@ export async function verifyCsr(
     );
   }
   return {
-    publicKeySpki: key.export({ format: 'der', type: 'spki' }),
+    publicKeySpki: checkedP256Spki(key, csr.spki),
     ...(names[0] !== undefined ? { commonName: names[0] } : {}),
   };
 }

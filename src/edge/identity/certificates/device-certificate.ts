@@ -1,4 +1,4 @@
-import { KeyObject, X509Certificate, createPublicKey } from 'node:crypto';
+import { KeyObject, X509Certificate } from 'node:crypto';
 import {
   isDeviceClass,
   isDeviceId,
@@ -20,6 +20,7 @@ import {
   certificatePem,
   fingerprint256,
 } from './device-certificate-template.js';
+import { p256Spki } from './p256-key.js';
 
 /** What the broker, ingest and the registry need from a device certificate. */
 export interface DeviceCertificateInfo {
@@ -130,20 +131,6 @@ function templateFor(issuing: CaCertificate): DeviceCertificateTemplate {
     templates.set(issuing, template);
   }
   return template;
-}
-
-/** The key as Node exports it (uncompressed point), refusing anything but P-256. */
-function p256Spki(spki: Uint8Array): Buffer {
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  } catch {
-    throw identityFailure('malformed-csr', 'the device key is not a DER SubjectPublicKeyInfo');
-  }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw identityFailure('wrong-curve', 'fleetplane devices use ECDSA P-256 (prime256v1) keys');
-  }
-  return key.export({ format: 'der', type: 'spki' });
 }
 
 function wholeSeconds(date: Date): Date {
