@@ -39,7 +39,7 @@ export function readTlv(der: Uint8Array, offset: number, limit = der.length): Tl
 /** The TLVs inside a constructed value, which they must fill exactly. */
 export function children(der: Uint8Array, parent: Tlv): Tlv[] {
   const items: Tlv[] = [];
-  for (let at = parent.start; at < parent.end; ) {
+  for (let at = parent.start; at < parent.end;) {
     const item = readTlv(der, at, parent.end);
     items.push(item);
     at = item.end;

@@ -78,7 +78,11 @@ export class DeviceCertificateTemplate {
       // cA false is DEFAULT and so absent: an empty SEQUENCE, critical.
       sequence(objectId(OID.basicConstraints), booleanTrue(), octetString(sequence())),
       // digitalSignature only: bit 0, seven unused bits.
-      sequence(objectId(OID.keyUsage), booleanTrue(), octetString(Buffer.of(0x03, 0x02, 0x07, 0x80))),
+      sequence(
+        objectId(OID.keyUsage),
+        booleanTrue(),
+        octetString(Buffer.of(0x03, 0x02, 0x07, 0x80)),
+      ),
       sequence(objectId(OID.extendedKeyUsage), octetString(sequence(objectId(OID.clientAuth)))),
     ]);
     this.authorityKeyIdentifier = sequence(
@@ -96,11 +100,7 @@ export class DeviceCertificateTemplate {
       sequence(
         objectId(OID.subjectAltName),
         octetString(
-          sequence(
-            uri('device', f.deviceId),
-            uri('store', f.storeId),
-            uri('class', f.deviceClass),
-          ),
+          sequence(uri('device', f.deviceId), uri('store', f.storeId), uri('class', f.deviceClass)),
         ),
       ),
       sequence(

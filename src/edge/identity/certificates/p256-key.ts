@@ -17,8 +17,9 @@ const checked = new WeakSet<Buffer>();
  * A key already in that form is returned as it came (the same bytes an export would give).
  */
 export function checkedP256Spki(key: KeyObject, spki: Uint8Array): Buffer {
-  const bytes =
-    isNodeP256Form(spki) ? Buffer.from(spki) : key.export({ format: 'der', type: 'spki' });
+  const bytes = isNodeP256Form(spki)
+    ? Buffer.from(spki)
+    : key.export({ format: 'der', type: 'spki' });
   checked.add(bytes);
   return bytes;
 }
