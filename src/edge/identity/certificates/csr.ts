@@ -1,7 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { identityFailure } from '../errors.js';
 import { pemBlocks } from '../pem.js';
-import { checkedP256Spki } from './p256-key.js';
+import { checkedP256Spki, importP256Spki } from './p256-key.js';
 import { ECDSA_HASHES, parseCsr, type ParsedCsr } from './csr-der.js';
 
 export interface VerifiedCsr {
@@ -25,15 +25,17 @@ export async function verifyCsr(
   const der = csrDer(input);
   let csr: ParsedCsr;
   let key: KeyObject;
+  let p256: boolean;
   try {
     csr = parseCsr(der);
-    key = createPublicKey({ key: Buffer.from(csr.spki), format: 'der', type: 'spki' });
+    const imported = importP256Spki(csr.spki);
+    p256 = imported !== undefined;
+    key = imported ?? createPublicKey({ key: Buffer.from(csr.spki), format: 'der', type: 'spki' });
   } catch {
     throw identityFailure('malformed-csr', 'the CSR is not a readable PKCS#10 certificate request');
   }
 
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
+  if (!p256 && !isP256(key)) {
     throw identityFailure(
       'wrong-curve',
       `the CSR's key is ${describeKey(key)}; fleetplane devices use ECDSA P-256 (prime256v1)`,
@@ -95,6 +97,10 @@ function csrDer(input: string | Uint8Array): Buffer {
     throw identityFailure('malformed-csr', 'the file has no CERTIFICATE REQUEST PEM block');
   }
   return block.der;
+}
+
+function isP256(key: KeyObject): boolean {
+  return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
 }
 
 function describeKey(key: KeyObject): string {
