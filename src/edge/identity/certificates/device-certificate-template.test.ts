@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { testFleet } from '../../../../test-support/identity.js';
 import type { DeviceClass, DeviceId, StoreId } from '../../../contract/ids.js';
 import { loadFleetCa } from '../ca/fleet-ca.js';
+import { IdentityFailure } from '../errors.js';
 import { loadSigningKey } from '../ca/generation.js';
 import { randomSerialHex } from '../ca/profile.js';
 import { children, readTlv, whole } from './der-reader.js';
@@ -133,6 +134,27 @@ describe('DeviceCertificateTemplate', () => {
       stranger,
     );
     assert.equal(new X509Certificate(der).verify(ca.newest.issuing.node.publicKey), false);
+  });
+
+  it('refuses to issue for an id the certificate could not carry', async (t) => {
+    const fleet = await testFleet(t, { start: new Date() });
+    const ca = await loadFleetCa(fleet.ctx.layout);
+    for (const [deviceId, storeId] of [
+      ['SN,1', 'store-1'],
+      ['SN-1', 'store "1"'],
+    ] as const) {
+      await assert.rejects(
+        issueDeviceCertificate(ca, {
+          deviceId: deviceId as DeviceId,
+          storeId: storeId as StoreId,
+          deviceClass: 'cart',
+          publicKeySpki: newSpki(),
+          now: fleet.clock.now(),
+        }),
+        (error: unknown) =>
+          error instanceof IdentityFailure && error.code === 'not-a-device-certificate',
+      );
+    }
   });
 
   it('refuses a device key that is not P-256, as the library did', async (t) => {

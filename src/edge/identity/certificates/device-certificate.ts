@@ -71,6 +71,14 @@ export async function issueDeviceCertificate(
   request: IssueDeviceRequest,
 ): Promise<IssuedDeviceCertificate> {
   const { deviceId, storeId, deviceClass } = request;
+  // The certificate is not read back (the library builder's read refused these), and the
+  // template's string encoding is pinned for these characters only.
+  if (!isDeviceId(deviceId) || !isStoreId(storeId) || !isDeviceClass(deviceClass)) {
+    throw identityFailure(
+      'not-a-device-certificate',
+      `cannot issue for device '${deviceId}', store '${storeId}', class '${deviceClass}': not valid ids`,
+    );
+  }
   const issuer = ca.newest;
   const { notBefore, notAfter } = deviceCertificateValidity(issuer, request);
   const publicKeySpki = p256Spki(request.publicKeySpki);
