@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readTextFile, writeFileAtomic } from '../../stores/data-dir/index.js';
+import { readTextFile, writeFilesAtomic } from '../../stores/data-dir/index.js';
 import type { ProvisionResult } from '../../edge/identity/index.js';
 
 export const OUTPUT_FILES = {
@@ -10,13 +10,26 @@ export const OUTPUT_FILES = {
   json: 'device.json',
 } as const;
 
-/** What the device needs, written to --out; files already holding the same content are left alone. */
+/**
+ * What the device needs, written to --out; files already holding the same content are left
+ * alone. The others are replaced together, each atomically, with one sync of the directory.
+ */
 export async function writeProvisionOutput(
   out: string,
   result: ProvisionResult,
 ): Promise<string[]> {
+  const changed: [string, string][] = [];
+  for (const [name, content] of provisionOutputFiles(result)) {
+    if ((await readTextFile(join(out, name))) !== content) changed.push([name, content]);
+  }
+  await writeFilesAtomic(out, changed);
+  return changed.map(([name]) => name);
+}
+
+/** The device's files but its key, name and content. */
+export function provisionOutputFiles(result: ProvisionResult): [string, string][] {
   const { info } = result;
-  const files: [string, string][] = [
+  return [
     [OUTPUT_FILES.cert, result.certificatePem],
     [OUTPUT_FILES.chain, result.chainPem],
     [OUTPUT_FILES.trust, result.trustPem],
@@ -39,14 +52,6 @@ export async function writeProvisionOutput(
       ) + '\n',
     ],
   ];
-  const written: string[] = [];
-  for (const [name, content] of files) {
-    const path = join(out, name);
-    if ((await readTextFile(path)) === content) continue;
-    await writeFileAtomic(path, content);
-    written.push(name);
-  }
-  return written;
 }
 
 export function readExistingCertificate(out: string): Promise<string | undefined> {

@@ -29,6 +29,37 @@ export async function writeFileAtomic(
 }
 
 /**
+ * Replaces several files of one directory, each as writeFileAtomic does, for one directory sync
+ * instead of one per file: every temporary file is written and flushed (in parallel, so the
+ * file system can commit them together), then each is renamed over its target, then the
+ * directory is synced once. A crash leaves each file old or new, never torn; once this
+ * resolves, all of them are durable. fdatasync suffices for a file written once from empty: it
+ * flushes the data and the size needed to read it back.
+ */
+export async function writeFilesAtomic(
+  dir: string,
+  files: readonly (readonly [name: string, data: string | Uint8Array])[],
+  options: WriteOptions = {},
+): Promise<void> {
+  if (files.length === 0) return;
+  await makeDirectory(dir);
+  const temps = await Promise.all(
+    files.map(([name, data]) => writeTemp(join(dir, name), data, options, 'datasync', false)),
+  );
+  try {
+    for (const [i, [name]] of files.entries()) {
+      await rename(temps[i]!, join(dir, name)).catch((error: unknown) =>
+        explainFsError(error, join(dir, name), 'write'),
+      );
+    }
+  } catch (error) {
+    await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
+    throw error;
+  }
+  await syncDirectory(dir);
+}
+
+/**
  * Creates `path` with `data` only if it does not exist yet, atomically: two processes racing to
  * create the same record cannot both succeed, and nobody sees it half written. Returns false when
  * the file already existed (the caller decides whether that is a duplicate or a repeat).
@@ -56,18 +87,18 @@ async function writeTemp(
   path: string,
   data: string | Uint8Array,
   options: WriteOptions,
+  flush: 'sync' | 'datasync' = 'sync',
+  ensureDirectory = true,
 ): Promise<string> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true }).catch((error: unknown) =>
-    explainFsError(error, dir, 'create directory'),
-  );
+  if (ensureDirectory) await makeDirectory(dir);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', options.mode ?? 0o644).catch((error: unknown) =>
     explainFsError(error, temp, 'write'),
   );
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    await (flush === 'sync' ? handle.sync() : handle.datasync());
   } catch (error) {
     await handle.close();
     await unlink(temp).catch(() => undefined);
@@ -75,6 +106,12 @@ async function writeTemp(
   }
   await handle.close();
   return temp;
+}
+
+async function makeDirectory(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true }).catch((error: unknown) =>
+    explainFsError(error, dir, 'create directory'),
+  );
 }
 
 /** Makes the rename itself durable. Some platforms cannot open directories; that only costs durability. */

@@ -36,7 +36,7 @@ function line(e: ManifestEntry): string {
 /**
  * The batch's manifest, appended to as devices are issued. A line is on disk (fsync) before its
  * device is registered; appends that arrive while a sync is running share the next one, so a
- * batch pays one sync per group, not per device. A re-run into the same directory appends, and
+ * batch pays one sync per group, not per device, and one of the output directory with it. A re-run into the same directory appends, and
  * skips a line the manifest already holds (a device whose registration a crash cut off).
  */
 export class ManifestWriter {
@@ -46,6 +46,7 @@ export class ManifestWriter {
   private constructor(
     private readonly handle: FileHandle,
     private readonly known: Set<string>,
+    private readonly dir: string,
   ) {}
 
   static async open(path: string): Promise<ManifestWriter> {
@@ -60,7 +61,7 @@ export class ManifestWriter {
     if (before !== undefined && before !== '' && !before.endsWith('\n')) {
       await handle.write('\n');
     }
-    const writer = new ManifestWriter(handle, known);
+    const writer = new ManifestWriter(handle, known, dirname(path));
     if (!known.has(MANIFEST_HEADER)) await writer.append(MANIFEST_HEADER);
     return writer;
   }
@@ -85,6 +86,9 @@ export class ManifestWriter {
       const group = this.pending;
       this.pending = [];
       try {
+        // The output directory's entries for the group's new device directories are made
+        // durable with the lines that list them (each device directory syncs its own files).
+        await syncDirectory(this.dir);
         await this.handle.write(group.map((p) => p.text + '\n').join(''));
         await this.handle.datasync();
         for (const p of group) p.done();
@@ -98,5 +102,14 @@ export class ManifestWriter {
   async close(): Promise<void> {
     await this.flushing;
     await this.handle.close();
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

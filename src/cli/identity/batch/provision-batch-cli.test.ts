@@ -145,6 +145,38 @@ describe('provision --batch', () => {
     assert.equal(await readFile(join(out, 'manifest.csv'), 'utf8'), manifestBefore);
   });
 
+  it('a run cut off while a device directory was written completes that device', async (t) => {
+    const { data, work, run } = await ready(t);
+    const out = join(work, 'run');
+    const argv = ['provision', '--data', data, '--store', 'berlin-1', '--out', out];
+    assert.equal((await run(...argv, '--batch', '3', '--prefix', 'C-')).code, 0);
+    // What a crash before the directory sync can leave: a torn chain.pem, no device.json, no
+    // manifest line and no record for C-0002.
+    const ctx = openIdentity(data);
+    await rm(ctx.layout.device('C-0002' as DeviceId));
+    await rm(join(out, 'C-0002', 'device.json'));
+    await rm(join(out, 'C-0002', 'chain.pem'));
+    await writeFile(join(out, 'C-0002', 'chain.pem'), '-----BEGIN CERT');
+    const manifest = await readFile(join(out, 'manifest.csv'), 'utf8');
+    const line = manifest.split('\n').find((l) => l.startsWith('C-0002,'))!;
+    await writeFile(join(out, 'manifest.csv'), manifest.replace(line + '\n', ''));
+    const certBefore = await readFile(join(out, 'C-0002', 'device.cert.pem'), 'utf8');
+
+    const again = await run(...argv, '--batch', '3', '--prefix', 'C-');
+    assert.equal(again.code, 1, again.text);
+    assert.match(again.text, /Provisioned 1 of 3 devices/);
+    assert.equal((await ctx.devices.get('C-0002' as DeviceId))?.certificate.pem, certBefore);
+    assert.deepEqual((await readdir(join(out, 'C-0002'))).sort(), FILES);
+    assert.equal(
+      await readFile(join(out, 'C-0002', 'chain.pem'), 'utf8'),
+      await readFile(join(out, 'C-0001', 'chain.pem'), 'utf8'),
+    );
+    const json = JSON.parse(await readFile(join(out, 'C-0002', 'device.json'), 'utf8'));
+    assert.equal(json.registered, true);
+    const rows = (await manifestRows(out)).filter((r) => r[0] === 'C-0002');
+    assert.deepEqual(rows, [line.split(',')]);
+  });
+
   it('refuses a bad CSV line with its line number, before issuing anything', async (t) => {
     const { data, work, run } = await ready(t);
     const csv = join(work, 'serials.csv');

@@ -9,7 +9,8 @@ import {
   type IdentityContext,
   type LoadedIssuer,
 } from '../../../edge/identity/index.js';
-import { readExistingCertificate, writeProvisionOutput } from '../provision-output.js';
+import { readExistingCertificate } from '../provision-output.js';
+import { DeviceDirectoryWriter } from './device-directory.js';
 import { MANIFEST_FILE, ManifestWriter, manifestEntry, type ManifestEntry } from './manifest.js';
 
 export interface BatchRequest {
@@ -61,6 +62,7 @@ export async function provisionBatch(
 
   const manifestPath = join(request.out, MANIFEST_FILE);
   const manifest = await ManifestWriter.open(manifestPath);
+  const files = new DeviceDirectoryWriter();
   const issued: ManifestEntry[] = [];
   const refused: { serial: string; reason: string }[] = [];
   let next = 0;
@@ -68,7 +70,7 @@ export async function provisionBatch(
   const worker = async () => {
     while (next < request.serials.length) {
       const serial = request.serials[next++]!;
-      const outcome = await provisionOne(ctx, request, issuer, serial, manifest);
+      const outcome = await provisionOne(ctx, request, issuer, serial, { manifest, files });
       if ('refused' in outcome) refused.push({ serial, reason: outcome.refused });
       else issued.push(outcome.entry);
       request.onProgress?.(++done, request.serials.length);
@@ -96,14 +98,18 @@ async function provisionOne(
   request: BatchRequest,
   issuer: LoadedIssuer,
   serial: string,
-  manifest: ManifestWriter,
+  { manifest, files }: { manifest: ManifestWriter; files: DeviceDirectoryWriter },
 ): Promise<{ entry: ManifestEntry } | { refused: string }> {
   const registered = await ctx.devices.get(serial as DeviceId);
   if (registered) return { refused: alreadyRegistered(registered) };
   const dir = join(request.out, serial);
   // A key left by a run that stopped before registering is the device's key: reuse it, as
   // `provision` does, so the certificate already issued for it can be registered.
-  const keystore = (await SoftwareKeystore.open(dir)) ?? (await SoftwareKeystore.create(dir));
+  const existingKey = await SoftwareKeystore.open(dir);
+  const keystore = existingKey ?? (await SoftwareKeystore.create(dir));
+  // A new key means a directory no earlier run finished: there is no certificate to look for
+  // and no file to compare with (an earlier run writes the key before anything else).
+  const fresh = existingKey === undefined;
   try {
     const result = await provisionDevice(ctx, {
       serial,
@@ -111,10 +117,10 @@ async function provisionOne(
       deviceClass: request.deviceClass,
       issuer,
       csr: await keystore.createCsr({ commonName: serial }),
-      existingCertificatePem: await readExistingCertificate(dir),
+      ...(fresh ? {} : { existingCertificatePem: await readExistingCertificate(dir) }),
       ...(request.notAfter ? { notAfter: request.notAfter } : {}),
       beforeRegistration: async (r) => {
-        await writeProvisionOutput(dir, r);
+        await files.write(dir, r, { fresh });
         await manifest.add(manifestEntry(r));
       },
     });

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { KeyObject, X509Certificate } from 'node:crypto';
 import {
   isDeviceClass,
   isDeviceId,
@@ -10,19 +10,17 @@ import {
 import { addMinutes, addYears, earliest } from '../clock.js';
 import { identityFailure } from '../errors.js';
 import type { FleetCa } from '../ca/fleet-ca.js';
-import { loadSigningKey } from '../ca/generation.js';
-import { importPublicKey } from '../ca/keys.js';
-import {
-  BACKDATE_MINUTES,
-  DEVICE_VALIDITY_YEARS,
-  ORGANISATION,
-  randomSerialHex,
-} from '../ca/profile.js';
+import { loadSigningKey, type CaCertificate, type CaGeneration } from '../ca/generation.js';
+import { BACKDATE_MINUTES, DEVICE_VALIDITY_YEARS, randomSerialHex } from '../ca/profile.js';
 import { normaliseSerialHex } from '../pem.js';
-import { P256, x509, type CryptoKey } from '../x509.js';
-
-const SERIAL_NUMBER_OID = '2.5.4.5';
-const URN = 'urn:fleetplane:';
+import { x509, type CryptoKey } from '../x509.js';
+import {
+  DEVICE_URN as URN,
+  DeviceCertificateTemplate,
+  certificatePem,
+  fingerprint256,
+} from './device-certificate-template.js';
+import { p256Spki } from './p256-key.js';
 
 /** What the broker, ingest and the registry need from a device certificate. */
 export interface DeviceCertificateInfo {
@@ -64,54 +62,87 @@ export interface IssuedDeviceCertificate {
 /**
  * Issues a device certificate from the newest generation. The subject's CN is the device id
  * because Mosquitto's use_identity_as_username takes the CN; the SAN URIs carry device, store
- * and class in a form that needs no DN parsing.
+ * and class in a form that needs no DN parsing. The certificate is built from the issuing CA's
+ * DER template and signed with node:crypto (decision 043); its fields are known, so they are
+ * returned without parsing it again.
  */
 export async function issueDeviceCertificate(
   ca: FleetCa,
   request: IssueDeviceRequest,
 ): Promise<IssuedDeviceCertificate> {
-  const { deviceId, storeId, deviceClass, now } = request;
+  const { deviceId, storeId, deviceClass } = request;
+  // The certificate is not read back (the library builder's read refused these), and the
+  // template's string encoding is pinned for these characters only.
+  if (!isDeviceId(deviceId) || !isStoreId(storeId) || !isDeviceClass(deviceClass)) {
+    throw identityFailure(
+      'not-a-device-certificate',
+      `cannot issue for device '${deviceId}', store '${storeId}', class '${deviceClass}': not valid ids`,
+    );
+  }
   const issuer = ca.newest;
+  const { notBefore, notAfter } = deviceCertificateValidity(issuer, request);
+  const publicKeySpki = p256Spki(request.publicKeySpki);
+  const serialHex = randomSerialHex();
+  const signingKey = KeyObject.from(request.signingKey ?? (await loadSigningKey(issuer.issuing)));
+  const der = await templateFor(issuer.issuing).issue(
+    { serialHex, deviceId, storeId, deviceClass, publicKeySpki, notBefore, notAfter },
+    signingKey,
+  );
+  return {
+    pem: certificatePem(der),
+    generation: issuer.generation,
+    info: {
+      deviceId,
+      storeId,
+      deviceClass,
+      certSerialHex: normaliseSerialHex(serialHex),
+      fingerprint256: fingerprint256(der),
+      // DER times hold whole seconds.
+      notBefore: wholeSeconds(notBefore),
+      notAfter: wholeSeconds(notAfter),
+      publicKeySpki,
+    },
+  };
+}
+
+/**
+ * The validity window of a new device certificate: backdated for clock skew, the profile's
+ * years (or the request's shorter end), never past the issuing CA's own end.
+ */
+export function deviceCertificateValidity(
+  issuer: CaGeneration,
+  request: Pick<IssueDeviceRequest, 'now' | 'notAfter'>,
+): { notBefore: Date; notAfter: Date } {
+  const { now } = request;
   if (issuer.issuing.cert.notAfter.getTime() <= now.getTime()) {
     throw identityFailure(
       'ca-expired',
       `the issuing CA of generation ${issuer.generation} has expired; run 'fleetplane ca rotate'`,
     );
   }
-  const notAfter = earliest(
-    request.notAfter ?? addYears(now, DEVICE_VALIDITY_YEARS),
-    issuer.issuing.cert.notAfter,
-  );
-  const publicKey = await importPublicKey(request.publicKeySpki);
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerialHex(),
-    subject: [
-      { O: [ORGANISATION] },
-      { OU: [storeId] },
-      { [SERIAL_NUMBER_OID]: [deviceId] },
-      { CN: [deviceId] },
-    ],
-    issuer: issuer.issuing.cert.subjectName,
+  return {
     notBefore: addMinutes(now, -BACKDATE_MINUTES),
-    notAfter,
-    signingAlgorithm: P256,
-    publicKey,
-    signingKey: request.signingKey ?? (await loadSigningKey(issuer.issuing)),
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'url', value: `${URN}device:${deviceId}` },
-        { type: 'url', value: `${URN}store:${storeId}` },
-        { type: 'url', value: `${URN}class:${deviceClass}` },
-      ]),
-      await x509.SubjectKeyIdentifierExtension.create(publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(issuer.issuing.cert, false),
-    ],
-  });
-  const pem = cert.toString('pem') + '\n';
-  return { pem, generation: issuer.generation, info: readDeviceCertificate(pem) };
+    notAfter: earliest(
+      request.notAfter ?? addYears(now, DEVICE_VALIDITY_YEARS),
+      issuer.issuing.cert.notAfter,
+    ),
+  };
+}
+
+// One template per issuing CA certificate, for as long as its FleetCa is held.
+const templates = new WeakMap<CaCertificate, DeviceCertificateTemplate>();
+
+function templateFor(issuing: CaCertificate): DeviceCertificateTemplate {
+  let template = templates.get(issuing);
+  if (!template) {
+    template = new DeviceCertificateTemplate(issuing);
+    templates.set(issuing, template);
+  }
+  return template;
+}
+
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 
 /**
