@@ -9,6 +9,9 @@ import { loadClaimDir, type ClaimCredentials } from '../../device/claim/claim-di
 import { DeviceLink, loadProvisionedDevice } from '../../device/link/device-link.js';
 import { SoftwareKeystore } from '../../device/secure-element/software-keystore.js';
 import { createClaim, openIdentity } from '../identity/index.js';
+import { deviceCommands } from '../../cli/device/index.js';
+import { main } from '../../cli/main.js';
+import { capture } from '../../../test-support/cli.js';
 import { message } from '../../../test-support/messages.js';
 import { eventually, runCli, STORE, suitePlatform } from '../../../test-support/platform.js';
 
@@ -284,5 +287,32 @@ describe('claim provisioning over MQTT', () => {
       trustPem: created.trustPem,
     };
     assert.notEqual(await connectRefused(credentials, claimClientId('CC-0500')), 'admitted');
+  });
+
+  it('fleetplane device claim claims, writes what device send reads, and prints a refusal with its reason', async () => {
+    const { data, platform } = suite();
+    const claimDevice = async (serial: string, out: string) => {
+      const io = capture();
+      const args = ['--claim', claimDir('line'), '--serial', serial, '--out', out];
+      const code = await main(
+        ['device', 'claim', ...args, '--broker', platform.mqttUrl],
+        io,
+        deviceCommands(),
+      );
+      return { code, text: io.text() };
+    };
+    const out = join(data, 'cli-claimed', 'CC-0600');
+    const claimed = await claimDevice('CC-0600', out);
+    assert.equal(claimed.code, 0, claimed.text);
+    assert.match(
+      claimed.text,
+      /Claimed CC-0600 with claim-[0-9a-f]{12}: a coldchain device of store berlin-1/,
+    );
+    assert.match(claimed.text, /connected with its own certificate/);
+    assert.equal((await loadProvisionedDevice(out)).deviceId, 'CC-0600');
+
+    const again = await claimDevice('CC-0600', join(data, 'cli-claimed', 'CC-0600-b'));
+    assert.equal(again.code, 1);
+    assert.match(again.text, /CC-0600: serial-claimed: .*\[rejected\]/);
   });
 });

@@ -77,11 +77,11 @@ export function readClaimTemplateFile(
       : value;
   const checked = checkClaimTemplate(filled);
   if (checked.ok) return checked;
-  let at = 0;
-  for (let n = checked.path.length; n >= 0 && at === 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(checked.path.slice(0, n), true);
-    at = (node as { range?: number[] } | null | undefined)?.range?.[0] ?? 0;
-  }
+  // Point at the field's key (`class:`), or at the document when the field is missing.
+  const key = checked.path[0];
+  const items = (doc.contents as { items?: { key?: { value?: unknown; range?: number[] } }[] })
+    ?.items;
+  const at = items?.find((item) => item.key?.value === key)?.key?.range?.[0] ?? 0;
   const { line, col } = lines.linePos(at);
   const field = checked.path.join('.');
   return {
@@ -99,8 +99,8 @@ function fromAjv(error: ErrorObject | undefined): TemplateCheck {
   if (typeof extra === 'string') {
     return {
       ok: false,
-      path,
-      message: `unknown field '${extra}' (name, class, store, serial_pattern, policy)`,
+      path: [...path, extra],
+      message: 'is not a template field (name, class, store, serial_pattern, policy)',
     };
   }
   if (typeof missing === 'string') {
