@@ -1,46 +1,42 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { SoftwareKeystore } from '../../../device/secure-element/software-keystore.js';
-import { fleetDataDir, STORE } from '../../../../test-support/platform.js';
-import { tempDir } from '../../../../test-support/temp-dir.js';
-import { openIdentity } from '../identity.js';
+import { makeCsr, testFleet } from '../../../../test-support/identity.js';
+import type { CryptoKeyPair } from '../x509.js';
 import { createClaim, revokeClaim } from './claim-lifecycle.js';
 import { ClaimRateLimit } from './claim-rate.js';
 import { FileClaimRegistry } from './claim-registry.js';
 import { ClaimService } from './claim-service.js';
 
 const DAY = 86_400_000;
+const STORE = 'store-1';
 
-/** A data directory with one claim for CC-<digits> coldchain devices, on a clock the test moves. */
+/** A fleet with one claim for CC-<digits> coldchain devices, on a clock the test moves. */
 async function setUp(t: TestContext, rate = new ClaimRateLimit()) {
-  const data = await fleetDataDir(t);
-  let now = new Date();
-  const ctx = openIdentity(data, { now: () => now });
+  const { ctx, clock } = await testFleet(t);
   const { record } = await createClaim(ctx, {
     template: { name: 'line', class: 'coldchain', store: STORE, serial_pattern: 'CC-[0-9]+' },
-    expiresAt: new Date(now.getTime() + DAY),
+    expiresAt: new Date(clock.now().getTime() + DAY),
   });
-  const keys = await tempDir(t);
   const service = new ClaimService(ctx, new FileClaimRegistry(ctx.layout), rate);
-  /** A claim request for `serial` with the key kept under `key` (made on first use). */
+  const keys = new Map<string, CryptoKeyPair>();
+  /** A claim request for `serial` with the key named `key` (made on first use). */
   const request = async (serial: string, key = serial) => {
-    const dir = join(keys, key);
-    const store = (await SoftwareKeystore.open(dir)) ?? (await SoftwareKeystore.create(dir));
+    const csr = await makeCsr(serial, keys.has(key) ? { keys: keys.get(key)! } : {});
+    keys.set(key, csr.keys);
     return Buffer.from(
       JSON.stringify({
         schema_version: 1,
         type: 'claim-request',
         serial,
-        csr: await store.createCsr({ commonName: serial }),
+        csr: csr.pem,
         nonce: '00000000-0000-4000-8000-00000000000a',
-        ts: now.toISOString(),
+        ts: clock.now().toISOString(),
       }),
     );
   };
   const ask = async (serial: string, key = serial) =>
     service.handle(record.id, serial, await request(serial, key));
-  const advance = (ms: number) => (now = new Date(now.getTime() + ms));
+  const advance = (ms: number) => (clock.current = new Date(clock.current.getTime() + ms));
   return { ctx, claimId: record.id, service, request, ask, advance };
 }
 

@@ -3,17 +3,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
-import { claimClientId, claimTopics, topicFor, type ClaimResponse } from '../../contract/index.js';
-import { ClaimRefused, claimCertificate } from '../../device/claim/claim-client.js';
-import { loadClaimDir, type ClaimCredentials } from '../../device/claim/claim-dir.js';
-import { DeviceLink, loadProvisionedDevice } from '../../device/link/device-link.js';
-import { SoftwareKeystore } from '../../device/secure-element/software-keystore.js';
-import { createClaim, openIdentity } from '../identity/index.js';
-import { deviceCommands } from '../../cli/device/index.js';
-import { main } from '../../cli/main.js';
-import { capture } from '../../../test-support/cli.js';
-import { message } from '../../../test-support/messages.js';
-import { eventually, runCli, STORE, suitePlatform } from '../../../test-support/platform.js';
+import { claimClientId, claimTopics, topicFor, type ClaimResponse } from '../src/contract/index.js';
+import { ClaimRefused, claimCertificate } from '../src/device/claim/claim-client.js';
+import { loadClaimDir, type ClaimCredentials } from '../src/device/claim/claim-dir.js';
+import { DeviceLink, loadProvisionedDevice } from '../src/device/link/device-link.js';
+import { SoftwareKeystore } from '../src/device/secure-element/software-keystore.js';
+import { createClaim, openIdentity } from '../src/edge/identity/index.js';
+import { deviceCommands } from '../src/cli/device/index.js';
+import { main } from '../src/cli/main.js';
+import { capture } from '../test-support/cli.js';
+import { message } from '../test-support/messages.js';
+import { eventually, runCli, STORE, suitePlatform } from '../test-support/platform.js';
 
 // Claim provisioning (decision 044) against the embedded broker of a running platform, over real
 // mutual TLS: the claim certificate is good for one request and nothing else.
