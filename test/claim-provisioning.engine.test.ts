@@ -316,3 +316,34 @@ describe('claim provisioning over MQTT', () => {
     assert.match(again.text, /CC-0600: serial-claimed: .*\[rejected\]/);
   });
 });
+
+// With edge processes (decision 032) the TLS connection and its certificate live in another
+// process: the claim gate must see the claim certificate the edge hands over.
+describe('claim provisioning through edge processes', () => {
+  const suite = suitePlatform(
+    async (data) => {
+      await runCli(
+        ...['provision', 'claim', 'create', '--data', data, '--template', 'edge-line'],
+        ...['--store', STORE, '--class', 'tool', '--out', join(data, 'claims', 'edge')],
+      );
+    },
+    { mqtt: { host: '127.0.0.1', port: 0, hostnames: ['localhost', '127.0.0.1'], edges: 1 } },
+  );
+
+  it('claims a certificate through an edge, then connects with it there', async (t) => {
+    const { data, platform } = suite();
+    const out = join(data, 'claimed', 'TL-0700');
+    const claimed = await claimCertificate({
+      url: platform.mqttUrl,
+      claim: await loadClaimDir(join(data, 'claims', 'edge')),
+      serial: 'TL-0700',
+      out,
+    });
+    assert.equal(claimed.deviceClass, 'tool');
+    const link = await DeviceLink.connect(platform.mqttUrl, await loadProvisionedDevice(out), {
+      clean: true,
+    });
+    t.after(() => link.client.endAsync(true));
+    assert.equal(link.client.connected, true);
+  });
+});
