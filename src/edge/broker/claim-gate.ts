@@ -58,6 +58,8 @@ export class ClaimGate {
       readonly log: Logger;
       readonly now: () => number;
       readonly publish: (topic: string, payload: Buffer) => Promise<void>;
+      /** The fleet CA as the broker holds it (reloaded on rotation). */
+      readonly tls: { readonly ca: FleetCa };
       readonly claims?: ClaimRegistry;
     },
   ) {
@@ -117,7 +119,12 @@ export class ClaimGate {
     }
     let answer;
     try {
-      answer = await this.#service.handle(session.claimId, session.serial, publish.payload);
+      answer = await this.#service.handle(
+        session.claimId,
+        session.serial,
+        publish.payload,
+        this.options.tls.ca,
+      );
     } catch (error) {
       log.error({ claim_id: session.claimId, serial: session.serial, err: error }, 'claim failed');
       answer = {

@@ -5,6 +5,8 @@ import {
   type ClaimRequest,
   type ClaimResponse,
 } from '../../../contract/index.js';
+import type { FleetCa } from '../ca/fleet-ca.js';
+import { loadSigningKey } from '../ca/generation.js';
 import { IdentityFailure, type IdentityErrorCode } from '../errors.js';
 import type { IdentityContext } from '../identity.js';
 import { provisionDevice } from '../provisioning/provision.js';
@@ -43,8 +45,17 @@ export class ClaimService {
     private readonly rate = new ClaimRateLimit(),
   ) {}
 
-  /** The claim record of an admitted claim connection, read again for every request. */
-  async handle(claimId: string, serial: string, payload: Buffer): Promise<ClaimAnswer> {
+  /**
+   * Answers one request of an admitted claim connection; the claim record is read again for
+   * every request. `ca` is the fleet CA a long-running caller (the broker) holds; without it the
+   * CA is loaded from disk. The issuing key is read from disk for each issuance either way (002).
+   */
+  async handle(
+    claimId: string,
+    serial: string,
+    payload: Buffer,
+    ca?: FleetCa,
+  ): Promise<ClaimAnswer> {
     const now = this.ctx.now();
     let nonce: string | undefined;
     const refuse = (reason: ClaimRefusalReason, detail: string): ClaimAnswer => ({
@@ -92,6 +103,7 @@ export class ClaimService {
         store: template.store,
         deviceClass: template.class,
         csr: request.csr,
+        ...(ca ? { issuer: { ca, signingKey: await loadSigningKey(ca.newest.issuing) } } : {}),
       });
       return {
         issued: result.outcome === 'issued',
