@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
-import { claimClientId, claimTopics, topicFor, type ClaimResponse } from '../src/contract/index.js';
+import {
+  DEVICE_API_PATHS,
+  claimClientId,
+  claimTopics,
+  topicFor,
+  type ClaimResponse,
+} from '../src/contract/index.js';
 import { ClaimRefused, claimCertificate } from '../src/device/claim/claim-client.js';
 import { loadClaimDir, type ClaimCredentials } from '../src/device/claim/claim-dir.js';
 import { DeviceLink, loadProvisionedDevice } from '../src/device/link/device-link.js';
@@ -12,6 +18,7 @@ import { createClaim, openIdentity } from '../src/edge/identity/index.js';
 import { deviceCommands } from '../src/cli/device/index.js';
 import { main } from '../src/cli/main.js';
 import { capture } from '../test-support/cli.js';
+import { deviceRequest } from '../test-support/device-https.js';
 import { message } from '../test-support/messages.js';
 import { eventually, runCli, STORE, suitePlatform } from '../test-support/platform.js';
 
@@ -165,6 +172,16 @@ describe('claim provisioning over MQTT', () => {
     assert.equal(client.connected, true, 'a refusal does not cost the connection');
     assert.equal((await forbidden('publish')) - beforePublish, 2);
     assert.equal((await forbidden('subscribe')) - beforeSubscribe, 2);
+  });
+
+  it('refuses a claim certificate at the device API, which admits devices only', async () => {
+    const credentials = await claim('line');
+    const answer = await deviceRequest(
+      `${suite().platform.deviceApiUrl}${DEVICE_API_PATHS.sealKey}`,
+      { key: credentials.keyPem, cert: credentials.certChainPem, ca: credentials.trustPem },
+    );
+    assert.equal(answer.status, 403, answer.body);
+    assert.match(answer.body, /does not name exactly one device/);
   });
 
   it("refuses a claim certificate that connects under a device's client id (it would take over the device's session)", async () => {
