@@ -83,8 +83,13 @@ describe('claim provisioning over MQTT', () => {
     return client;
   }
 
-  async function connectRefused(credentials: ClaimCredentials, clientId: string): Promise<string> {
+  async function connectRefused(
+    credentials: ClaimCredentials,
+    clientId: string,
+    options: mqtt.IClientOptions = {},
+  ): Promise<string> {
     const client = mqtt.connect(suite().platform.mqttUrl, {
+      ...options,
       clientId,
       protocolVersion: 5,
       key: credentials.keyPem,
@@ -184,9 +189,14 @@ describe('claim provisioning over MQTT', () => {
     assert.match(answer.body, /does not name exactly one device/);
   });
 
-  it("refuses a claim certificate that connects under a device's client id (it would take over the device's session)", async () => {
+  it("refuses a claim certificate that connects under a device's client id (it would take over the device's session), or asks for a session", async () => {
     const credentials = await claim('line');
     assert.equal(await connectRefused(credentials, 'CC-0200'), String(0x85));
+    assert.equal(
+      await connectRefused(credentials, claimClientId('CC-0200'), { clean: false }),
+      String(0x87),
+      'a persistent session',
+    );
   });
 
   it('refuses a second claim of a serial with serial-claimed, and answers a retry with the same key', async () => {

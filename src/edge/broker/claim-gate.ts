@@ -1,4 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
+import type { IConnectPacket } from 'mqtt-packet';
 import {
   claimTopics,
   mayClaimPublish,
@@ -75,16 +76,21 @@ export class ClaimGate {
 
   /** Admits a claim certificate, or throws the ConnectRefusal to answer with. */
   async authenticate(
-    clientId: string,
+    connect: IConnectPacket,
     certificate: X509Certificate,
     claimId: string,
     ca: FleetCa,
   ): Promise<ClaimSession> {
-    const serial = serialOfClaimClientId(clientId);
+    const serial = serialOfClaimClientId(connect.clientId);
     if (serial === undefined) {
       throw ConnectRefusal.badClientId(
-        `a claim certificate connects with the client id claim:<serial>, not '${clientId}'`,
+        `a claim certificate connects with the client id claim:<serial>, not '${connect.clientId}'`,
       );
+    }
+    // A claim is one request and its response: a session kept after it would only let a copied
+    // claim key hold broker memory for serials it never claims.
+    if (connect.clean === false || (connect.properties?.sessionExpiryInterval ?? 0) > 0) {
+      throw ConnectRefusal.notAuthorized('a claim connection keeps no session: connect clean');
     }
     const now = new Date(this.options.now());
     try {

@@ -80,7 +80,7 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
     const claimId = this.#claims.claimIdOf(peer.certificate);
     if (claimId !== undefined && peer.certificate) {
       try {
-        return await this.#claims.authenticate(connect.clientId, peer.certificate, claimId, tls.ca);
+        return await this.#claims.authenticate(connect, peer.certificate, claimId, tls.ca);
       } catch (error) {
         return refuse(
           error,
