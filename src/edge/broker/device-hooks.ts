@@ -40,7 +40,9 @@ const FORBIDDEN: PublishVerdict = { reasonCode: REASON.notAuthorized };
  * certificate, the per-device ACL from the certificate alone, and ingest before the PUBACK
  * (decision 003). Device publishes go to the ingest handler only and are never routed to other
  * clients: no client may subscribe to an uplink topic (topics.ts), and routing them reached
- * nobody while costing about a tenth of the event loop under aedes (decision 022).
+ * nobody while costing about a tenth of the event loop under aedes (decision 022). A claim
+ * certificate (decision 044) is recognised by its SAN and handed to the claim gate, whose
+ * claim-only policy then decides everything that connection does.
  */
 export class DeviceHooks implements MqttServerHooks<BrokerSession> {
   /** Certificates admitted before, so a reconnect is not parsed and chained again. */
