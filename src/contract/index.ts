@@ -4,6 +4,7 @@
  * reject reasons. It imports nothing else of fleetplane.
  */
 export * from './catalog.js';
+export * from './claim/index.js';
 export * from './decode.js';
 export * from './envelope.js';
 export * from './ids.js';

@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import { CLOUD_DOCUMENTS, DEVICE_MESSAGES, OTHER_DOCUMENTS } from './catalog.js';
+import { CLAIM_DOCUMENTS } from './claim/claim-documents.js';
 
 export const SCHEMA_DIALECT = 'http://json-schema.org/draft-07/schema#';
 export const SCHEMA_ID_BASE = 'https://fleetplane.dev/schemas/v1/';
@@ -18,6 +19,13 @@ export function publishedSchemas(): Record<string, object> {
   }
   for (const [type, schema] of Object.entries(CLOUD_DOCUMENTS)) {
     all[type] = { schema, direction: 'cloud to device, not signed.' };
+  }
+  for (const [type, schema] of Object.entries(CLAIM_DOCUMENTS)) {
+    all[type] = {
+      schema,
+      direction:
+        'claim provisioning (decision 044), not signed: on claim/<serial>/request and /response.',
+    };
   }
   for (const [type, schema] of Object.entries(OTHER_DOCUMENTS)) {
     all[type] = { schema, direction: 'signed document carried inside another message.' };

@@ -8,6 +8,7 @@ import {
   SEAL_KEY_EXAMPLE,
   SERVER_TIME_EXAMPLE,
 } from './examples.js';
+import { CLAIM_EXAMPLES } from './claim/claim-examples.js';
 import { publishedSchemas } from './json-schema.js';
 
 const asJson = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
@@ -25,6 +26,7 @@ export function publishedFiles(): Record<string, string> {
     'checkout-result': CHECKOUT_RESULT_EXAMPLE,
     proximity: PROXIMITY_PROOF_EXAMPLE,
     'server-time': SERVER_TIME_EXAMPLE,
+    ...CLAIM_EXAMPLES,
   };
   for (const [type, example] of Object.entries(examples))
     files[`examples/${type}.json`] = asJson(example);

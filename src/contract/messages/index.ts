@@ -13,6 +13,8 @@ import type { ToolTelemetry } from './tool-telemetry.js';
 
 export * from './boot.js';
 export * from './catalog-snapshot.js';
+export * from './claim-request.js';
+export * from './claim-response.js';
 export * from './coldchain-telemetry.js';
 export * from './command-request.js';
 export * from './command-response.js';

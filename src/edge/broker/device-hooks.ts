@@ -10,6 +10,7 @@ import {
 import { sendRejection } from '../../pipeline/ingest/reject-feedback.js';
 import type { Logger } from '../../shared/observability/logger.js';
 import type { PlatformMetrics } from '../../shared/observability/metrics.js';
+import { ClaimGate, isClaimSession, type ClaimSession } from './claim-gate.js';
 import type { ConnectedDevices } from './connected-devices.js';
 import type { ConnectedDevice, DeviceMessageHandler } from './device-broker.js';
 import type { FleetTls } from './fleet-tls.js';
@@ -30,6 +31,9 @@ export interface DeviceSession extends ConnectedDevice {
   readonly publicKeySpki: string;
 }
 
+/** Whoever holds a connection: a device, or a factory's claim certificate (decision 044). */
+export type BrokerSession = DeviceSession | ClaimSession;
+
 const FORBIDDEN: PublishVerdict = { reasonCode: REASON.notAuthorized };
 
 /**
@@ -37,11 +41,14 @@ const FORBIDDEN: PublishVerdict = { reasonCode: REASON.notAuthorized };
  * certificate, the per-device ACL from the certificate alone, and ingest before the PUBACK
  * (decision 003). Device publishes go to the ingest handler only and are never routed to other
  * clients: no client may subscribe to an uplink topic (topics.ts), and routing them reached
- * nobody while costing about a tenth of the event loop under aedes (decision 022).
+ * nobody while costing about a tenth of the event loop under aedes (decision 022). A claim
+ * certificate (decision 044) is recognised by its SAN and handed to the claim gate, whose
+ * claim-only policy then decides everything that connection does.
  */
-export class DeviceHooks implements MqttServerHooks<DeviceSession> {
+export class DeviceHooks implements MqttServerHooks<BrokerSession> {
   /** Certificates admitted before, so a reconnect is not parsed and chained again. */
   readonly #certificates = new CheckedCertificates();
+  readonly #claims: ClaimGate;
 
   constructor(
     private readonly options: {
@@ -59,9 +66,11 @@ export class DeviceHooks implements MqttServerHooks<DeviceSession> {
       /** Closes one device's connection (revoked while it was being admitted). */
       readonly kick: (clientId: string) => void;
     },
-  ) {}
+  ) {
+    this.#claims = new ClaimGate(options);
+  }
 
-  async authenticate(connect: IConnectPacket, stream: Duplex): Promise<DeviceSession> {
+  async authenticate(connect: IConnectPacket, stream: Duplex): Promise<BrokerSession> {
     const { identity, tls, revocations, metrics, log } = this.options;
     const peer = devicePeer(stream);
     const refuse = (error: unknown, refusal: ConnectRefusal): never => {
@@ -71,6 +80,17 @@ export class DeviceHooks implements MqttServerHooks<DeviceSession> {
       log.warn({ client_id: connect.clientId, ...refused }, 'device refused at admission');
       throw refusal;
     };
+    const claimId = this.#claims.claimIdOf(peer.certificate);
+    if (claimId !== undefined && peer.certificate) {
+      try {
+        return await this.#claims.authenticate(connect, peer.certificate, claimId, tls.ca);
+      } catch (error) {
+        return refuse(
+          error,
+          error instanceof ConnectRefusal ? error : ConnectRefusal.notAuthorized(String(error)),
+        );
+      }
+    }
     let admitted;
     try {
       // The TLS handshake has chained the certificate to the fleet's roots and issuing CAs, so
@@ -98,7 +118,8 @@ export class DeviceHooks implements MqttServerHooks<DeviceSession> {
     };
   }
 
-  async onPublish(session: DeviceSession, publish: InboundPublish): Promise<PublishVerdict> {
+  async onPublish(session: BrokerSession, publish: InboundPublish): Promise<PublishVerdict> {
+    if (isClaimSession(session)) return this.#claims.onPublish(session, publish);
     const receivedAt = this.options.now();
     if (!mayPublish(session.deviceClass, session.deviceId, publish.topic)) {
       this.#forbidden(session, publish.topic, receivedAt);
@@ -110,7 +131,8 @@ export class DeviceHooks implements MqttServerHooks<DeviceSession> {
     return pubackVerdict(outcome);
   }
 
-  authorizeSubscribe(session: DeviceSession, filter: string): boolean {
+  authorizeSubscribe(session: BrokerSession, filter: string): boolean {
+    if (isClaimSession(session)) return this.#claims.authorizeSubscribe(session, filter);
     if (maySubscribe(session.deviceClass, session.deviceId, filter)) return true;
     this.options.metrics.forbidden.inc({ action: 'subscribe' });
     this.options.log.warn(
@@ -120,14 +142,14 @@ export class DeviceHooks implements MqttServerHooks<DeviceSession> {
     return false;
   }
 
-  connected(session: DeviceSession, clientId: string): void {
-    this.options.devices.connected(session);
+  connected(session: BrokerSession, clientId: string): void {
+    if (!isClaimSession(session)) this.options.devices.connected(session);
     // A certificate revoked between admission and now must not keep the connection.
     if (this.options.revocations.isRevoked(session.certSerialHex)) this.options.kick(clientId);
   }
 
-  disconnected(session: DeviceSession): void {
-    this.options.devices.disconnected(session);
+  disconnected(session: BrokerSession): void {
+    if (!isClaimSession(session)) this.options.devices.disconnected(session);
   }
 
   connectionError(error: Error, clientId: string | undefined): void {

@@ -12,7 +12,8 @@ import type {
   DeviceMessageHandler,
   PublishOptions,
 } from './device-broker.js';
-import { DeviceHooks, type DeviceSession } from './device-hooks.js';
+import { isClaimSession } from './claim-gate.js';
+import { DeviceHooks, type BrokerSession } from './device-hooks.js';
 import { FleetTls } from './fleet-tls.js';
 import { MqttServer, REASON } from './mqtt-server/index.js';
 import { EdgePool } from './edges/edge-pool.js';
@@ -48,7 +49,7 @@ export interface EmbeddedBrokerOptions {
 export class EmbeddedBroker implements DeviceBroker {
   readonly #tls: FleetTls;
   readonly #now: () => number;
-  #mqtt: MqttServer<DeviceSession> | undefined;
+  #mqtt: MqttServer<BrokerSession> | undefined;
   #server: Server | undefined;
   #unwatch: (() => void) | undefined;
   #edges: EdgePool | undefined;
@@ -74,7 +75,7 @@ export class EmbeddedBroker implements DeviceBroker {
       publish: (topic, payload) => this.publish(topic, payload),
       kick: (clientId) => this.#mqtt?.kick(clientId, REASON.notAuthorized),
     });
-    const mqtt = new MqttServer<DeviceSession>({
+    const mqtt = new MqttServer<BrokerSession>({
       hooks,
       maxPacketBytes: MAX_PACKET_BYTES,
       now: this.#now,
@@ -87,7 +88,7 @@ export class EmbeddedBroker implements DeviceBroker {
   }
 
   /** Device connections on this process's own TLS server. */
-  async #listen(mqtt: MqttServer<DeviceSession>): Promise<number> {
+  async #listen(mqtt: MqttServer<BrokerSession>): Promise<number> {
     const server = createServer(
       {
         ...this.#tls.context(),
@@ -121,7 +122,7 @@ export class EmbeddedBroker implements DeviceBroker {
   }
 
   /** Device connections held by edge processes (decision 032), handed over as plaintext streams. */
-  async #listenOnEdges(mqtt: MqttServer<DeviceSession>): Promise<number> {
+  async #listenOnEdges(mqtt: MqttServer<BrokerSession>): Promise<number> {
     const { options } = this;
     const edges = new EdgePool({
       host: options.host,
@@ -201,7 +202,7 @@ export class EmbeddedBroker implements DeviceBroker {
   #cutOffRevoked(): void {
     const { revocations, log } = this.options;
     this.#mqtt?.disconnectWhere((session) => {
-      if (!revocations.isRevoked(session.certSerialHex)) return false;
+      if (isClaimSession(session) || !revocations.isRevoked(session.certSerialHex)) return false;
       log.warn({ device_id: session.deviceId }, 'revoked device disconnected');
       return true;
     }, REASON.notAuthorized);

@@ -68,3 +68,4 @@ export {
   type StoreRecord,
   type StoreRegistry,
 } from './stores/store-registry.js';
+export * from './claim/index.js';
