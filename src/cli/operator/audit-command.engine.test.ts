@@ -5,7 +5,6 @@ import { describe, it } from 'node:test';
 import { capture } from '../../../test-support/cli.js';
 import {
   connectDevice,
-  eventually,
   fleetDataDir,
   provisionDevice,
   runCli,
@@ -56,21 +55,27 @@ describe('fleetplane audit on a running platform', () => {
 
     await connectDevice(t, platform.mqttUrl, online);
     await runCli('revoke', '--data', data, '--serial', 'CART-A3', '--reason', 'keyCompromise');
-    // Three refusals seen by the device; the platform may see one of them as a dropped connection.
-    let refused = 0;
-    while (refused < 3) {
+    // The stolen cart keeps trying until the audit has seen it: a refusal the server records
+    // before it holds the client's certificate names no device, so one try may not be enough.
+    let found: AuditReport | undefined;
+    for (let tries = 0; tries < 20 && !found; tries++) {
       await connectDevice(t, platform.mqttUrl, stolen, { reconnect: false }).then(
         (link) => link.client.endAsync(true),
-        () => refused++,
+        () => undefined,
       );
-    }
-    const found = await eventually(async () => {
       const r = (await audit(data, '--never-connected-hours', '0', '--spike', '2')).report;
-      return r.counts['auth-failure-spike'] > 0 ? r : undefined;
-    }, 'the refusals to be counted');
+      if (r.counts['auth-failure-spike'] > 0 && r.counts['revoked-still-attempting'] > 0) found = r;
+    }
+    assert.ok(found, 'the audit never saw the revoked cart trying');
     assert.deepEqual(subjects(found, 'revoked-still-attempting'), ['CART-A3']);
     assert.match(found.findings.find((f) => f.subject === 'CART-A3')!.detail, /keyCompromise/);
-    assert.deepEqual(subjects(found, 'auth-failure-spike'), [STORE]);
+    // A handshake refused under TLS 1.3 may end before the server holds the client's certificate:
+    // those refusals name no device and count under (unknown) rather than the store.
+    const spikes = subjects(found, 'auth-failure-spike');
+    assert.ok(
+      spikes.length > 0 && spikes.every((s) => [STORE, '(unknown)'].includes(s)),
+      String(spikes),
+    );
     // CART-A1 is connected; A2 and the clone A4 never were (A3 is revoked: not expected).
     assert.deepEqual(subjects(found, 'never-connected'), ['CART-A2', 'CART-A4']);
 
