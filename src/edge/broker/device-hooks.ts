@@ -24,6 +24,7 @@ import {
 import { pubackVerdict } from './puback-reasons.js';
 import { devicePeer, refusedHandshake } from './refused-handshake.js';
 import type { RefusalTally } from './refusal-tally.js';
+import { ConnectRateLimiter, type ConnectRate } from './connect-rate.js';
 
 /** A connected device as the broker knows it: from its certificate, at admission. */
 export interface DeviceSession extends ConnectedDevice {
@@ -49,6 +50,7 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
   /** Certificates admitted before, so a reconnect is not parsed and chained again. */
   readonly #certificates = new CheckedCertificates();
   readonly #claims: ClaimGate;
+  readonly #connectRate: ConnectRateLimiter;
 
   constructor(
     private readonly options: {
@@ -61,6 +63,7 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
       readonly log: Logger;
       readonly now: () => number;
       readonly refusals?: RefusalTally;
+      readonly connectRate?: ConnectRate;
       /** The platform's own publishes to devices (error feedback). */
       readonly publish: (topic: string, payload: Buffer) => Promise<void>;
       /** Closes one device's connection (revoked while it was being admitted). */
@@ -68,6 +71,7 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
     },
   ) {
     this.#claims = new ClaimGate(options);
+    this.#connectRate = new ConnectRateLimiter(options.connectRate);
   }
 
   async authenticate(connect: IConnectPacket, stream: Duplex): Promise<BrokerSession> {
@@ -108,6 +112,11 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
     if (connect.clientId !== admitted.deviceId) {
       const why = `client id '${connect.clientId}' is not the certificate's ${admitted.deviceId}`;
       return refuse(new Error(why), ConnectRefusal.badClientId(why));
+    }
+    if (!this.#connectRate.take(admitted.deviceId, this.options.now())) {
+      const { burst, perMinute } = this.#connectRate.rate;
+      const why = `more than ${burst} connects at once or ${perMinute} a minute`;
+      return refuse({ code: 'connect-rate' }, ConnectRefusal.rateExceeded(why));
     }
     return {
       deviceId: admitted.deviceId,

@@ -14,7 +14,7 @@ import {
 // Real MQTT 5 clients over mutual TLS against the embedded broker of a running platform.
 describe('embedded broker with MQTT 5 devices', () => {
   const suite = suitePlatform(async (data) => {
-    for (const serial of ['CART-0201', 'CART-0202', 'CART-0203']) {
+    for (const serial of ['CART-0201', 'CART-0202', 'CART-0203', 'CART-0204']) {
       await provisionDevice(data, serial);
     }
   });
@@ -119,6 +119,19 @@ describe('embedded broker with MQTT 5 devices', () => {
     t.after(() => client.endAsync(true));
     const error = await new Promise<Error>((resolve) => client.once('error', resolve));
     assert.equal((error as Error & { code?: number }).code, 0x85);
+  });
+
+  it('refuses a device that connects more than 20 times a minute with 0x9F, connection rate exceeded', async (t) => {
+    for (let i = 0; i < 20; i++) {
+      const { client, connack } = await connectV5(t, 'CART-0204', { clean: true, properties: {} });
+      assert.equal(connack.reasonCode ?? 0, 0, `connect ${i + 1}`);
+      await client.endAsync(true);
+    }
+    const refused = await connectV5(t, 'CART-0204', { clean: true, properties: {} }).then(
+      () => 0,
+      (error: { code?: number }) => error.code ?? -1,
+    );
+    assert.equal(refused, 0x9f);
   });
 
   it('keeps the connected-devices gauge as devices come and go', async (t) => {

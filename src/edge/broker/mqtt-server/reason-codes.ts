@@ -38,6 +38,7 @@ export const REASON = {
   payloadFormatInvalid: 0x99,
   qosNotSupported: 0x9b,
   sharedSubscriptionsNotSupported: 0x9e,
+  connectionRateExceeded: 0x9f,
   wildcardSubscriptionsNotSupported: 0xa2,
 } as const;
 export type ReasonCode = (typeof REASON)[keyof typeof REASON];
@@ -70,6 +71,11 @@ export class ConnectRefusal extends Error {
 
   static notAuthorized(why: string): ConnectRefusal {
     return new ConnectRefusal(CONNACK_V4.notAuthorized, REASON.notAuthorized, why);
+  }
+
+  /** 3.1.1 has no such code: "server unavailable" tells its client to come back later. */
+  static rateExceeded(why: string): ConnectRefusal {
+    return new ConnectRefusal(CONNACK_V4.serverUnavailable, REASON.connectionRateExceeded, why);
   }
 
   static badClientId(why: string): ConnectRefusal {
