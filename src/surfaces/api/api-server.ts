@@ -24,6 +24,7 @@ import { registerStreamRoute } from '../live/stream-route.js';
 import { registerMetricHistoryRoutes } from '../../shared/observability/metric-history-routes.js';
 import { registerRulesRoutes } from '../../domain/alarms/rules-routes.js';
 import { registerAlarmRoutes } from '../../domain/alarms/alarm-routes.js';
+import { registerShipmentRoutes } from '../../domain/coldchain/shipment-routes.js';
 import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoutes } from '../webhooks/webhook-routes.js';
@@ -122,6 +123,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerMetricHistoryRoutes(app, deps);
   registerRulesRoutes(app, deps);
   registerAlarmRoutes(app, deps);
+  registerShipmentRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;

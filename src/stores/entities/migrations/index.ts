@@ -13,6 +13,7 @@ import { alarms } from './014-alarms.js';
 import { storeOpeningHours } from './015-store-opening-hours.js';
 import { webhooks } from './012-webhooks.js';
 import { deviceRejects } from './013-device-rejects.js';
+import { coldChain } from './016-cold-chain.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   deviceRejects,
   alarms,
   storeOpeningHours,
+  coldChain,
 ];
 
 export { migrate } from './migrate.js';
