@@ -1,4 +1,5 @@
 import { ColdChainIngest } from '../domain/coldchain/coldchain-ingest.js';
+import { ToolIngest } from '../domain/tools/tool-ingest.js';
 import type { EntityProjector } from '../pipeline/ingest/entity-projector.js';
 import type { Logger } from '../shared/observability/logger.js';
 import type { EntityStore } from '../stores/entities/entity-store.js';
@@ -22,12 +23,14 @@ export function wireFieldAssets(options: {
   const ttlMs = (options.coldchainRetentionDays ?? 90) * DAY_MS;
   const coldchain = new ColdChainIngest({ records: entities, log, ttlMs });
   projector.onApplied(coldchain.applied);
-  return periodic(3_600_000, () =>
-    coldchain
-      .expire(now())
-      .then(
-        (n) => void (n > 0 && log.info({ expired: n }, 'cold-chain rows past retention deleted')),
-      )
-      .catch((error: unknown) => log.error({ err: error }, 'cold-chain expiry failed')),
-  );
+  const tools = new ToolIngest({ records: entities, ttlMs });
+  projector.onApplied(tools.applied);
+  return periodic(3_600_000, async () => {
+    try {
+      const n = (await coldchain.expire(now())) + (await tools.expire(now()));
+      if (n > 0) log.info({ expired: n }, 'cold-chain and tool rows past retention deleted');
+    } catch (error) {
+      log.error({ err: error }, 'cold-chain and tool expiry failed');
+    }
+  });
 }
