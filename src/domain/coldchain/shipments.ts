@@ -66,7 +66,14 @@ export async function createShipment(
   const profile = (await listProfiles(deps.entities)).find((p) => p.profileId === body.profile);
   if (!profile)
     throw badRequest(`profile: no product profile ${body.profile} (GET /v1/product-profiles)`);
-  const { builtin: _builtin, ...thresholds } = profile;
+  const thresholds: ProductProfile = {
+    profileId: profile.profileId,
+    name: profile.name,
+    minTempC: profile.minTempC,
+    maxTempC: profile.maxTempC,
+    maxHumidityPct: profile.maxHumidityPct,
+    maxShockG: profile.maxShockG,
+  };
   const devices = [...new Set(body.devices)];
   for (const id of devices) {
     const known = await deps.devices.lookup(id);

@@ -106,13 +106,18 @@ export function coldChainContractTests(
     ]);
     assert.deepEqual(await store.recordColdchainReadings([reading('CC-1', 2, 5)]), []);
     assert.deepEqual(
-      (await store.listShipmentReadings('S1', 'CC-1')).map((r) => r.counter),
+      (await store.listShipmentReadings({ shipmentId: 'S1', deviceId: 'CC-1' }, null)).map(
+        (r) => r.counter,
+      ),
       [2],
     );
     // A late reading takes its place in time.
     await store.recordColdchainReadings([reading('CC-1', 5, 30), reading('CC-1', 4, 20, 9)]);
     assert.deepEqual(
-      (await store.listShipmentReadings('S2', 'CC-1')).map((r) => [r.counter, r.temperatureC]),
+      (await store.listShipmentReadings({ shipmentId: 'S2', deviceId: 'CC-1' }, null)).map((r) => [
+        r.counter,
+        r.temperatureC,
+      ]),
       [
         [3, 4],
         [4, 9],
@@ -142,10 +147,10 @@ export function coldChainContractTests(
       limit: 8,
       readings: 2,
     };
-    assert.equal(await store.replaceExcursions(pair, [open1], 90 * DAY), 1);
-    assert.equal(await store.replaceExcursions(pair, [open1], 90 * DAY), 0);
+    assert.equal(await store.replaceExcursions(pair, [open1], 90 * DAY, null), 1);
+    assert.equal(await store.replaceExcursions(pair, [open1], 90 * DAY, null), 0);
     const closed = { ...open1, endedAt: T0 + 20 * MIN, peak: 9.5, readings: 3 };
-    assert.equal(await store.replaceExcursions(pair, [closed], 90 * DAY), 1);
+    assert.equal(await store.replaceExcursions(pair, [closed], 90 * DAY, null), 1);
     const [view] = await store.listExcursions({ shipmentId: 'S1', limit: 10 });
     assert.deepEqual(
       [view?.kind, view?.profileId, view?.durationS, view?.peak, view?.readings],
@@ -153,13 +158,59 @@ export function coldChainContractTests(
     );
     // An earlier start (a late reading) is another excursion: the old one goes.
     const moved = { ...closed, startedAt: T0 + 2 * MIN };
-    assert.equal(await store.replaceExcursions(pair, [moved], 90 * DAY), 2);
+    assert.equal(await store.replaceExcursions(pair, [moved], 90 * DAY, null), 2);
     const list = await store.listExcursions({ limit: 10 });
     assert.deepEqual(
       list.map((e) => e.startedAt),
       [new Date(T0 + 2 * MIN).toISOString()],
     );
     assert.equal((await store.getShipment('S1'))?.excursions, 1);
+  });
+
+  it('finds the reading that settles the detector, and replaces only the excursions after it', async (t) => {
+    const store = await open(t);
+    if (!store) return;
+    await store.createShipment({
+      shipmentId: 'S1',
+      profile: chilled,
+      createdBy: 'ops',
+      deviceIds: ['CC-1'],
+      startedAt: T0,
+    });
+    const pair = { shipmentId: 'S1', deviceId: 'CC-1' };
+    // 4, 9 (out), 4, 9, 9 (an excursion from 15), 4 (its close), 4, 4
+    const temps = [4, 9, 4, 9, 9, 4, 4, 4];
+    await store.recordColdchainReadings(temps.map((c, i) => reading('CC-1', i + 1, i * 5, c)));
+    const e = {
+      kind: 'temperature' as const,
+      startedAt: T0 + 15 * MIN,
+      endedAt: T0 + 25 * MIN,
+      peak: 9,
+      peakAt: T0 + 15 * MIN,
+      limit: 8,
+      readings: 2,
+    };
+    await store.replaceExcursions(pair, [e], 90 * DAY, null);
+    // Before minute 40: 35 is in range and after the excursion's closing reading (25).
+    assert.deepEqual(await store.findExcursionAnchor(pair, T0 + 40 * MIN), {
+      readAt: T0 + 35 * MIN,
+      counter: 8,
+    });
+    // Before minute 30: 25 closes the excursion and 20, 15 are inside it; 10 is the anchor.
+    assert.deepEqual(await store.findExcursionAnchor(pair, T0 + 30 * MIN), {
+      readAt: T0 + 10 * MIN,
+      counter: 3,
+    });
+    assert.equal(await store.findExcursionAnchor(pair, T0), null);
+    const after = await store.listShipmentReadings(pair, { readAt: T0 + 10 * MIN, counter: 3 });
+    assert.deepEqual(
+      after.map((r) => r.counter),
+      [4, 5, 6, 7, 8],
+    );
+    // Replacing after minute 30 leaves the excursion that started at 15.
+    assert.equal(await store.replaceExcursions(pair, [], 90 * DAY, T0 + 30 * MIN), 0);
+    assert.equal((await store.listExcursions({ limit: 10 })).length, 1);
+    assert.equal(await store.replaceExcursions(pair, [], 90 * DAY, T0 + 10 * MIN), 1);
   });
 
   it('expires readings and excursions past their time', async (t) => {
@@ -186,10 +237,12 @@ export function coldChainContractTests(
       limit: 2,
       readings: 1,
     };
-    await store.replaceExcursions(pair, [e], 90 * DAY);
+    await store.replaceExcursions(pair, [e], 90 * DAY, null);
     assert.equal(await store.expireColdchain(T0 + 91 * DAY), 2);
     assert.deepEqual(
-      (await store.listShipmentReadings('S1', 'CC-1')).map((r) => r.counter),
+      (await store.listShipmentReadings({ shipmentId: 'S1', deviceId: 'CC-1' }, null)).map(
+        (r) => r.counter,
+      ),
       [2],
     );
     assert.deepEqual(await store.listExcursions({ limit: 10 }), []);

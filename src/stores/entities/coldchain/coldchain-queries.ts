@@ -3,6 +3,8 @@ import { SqlConsoleRecords } from '../console/console-queries.js';
 import type { SqlClient, SqlExecutor } from '../sql/sql-client.js';
 import { toIso, toIsoOrNull, toNumber, toNumberOrNull, toStringOrNull } from '../sql/values.js';
 import type {
+  ChangedPair,
+  ReadingKey,
   ColdChainRecords,
   ColdchainReading,
   CreateShipmentResult,
@@ -122,7 +124,7 @@ export class SqlColdChainRecords extends SqlConsoleRecords implements ColdChainR
     return rows.map(toShipmentView);
   }
 
-  async recordColdchainReadings(readings: readonly ColdchainReading[]): Promise<ShipmentDevice[]> {
+  async recordColdchainReadings(readings: readonly ColdchainReading[]): Promise<ChangedPair[]> {
     if (readings.length === 0) return [];
     const rows = await this.client.query(
       `INSERT INTO coldchain_readings (device_id, counter, shipment_id, read_at, temperature_c,
@@ -134,7 +136,7 @@ export class SqlColdChainRecords extends SqlConsoleRecords implements ColdChainR
        JOIN shipments s ON s.shipment_id = d.shipment_id AND s.started_at <= r.read_at
          AND (s.closed_at IS NULL OR r.read_at < s.closed_at)
        ON CONFLICT (device_id, counter) DO NOTHING
-       RETURNING shipment_id, device_id`,
+       RETURNING shipment_id, device_id, read_at`,
       [
         readings.map((r) => r.deviceId),
         readings.map((r) => r.counter),
@@ -145,19 +147,50 @@ export class SqlColdChainRecords extends SqlConsoleRecords implements ColdChainR
         readings.map((r) => iso(r.expiresAt)),
       ],
     );
-    const pairs = new Map<string, ShipmentDevice>();
+    const pairs = new Map<string, ChangedPair>();
     for (const r of rows) {
-      const pair = { shipmentId: String(r['shipment_id']), deviceId: String(r['device_id']) };
-      pairs.set(`${pair.shipmentId}\u0000${pair.deviceId}`, pair);
+      const key = `${String(r['shipment_id'])}\u0000${String(r['device_id'])}`;
+      const at = Date.parse(toIso(r['read_at']));
+      const earliest = Math.min(at, pairs.get(key)?.earliest ?? at);
+      pairs.set(key, {
+        shipmentId: String(r['shipment_id']),
+        deviceId: String(r['device_id']),
+        earliest,
+      });
     }
     return [...pairs.values()];
   }
 
-  async listShipmentReadings(shipmentId: string, deviceId: string): Promise<StoredReading[]> {
+  async findExcursionAnchor(pair: ShipmentDevice, before: number): Promise<ReadingKey | null> {
+    const bound = (key: string) => `(s.profile->>'${key}')::float8`;
+    const [row] = await this.client.query(
+      `SELECT r.read_at, r.counter FROM coldchain_readings r JOIN shipments s USING (shipment_id)
+       WHERE r.shipment_id = $1 AND r.device_id = $2 AND r.read_at < $3
+         AND (${bound('minTempC')} IS NULL OR r.temperature_c >= ${bound('minTempC')})
+         AND (${bound('maxTempC')} IS NULL OR r.temperature_c <= ${bound('maxTempC')})
+         AND (${bound('maxHumidityPct')} IS NULL OR r.humidity_pct <= ${bound('maxHumidityPct')})
+         AND (${bound('maxShockG')} IS NULL OR r.shock_g <= ${bound('maxShockG')})
+         AND NOT EXISTS (SELECT 1 FROM excursions e
+           WHERE e.shipment_id = r.shipment_id AND e.device_id = r.device_id
+             AND e.started_at <= r.read_at AND (e.ended_at IS NULL OR e.ended_at >= r.read_at))
+       ORDER BY r.read_at DESC, r.counter DESC LIMIT 1`,
+      [pair.shipmentId, pair.deviceId, iso(before)],
+    );
+    return row === undefined
+      ? null
+      : { readAt: Date.parse(toIso(row['read_at'])), counter: toNumber(row['counter']) };
+  }
+
+  async listShipmentReadings(
+    pair: ShipmentDevice,
+    after: ReadingKey | null,
+  ): Promise<StoredReading[]> {
     const rows = await this.client.query(
       `SELECT counter, read_at, temperature_c, humidity_pct, shock_g FROM coldchain_readings
-       WHERE shipment_id = $1 AND device_id = $2 ORDER BY read_at, counter`,
-      [shipmentId, deviceId],
+       WHERE shipment_id = $1 AND device_id = $2
+         AND ($3::timestamptz IS NULL OR (read_at, counter) > ($3::timestamptz, $4::int8))
+       ORDER BY read_at, counter`,
+      [pair.shipmentId, pair.deviceId, after ? iso(after.readAt) : null, after?.counter ?? 0],
     );
     return rows.map((r) => ({
       counter: toNumber(r['counter']),
@@ -172,6 +205,7 @@ export class SqlColdChainRecords extends SqlConsoleRecords implements ColdChainR
     pair: ShipmentDevice,
     excursions: readonly ExcursionRecord[],
     ttlMs: number,
+    after: number | null,
   ): Promise<number> {
     return this.client.transaction(async (tx) => {
       const [shipment] = await tx.query(
@@ -182,8 +216,9 @@ export class SqlColdChainRecords extends SqlConsoleRecords implements ColdChainR
       const ids = excursions.map((e) => excursionId(pair, e.kind, e.startedAt));
       const gone = await tx.query(
         `DELETE FROM excursions WHERE shipment_id = $1 AND device_id = $2
-         AND NOT (excursion_id = ANY($3::text[])) RETURNING excursion_id`,
-        [pair.shipmentId, pair.deviceId, ids],
+         AND NOT (excursion_id = ANY($3::text[]))
+         AND ($4::timestamptz IS NULL OR started_at > $4::timestamptz) RETURNING excursion_id`,
+        [pair.shipmentId, pair.deviceId, ids, after === null ? null : iso(after)],
       );
       let changed = gone.length;
       for (const [i, e] of excursions.entries()) {

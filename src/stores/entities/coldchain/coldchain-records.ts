@@ -102,6 +102,17 @@ export interface ShipmentDevice {
   readonly deviceId: string;
 }
 
+/** A pair that gained readings, and the earliest of them (ms since epoch). */
+export interface ChangedPair extends ShipmentDevice {
+  readonly earliest: number;
+}
+
+/** A reading's place in a pair's order (sensor time, then counter). */
+export interface ReadingKey {
+  readonly readAt: number;
+  readonly counter: number;
+}
+
 /** Shipments, their readings and excursions (migration 016). */
 export interface ColdChainRecords {
   /** Custom profiles (the built-in ones are data in the domain); false when the id is taken. */
@@ -120,19 +131,28 @@ export interface ColdChainRecords {
   /**
    * Keeps each reading against the shipment its device was bound to at the reading's time
    * (start ≤ time < close); readings of no shipment are not kept. A reading already held (same
-   * device and counter) changes nothing. Returns the shipment/device pairs that gained a reading.
+   * device and counter) changes nothing. Returns the pairs that gained a reading.
    */
-  recordColdchainReadings(readings: readonly ColdchainReading[]): Promise<ShipmentDevice[]>;
-  /** The pair's readings in the sensor's time order. */
-  listShipmentReadings(shipmentId: string, deviceId: string): Promise<StoredReading[]>;
+  recordColdchainReadings(readings: readonly ColdchainReading[]): Promise<ChangedPair[]>;
   /**
-   * Makes the pair's excursions exactly these (keyed by kind and start, so writing the same set
-   * again is a no-op); each row expires `ttlMs` after its start. Returns how many rows changed.
+   * The pair's newest reading before `before` (ms since epoch) after which the excursion
+   * detector starts afresh: inside every bound of the shipment's profile and inside no
+   * excursion (an excursion's closing reading counts as inside it). Readings up to it decide
+   * nothing after it, so excursions are derived again from there on only. Null: from the start.
+   */
+  findExcursionAnchor(pair: ShipmentDevice, before: number): Promise<ReadingKey | null>;
+  /** The pair's readings after `after` (all without), in the sensor's time order. */
+  listShipmentReadings(pair: ShipmentDevice, after: ReadingKey | null): Promise<StoredReading[]>;
+  /**
+   * Makes the pair's excursions that start after `after` (all, when null) exactly these (keyed
+   * by kind and start, so writing the same set again is a no-op); each row expires `ttlMs` after
+   * its start. Returns how many rows changed.
    */
   replaceExcursions(
     pair: ShipmentDevice,
     excursions: readonly ExcursionRecord[],
     ttlMs: number,
+    after: number | null,
   ): Promise<number>;
   /** Newest start first; of one shipment, or of all. */
   listExcursions(query: {

@@ -34,6 +34,9 @@ export class ThreadedColdChainRecords extends ThreadedConsoleRecords implements 
   recordColdchainReadings(...a: Parameters<ColdChainRecords['recordColdchainReadings']>) {
     return this.#call<'recordColdchainReadings'>('recordColdchainReadings', a);
   }
+  findExcursionAnchor(...a: Parameters<ColdChainRecords['findExcursionAnchor']>) {
+    return this.#call<'findExcursionAnchor'>('findExcursionAnchor', a);
+  }
   listShipmentReadings(...a: Parameters<ColdChainRecords['listShipmentReadings']>) {
     return this.#call<'listShipmentReadings'>('listShipmentReadings', a);
   }

@@ -13,8 +13,8 @@ import {
   startTestPlatform,
 } from '../../../test-support/platform.js';
 import { tempDir } from '../../../test-support/temp-dir.js';
-import { maskCommands } from '../../cli/privacy/index.js';
-import { main } from '../../cli/main.js';
+import { maskCommands } from './index.js';
+import { main } from '../main.js';
 import { sealCredential, toolOperatorAad } from '../../contract/index.js';
 
 const RUBRIC = new URL('../../../examples/tool-telemetry-export.rubric.yaml', import.meta.url)
