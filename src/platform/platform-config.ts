@@ -41,6 +41,8 @@ export interface PlatformConfig {
   /** AWS KMS for data keys instead of the local keyring under DIR/keys. */
   readonly kms?: { readonly keyId: string; readonly region?: string; readonly endpoint?: string };
   readonly retentionDays?: number;
+  /** Days a shipment's readings and excursions are kept (decision 046); default 90, as the seed. */
+  readonly coldchainRetentionDays?: number;
   /** Threads verifying signatures; 0 verifies on the main thread. Default: one per core. */
   readonly verifyThreads?: number;
   readonly revocationPollMs?: number;

@@ -28,6 +28,7 @@ import { wireLive } from './live-wiring.js';
 import { AlarmService } from '../domain/alarms/alarm-service.js';
 import { periodic } from './periodic.js';
 import { wireWebhooks } from './webhook-wiring.js';
+import { wireFieldAssets } from './field-asset-wiring.js';
 import { ensureServerIdentity } from '../edge/broker/server-identity.js';
 import { initCa, openIdentity, RevocationWatcher } from '../edge/identity/index.js';
 import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
@@ -212,6 +213,9 @@ export async function startPlatform(
         .catch((error: unknown) => log.error({ err: error }, 'alarm sweep failed'));
     });
     cleanup.push(() => alarmSweep.stop());
+    const { coldchainRetentionDays } = config;
+    const fieldAssets = wireFieldAssets({ entities, projector, log, now, coldchainRetentionDays });
+    cleanup.push(() => fieldAssets.stop());
     // Per-device rejects for the top-error-devices query (issue 18), written a batch a second.
     const rejectCounter = new RejectCounter({ sink: entities, log, now });
     const pipeline = new IngestPipeline({

@@ -9,6 +9,8 @@ import { rolloutsCommands } from './rollouts-commands.js';
 import { rulesCommands } from './rules-commands.js';
 import { shadowCommands } from './shadow-commands.js';
 import { storesCommands } from './stores-commands.js';
+import { shipmentsCommands } from './shipments-commands.js';
+import { toolsCommands } from './tools-commands.js';
 
 /**
  * The operator's terminal: read and act on a running platform through its API (plural groups),
@@ -26,5 +28,7 @@ export function operatorCommands(): Command[] {
     ...rulesCommands(),
     ...fleetHealthCommands(),
     auditCommand(),
+    ...shipmentsCommands(),
+    ...toolsCommands(),
   ];
 }

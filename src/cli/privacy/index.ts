@@ -2,8 +2,9 @@ import { LocalKeyring } from '../../stores/keys/index.js';
 import type { Command } from '../command.js';
 import { maskJobCommands, type MaskCommandDeps } from './mask-commands.js';
 import { saltCommands } from './salt-commands.js';
+import { exportCommands } from './export-commands.js';
 
-/** The `fleetplane mask …` commands; tests pass a clock and a non-interactive terminal. */
+/** The `fleetplane mask …` and `export tool-telemetry` commands; tests pass a clock and a non-interactive terminal. */
 export function maskCommands(options: Partial<MaskCommandDeps> = {}): Command[] {
   const now = options.now ?? (() => new Date());
   const deps: MaskCommandDeps = {
@@ -11,5 +12,5 @@ export function maskCommands(options: Partial<MaskCommandDeps> = {}): Command[] 
     keys: options.keys ?? ((dir) => new LocalKeyring(dir, now)),
     interactive: options.interactive ?? process.stderr.isTTY === true,
   };
-  return [...maskJobCommands(deps), ...saltCommands(deps)];
+  return [...maskJobCommands(deps), ...saltCommands(deps), ...exportCommands(deps)];
 }

@@ -20,6 +20,8 @@ export type AuditAction =
   | 'staff-override'
   /** A loss-prevention alert was acknowledged or resolved. */
   | 'alert-state'
+  /** A connected tool was serviced: its usage since service was reset (decision 046). */
+  | 'tool-service'
   // The console (decision 023): a person's passkeys and sessions, and what they change.
   | 'console-enrol'
   | 'console-sign-in'

@@ -12,6 +12,7 @@ const ACTIONS: Record<AuditAction, true> = {
   'residency-override': true,
   'staff-override': true,
   'alert-state': true,
+  'tool-service': true,
   'console-enrol': true,
   'console-sign-in': true,
   'console-step-up': true,

@@ -14,6 +14,8 @@ import { listContractTests } from './entity-store-lists.contract.js';
 import { mergeContractTests } from './entity-store-merge.contract.js';
 import { sessionContractTests } from './entity-store-sessions.contract.js';
 import { webhookContractTests } from './entity-store-webhooks.contract.js';
+import { coldChainContractTests } from './entity-store-coldchain.contract.js';
+import { toolContractTests } from './entity-store-tools.contract.js';
 
 /**
  * The behaviour every EntityStore adapter must have. An adapter's test calls this with a factory
@@ -136,6 +138,8 @@ export function runEntityStoreContract(
     consoleContractTests(open);
     webhookContractTests(open);
     deviceHealthContractTests(open);
+    coldChainContractTests(open);
+    toolContractTests(open);
 
     it("lists a store's devices, and only that store's", async (t) => {
       const store = await open(t);

@@ -13,6 +13,8 @@ import type { ConsoleRecords } from './console/console-records.js';
 import type { AlarmRecords } from './alarms/alarm-records.js';
 import type { WebhookRecords } from './webhooks/webhook-records.js';
 import type { DeviceHealthRecords } from './device-health/device-health-records.js';
+import type { ColdChainRecords } from './coldchain/coldchain-records.js';
+import type { ToolRecords } from './tools/tool-records.js';
 import type { CartMaintenance, CartPage, CartQuery, MaintenanceChange } from './fleet/cart-view.js';
 
 export type {
@@ -51,6 +53,8 @@ export type { OtaRecords } from './ota/ota-records.js';
 export * from './console/console-records.js';
 export * from './alarms/alarm-records.js';
 export type * from './device-health/device-health-records.js';
+export * from './coldchain/coldchain-records.js';
+export type * from './tools/tool-records.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -255,7 +259,9 @@ export interface EntityStore
     ConsoleRecords,
     AlarmRecords,
     WebhookRecords,
-    DeviceHealthRecords {
+    DeviceHealthRecords,
+    ColdChainRecords,
+    ToolRecords {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   upsertStore(store: StoreRecord): Promise<void>;

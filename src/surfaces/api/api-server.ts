@@ -25,6 +25,8 @@ import { registerMetricHistoryRoutes } from '../../shared/observability/metric-h
 import { registerRulesRoutes } from '../../domain/alarms/rules-routes.js';
 import { registerAlarmRoutes } from '../../domain/alarms/alarm-routes.js';
 import { registerAuditRoutes } from '../../domain/fleet-audit/audit-routes.js';
+import { registerShipmentRoutes } from '../../domain/coldchain/shipment-routes.js';
+import { registerToolRoutes } from '../../domain/tools/tool-routes.js';
 import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoutes } from '../webhooks/webhook-routes.js';
@@ -126,6 +128,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerRulesRoutes(app, deps);
   registerAlarmRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  registerShipmentRoutes(app, deps);
+  registerToolRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;

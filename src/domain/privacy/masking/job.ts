@@ -33,7 +33,14 @@ export interface JobOptions {
   readonly keys: KeyProvider;
   /** The data directory: where the token mapping store lives. */
   readonly dataDir: string;
+  /** The input file; with `rows`, only the name the run record and messages give the source. */
   readonly input: string;
+  /**
+   * Rows from the platform instead of a file (decision 046: `export tool-telemetry`), so values
+   * that must not rest in the clear anywhere (an opened operator id) exist only in this process
+   * until their column's treatment has run. Read as JSON Lines rows are.
+   */
+  readonly rows?: AsyncIterable<Record<string, unknown>>;
   readonly output: string;
   readonly inputFormat?: string;
   readonly outputFormat?: string;
@@ -86,7 +93,7 @@ function newRunId(now: Date): string {
 export async function runMaskJob(options: JobOptions, remask?: RemaskSource): Promise<RunRecord> {
   const { rubric, keys, input, output } = options;
   const domain = checkDomain(options.domain);
-  const inFormat = formatOf(input, options.inputFormat);
+  const inFormat = options.rows ? 'jsonl' : formatOf(input, options.inputFormat);
   const outFormat = options.outputFormat
     ? formatOf(output, options.outputFormat)
     : (guessFormat(output) ?? inFormat);
@@ -153,10 +160,13 @@ export async function runMaskJob(options: JobOptions, remask?: RemaskSource): Pr
   let rows = 0;
   const every = options.progressEvery ?? 100_000;
   try {
-    for await (const row of readRows(input, inFormat, (header) => {
-      checkColumns(header, `${input} line 1`);
-      openWriter(header);
-    })) {
+    const source = options.rows
+      ? fromRecords(options.rows)
+      : readRows(input, inFormat, (header) => {
+          checkColumns(header, `${input} line 1`);
+          openWriter(header);
+        });
+    for await (const row of source) {
       const keys = Object.keys(row.values);
       if (inFormat === 'jsonl') {
         const signature = keys.join('\u0000');
@@ -229,6 +239,17 @@ export async function runMaskJob(options: JobOptions, remask?: RemaskSource): Pr
   };
   await writeJsonFileAtomic(sidecarPath(output), record);
   return record;
+}
+
+/** Records as rows: row n is "line" n of the source, as a JSON Lines file's would be. */
+async function* fromRecords(
+  records: AsyncIterable<Record<string, unknown>>,
+): AsyncGenerator<{ line: number; index: number; values: Record<string, unknown> }> {
+  let index = 0;
+  for await (const values of records) {
+    index++;
+    yield { line: index, index, values };
+  }
 }
 
 export type { Format };

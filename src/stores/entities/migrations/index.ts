@@ -13,6 +13,8 @@ import { alarms } from './014-alarms.js';
 import { storeOpeningHours } from './015-store-opening-hours.js';
 import { webhooks } from './012-webhooks.js';
 import { deviceRejects } from './013-device-rejects.js';
+import { coldChain } from './016-cold-chain.js';
+import { tools } from './017-tools.js';
 import type { Migration } from './migration.js';
 
 /** Every step of the entity schema, in order. Append; never edit a released step. */
@@ -32,6 +34,8 @@ export const MIGRATIONS: readonly Migration[] = [
   deviceRejects,
   alarms,
   storeOpeningHours,
+  coldChain,
+  tools,
 ];
 
 export { migrate } from './migrate.js';
