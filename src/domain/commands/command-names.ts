@@ -15,6 +15,7 @@ export const API_COMMANDS = [
   'wake',
   'sync-catalog',
   'trust-ca',
+  'set-interval',
 ] as const;
 export type ApiCommandName = (typeof API_COMMANDS)[number];
 
@@ -34,6 +35,8 @@ const ARGS: Record<
   wake: { required: [], optional: [] },
   'sync-catalog': { required: [], optional: [] },
   'trust-ca': { required: ['ca_generation', 'ca_root_pem'], optional: [] },
+  // A cold-chain sensor's reading interval (decision 042); a cart answers rejected/unsupported.
+  'set-interval': { required: ['interval_s'], optional: [] },
   'pause-session': { required: ['session_id'], optional: [] },
   'cancel-session': { required: ['session_id'], optional: [] },
   'restart-session': { required: ['session_id'], optional: [] },
