@@ -166,10 +166,10 @@ export class ColdchainSensor implements DeviceApp {
   }
 
   /** Takes one reading now and queues it; what the timer calls every interval. */
-  async read(): Promise<ColdchainTelemetry | undefined> {
+  async read(at?: number): Promise<ColdchainTelemetry | undefined> {
     const runtime = this.runtime;
     if (!runtime.on) return undefined;
-    const now = this.options.clock.now();
+    const now = at ?? this.options.clock.now();
     this.#charge(now, this.power.senseMas + this.power.reportMas);
     const air = this.options.reefer.airAt(now);
     const random = this.options.random;
@@ -183,16 +183,31 @@ export class ColdchainSensor implements DeviceApp {
       door_open: this.options.reefer.doorOpen,
       ...(this.shipmentId !== undefined ? { shipment_id: this.shipmentId } : {}),
     };
-    const sent = await runtime.emit(body);
+    const sent = await runtime.emit(body, now);
     // The coulomb count reaches flash with each reading: a reset does not refill the cell.
     await this.#save({ ...this.#settings, battery_used_mas: this.#usedMas });
     return sent as ColdchainTelemetry | undefined;
   }
 
+  /**
+   * The RTC alarm: readings at exact multiples of the interval from when it was set, each stamped
+   * with its alarm time, however late the host's timer fires.
+   */
   #arm(): void {
     this.#timer?.cancel();
     if (!this.runtime.on) return;
-    this.#timer = this.options.clock.every(this.intervalS * 1000, () => void this.read());
+    const clock = this.options.clock;
+    const everyMs = this.intervalS * 1000;
+    let next = clock.now() + everyMs;
+    const schedule = () => {
+      this.#timer = clock.after(Math.max(0, next - clock.now()), () => {
+        const at = next;
+        next += everyMs;
+        schedule();
+        void this.read(at);
+      });
+    };
+    schedule();
   }
 
   #charge(now: number, activeMas: number): void {

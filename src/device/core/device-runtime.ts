@@ -182,9 +182,12 @@ export class DeviceRuntime {
     await this.#uplink.setReachable(reachable);
   }
 
-  /** Signs the next message with the device's clock and counter and queues it in flash. */
-  emit(body: MessageBody): Promise<DeviceMessage | undefined> {
-    const ts = new Date(this.deviceNow()).toISOString();
+  /**
+   * Signs the next message with the device's clock and counter and queues it in flash. `at`:
+   * the simulated time it describes (a reading's RTC alarm), default now; the skew applies.
+   */
+  emit(body: MessageBody, at?: number): Promise<DeviceMessage | undefined> {
+    const ts = new Date((at ?? this.options.clock.now()) + this.#skewMs).toISOString();
     const next = this.#chain.then(async () => {
       if (!this.#on) return undefined;
       const counter = await this.flash.counter.next();
