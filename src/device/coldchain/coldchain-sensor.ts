@@ -8,6 +8,7 @@ import {
   type Executed,
 } from '../core/device-runtime.js';
 import type { MessageBody } from '../core/messages.js';
+import { rtcAlarm } from '../core/rtc-alarm.js';
 import { normal, type Random } from '../random.js';
 import {
   batteryPct,
@@ -196,18 +197,7 @@ export class ColdchainSensor implements DeviceApp {
   #arm(): void {
     this.#timer?.cancel();
     if (!this.runtime.on) return;
-    const clock = this.options.clock;
-    const everyMs = this.intervalS * 1000;
-    let next = clock.now() + everyMs;
-    const schedule = () => {
-      this.#timer = clock.after(Math.max(0, next - clock.now()), () => {
-        const at = next;
-        next += everyMs;
-        schedule();
-        void this.read(at);
-      });
-    };
-    schedule();
+    this.#timer = rtcAlarm(this.options.clock, this.intervalS * 1000, (at) => void this.read(at));
   }
 
   #charge(now: number, activeMas: number): void {
