@@ -3,26 +3,30 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { DeviceMessage, JobStatus } from '../../contract/index.js';
-import { apiRequest } from '../../../test-support/api-client.js';
-import { capture } from '../../../test-support/cli.js';
+import type { DeviceMessage, JobStatus } from '../src/contract/index.js';
+import { apiRequest } from '../test-support/api-client.js';
+import { capture } from '../test-support/cli.js';
 import {
   eventually,
   fleetDataDir,
   provisionDevice,
   startTestPlatform,
-} from '../../../test-support/platform.js';
-import { main } from '../../cli/main.js';
-import { otaCommands } from '../../cli/ota/index.js';
-import { entityStorePorts } from '../../domain/ota/rollout/sql/entity-store-ports.js';
-import { loadFirmwareSigningPublicKey } from '../../domain/ota/signing/index.js';
-import { httpsDeviceApi } from '../cart/device-api-client.js';
-import { ScaledClock } from '../clock/sim-clock.js';
-import { loadProvisionedDevice } from '../link/device-link.js';
-import { mqttLinkFactory } from '../link/link-factory.js';
-import { mulberry32 } from '../random.js';
-import { COLDCHAIN_FIRMWARE, COLDCHAIN_HARDWARE_REV, ColdchainSensor } from './coldchain-sensor.js';
-import { Reefer } from './reefer.js';
+} from '../test-support/platform.js';
+import { main } from '../src/cli/main.js';
+import { otaCommands } from '../src/cli/ota/index.js';
+import { entityStorePorts } from '../src/domain/ota/rollout/sql/entity-store-ports.js';
+import { loadFirmwareSigningPublicKey } from '../src/domain/ota/signing/index.js';
+import { httpsDeviceApi } from '../src/device/cart/device-api-client.js';
+import { ScaledClock } from '../src/device/clock/sim-clock.js';
+import { loadProvisionedDevice } from '../src/device/link/device-link.js';
+import { mqttLinkFactory } from '../src/device/link/link-factory.js';
+import { mulberry32 } from '../src/device/random.js';
+import {
+  COLDCHAIN_FIRMWARE,
+  COLDCHAIN_HARDWARE_REV,
+  ColdchainSensor,
+} from '../src/device/coldchain/coldchain-sensor.js';
+import { Reefer } from '../src/device/coldchain/reefer.js';
 
 async function ota(...argv: string[]): Promise<string> {
   const io = capture();
