@@ -209,6 +209,11 @@ export class DeviceRuntime {
     return next;
   }
 
+  /** Resolves once every message asked for so far is signed and queued. */
+  async settled(): Promise<void> {
+    await this.#chain;
+  }
+
   /** Reports the shadow as it stands now. */
   reportShadow(): Promise<unknown> {
     const reported: ShadowState = {

@@ -43,7 +43,12 @@ export interface DeviceFleetOptions {
   readonly faults?: readonly DeviceFaultSpec[];
   /** A third into the run: set-interval to every sensor, ping to every tool. */
   readonly sendCommand?: SendCommand;
-  readonly verify?: { readonly view: TelemetryView; readonly settleMs?: number };
+  readonly verify?: {
+    readonly view: TelemetryView;
+    readonly settleMs?: number;
+    /** Real ms to keep asking while the platform's pipeline catches up (default 20 s). */
+    readonly patienceMs?: number;
+  };
   readonly signal?: AbortSignal;
   /** Real ms to wait for the queues to drain at the end (default 30 s). */
   readonly flushTimeoutMs?: number;
@@ -81,6 +86,8 @@ interface Member {
   readonly powerOff: () => Promise<void>;
   /** The reading timers stop; the link stays up. */
   readonly stop: () => void;
+  /** Resolves once what the device was signing is queued. */
+  readonly settled: () => Promise<void>;
 }
 
 /**
@@ -92,7 +99,7 @@ interface Member {
 export async function runDeviceFleet(options: DeviceFleetOptions): Promise<DeviceFleetResult> {
   const realStart = performance.now();
   const clock = new ScaledClock({ speed: options.speed });
-  const start = clock.now();
+  let start = clock.now();
   const members: Member[] = [];
   const targets: FaultTarget[] = [];
   const timers: SimTimer[] = [];
@@ -167,6 +174,8 @@ export async function runDeviceFleet(options: DeviceFleetOptions): Promise<Devic
     timers.push(crew(tool, ledger, clock, random));
   }
 
+  // The run's time starts once every device is up: setting up takes real seconds on a busy host.
+  start = clock.now();
   const faultRandom = substream(options.seed, 'device-faults');
   timers.push(
     ...scheduleDeviceFaults(options.faults ?? [], targets, clock, faultRandom, (kind) => {
@@ -196,6 +205,7 @@ export async function runDeviceFleet(options: DeviceFleetOptions): Promise<Devic
   for (const t of timers) t.cancel();
   // No reading after the end; outages end with the run: what is queued goes out before the check.
   for (const m of members) m.stop();
+  await Promise.all(members.map((m) => m.settled()));
   await Promise.all(targets.map((t) => t.setReachable(true)));
   const flushMs = options.flushTimeoutMs ?? 30_000;
   await Promise.all(members.map((m) => m.flush(flushMs)));
@@ -210,6 +220,7 @@ export async function runDeviceFleet(options: DeviceFleetOptions): Promise<Devic
       invariants = await checkDeviceInvariants(
         members.map((m) => m.ledger),
         options.verify.view,
+        { patienceMs: options.verify.patienceMs ?? 20_000 },
       );
     } catch (error) {
       invariants = { violations: [], checkedReadings: 0, notChecked: [], failed: String(error) };
@@ -256,6 +267,7 @@ function member(
     held: async () => (await device.runtime.flash.readQueue()).map((q) => q.counter),
     powerOff: () => device.powerOff(),
     stop: () => device.stop(),
+    settled: () => device.runtime.settled(),
   };
 }
 

@@ -71,7 +71,13 @@ const READING: Record<DeviceLedger['deviceClass'], 'coldchain-telemetry' | 'tool
 export async function checkDeviceInvariants(
   ledgers: readonly DeviceLedger[],
   view: TelemetryView,
+  options: { patienceMs?: number } = {},
 ): Promise<DeviceInvariantReport> {
+  // The platform's pipeline may still be storing the last replay or answer: a reading or an
+  // answer not there yet is asked for again until the patience runs out, then it is missing.
+  const deadline = Date.now() + (options.patienceMs ?? 0);
+  const again = () =>
+    Date.now() < deadline && new Promise((r) => setTimeout(r, 250)).then(() => true);
   const violations: DeviceViolation[] = [];
   const notChecked: string[] = [];
   let checkedReadings = 0;
@@ -90,7 +96,15 @@ export async function checkDeviceInvariants(
       notChecked.push(`${id}: ${made.length} readings, the events route returns ${EVENTS_LIMIT}`);
       continue;
     }
-    const stored = await view.events(id, type, EVENTS_LIMIT);
+    const expected = made.filter(
+      (m) => !ledger.dropped.has(m.counter) && !ledger.held.has(m.counter),
+    );
+    let stored = await view.events(id, type, EVENTS_LIMIT);
+    const complete = () => {
+      const have = new Set(stored.map((s) => s.counter));
+      return expected.every((m) => have.has(m.counter));
+    };
+    while (!complete() && (await again())) stored = await view.events(id, type, EVENTS_LIMIT);
     const byCounter = new Map<number, StoredMessage[]>();
     for (const s of stored) byCounter.set(s.counter, [...(byCounter.get(s.counter) ?? []), s]);
     for (const m of made) {
@@ -125,7 +139,9 @@ export async function checkDeviceInvariants(
       );
       if (answers.length === 0) v('command-unanswered', id, commandId);
       if (answers.length > 1) v('command-answered-twice', id, `${commandId} ${answers.length}×`);
-      const status = await view.commandStatus?.(commandId);
+      let status = await view.commandStatus?.(commandId);
+      while (status === 'pending' && (await again()))
+        status = await view.commandStatus?.(commandId);
       if (view.commandStatus && status !== 'succeeded')
         v('command-unanswered', id, `${commandId}: the ledger says ${status ?? 'nothing'}`);
     }
