@@ -69,19 +69,26 @@ describe('cold-chain sensor against the embedded platform', () => {
     await until(() => readings().length >= before + 5, 'five readings offline');
     assert.ok(sensor.runtime.uplink.pending >= 5);
     await sensor.runtime.setReachable(true);
-    assert.ok(await sensor.runtime.uplink.flush(30_000), 'the queue drained');
+    // No reading after this: every one taken is queued, then the queue drains.
+    sensor.stop();
+    await sensor.runtime.settled();
+    assert.ok(await sensor.runtime.uplink.flush(60_000), 'the queue drained');
     await sensor.powerOff();
 
     const made = readings();
-    const stored = await eventually(async () => {
-      const got = await apiRequest(
-        platform,
-        'GET',
-        '/v1/devices/CC-0101/events?type=coldchain-telemetry&limit=1000',
-      );
-      const events = got.body['events'] as ColdchainTelemetry[];
-      return events.length >= made.length ? events : undefined;
-    }, 'every reading stored');
+    const stored = await eventually(
+      async () => {
+        const got = await apiRequest(
+          platform,
+          'GET',
+          '/v1/devices/CC-0101/events?type=coldchain-telemetry&limit=1000',
+        );
+        const events = got.body['events'] as ColdchainTelemetry[];
+        return events.length >= made.length ? events : undefined;
+      },
+      'every reading stored',
+      60_000,
+    );
     const key = (r: ColdchainTelemetry) => `${r.counter}@${r.ts}`;
     assert.deepEqual(stored.map(key).sort(), made.map(key).sort(), 'each reading exactly once');
     assert.ok(stored.every((r) => r.battery_pct <= 100 && r.humidity_pct > 0));

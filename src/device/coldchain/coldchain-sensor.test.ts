@@ -152,4 +152,21 @@ describe('cold-chain sensor', () => {
     assert.equal(again.device.intervalS, 120);
     assert.equal(again.device.batteryPct(), 10);
   });
+
+  it('goes silent on the silence fault: no reading after it, what it queued stays in flash', async (t) => {
+    const s = await sensor(t);
+    await s.device.powerOn();
+    await s.clock.runUntil(T0 + 10 * MIN);
+    await until(() => readings(s).length === 2, 'two readings');
+    s.broker.reachable = false;
+    s.broker.dropConnection();
+    await s.clock.runUntil(T0 + 20 * MIN);
+    await until(() => s.device.runtime.uplink.pending === 2, 'two queued');
+    await s.device.silence();
+    s.broker.reachable = true;
+    await s.clock.runUntil(T0 + 60 * MIN);
+    assert.equal(readings(s).length, 2);
+    assert.equal(s.device.silent, true);
+    assert.equal((await s.device.runtime.flash.readQueue()).length, 2);
+  });
 });
