@@ -25,7 +25,7 @@ export const faultOptionHelp: readonly string[] = [
   '  --reboot at=1h,carts=10%               power lost mid-session',
 ];
 
-type Fields = Map<string, string>;
+export type Fields = Map<string, string>;
 
 /** The fault flags as the simulator's FaultSpecs; a malformed one is a usage error. */
 export function parseFaultOptions(values: OptionValues): FaultSpec[] {
@@ -99,7 +99,7 @@ function parseFault(flag: string, text: string): FaultSpec {
   }
 }
 
-function duration(flag: string, fields: Fields, key: string): number | undefined {
+export function duration(flag: string, fields: Fields, key: string): number | undefined {
   const text = fields.get(key);
   if (text === undefined) return undefined;
   const ms = parseDuration(text);
@@ -109,7 +109,7 @@ function duration(flag: string, fields: Fields, key: string): number | undefined
 }
 
 /** 20% or 0.2. */
-function share(flag: string, fields: Fields, key: string): number | undefined {
+export function share(flag: string, fields: Fields, key: string): number | undefined {
   const text = fields.get(key);
   if (text === undefined) return undefined;
   const value = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
@@ -118,7 +118,7 @@ function share(flag: string, fields: Fields, key: string): number | undefined {
   return value;
 }
 
-function required<T>(flag: string, value: T | undefined, key: string): T {
+export function required<T>(flag: string, value: T | undefined, key: string): T {
   if (value === undefined) throw new UsageError(`--${flag}: ${key}= is required`);
   return value;
 }

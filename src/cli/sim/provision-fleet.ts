@@ -1,5 +1,6 @@
 import { access, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { DeviceClass } from '../../contract/index.js';
 import { SoftwareKeystore } from '../../device/secure-element/software-keystore.js';
 import type { CartIdentity } from '../../device/sim/fleet-types.js';
 import { openIdentity, provisionDevice, type Clock } from '../../edge/identity/index.js';
@@ -8,6 +9,14 @@ import { OUTPUT_FILES, writeProvisionOutput } from '../identity/provision-output
 /** The serial of the simulator's `index`th cart (from 1) in a store. */
 export function simSerial(storeId: string, index: number): string {
   return `sim-${storeId.slice(0, 48)}-${String(index).padStart(5, '0')}`;
+}
+
+/** Serials of the other classes carry a class tag: `sim-<store>-cc-00001`, `sim-<store>-tl-00001`. */
+const CLASS_TAG: Record<DeviceClass, string> = { cart: '', coldchain: 'cc-', tool: 'tl-' };
+
+export function simClassSerial(storeId: string, deviceClass: DeviceClass, index: number): string {
+  const tag = CLASS_TAG[deviceClass];
+  return `sim-${storeId.slice(0, 48)}-${tag}${String(index).padStart(5, '0')}`;
 }
 
 /** DIR/sim/<store>/<serial>: what `provision --out` writes, with the cart's flash beside it. */
@@ -31,7 +40,13 @@ export async function provisionFleet(
   dataDir: string,
   storeId: string,
   count: number,
-  options: { now: Clock; concurrency?: number; onProgress?: (done: number) => void },
+  options: {
+    now: Clock;
+    concurrency?: number;
+    onProgress?: (done: number) => void;
+    /** Default cart. */
+    deviceClass?: DeviceClass;
+  },
 ): Promise<ProvisionFleetResult> {
   const ctx = openIdentity(dataDir, { now: options.now });
   const identities: CartIdentity[] = [];
@@ -40,7 +55,8 @@ export async function provisionFleet(
   let next = 0;
   let done = 0;
   const one = async (index: number) => {
-    const serial = simSerial(storeId, index);
+    const deviceClass = options.deviceClass ?? 'cart';
+    const serial = simClassSerial(storeId, deviceClass, index);
     const dir = simCartDir(dataDir, storeId, serial);
     const identity = { serial, credentialsDir: dir, flashDir: join(dir, 'flash') };
     identities[index - 1] = identity;
@@ -53,7 +69,7 @@ export async function provisionFleet(
       const result = await provisionDevice(ctx, {
         serial,
         store: storeId,
-        deviceClass: 'cart',
+        deviceClass,
         csr,
       });
       await writeProvisionOutput(dir, result);

@@ -38,6 +38,40 @@ test('usage errors exit 2 with the usage as a hint', async (t) => {
       /--links-down: at=soon is not a duration/,
     ],
     [['--data', data, ...base, '--frobnicate'], /Unknown option '--frobnicate'/],
+    [
+      ['--data', data, '--store', 'berlin-1', '--duration', '1h'],
+      /give --carts N, --coldchain N or --tools N \(at least one\)/,
+    ],
+    [
+      [
+        '--data',
+        data,
+        '--store',
+        'berlin-1',
+        '--coldchain',
+        '3',
+        '--duration',
+        '1h',
+        '--door-open',
+        'carts=5%',
+      ],
+      /--door-open: unknown 'carts' \(use at, for, devices\)/,
+    ],
+    [
+      [
+        '--data',
+        data,
+        '--store',
+        'berlin-1',
+        '--coldchain',
+        '3',
+        '--tools',
+        'x',
+        '--duration',
+        '1h',
+      ],
+      /--tools must be a whole number of at least 1, got 'x'/,
+    ],
   ];
   for (const [argv, says] of cases) {
     const { code, err } = await sim(...argv);
@@ -45,6 +79,24 @@ test('usage errors exit 2 with the usage as a hint', async (t) => {
     assert.match(err, says);
     assert.match(err, /usage: fleetplane sim --data DIR/);
   }
+});
+
+test('sensors and tools alone need no --scenario: the run goes on to look for a platform', async (t) => {
+  const data = await caDataDir(t);
+  const { code, err } = await sim(
+    '--data',
+    data,
+    '--store',
+    'berlin-1',
+    '--coldchain',
+    '2',
+    '--tools',
+    '1',
+    '--duration',
+    '1h',
+  );
+  assert.equal(code, 2);
+  assert.match(err, /--mqtt is required: no platform is running on /);
 });
 
 test('without a running platform on DIR the missing endpoint flag is named', async (t) => {

@@ -15,6 +15,16 @@ import { findFirmwareSigningPublicKey } from '../../domain/ota/signing/index.js'
 import { SCENARIO_NAMES, simCarts, type ScenarioName } from './cart-factory.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { faultOptionHelp, faultOptionSpec, parseFaultOptions } from './fault-options.js';
+import {
+  deviceFaultOptionHelp,
+  deviceFaultOptionSpec,
+  parseDeviceFaultOptions,
+} from './device-fault-options.js';
+import { simDevices } from './device-factory.js';
+import { deviceRunBroken, deviceSummaryJson, deviceSummaryLines } from './device-summary.js';
+import { runDeviceFleet } from '../../device/sim/device-fleet.js';
+import { httpTelemetryView } from '../../device/sim/http-telemetry-view.js';
+import type { DeviceClass } from '../../contract/index.js';
 import { provisionFleet } from './provision-fleet.js';
 import { ensureCatalog, storeShelf } from './sim-catalog.js';
 import { summaryJson, summaryLines } from './sim-summary.js';
@@ -24,11 +34,13 @@ const PROGRESS_EVERY_MS = 5000;
 export function simCommand(now: Clock, stopSignal: StopSignal = processStopSignal): Command {
   const command: Command = {
     path: ['sim'],
-    summary: 'Run a simulated fleet of carts against a running platform and check what it stored.',
+    summary:
+      'Run a simulated fleet of carts, cold-chain sensors and tools against a running platform and check what it stored.',
     usage:
-      'sim --data DIR --store S --carts N --scenario golden|edge|mixed --duration D [--speed X] [--seed N] [--mqtt mqtts://HOST:PORT] [--api https://HOST:PORT] [--device-api https://HOST:PORT] [fault flags]',
+      'sim --data DIR --store S [--carts N --scenario golden|edge|mixed] [--coldchain N] [--tools N] --duration D [--speed X] [--seed N] [--mqtt mqtts://HOST:PORT] [--api https://HOST:PORT] [--device-api https://HOST:PORT] [fault flags]',
     details: [
-      '--data DIR         the fleet CA and registry; carts are provisioned into DIR/sim/<store>/',
+      '--carts, --coldchain, --tools N   how many of each class (at least one of them)',
+      '--data DIR         the fleet CA and registry; devices are provisioned into DIR/sim/<store>/',
       '                   on first use and reused after',
       '--store S          a store of the registry (fleetplane store add)',
       '--duration D       simulated time to run: 90s, 15m, 8h, 7d (trips under way then are cut off)',
@@ -37,7 +49,10 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
       '--mqtt, --api, --device-api   the platform; default: the one running on DIR (an https',
       "                   --api is trusted with DIR's fleet CA or Node's usual roots)",
       '--mean-idle D      mean time a cart waits for its next customer (default 45m)',
+      '--sensor-interval D  seconds between cold-chain readings until set-interval (default 5m)',
       ...faultOptionHelp,
+      ...deviceFaultOptionHelp,
+      'A third into the run each sensor gets set-interval 120 s and each tool a ping, through the API.',
       'The last line of output is one JSON object with the counts. Exit 1 when an invariant breaks.',
       'Example: fleetplane sim --data ./fleet-data --store berlin-1 --carts 50 --scenario mixed',
       '           --duration 8h --speed 60 --links-down at=2h,for=15m,carts=20%',
@@ -46,6 +61,9 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
       data: { type: 'string' },
       store: { type: 'string' },
       carts: { type: 'string' },
+      coldchain: { type: 'string' },
+      tools: { type: 'string' },
+      'sensor-interval': { type: 'string' },
       scenario: { type: 'string' },
       duration: { type: 'string' },
       speed: { type: 'string' },
@@ -55,13 +73,23 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
       'device-api': { type: 'string' },
       'mean-idle': { type: 'string' },
       ...faultOptionSpec,
+      ...deviceFaultOptionSpec,
     },
-    required: ['data', 'store', 'carts', 'scenario', 'duration'],
+    required: ['data', 'store', 'duration'],
     async run(values, io) {
       const dataDir = resolve(requireString(values, 'data'));
       const storeId = requireString(values, 'store');
-      const carts = positiveInteger(values['carts'], 'carts');
-      const scenarioName = scenario(requireString(values, 'scenario'));
+      const carts = count(values['carts'], 'carts');
+      const sensors = count(values['coldchain'], 'coldchain');
+      const tools = count(values['tools'], 'tools');
+      if (carts + sensors + tools === 0)
+        throw new UsageError('give --carts N, --coldchain N or --tools N (at least one)');
+      const scenarioName =
+        carts > 0 ? scenario(requireString(values, 'scenario')) : ('golden' as const);
+      const interval = stringOption(values, 'sensor-interval');
+      const sensorIntervalS =
+        interval === undefined ? undefined : durationOption(interval, 'sensor-interval') / 1000;
+      const deviceFaults = parseDeviceFaultOptions(values);
       const durationMs = durationOption(requireString(values, 'duration'), 'duration');
       const meanIdle = stringOption(values, 'mean-idle');
       const meanIdleMs = meanIdle === undefined ? undefined : durationOption(meanIdle, 'mean-idle');
@@ -89,17 +117,24 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
       const store = await requireStore(openIdentity(dataDir, { now }).stores, storeId);
       const shelf = storeShelf(store.id);
 
-      const started = performance.now();
-      const provisioned = await provisionFleet(dataDir, store.id, carts, {
-        now,
-        onProgress: (done) => {
-          if (done % 250 === 0) io.err(`  provisioned ${done}/${carts}`);
-        },
-      });
-      io.err(
-        `Carts: ${provisioned.issued} provisioned, ${provisioned.reused} reused from DIR/sim/${store.id}/ ` +
-          `(${Math.round(performance.now() - started)} ms)`,
-      );
+      const provision = async (deviceClass: DeviceClass, n: number, label: string) => {
+        const started = performance.now();
+        const provisioned = await provisionFleet(dataDir, store.id, n, {
+          now,
+          deviceClass,
+          onProgress: (done) => {
+            if (done % 250 === 0) io.err(`  provisioned ${done}/${n}`);
+          },
+        });
+        io.err(
+          `${label}: ${provisioned.issued} provisioned, ${provisioned.reused} reused from DIR/sim/${store.id}/ ` +
+            `(${Math.round(performance.now() - started)} ms)`,
+        );
+        return provisioned.identities;
+      };
+      const cartIdentities = carts > 0 ? await provision('cart', carts, 'Carts') : [];
+      const sensorIdentities = sensors > 0 ? await provision('coldchain', sensors, 'Sensors') : [];
+      const toolIdentities = tools > 0 ? await provision('tool', tools, 'Tools') : [];
 
       const ttl = Math.min(MAX_TOKEN_TTL_SECONDS, Math.ceil(durationMs / speed / 1000) + 3600);
       const token = await issueToken(
@@ -107,71 +142,113 @@ export function simCommand(now: Clock, stopSignal: StopSignal = processStopSigna
         { role: 'ops', subject: 'sim', ttlSeconds: ttl },
         now(),
       );
-      io.err(await ensureCatalog({ apiUrl, token, storeId: store.id, shelf, fetch: fetchApi }));
-      const routes = await sessionRoutes(apiUrl, fetchApi);
-      const sessionsServed = routes.get;
-      if (!routes.get)
-        io.err(
-          `${apiUrl} serves no GET /v1/sessions/{id} (see its /openapi.json): invariants not checked`,
-        );
-
       const firmwareSigningKey = await findFirmwareSigningPublicKey(dataDir);
-      const { createCart, scenarios } = simCarts({
-        mqttUrl,
-        seed,
-        shelf,
-        ...(deviceApiUrl ? { deviceApiUrl } : {}),
-        ...(firmwareSigningKey ? { firmwareSigningKey } : {}),
-      });
       const abort = new AbortController();
       void stopSignal().then((why) => {
         io.err(`${why}: stopping the fleet…`);
         abort.abort();
       });
-      io.err(
-        `Simulating ${carts} carts in ${store.id}, scenario ${scenarioName}, ${formatDuration(durationMs)} at ${speed}×, seed ${seed}` +
-          (faults.length ? `, ${faults.length} faults` : ''),
-      );
-      const result: FleetResult = await runFleet({
-        identities: provisioned.identities,
-        site: {
-          storeId: store.id,
-          currency: 'EUR',
-          geofence: { lat: 52.52, lon: 13.405, radiusM: 150 },
-        },
-        createCart,
-        scenario: scenarios[scenarioName],
-        durationMs,
-        // The run is as long as asked: customers still shopping at the end stop where they are,
-        // as on Ctrl-C, rather than finishing for up to half an hour more.
-        closingGraceMs: 0,
-        speed,
-        seed,
-        faults,
-        signal: abort.signal,
-        progressEveryMs: PROGRESS_EVERY_MS,
-        onProgress: (p) => io.err(progressLine(p, durationMs)),
-        ...(meanIdleMs !== undefined ? { meanIdleMs } : {}),
-        ...(sessionsServed
-          ? {
-              verify: {
-                view: httpPlatformView(apiUrl, token, {
-                  listSessions: routes.list,
-                  fetch: fetchApi,
-                }),
-              },
-            }
-          : {}),
-      });
-      const notChecked = sessionsServed
-        ? (result.invariants?.notChecked ?? [])
-        : ['every invariant: the platform serves no session API'];
-      if (result.invariants?.failed)
-        io.err(`The invariant check failed: ${result.invariants.failed}`);
-      for (const line of summaryLines(result, notChecked)) io.out(line);
-      io.out(JSON.stringify(summaryJson(result, notChecked)));
-      const broken = (result.invariants?.violations.length ?? 0) > 0;
-      return broken || result.invariants?.failed !== undefined ? 1 : 0;
+
+      const runCarts = async (): Promise<{ lines: string[]; json: object; broken: boolean }> => {
+        io.err(await ensureCatalog({ apiUrl, token, storeId: store.id, shelf, fetch: fetchApi }));
+        const routes = await sessionRoutes(apiUrl, fetchApi);
+        const sessionsServed = routes.get;
+        if (!routes.get)
+          io.err(
+            `${apiUrl} serves no GET /v1/sessions/{id} (see its /openapi.json): invariants not checked`,
+          );
+        const { createCart, scenarios } = simCarts({
+          mqttUrl,
+          seed,
+          shelf,
+          ...(deviceApiUrl ? { deviceApiUrl } : {}),
+          ...(firmwareSigningKey ? { firmwareSigningKey } : {}),
+        });
+        io.err(
+          `Simulating ${carts} carts in ${store.id}, scenario ${scenarioName}, ${formatDuration(durationMs)} at ${speed}×, seed ${seed}` +
+            (faults.length ? `, ${faults.length} faults` : ''),
+        );
+        const result: FleetResult = await runFleet({
+          identities: cartIdentities,
+          site: {
+            storeId: store.id,
+            currency: 'EUR',
+            geofence: { lat: 52.52, lon: 13.405, radiusM: 150 },
+          },
+          createCart,
+          scenario: scenarios[scenarioName],
+          durationMs,
+          // The run is as long as asked: customers still shopping at the end stop where they are,
+          // as on Ctrl-C, rather than finishing for up to half an hour more.
+          closingGraceMs: 0,
+          speed,
+          seed,
+          faults,
+          signal: abort.signal,
+          progressEveryMs: PROGRESS_EVERY_MS,
+          onProgress: (p) => io.err(progressLine(p, durationMs)),
+          ...(meanIdleMs !== undefined ? { meanIdleMs } : {}),
+          ...(sessionsServed
+            ? {
+                verify: {
+                  view: httpPlatformView(apiUrl, token, {
+                    listSessions: routes.list,
+                    fetch: fetchApi,
+                  }),
+                },
+              }
+            : {}),
+        });
+        const notChecked = sessionsServed
+          ? (result.invariants?.notChecked ?? [])
+          : ['every invariant: the platform serves no session API'];
+        if (result.invariants?.failed)
+          io.err(`The invariant check failed: ${result.invariants.failed}`);
+        const broken = (result.invariants?.violations.length ?? 0) > 0;
+        return {
+          lines: summaryLines(result, notChecked),
+          json: summaryJson(result, notChecked),
+          broken: broken || result.invariants?.failed !== undefined,
+        };
+      };
+
+      const runDevices = async (): Promise<{ lines: string[]; json: object; broken: boolean }> => {
+        io.err(
+          `Simulating ${sensors} cold-chain sensors and ${tools} tools in ${store.id}, ${formatDuration(durationMs)} at ${speed}×, seed ${seed}` +
+            (deviceFaults.length ? `, ${deviceFaults.length} device faults` : ''),
+        );
+        const view = httpTelemetryView(apiUrl, token, fetchApi);
+        const result = await runDeviceFleet({
+          sensors: sensorIdentities,
+          tools: toolIdentities,
+          ...simDevices({
+            mqttUrl,
+            ...(deviceApiUrl ? { deviceApiUrl } : {}),
+            ...(firmwareSigningKey ? { firmwareSigningKey } : {}),
+            ...(sensorIntervalS !== undefined ? { sensorIntervalS } : {}),
+          }),
+          durationMs,
+          speed,
+          seed,
+          faults: deviceFaults,
+          sendCommand: view.send,
+          verify: { view },
+          signal: abort.signal,
+        });
+        return {
+          lines: deviceSummaryLines(result),
+          json: deviceSummaryJson(result),
+          broken: deviceRunBroken(result),
+        };
+      };
+
+      const [cartRun, deviceRun] = await Promise.all([
+        carts > 0 ? runCarts() : undefined,
+        sensors + tools > 0 ? runDevices() : undefined,
+      ]);
+      for (const line of [...(cartRun?.lines ?? []), ...(deviceRun?.lines ?? [])]) io.out(line);
+      io.out(JSON.stringify({ ...cartRun?.json, ...deviceRun?.json }));
+      return cartRun?.broken || deviceRun?.broken ? 1 : 0;
     },
   };
   return command;
@@ -209,6 +286,11 @@ function durationOption(text: string, flag: string): number {
   if (ms === undefined || ms <= 0)
     throw new UsageError(`--${flag} must be a duration such as 90s, 15m, 8h or 7d, got '${text}'`);
   return ms;
+}
+
+/** An optional count: absent is 0. */
+function count(value: unknown, flag: string): number {
+  return value === undefined ? 0 : positiveInteger(value, flag);
 }
 
 function positiveInteger(value: unknown, flag: string): number {

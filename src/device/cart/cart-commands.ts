@@ -2,7 +2,7 @@ import type { CommandRequest, SessionEnd, SessionLine } from '../../contract/ind
 import type { SyncResult } from './catalog-cache.js';
 import type { CustomerInRam } from './cart-types.js';
 import type { TapReading } from './emv.js';
-import type { CommandBook } from './commands.js';
+import type { CommandBook } from '../core/command-book.js';
 import { RETURNING_GREETING } from './display.js';
 import { commandResponseMessage, NO_PAYMENT, type MessageBody } from './messages.js';
 

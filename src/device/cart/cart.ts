@@ -14,7 +14,7 @@ import type {
 import { CartCommands, type CommandHost } from './cart-commands.js';
 import { CartLink } from './cart-link.js';
 import { CartCheckout } from './checkout.js';
-import { CommandBook } from './commands.js';
+import { CommandBook } from '../core/command-book.js';
 import { Display, type DisplayView } from './display.js';
 import { StoreTerminal, type Credential } from './emv.js';
 import type { FleetCart, StoreSite } from './fleet-cart.js';

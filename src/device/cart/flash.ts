@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CatalogSnapshot, SealKey, SessionLine } from '../../contract/index.js';
 import type { BootState } from '../firmware/boot-slots.js';
+import { atomicWrite } from '../core/atomic-write.js';
+import type { CommandOutcome } from '../core/command-book.js';
 import { CounterFile } from '../link/counter-file.js';
 import type { CaRoot } from '../trust/ca-trust.js';
 
@@ -19,14 +20,6 @@ export interface HeldSession {
   readonly scan_seq: number;
   readonly lines: readonly SessionLine[];
   readonly weight_mismatches: number;
-}
-
-/** How a command ended, kept so a second delivery of its id repeats the answer. */
-export interface CommandOutcome {
-  readonly command_id: string;
-  readonly status: 'succeeded' | 'failed' | 'rejected';
-  readonly code?: string;
-  readonly at: number;
 }
 
 /** A signed message waiting for a PUBACK: its counter and exactly the bytes that were signed. */
@@ -187,19 +180,5 @@ export class Flash {
   }
 }
 
-/** Temporary file in the same directory, fsync, rename: all of the new version or none of it. */
-export async function atomicWrite(
-  path: string,
-  data: string | Uint8Array,
-  sync = true,
-): Promise<void> {
-  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(data);
-    if (sync) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-}
+export { atomicWrite };
+export type { CommandOutcome };

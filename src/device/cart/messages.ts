@@ -1,72 +1,45 @@
 import type {
-  Boot,
   CatalogEntry,
   CredentialMethod,
-  DeviceMessage,
-  JobStatus,
   SealedCredential,
   SessionEnd,
   ShadowState,
 } from '../../contract/index.js';
-import type { BootOutcome } from '../firmware/boot-slots.js';
 import type { Basket } from './basket.js';
 import type { ItemInHand } from './cart-types.js';
-import type { CommandAnswer } from './commands.js';
+import {
+  bootMessage as deviceBootMessage,
+  type MessageBody,
+  type ResetReason,
+} from '../core/messages.js';
 import type { WeightReading } from './weight.js';
-
-/**
- * What the firmware says, before it is stamped with the device id, counter and time and signed
- * (see MessageQueue). Builders here are pure: the cart gathers the facts, they shape the body.
- */
-export type MessageBody = { readonly type: DeviceMessage['type'] } & Record<string, unknown>;
 
 export const FIRMWARE_VERSION = '2.4.1';
 export const HARDWARE_REV = 'v2-proto';
+
+export {
+  commandResponseMessage,
+  jobStatusMessage,
+  type MessageBody,
+  type ResetReason,
+} from '../core/messages.js';
+
+/** The cart's boot message: the shared one with the cart's hardware revision by default. */
+export function bootMessage(
+  booted: Parameters<typeof deviceBootMessage>[0],
+  resetReason: ResetReason,
+  bootCount: number,
+  caGenerations: readonly number[],
+  hardwareRev = HARDWARE_REV,
+): MessageBody {
+  return deviceBootMessage(booted, resetReason, bootCount, caGenerations, hardwareRev);
+}
 
 export const NO_PAYMENT: SessionEnd['payment'] = {
   method: 'none',
   status: 'not-attempted',
   amount_cents: 0,
 };
-
-export type ResetReason = Boot['reset_reason'];
-
-/** What the bootloader came up with (BootOutcome), as the boot message reports it. */
-export function bootMessage(
-  booted: Pick<BootOutcome, 'slot' | 'version' | 'rolledBack' | 'previousVersion'>,
-  resetReason: ResetReason,
-  bootCount: number,
-  caGenerations: readonly number[],
-  hardwareRev = HARDWARE_REV,
-): MessageBody {
-  return {
-    type: 'boot',
-    firmware_version: booted.version,
-    slot: booted.slot,
-    rolled_back: booted.rolledBack,
-    ...(booted.previousVersion !== undefined ? { previous_version: booted.previousVersion } : {}),
-    reset_reason: resetReason,
-    hardware_rev: hardwareRev,
-    boot_count: bootCount,
-    ca_generations: [...caGenerations],
-  };
-}
-
-/** Progress of an OTA job, on jobs/<id>/status. */
-export function jobStatusMessage(
-  jobId: string,
-  targetVersion: string,
-  status: JobStatus['status'],
-  reason?: string,
-): MessageBody {
-  return {
-    type: 'job-status',
-    job_id: jobId,
-    target_version: targetVersion,
-    status,
-    ...(reason ? { reason } : {}),
-  };
-}
 
 export function sessionStartMessage(
   sessionId: string,
@@ -126,16 +99,6 @@ export function sessionEndMessage(
     contents: basket.lines.slice(0, 250),
     weight_mismatches: basket.weightMismatches,
     payment,
-  };
-}
-
-export function commandResponseMessage(commandId: string, answer: CommandAnswer): MessageBody {
-  return {
-    type: 'command-response',
-    command_id: commandId,
-    status: answer.status,
-    duplicate: answer.duplicate,
-    ...(answer.code ? { code: answer.code } : {}),
   };
 }
 

@@ -102,7 +102,8 @@ export function maxSkewMs(specs: readonly FaultSpec[]): number {
   return Math.max(0, ...specs.map((s) => (s.kind === 'clock-skew' ? Math.abs(s.skewMs) : 0)));
 }
 
-function choose<T>(items: readonly T[], fraction: number, random: Random): T[] {
+/** A seeded share of `items`: at least one when `fraction` is above 0. */
+export function choose<T>(items: readonly T[], fraction: number, random: Random): T[] {
   if (!(fraction > 0)) return [];
   const n = Math.min(items.length, Math.max(1, Math.round(fraction * items.length)));
   const copy = [...items];

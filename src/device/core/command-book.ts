@@ -1,5 +1,18 @@
 import type { CommandRequest } from '../../contract/index.js';
-import type { CommandOutcome, Flash } from './flash.js';
+
+/** How a command ended, kept so a second delivery of its id repeats the answer. */
+export interface CommandOutcome {
+  readonly command_id: string;
+  readonly status: 'succeeded' | 'failed' | 'rejected';
+  readonly code?: string;
+  readonly at: number;
+}
+
+/** Where the outcomes live across reboots: the device's flash (cart, sensor, tool). */
+export interface CommandOutcomeStore {
+  readCommands(): Promise<CommandOutcome[]>;
+  writeCommands(outcomes: readonly CommandOutcome[]): Promise<void>;
+}
 
 export interface CommandAnswer {
   readonly status: CommandOutcome['status'];
@@ -16,16 +29,16 @@ export type Execute = (
  * Commands run at most once per command_id, across reboots: the outcome of each is kept in
  * flash (the id and how it ended, never its arguments: attach-customer carries a customer id and
  * a first name), and a second delivery answers with the first outcome and `duplicate: true`. A
- * command past its expiry, by the cart's own clock, is rejected without running.
+ * command past its expiry, by the device's own clock, is rejected without running.
  */
 export class CommandBook {
   #done = new Map<string, CommandOutcome>();
   #running = new Map<string, Promise<CommandOutcome>>();
   #write: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly flash: Flash) {}
+  private constructor(private readonly flash: CommandOutcomeStore) {}
 
-  static async open(flash: Flash): Promise<CommandBook> {
+  static async open(flash: CommandOutcomeStore): Promise<CommandBook> {
     const book = new CommandBook(flash);
     for (const o of await flash.readCommands()) book.#done.set(o.command_id, o);
     return book;

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { CommandRequest } from '../../contract/index.js';
 import { tempDir } from '../../../test-support/temp-dir.js';
-import { CommandBook } from './commands.js';
-import { Flash } from './flash.js';
+import { Flash } from '../cart/flash.js';
+import { CommandBook } from './command-book.js';
 
 const NOW = Date.parse('2026-11-23T09:00:00.000Z');
 
