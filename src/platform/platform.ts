@@ -336,6 +336,7 @@ export async function startPlatform(
       // Fleet diff: a store's devices as provisioned (registered), indexed by store.
       registeredDevices,
       fleetAudit: platformFleetAudit({ identity, entities, refusals, now, startedAt }),
+      log,
       publicUrl: config.publicUrl,
       ...deps.api,
       health: async () => ({

@@ -1,3 +1,4 @@
+import type { Logger } from '../../shared/observability/logger.js';
 import type { RunFleetAudit } from '../../domain/fleet-audit/fleet-audit.js';
 import type { SecureContextOptions } from 'node:tls';
 import type { AuditLog } from '../../stores/audit/audit-log.js';
@@ -76,6 +77,8 @@ export interface ApiDeps {
   readonly listStores?: () => Promise<readonly StoreRecord[]>;
   /** Webhooks for alarms (issue 18); without them the /v1/webhooks routes answer 503. */
   readonly webhooks?: WebhookService;
+  /** Where a request that fails with 500 is logged, with its error. */
+  readonly log?: Logger;
   /** The fleet security audit (decision 047); without it GET /v1/audit answers 503. */
   readonly fleetAudit?: RunFleetAudit;
   /** A store's devices in the device registry, for the fleet diff; without it that route answers 503. */

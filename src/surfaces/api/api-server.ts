@@ -67,7 +67,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
   });
 
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) {
       return reply.status(error.status).send({ error: error.code, message: error.message });
     }
@@ -80,7 +80,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         .status(status ?? 400)
         .send({ error: 'bad-request', message: (error as Error).message });
     }
-    app.log.error(error);
+    // Fastify runs without its own logger: the platform's log is where an operator looks.
+    deps.log?.error(
+      { err: error, method: request.method, route: request.routeOptions.url },
+      'API request failed',
+    );
     return reply
       .status(500)
       .send({ error: 'internal', message: 'internal error; see the platform log' });
