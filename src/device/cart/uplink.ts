@@ -1,4 +1,5 @@
 import { topicFor, type DeviceMessage } from '../../contract/index.js';
+import { lostSignal, queuedMessage, withDeadline } from '../link/connection-attempt.js';
 import type { SimClock } from '../clock/sim-clock.js';
 import type {
   LinkConnection,
@@ -64,7 +65,7 @@ export class Uplink {
   /** What a reboot finds in flash. */
   async restore(): Promise<void> {
     for (const entry of await this.flash.readQueue()) {
-      const message = parseBody(entry.payload);
+      const message = queuedMessage(entry.payload);
       if (!message) {
         await this.flash.dequeue(entry.counter);
         continue;
@@ -165,7 +166,6 @@ export class Uplink {
           },
           this.hooks.trustPem?.(),
         ),
-        CONNECT_DEADLINE_MS,
       );
       if (generation !== this.#generation || !this.#powered) {
         await connection.close();
@@ -243,49 +243,4 @@ export class Uplink {
       for (const w of waiters) w();
     }
   }
-}
-
-function lostSignal(): { promise: Promise<never>; reject: (error: Error) => void } {
-  let reject!: (error: Error) => void;
-  const promise = new Promise<never>((_, r) => (reject = r));
-  // Nobody may be racing it when it fires.
-  promise.catch(() => undefined);
-  return { promise, reject };
-}
-
-function parseBody(payload: Uint8Array): DeviceMessage | undefined {
-  try {
-    const body = payload.subarray(0, payload.length - 64);
-    return JSON.parse(new TextDecoder().decode(body)) as DeviceMessage;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Real ms a connection attempt may take before the firmware gives up and tries again later: a
- * handshake or subscription the broker never answers must not hold the uplink for good.
- */
-const CONNECT_DEADLINE_MS = 20_000;
-
-/** The promise's value, or a rejection after `ms`; a connection that comes up late is closed. */
-function withDeadline(pending: Promise<LinkConnection>, ms: number): Promise<LinkConnection> {
-  return new Promise((resolve, reject) => {
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      reject(new Error(`no connection after ${ms} ms`));
-    }, ms);
-    pending.then(
-      (connection) => {
-        clearTimeout(timer);
-        if (late) void connection.close().catch(() => undefined);
-        else resolve(connection);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

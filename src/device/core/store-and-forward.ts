@@ -1,4 +1,5 @@
 import { topicFor, type DeviceClass, type DeviceMessage } from '../../contract/index.js';
+import { lostSignal, queuedMessage, withDeadline } from '../link/connection-attempt.js';
 import type { SimClock } from '../clock/sim-clock.js';
 import type { LinkConnection, LinkFactory, LinkHandlers } from '../link/link-factory.js';
 import type { DeviceFlash } from './device-flash.js';
@@ -17,9 +18,6 @@ interface Pending {
   readonly payload: Uint8Array;
   readonly replay: boolean;
 }
-
-/** Real ms a connection attempt may take before it is given up and tried again later. */
-const CONNECT_DEADLINE_MS = 20_000;
 
 /**
  * A battery device's store-and-forward. Every signed message is written to flash first, joins one
@@ -57,7 +55,7 @@ export class StoreAndForward {
   /** What a reboot finds in flash: all of it is a replay. */
   async restore(): Promise<void> {
     for (const entry of await this.flash.readQueue()) {
-      const message = parseBody(entry.payload);
+      const message = queuedMessage(entry.payload);
       if (message) this.#queue.push({ message, payload: entry.payload, replay: true });
       else await this.flash.dequeue(entry.counter);
     }
@@ -221,44 +219,4 @@ export class StoreAndForward {
       for (const w of waiters) w();
     }
   }
-}
-
-function lostSignal(): { promise: Promise<never>; reject: (error: Error) => void } {
-  let reject!: (error: Error) => void;
-  const promise = new Promise<never>((_, r) => (reject = r));
-  promise.catch(() => undefined);
-  return { promise, reject };
-}
-
-/** The signed body without its 64-byte signature (see encodeSigned). */
-function parseBody(payload: Uint8Array): DeviceMessage | undefined {
-  try {
-    return JSON.parse(
-      new TextDecoder().decode(payload.subarray(0, payload.length - 64)),
-    ) as DeviceMessage;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The connection, or a rejection after CONNECT_DEADLINE_MS; one that comes up late is closed. */
-function withDeadline(pending: Promise<LinkConnection>): Promise<LinkConnection> {
-  return new Promise((resolve, reject) => {
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      reject(new Error(`no connection after ${CONNECT_DEADLINE_MS} ms`));
-    }, CONNECT_DEADLINE_MS);
-    pending.then(
-      (connection) => {
-        clearTimeout(timer);
-        if (late) void connection.close().catch(() => undefined);
-        else resolve(connection);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
