@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { p256AllCores } from './p256-ceiling.js';
 import { openEntities } from '../src/cli/platform/entities.js';
 import { claimCertificate } from '../src/device/claim/claim-client.js';
 import { addStore, createClaim, initCa, openIdentity } from '../src/edge/identity/index.js';
@@ -22,37 +22,6 @@ const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? 8);
 const cores = availableParallelism();
 const step = (label: string) => process.stderr.write(`… ${label}\n`);
 
-const LIMIT_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { generateKeyPairSync, sign } = require('node:crypto');
-const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const data = Buffer.alloc(400, 1);
-const op = workerData === 'sign'
-  ? () => sign('sha256', data, privateKey)
-  : () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const end = Date.now() + 1500; let n = 0; const t0 = process.hrtime.bigint();
-while (Date.now() < end) { for (let i = 0; i < 50; i++) op(); n += 50; }
-parentPort.postMessage(n / (Number(process.hrtime.bigint() - t0) / 1e9));
-`;
-
-async function allCores(op: 'sign' | 'keygen'): Promise<number> {
-  const rates = await Promise.all(
-    Array.from(
-      { length: cores },
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const worker = new Worker(LIMIT_WORKER, { eval: true, workerData: op });
-          worker.once('message', (rate: number) => {
-            resolve(rate);
-            void worker.terminate();
-          });
-          worker.once('error', reject);
-        }),
-    ),
-  );
-  return rates.reduce((a, b) => a + b, 0);
-}
-
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -62,8 +31,8 @@ console.log(
 const dir = await mkdtemp(join(tmpdir(), 'fleetplane-bench-claim-'));
 try {
   step(`ECDSA P-256 sign and key generation rates on ${cores} cores`);
-  const signPerS = await allCores('sign');
-  const keygenPerS = await allCores('keygen');
+  const signPerS = await p256AllCores('sign');
+  const keygenPerS = await p256AllCores('keygen');
   const cryptoLimit = 1 / (1 / keygenPerS + 4 / signPerS);
   console.log(
     `physical limit: ${fmt(signPerS)} signs/s, ${fmt(keygenPerS)} key generations/s → ${fmt(cryptoLimit)} claims/s of crypto`,

@@ -8,7 +8,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { p256AllCores } from './p256-ceiling.js';
 import { DeviceDirectoryWriter } from '../src/cli/identity/batch/device-directory.js';
 import { DEFAULT_CONCURRENCY, provisionBatch } from '../src/cli/identity/batch/run-batch.js';
 import type { DeviceId, StoreId } from '../src/contract/ids.js';
@@ -26,38 +26,6 @@ const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? DEFAULT_CONCURREN
 const cores = availableParallelism();
 const base = process.env['BENCH_DIR'] ?? tmpdir();
 const step = (label: string) => process.stderr.write(`… ${label}\n`);
-
-// One worker per core, each timing the operation alone for a second and a half.
-const LIMIT_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { generateKeyPairSync, sign } = require('node:crypto');
-const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const data = Buffer.alloc(400, 1);
-const op = workerData === 'sign'
-  ? () => sign('sha256', data, privateKey)
-  : () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const end = Date.now() + 1500; let n = 0; const t0 = process.hrtime.bigint();
-while (Date.now() < end) { for (let i = 0; i < 50; i++) op(); n += 50; }
-parentPort.postMessage(n / (Number(process.hrtime.bigint() - t0) / 1e9));
-`;
-
-async function allCores(op: 'sign' | 'keygen'): Promise<number> {
-  const rates = await Promise.all(
-    Array.from(
-      { length: cores },
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const worker = new Worker(LIMIT_WORKER, { eval: true, workerData: op });
-          worker.once('message', (rate: number) => {
-            resolve(rate);
-            void worker.terminate();
-          });
-          worker.once('error', reject);
-        }),
-    ),
-  );
-  return rates.reduce((a, b) => a + b, 0);
-}
 
 /**
  * Synced file writes alone at the batch's concurrency, as devices/s: the registry record
@@ -117,8 +85,8 @@ console.log(
 const dir = await mkdtemp(join(base, 'fleetplane-bench-provision-'));
 try {
   step(`ECDSA P-256 sign and key generation rates on ${cores} cores`);
-  const signPerS = await allCores('sign');
-  const keygenPerS = await allCores('keygen');
+  const signPerS = await p256AllCores('sign');
+  const keygenPerS = await p256AllCores('keygen');
   // A device costs one key generation and two signatures (its CSR, its certificate).
   const cryptoLimit = 1 / (1 / keygenPerS + 2 / signPerS);
   console.log(
