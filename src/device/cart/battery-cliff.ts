@@ -20,6 +20,8 @@ export interface CliffHost {
   sessionId(): string | undefined;
   customer(): CustomerInRam | undefined;
   emit(body: MessageBody): Promise<unknown>;
+  /** Sends a health report now. */
+  health(): void;
   endSession(status: SessionEnd['status'], payment: SessionEnd['payment']): Promise<void>;
   /** The uplink in use now: a reboot replaces it. */
   uplink(): Uplink;
@@ -100,6 +102,9 @@ export class BatteryCliff {
   async #onCliff(): Promise<void> {
     const host = this.host;
     host.display.warn('battery-swap');
+    // The charge that set the warning goes to the cloud now: a cart in a session may transfer
+    // and cut off before its next periodic report, and the fleet's battery alarm reads health.
+    host.health();
     const sessionId = host.sessionId();
     void host.emit({
       type: 'fault',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { SHELF, testCart, until } from '../../../test-support/test-cart.js';
 import { offsetEast } from './geo.js';
+import { BATTERY_WARNING_PCT } from './power.js';
 import type { Product } from '../sim/shelf.js';
 
 const CALM = { pauseAfterMs: 3_600_000, sleepAfterMs: 7_200_000, idleSleepAfterMs: 7_200_000 };
@@ -238,6 +239,12 @@ describe('cart firmware', () => {
     assert.equal(end.contents.length, 3);
     assert.equal(broker.of('identify')[0]?.method, 'payment-token');
     assert.equal(broker.of('fault')[0]?.code, 'battery-cliff');
+    // The cloud's battery alarm reads health: the charge that set the warning (rounded to 0.1 %) was reported,
+    // even though the cart cut off before its next periodic report.
+    assert.ok(
+      broker.of('health').some((h) => h.battery_pct <= BATTERY_WARNING_PCT),
+      'a health report at the warning level',
+    );
     await assert.rejects(cart.powerOn());
     cart.swapBattery();
     await cart.powerOn();
