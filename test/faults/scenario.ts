@@ -32,6 +32,11 @@ export interface ScenarioContext {
   readonly workDir: string;
   /** A progress line for the terminal. */
   readonly log: (line: string) => void;
+  /**
+   * `quick`: a small load that still crosses the fault (a few hundred messages), for the engine
+   * test that runs every scenario in CI; `full`: the load `npm run faults` reports.
+   */
+  readonly scale: 'quick' | 'full';
 }
 
 export interface FaultScenario {

@@ -83,11 +83,14 @@ describe('fleet simulator against the embedded platform', () => {
     // The battery-cliff cart reported its pack under 15 % (the default cart rule) and, docked
     // with a fresh pack at the end of the day, above 20 %: one alarm, in and out again.
     // The dock's last health message may still be on its way through projection.
+    let seen: AlarmView[] = [];
     const battery = await eventually(async () => {
       const { body } = await apiRequest(platform, 'GET', '/v1/alarms?limit=500');
-      const found = (body['alarms'] as AlarmView[]).filter((a) => a.ruleId === 'battery-low');
-      return found.length === 1 && found[0]!.state === 'resolved' ? found[0]! : undefined;
-    }, 'one battery-low alarm, resolved');
+      seen = (body['alarms'] as AlarmView[]).filter((a) => a.ruleId === 'battery-low');
+      return seen.length === 1 && seen[0]!.state === 'resolved' ? seen[0]! : undefined;
+    }, 'one battery-low alarm, resolved').catch((error: unknown) => {
+      throw new Error(`${String(error)}; battery-low alarms: ${JSON.stringify(seen)}`);
+    });
     assert.ok(Number(battery.reading['battery_pct']) < 15);
     assert.equal(battery.resolvedBy, 'rule');
   });
