@@ -39,6 +39,7 @@ export interface CliffHost {
 export class BatteryCliff {
   #warned = false;
   #transferring = false;
+  #transferDone: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: CliffHost) {}
 
@@ -121,10 +122,20 @@ export class BatteryCliff {
     host.timers.after('cliff', host.timing.cliffGraceMs, () => void this.#transfer());
   }
 
-  async #transfer(): Promise<void> {
-    const host = this.host;
-    if (this.#transferring || host.sessionId() === undefined) return;
+  /** Resolves once a transfer under way has ended with the cut-off (at once when none is). */
+  async settled(): Promise<void> {
+    await this.#transferDone;
+  }
+
+  #transfer(): Promise<void> {
+    if (this.#transferring || this.host.sessionId() === undefined) return this.#transferDone;
     this.#transferring = true;
+    this.#transferDone = this.#runTransfer();
+    return this.#transferDone;
+  }
+
+  async #runTransfer(): Promise<void> {
+    const host = this.host;
     host.timers.cancel('cliff');
     await host.endSession('transferred', NO_PAYMENT);
     await host.uplink().flush(host.timing.lastSyncRealMs);

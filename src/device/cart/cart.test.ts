@@ -251,6 +251,24 @@ describe('cart firmware', () => {
     assert.equal(cart.state, 'idle');
   });
 
+  it('brought to the dock mid-transfer, is found flat, gets a fresh pack and reports from the dock', async (t) => {
+    const { cart, broker } = await testCart(t, { speed: 3000, timing: CALM });
+    await cart.powerOn();
+    await cart.startAsGuest();
+    for (const p of items(2)) await scan(cart, p);
+    cart.drainBatteryToCliff();
+    await until(() => cart.view.warnings.includes('tap-card-to-transfer'), 'cliff warning');
+    void cart.tap(CARD);
+    // The card is read and the transfer under way: the cart is sending its last sync.
+    await until(() => broker.of('identify').length > 0, 'identify');
+    await cart.returnToDock();
+    assert.equal(cart.state, 'charging');
+    assert.ok(await cart.flush(15_000));
+    assert.equal(broker.of('session-end')[0]?.status, 'transferred');
+    const last = broker.of('health').at(-1)!;
+    assert.ok(last.charging && last.battery_pct > 90, JSON.stringify(last));
+  });
+
   it('parked outside: no sessions, hourly GNSS pings over LTE-M; an unpaid exit is a fault', async (t) => {
     const { cart, broker } = await testCart(t, { speed: 36_000, timing: CALM });
     await cart.powerOn();

@@ -476,6 +476,8 @@ export class Cart implements FleetCart {
    * (a last sync the battery cut short) goes out.
    */
   async returnToDock(): Promise<void> {
+    // A session on its way to another cart ends with the cut-off: staff find a flat cart.
+    await this.#cliff.settled();
     if (this.#state === 'dead') {
       this.swapBattery();
       this.#link.renew();
