@@ -129,6 +129,11 @@ export class LedgerLoad {
 
   readonly #connections = new Set<LedgerConnection>();
 
+  /** Waits `ms` give or take half, so a fleet does not reconnect in step. */
+  #backoff(ms: number): Promise<void> {
+    return sleep(ms * (0.5 + Math.random()));
+  }
+
   #wake(): void {
     const ready = this.#waiters.filter((w) => this.ledger.count >= w.n || this.#stopped);
     this.#waiters = this.#waiters.filter((w) => !ready.includes(w));
@@ -150,12 +155,11 @@ export class LedgerLoad {
         connection = await LedgerConnection.connect(this.options.url(), device);
       } catch {
         ledger.failedConnects++;
-        await sleep(backoffMs * (0.5 + Math.random()));
+        await this.#backoff(backoffMs);
         backoffMs = Math.min(2000, backoffMs * 2);
         continue;
       }
       ledger.connects++;
-      backoffMs = 100;
       this.#connections.add(connection);
       if (this.#stopped) void connection.close();
       const lane = async () => {
@@ -179,6 +183,9 @@ export class LedgerLoad {
           inFlight--;
           if (answer.acknowledged) {
             ledger.acknowledge(device.deviceId, next.counter, next.type);
+            // Backoff ends with a message taken, not with a connect: a platform that accepts the
+            // connection and drops it at the first publish is not back.
+            backoffMs = 100;
             this.#wake();
           } else if (answer.reasonCode !== undefined) {
             ledger.tally(ledger.refused, answer.why);
@@ -194,6 +201,10 @@ export class LedgerLoad {
       this.#connections.delete(connection);
       if (connection.disconnectReason !== undefined) {
         ledger.tally(ledger.disconnects, `0x${connection.disconnectReason.toString(16)}`);
+      }
+      if (queue.length > 0 && !this.#stopped) {
+        await this.#backoff(backoffMs);
+        backoffMs = Math.min(2000, backoffMs * 2);
       }
     }
     this.#wake();

@@ -61,6 +61,23 @@ export class PlatformProcess {
     return `mqtts://127.0.0.1:${this.options.ports.mqtt}`;
   }
 
+  /** The API, plain HTTP on loopback (`--api-http`). */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.options.ports.api}`;
+  }
+
+  /** The sum of a metric's samples (all label sets) from /metrics; undefined when it is absent. */
+  async metric(name: string): Promise<number | undefined> {
+    const response = await fetch(`${this.apiUrl}/metrics`);
+    if (!response.ok) throw new Error(`GET /metrics: ${response.status}`);
+    let sum: number | undefined;
+    for (const line of (await response.text()).split('\n')) {
+      const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? (\S+)$/.exec(line);
+      if (match?.[1] === name) sum = (sum ?? 0) + Number(match[3]);
+    }
+    return sum;
+  }
+
   get running(): boolean {
     return this.#child !== undefined;
   }
