@@ -122,9 +122,14 @@ export const diskFull: FaultScenario = {
             ok: aliveWhileFull,
           },
           {
-            what: `it said why: the log names the full disk once (not per failed batch) and says when it is over`,
-            ok: said.length === 1 && over.length === 1,
-            detail: `${said.length} line(s) '${String(said[0]?.['msg'] ?? '')}', ${over.length} '${String(over[0]?.['msg'] ?? '')}'`,
+            // The first moments flap (a small batch still fits in the WAL's pages), so an outage
+            // may start and end more than once; what matters is a line per outage, not per write.
+            what: 'it said why: the log names the full disk in a line per outage, not per failed write, and says when it is over',
+            ok:
+              said.length >= 1 &&
+              said.length * 10 <= failuresWhileFull &&
+              over.length === said.length,
+            detail: `${said.length} outage line(s) for ${failuresWhileFull} failed writes: '${String(said[0]?.['msg'] ?? '')}'; ${over.length} '${String(over.at(-1)?.['msg'] ?? '')}'`,
           },
           {
             what: `the metrics show it: ${STORE_WRITABLE} 0 while full and 1 after, ${STORE_FAILURES} rose`,
@@ -169,6 +174,7 @@ export const diskFull: FaultScenario = {
           stall_ms: ms(stallMs),
           held_full_ms: scale.holdMs,
           failed_batches: failuresWhileFull,
+          outage_log_lines: said.length,
           resume_ms: ms(resumeMs),
           unanswered_publishes: ledger.unanswered,
           resent: ledger.resent,

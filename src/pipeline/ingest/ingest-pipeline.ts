@@ -89,7 +89,9 @@ export class IngestPipeline {
     this.#writer = new BatchWriter(deps.telemetry, {
       ...deps.batch,
       onBatch: (size, fresh) => {
-        outage.succeeded();
+        // A batch of resent messages only (stored before) commits without taking any space: it
+        // says nothing about a full disk, and ending the outage on it made it flap.
+        if (fresh.length > 0) outage.succeeded();
         deps.metrics.batchSize.observe(size);
         deps.onStored?.(fresh.map(toIngested));
       },
