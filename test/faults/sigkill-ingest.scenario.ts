@@ -5,6 +5,7 @@ import { compareWithLedger, readStoredTelemetry } from './harness/stored-telemet
 import { healthStream } from './harness/message-plans.js';
 import { killPoints } from './harness/kill-points.js';
 import { LedgerLoad } from './harness/ledger-load.js';
+import { errorsLogged } from './harness/platform-process.js';
 import { ms, platformUnavailable, scenarioPlatform } from './harness/scenario-setup.js';
 import type { FaultReport, FaultScenario } from './scenario.js';
 
@@ -50,6 +51,7 @@ export const sigkillIngest: FaultScenario = {
       });
       await load.stop();
       const exit = await platform.stop();
+      const errors = errorsLogged(await platform.logLines());
       const found = readStoredTelemetry(fleet.dataDir);
       const result = compareWithLedger(load.ledger, found);
       const { ledger } = load;
@@ -96,6 +98,8 @@ export const sigkillIngest: FaultScenario = {
           connects: ledger.connects,
           failed_connects: ledger.failedConnects,
           restart_ms: ms(platform.startMs.slice(1)),
+          // Not a check: reported so a crash's side effects elsewhere are seen (decision 049).
+          errors_logged: errors,
         },
         durationMs: Math.round(performance.now() - began),
       };

@@ -8,6 +8,7 @@ import { killPoints } from './harness/kill-points.js';
 import { LedgerLoad } from './harness/ledger-load.js';
 import { projectionProgress } from './harness/projection-progress.js';
 import { compareProjection } from './harness/stored-sessions.js';
+import { errorsLogged } from './harness/platform-process.js';
 import { ms, platformUnavailable, scenarioPlatform } from './harness/scenario-setup.js';
 import type { FaultReport, FaultScenario } from './scenario.js';
 
@@ -79,6 +80,7 @@ export const sigkillProjection: FaultScenario = {
         await new Promise((r) => setTimeout(r, 50));
       }
       const exit = await platform.stop();
+      const errors = errorsLogged(await platform.logLines());
       const telemetry = compareWithLedger(load.ledger, readStoredTelemetry(fleet.dataDir));
       context.log('reading the entity store');
       const projected = await compareProjection(fleet.dataDir, load.ledger, trips);
@@ -136,6 +138,8 @@ export const sigkillProjection: FaultScenario = {
           unanswered_publishes: ledger.unanswered,
           resent: ledger.resent,
           restart_ms: ms(platform.startMs.slice(1)),
+          // Not a check: reported so a crash's side effects elsewhere are seen (decision 049).
+          errors_logged: errors,
         },
         durationMs: Math.round(performance.now() - began),
       };

@@ -180,3 +180,15 @@ export class PlatformProcess {
     return this.#exited;
   }
 }
+
+/** The platform's error lines (level 50 and up) by message, as `msg ×n; …`, or 'none'. */
+export function errorsLogged(lines: readonly Record<string, unknown>[]): string {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    if (typeof line['level'] === 'number' && line['level'] >= 50) {
+      const msg = String(line['msg'] ?? '?');
+      counts.set(msg, (counts.get(msg) ?? 0) + 1);
+    }
+  }
+  return counts.size === 0 ? 'none' : [...counts].map(([m, n]) => `${m} ×${n}`).join('; ');
+}
