@@ -15,6 +15,7 @@ import type { DeviceDirectory } from './device-directory.js';
 import { FirmwareMemory } from './firmware-memory.js';
 import { sendRejection, type Rejection } from './reject-feedback.js';
 import type { SignatureVerifier } from './signature-verifier.js';
+import { StoreOutage } from './store-outage.js';
 
 /** Who published, when the broker knows it from the TLS client certificate. */
 export interface Publisher {
@@ -80,15 +81,23 @@ export class IngestPipeline {
 
   constructor(private readonly deps: IngestPipelineDeps) {
     this.#now = deps.now ?? Date.now;
+    const outage = new StoreOutage({
+      log: deps.log,
+      writable: deps.metrics.storeWritable,
+      now: this.#now,
+    });
     this.#writer = new BatchWriter(deps.telemetry, {
       ...deps.batch,
       onBatch: (size, fresh) => {
+        // A batch of resent messages only (stored before) commits without taking any space: it
+        // says nothing about a full disk, and ending the outage on it made it flap.
+        if (fresh.length > 0) outage.succeeded();
         deps.metrics.batchSize.observe(size);
         deps.onStored?.(fresh.map(toIngested));
       },
       onFailure: (error) => {
         deps.metrics.storeFailures.inc();
-        deps.log.error({ err: error }, 'telemetry batch write failed');
+        outage.failed(error);
       },
     });
   }

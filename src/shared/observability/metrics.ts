@@ -56,6 +56,11 @@ export class PlatformMetrics {
     help: 'Telemetry batches that could not be written; their messages stay unacknowledged.',
     registers: [this.registry],
   });
+  readonly storeWritable = new Gauge({
+    name: 'fleetplane_ingest_store_writable',
+    help: 'Whether the telemetry store took its last write (1) or refused it, its disk full (0): while 0 nothing is acknowledged.',
+    registers: [this.registry],
+  });
   readonly publishToArrival = new Histogram({
     name: 'fleetplane_ingest_publish_to_arrival_seconds',
     help: "Arrival at the platform minus the device's own timestamp (needs synchronised clocks).",
