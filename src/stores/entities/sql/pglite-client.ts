@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { seedFromTemplate, type PgliteTemplate } from './pglite-cluster-template.js';
@@ -21,11 +21,9 @@ export async function openPgliteClient(dir: string, template?: PgliteTemplate): 
   const key = resolve(dir);
   let entry = open.get(key);
   if (!entry) {
-    const db = mkdir(key, { recursive: true })
-      .then(() => seedFromTemplate(key, template, (d) => openPgliteClient(d)))
-      // No template to copy (an unwritable cache): an initdb of its own.
-      .then(() => initialiseApart(key))
-      .then(() => PGlite.create(key, { postgresqlconf: PGLITE_CONF }));
+    const db = createWhole(key, template).then(() =>
+      PGlite.create(key, { postgresqlconf: PGLITE_CONF }),
+    );
     entry = { db, refs: 0 };
     open.set(key, entry);
     db.catch(() => open.delete(key));
@@ -57,6 +55,28 @@ export async function openPgliteClient(dir: string, template?: PgliteTemplate): 
       }
     },
   };
+}
+
+/**
+ * A new database directory is built beside its final name and renamed into place: a process
+ * killed while copying the template or running initdb leaves only the side directory, which the
+ * next open discards, never a cluster with PG_VERSION but no base/ that no later start can open.
+ * A directory that already holds anything is initialised in place if it has no cluster yet.
+ */
+async function createWhole(dir: string, template: PgliteTemplate | undefined): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if ((await readdir(dir)).length > 0) {
+    await initialiseApart(dir); // nothing when it holds a cluster already
+    return;
+  }
+  const building = `${dir}.creating`;
+  await rm(building, { recursive: true, force: true });
+  await mkdir(building, { mode: 0o700 });
+  await seedFromTemplate(building, template, (d) => openPgliteClient(d));
+  // No template to copy (an unwritable cache): an initdb of its own.
+  await initialiseApart(building);
+  // rename(2) replaces an empty directory: the one made above, or the caller's private one.
+  await rename(building, dir);
 }
 
 async function rows<Row extends object>(
