@@ -4,11 +4,12 @@ import { needEngine } from '../../test-support/engines.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import { offlineWorkRestart } from './offline-work-restart.scenario.js';
 import { passed, type FaultScenario } from './scenario.js';
+import { sigkillRollout } from './sigkill-rollout.scenario.js';
 
 // The domain fault scenarios of issue 20 at quick scale: each SIGKILLs a platform child process
 // and must report nothing lost, nothing duplicated and every check held.
 describe('domain fault scenarios (quick)', () => {
-  for (const scenario of [offlineWorkRestart] satisfies FaultScenario[]) {
+  for (const scenario of [offlineWorkRestart, sigkillRollout] satisfies FaultScenario[]) {
     it(`${scenario.name}: ${scenario.title}`, async (t) => {
       const why = await scenario.unavailable();
       if (!needEngine(t, why === undefined, why ?? '')) return;

@@ -1,10 +1,12 @@
 // A data directory for a domain fault scenario: the fleet CA, one store, provisioned cold-chain
 // sensors and a signed firmware image for them, made the operator's way (the CLI in-process).
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { otaCommands } from '../../../src/cli/ota/index.js';
+import { callPlatform } from '../../../src/cli/platform/platform-client.js';
+import { readSignedManifest } from '../../../src/domain/ota/signing/index.js';
 import { COLDCHAIN_HARDWARE_REV } from '../../../src/device/coldchain/coldchain-sensor.js';
 import { capture } from '../../../test-support/cli.js';
 import { provisionDevice, runCli, STORE } from '../../../test-support/platform.js';
@@ -79,4 +81,37 @@ export async function createRollout(
   const id = /Rollout ([0-9a-f-]{36}) started/.exec(out)?.[1];
   if (!id) throw new Error(`no rollout id in: ${out}`);
   return id;
+}
+
+/** Stage durations and health window short enough for a rollout to advance within minutes. */
+export interface FastRollout {
+  readonly canarySize: number;
+  /** Every stage's duration (the health window is 1 minute, so a stage lasts at least that). */
+  readonly stageHours: number;
+}
+
+/** Uploads the image and starts a rollout with short stages through the running platform's API. */
+export async function createFastRollout(
+  data: string,
+  files: { readonly image: string; readonly manifest: string },
+  fast: FastRollout,
+): Promise<string> {
+  const subject = 'fault-scenario';
+  const manifest = await readSignedManifest(files.manifest);
+  const image = await readFile(files.image);
+  const sha256 = createHash('sha256').update(image).digest('hex');
+  await callPlatform(data, 'PUT', `/v1/ota/images/${sha256}`, { subject, bytes: image });
+  const status = (await callPlatform(data, 'POST', '/v1/ota/rollouts', {
+    subject,
+    body: {
+      manifest: { signed: manifest.signedBase64, signature: manifest.signatureBase64 },
+      canary_size: fast.canarySize,
+      canary_hours: fast.stageHours,
+      early_hours: fast.stageHours,
+      later_stage_hours: fast.stageHours,
+      window_minutes: 1,
+      min_device_hours: 0,
+    },
+  })) as { rolloutId: string };
+  return status.rolloutId;
 }
