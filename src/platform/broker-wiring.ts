@@ -1,6 +1,10 @@
 import type { RefusalTally } from '../edge/broker/refusal-tally.js';
 import type { FleetCa, IdentityContext, RevocationWatcher } from '../edge/identity/index.js';
-import type { DeviceBroker, DeviceMessageHandler } from '../edge/broker/device-broker.js';
+import type {
+  ConnectionListener,
+  DeviceBroker,
+  DeviceMessageHandler,
+} from '../edge/broker/device-broker.js';
 import { EmbeddedBroker } from '../edge/broker/embedded-broker.js';
 import { ExternalBrokerSource } from '../edge/broker/external-broker.js';
 import type { ServerIdentity } from '../edge/broker/server-identity.js';
@@ -29,6 +33,8 @@ export function createBroker(options: {
   readonly log: Logger;
   readonly now: () => number;
   readonly refusals: RefusalTally;
+  /** A device subscribed to topics its session did not hold (embedded broker only). */
+  readonly subscribed?: ConnectionListener['subscribed'];
 }): DeviceBroker {
   const { config, layout, identity, ca, handler, log, now } = options;
   if (config.externalBroker) {
@@ -46,12 +52,15 @@ export function createBroker(options: {
     server: options.server,
     metrics: options.metrics,
     refusals: options.refusals,
-    connections: connectionRecorder({
-      entities: options.entities,
-      directory: options.directory,
-      live: options.live,
-      log,
-      stores: identity.stores,
-    }),
+    connections: {
+      ...connectionRecorder({
+        entities: options.entities,
+        directory: options.directory,
+        live: options.live,
+        log,
+        stores: identity.stores,
+      }),
+      ...(options.subscribed ? { subscribed: options.subscribed } : {}),
+    },
   });
 }

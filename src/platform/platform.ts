@@ -19,6 +19,7 @@ import { isStoreId } from '../contract/index.js';
 import { loadTokenKeys } from '../surfaces/api/tokens.js';
 import { DirectoryBlobStore } from '../stores/blobs/directory-blob-store.js';
 import type { DeviceBroker } from '../edge/broker/device-broker.js';
+import { wirePendingWork } from './pending-work-wiring.js';
 import { DeviceApi } from '../edge/device-api/device-api-server.js';
 import { wireOtaImages } from '../domain/ota/images/ota-images-wiring.js';
 import { wireOtaRollouts } from './ota-wiring.js';
@@ -239,9 +240,10 @@ export async function startPlatform(
     );
 
     const refusals = new RefusalTally();
+    const pendingWork = wirePendingWork(log);
     broker = createBroker({
       ...{ config, layout, identity, ca, revocations, server, handler, entities, directory },
-      ...{ live: live.bus, metrics, log, now, refusals },
+      ...{ live: live.bus, metrics, log, now, refusals, subscribed: pendingWork.subscribed },
     });
     const activeBroker: DeviceBroker = broker;
     const ledger = wireCommands({ entities, projector, publish, metrics, log, now });
@@ -302,6 +304,7 @@ export async function startPlatform(
       onChanged: live.rolloutChanged,
     });
     cleanup.push(() => rollouts.stop());
+    pendingWork.ready({ commands: ledger.commands, jobs: rollouts.engine });
 
     const tokenKeys = await loadTokenKeys(layout.tokenKey);
     const api = await buildApi({

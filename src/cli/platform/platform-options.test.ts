@@ -80,3 +80,17 @@ describe('--edges', () => {
     }
   });
 });
+
+describe('--ota-tick-s', () => {
+  it('ticks rollouts that often, every 30 s by default, and refuses 0 or a non-number', () => {
+    assert.equal(platformConfig('d', {}).otaTickMs, undefined);
+    assert.equal(platformConfig('d', { 'ota-tick-s': '2' }).otaTickMs, 2000);
+    for (const value of ['0', 'soon', '-1']) {
+      assert.throws(
+        () => platformConfig('d', { 'ota-tick-s': value }),
+        usage(/--ota-tick-s/),
+        value,
+      );
+    }
+  });
+});

@@ -35,6 +35,7 @@ export const platformOptionSpec: OptionSpec = {
   'verify-threads': { type: 'string' },
   'retention-days': { type: 'string' },
   'coldchain-retention-days': { type: 'string' },
+  'ota-tick-s': { type: 'string' },
   'payment-url': { type: 'string' },
   'vault-url-us': { type: 'string' },
   'vault-url-eu': { type: 'string' },
@@ -68,6 +69,7 @@ export const platformOptionHelp: readonly string[] = [
   '--retention-days N   telemetry retention (default 548, 18 months)',
   '--coldchain-retention-days N',
   '                     days shipment readings and excursions are kept (default 90)',
+  '--ota-tick-s N       how often rollouts are judged and their due jobs sent (default 30)',
   '--payment-url URL    the payment service (fleetplane payment serve), e.g. https://127.0.0.1:9443;',
   '                     reached with DIR/payment-bridge (fleetplane payment init). Without it card',
   '                     taps stay guests and checkouts wait as payment-unavailable',
@@ -80,6 +82,12 @@ export const platformOptionHelp: readonly string[] = [
   "                     (default: the API's own port at localhost); passkeys are registered for",
   '                     its host and sign-in links point at it',
 ];
+
+function otaTickMs(values: OptionValues): number | undefined {
+  const seconds = nonNegativeInteger(values, 'ota-tick-s');
+  if (seconds === 0) throw new UsageError('--ota-tick-s must be at least 1');
+  return seconds === undefined ? undefined : seconds * 1000;
+}
 
 function port(values: OptionValues, name: string, fallback: number): number {
   const n = nonNegativeInteger(values, name);
@@ -118,6 +126,7 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
     ...optional('verifyThreads', nonNegativeInteger(values, 'verify-threads')),
     ...optional('retentionDays', nonNegativeInteger(values, 'retention-days')),
     ...optional('coldchainRetentionDays', nonNegativeInteger(values, 'coldchain-retention-days')),
+    ...optional('otaTickMs', otaTickMs(values)),
     ...optional('paymentUrl', httpsUrl(values, 'payment-url')),
     ...optional('auditUrl', postgresUrl(values, 'audit-url')),
     ...optional('publicUrl', publicUrl(values)),

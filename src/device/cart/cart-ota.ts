@@ -22,6 +22,7 @@ import {
 } from './messages.js';
 import type { CartTiming } from './timing.js';
 import type { Uplink } from './uplink.js';
+import { withPlatformBackoff } from '../firmware/platform-backoff.js';
 
 const OFF: readonly CartState[] = ['off', 'dead'];
 
@@ -173,6 +174,13 @@ export class CartOta {
   #ports(): UpdaterPorts {
     const host = this.host;
     const api = this.options.deviceApi;
+    // The platform may be restarting or out of reach: ridden out, not a failed job.
+    const reach = <T>(work: () => Promise<T>) =>
+      withPlatformBackoff(
+        (ms) => host.clock.sleep(ms),
+        work,
+        () => !OFF.includes(host.state()),
+      );
     return {
       deviceId: this.options.credentials.deviceId,
       deviceClass: this.options.credentials.deviceClass,
@@ -180,17 +188,19 @@ export class CartOta {
       signingKey: this.options.firmwareSigningKey,
       trustedCaGenerations: () => this.trust.generations(),
       now: () => host.clock.now(),
-      async serverTime() {
+      serverTime: async () => {
         if (!api?.serverTime) throw new Error('no device API for the server-time challenge');
-        const nonce = randomBytes(24).toString('base64url');
-        const answer = await api.serverTime(nonce);
+        const { nonce, answer } = await reach(async () => {
+          const nonce = randomBytes(24).toString('base64url');
+          return { nonce, answer: await api.serverTime!(nonce) };
+        });
         // The echoed nonce makes the answer this challenge's, not a replayed earlier one.
         if (answer.nonce !== nonce) throw new Error('server time: the nonce does not match');
         return Date.parse(answer.server_time);
       },
       async download(url) {
         if (!api?.firmware) throw new Error('no device API to download firmware');
-        return api.firmware(url);
+        return reach(() => api.firmware!(url));
       },
       report: async (status, jobId, target, reason) => {
         await host.emit(jobStatusMessage(jobId, target, status, reason));

@@ -15,6 +15,7 @@ import {
 import type { SimClock } from '../clock/sim-clock.js';
 import { BootSlots, type BootOutcome } from '../firmware/boot-slots.js';
 import { FirmwareUpdater } from '../firmware/firmware-updater.js';
+import { withPlatformBackoff } from '../firmware/platform-backoff.js';
 import type { DeviceCredentials } from '../link/device-link.js';
 import type { LinkFactory } from '../link/link-factory.js';
 import { CommandBook } from './command-book.js';
@@ -276,6 +277,13 @@ export class DeviceRuntime {
   #updaterPorts(): ConstructorParameters<typeof FirmwareUpdater>[0] {
     const o = this.options;
     const api = o.deviceApi;
+    // The platform may be restarting or out of reach: ridden out, not a failed job.
+    const reach = <T>(work: () => Promise<T>) =>
+      withPlatformBackoff(
+        (ms) => o.clock.sleep(ms),
+        work,
+        () => this.#on,
+      );
     return {
       deviceId: this.deviceId,
       deviceClass: o.credentials.deviceClass,
@@ -283,16 +291,18 @@ export class DeviceRuntime {
       signingKey: o.firmwareSigningKey,
       trustedCaGenerations: () => [1],
       now: () => o.clock.now(),
-      async serverTime() {
+      serverTime: async () => {
         if (!api?.serverTime) throw new Error('no device API for the server-time challenge');
-        const nonce = randomBytes(24).toString('base64url');
-        const answer = await api.serverTime(nonce);
+        const { nonce, answer } = await reach(async () => {
+          const nonce = randomBytes(24).toString('base64url');
+          return { nonce, answer: await api.serverTime!(nonce) };
+        });
         if (answer.nonce !== nonce) throw new Error('server time: the nonce does not match');
         return Date.parse(answer.server_time);
       },
       async download(url) {
         if (!api?.firmware) throw new Error('no device API to download firmware');
-        return api.firmware(url);
+        return reach(() => api.firmware!(url));
       },
       report: async (status, jobId, target, reason) => {
         await this.emit(jobStatusMessage(jobId, target, status, reason));

@@ -22,7 +22,7 @@ export function commandMetrics(registry: Registry): CommandMetrics {
     metrics = {
       sent: new Counter({
         name: 'fleetplane_commands_sent_total',
-        help: 'Commands published to devices, first attempts and retries (same command id).',
+        help: 'Commands published to devices: first attempts, retries and redeliveries to a new broker session (same command id).',
         labelNames: ['name', 'attempt'] as const,
         registers,
       }),

@@ -34,6 +34,8 @@ export interface SendOptions {
 
 /** Sweeps settle at most this many timed-out commands per call. */
 const SWEEP_BATCH = 500;
+/** Re-deliveries to one device: the embedded broker keeps no more per session either. */
+const REDELIVER_LIMIT = 1_000;
 
 /**
  * The command ledger: every command sent is recorded, settled by the device's answer or by the
@@ -121,6 +123,23 @@ export class CommandService {
     return record;
   }
 
+  /**
+   * Publishes again, as first sent (same id, same expiry), the device's pending commands that
+   * have not expired: a device whose broker session is new never got them (decision 051). The
+   * device runs an id at most once and ignores one past its expiry; expired ones stay for the
+   * sweep to settle as timeout. Returns how many were published.
+   */
+  async redeliver(deviceId: string, now: number): Promise<number> {
+    const pending = await this.options.entities.listPendingCommands(deviceId, now, REDELIVER_LIMIT);
+    for (const record of pending) {
+      const built = commandRequest(record, Date.parse(record.sentAt), Date.parse(record.expiresAt));
+      if (!built.ok)
+        throw new Error(`a stored command no longer matches the contract: ${built.detail}`);
+      await this.#publish(record, built.request, 'redelivery');
+    }
+    return pending.length;
+  }
+
   get(commandId: string): Promise<CommandRecord | undefined> {
     return this.options.entities.getCommand(commandId);
   }
@@ -171,7 +190,7 @@ export class CommandService {
   async #publish(
     record: CommandRecord,
     request: object,
-    attempt: 'first' | 'retry',
+    attempt: 'first' | 'retry' | 'redelivery',
   ): Promise<void> {
     try {
       await this.options.publish(

@@ -49,6 +49,10 @@ export class ConnectedDevices {
     this.options.listener?.connected?.(device, this.options.now());
   }
 
+  subscribed(device: ConnectedDevice, topics: readonly string[]): void {
+    this.options.listener?.subscribed?.(device, topics, this.options.now());
+  }
+
   disconnected(device: ConnectedDevice): void {
     this.#gauge.get(device.deviceClass)?.dec();
     this.options.metrics.cuts.disconnected(device.deviceClass, device.storeId);

@@ -22,6 +22,11 @@ export interface ConnectedDevice {
 export interface ConnectionListener {
   connected?(device: ConnectedDevice, at: number): void;
   disconnected?(device: ConnectedDevice, at: number): void;
+  /**
+   * The device subscribed to topics its broker session did not hold (a new session: the first
+   * connection, or the first after the embedded broker restarted and forgot its sessions).
+   */
+  subscribed?(device: ConnectedDevice, topics: readonly string[], at: number): void;
 }
 
 /**

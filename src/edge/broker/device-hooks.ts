@@ -157,6 +157,10 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
     if (this.options.revocations.isRevoked(session.certSerialHex)) this.options.kick(clientId);
   }
 
+  subscribed(session: BrokerSession, filters: readonly string[]): void {
+    if (!isClaimSession(session)) this.options.devices.subscribed(session, filters);
+  }
+
   disconnected(session: BrokerSession): void {
     if (!isClaimSession(session)) this.options.devices.disconnected(session);
   }

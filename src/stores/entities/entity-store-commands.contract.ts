@@ -129,6 +129,52 @@ export function commandContractTests(
     assert.equal((await store.listDeviceCommands(CART, 1)).length, 1);
   });
 
+  it('lists a device its pending commands that have not expired, oldest first', async (t) => {
+    const store = await withCart(open, t);
+    if (!store) return;
+    await store.upsertDevice({
+      deviceId: 'CART-2',
+      storeId: 'store-1',
+      deviceClass: 'cart',
+      certSerialHex: '02',
+    });
+    const insert = async (deviceId: string, sentAt: number, expiresAt: number) => {
+      const c = await store.insertCommand({
+        commandId: randomUUID(),
+        deviceId,
+        name: 'ping',
+        args: {},
+        requestedBy: 'ops:olga',
+        sentAt,
+        expiresAt,
+      });
+      return c!.commandId;
+    };
+    const first = await insert(CART, T0, T0 + 60_000);
+    const second = await insert(CART, T0 + 10, T0 + 60_000);
+    const expired = await insert(CART, T0 + 20, T0 + 1_000);
+    const answered = await insert(CART, T0 + 30, T0 + 60_000);
+    await insert('CART-2', T0 + 40, T0 + 60_000);
+    await store.recordCommandResponse({
+      commandId: answered,
+      deviceId: CART,
+      status: 'succeeded',
+      code: null,
+      duplicate: false,
+      at: T0 + 50,
+    });
+    const pending = (now: number, limit = 10) =>
+      store.listPendingCommands(CART, now, limit).then((l) => l.map((c) => c.commandId));
+    assert.deepEqual(await pending(T0 + 500), [first, second, expired]);
+    assert.deepEqual(
+      await pending(T0 + 1_000),
+      [first, second],
+      'expired at its expiry, though not swept yet',
+    );
+    assert.deepEqual(await pending(T0 + 500, 1), [first]);
+    assert.deepEqual(await store.listPendingCommands('CART-404', T0, 10), []);
+  });
+
   it('versions the desired shadow optimistically and keeps the newest report by counter', async (t) => {
     const store = await withCart(open, t);
     if (!store) return;

@@ -318,6 +318,9 @@ export class SqlEntityStore extends SqlToolRecords implements EntityStore {
   listDeviceCommands(...a: Parameters<CommandRecords['listDeviceCommands']>) {
     return this.#commands.listDeviceCommands(...a);
   }
+  listPendingCommands(...a: Parameters<CommandRecords['listPendingCommands']>) {
+    return this.#commands.listPendingCommands(...a);
+  }
   recordCommandResponse(...a: Parameters<CommandRecords['recordCommandResponse']>) {
     return this.#commands.recordCommandResponse(...a);
   }

@@ -274,4 +274,29 @@ describe('rollout engine: people and devices', () => {
     await assert.rejects(world.engine.abort(id, T0 + 3, 'ops:anna'));
     assert.equal(world.changed.length, 4, 'a refused change is not reported');
   });
+
+  it('re-delivers a device the job it was sent and never acknowledged, without another attempt, while the rollout runs', async () => {
+    const world = new RolloutWorld({ devices: 3 });
+    world.updateOnSend = false;
+    const rollout = await world.engine.create(spec(), T0);
+    await world.engine.tick(T0);
+    const [a, b] = world.sent;
+    const sentJobs = world.sent.length;
+    await world.engine.onJobStatus(b!.device_id, jobStatus(b!, 'received'), T0 + 1);
+
+    assert.equal(await world.engine.redeliver(a!.device_id, T0 + 5 * MIN), 1);
+    const again = world.sent.at(-1)!;
+    assert.equal(again.job_id, a!.job_id, 'the same job id');
+    assert.notEqual(again.url, a!.url, 'with a fresh download URL');
+    const job = (await world.repository.jobsOf(rollout.rolloutId)).find(
+      (j) => j.jobId === a!.job_id,
+    );
+    assert.equal(job?.attempts, 1, 'not another attempt');
+    assert.equal(job?.lastSentAt, T0 + 5 * MIN, 'its timeout counts from the re-delivery');
+    assert.equal(await world.engine.redeliver(b!.device_id, T0 + 5 * MIN), 0, 'acknowledged');
+    assert.equal(await world.engine.redeliver('CART-404', T0 + 5 * MIN), 0);
+    await world.engine.abort(rollout.rolloutId, T0 + 6 * MIN, 'ops:anna');
+    assert.equal(await world.engine.redeliver(a!.device_id, T0 + 7 * MIN), 0, 'aborted');
+    assert.equal(world.sent.length, sentJobs + 1);
+  });
 });

@@ -196,6 +196,30 @@ export class RolloutEngine {
     });
   }
 
+  /**
+   * Sends a device again its jobs of running rollouts that it was sent and never acknowledged:
+   * its broker session, and the job queued there, did not survive (decision 051). Not another
+   * attempt (the device runs a job id once); the job's timeout counts from now. Returns how many
+   * reached the broker; a send that fails is left to the tick's timeout.
+   */
+  async redeliver(deviceId: string, now: number): Promise<number> {
+    const due = await this.#serial(async () => {
+      const again: { rollout: RolloutRecord; job: RolloutJobRecord }[] = [];
+      for (const job of await this.ports.repository.jobsOfDevice(deviceId)) {
+        if (job.state !== 'sent') continue;
+        const rollout = await this.ports.repository.get(job.rolloutId);
+        if (rollout?.state !== 'running') continue;
+        const resent = { ...job, lastSentAt: now };
+        await this.ports.repository.upsertJobs([resent]);
+        again.push({ rollout, job: resent });
+      }
+      return again;
+    });
+    const report = { sent: 0, sendErrors: [] };
+    for (const { rollout, job } of due) await sendJobs(this.ports, rollout, [job], now, 1, report);
+    return report.sent;
+  }
+
   /** A device's job-status report; false when it names no job of this device or changes nothing. */
   onJobStatus(deviceId: string, status: JobStatus, now: number): Promise<boolean> {
     return this.#serial(async () => {

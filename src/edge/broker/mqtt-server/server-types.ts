@@ -46,6 +46,11 @@ export interface MqttServerHooks<P> {
   onPublish(principal: P, publish: InboundPublish): Promise<PublishVerdict>;
   /** Whether this client may subscribe with `filter` (an exact topic: the server refuses wildcards). */
   authorizeSubscribe(principal: P, filter: string): boolean;
+  /**
+   * After the SUBACK, with the filters this SUBSCRIBE added to the session (not those it only
+   * renewed): a session that did not hold them has missed whatever was published on them before.
+   */
+  subscribed?(principal: P, filters: readonly string[]): void;
   /** After the CONNACK. */
   connected?(principal: P, clientId: string): void;
   /** Once per connection that had been connected, whatever ended it. */

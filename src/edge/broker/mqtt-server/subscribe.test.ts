@@ -51,6 +51,30 @@ describe('MQTT server: subscriptions and delivery', () => {
     });
   }
 
+  it('tells the owner the filters a subscribe added, not those a kept session already held', async (t) => {
+    const added: string[][] = [];
+    const { url } = await startTestServer(t, {
+      hooks: { subscribed: (_id, filters) => void added.push([...filters]) },
+    });
+    const persistent = { clientId: 'dev-1', protocolVersion: 4, clean: false } as const;
+    const first = await mqttClient(t, url, persistent);
+    await first.subscribeAsync([ALLOWED, SHADOW], { qos: 1 });
+    await first.subscribeAsync(ALLOWED, { qos: 1 });
+    await first.endAsync();
+    // The session was kept: subscribing again on reconnect adds nothing it missed.
+    const kept = await mqttClient(t, url, persistent);
+    await kept.subscribeAsync([ALLOWED, SHADOW], { qos: 1 });
+    await kept.endAsync();
+    // A clean session starts without subscriptions: both are new again.
+    const fresh = await mqttClient(t, url, { ...persistent, clean: true });
+    await fresh.subscribeAsync([ALLOWED, SHADOW], { qos: 1 });
+    await waitFor(() => added.length === 2);
+    assert.deepEqual(added, [
+      [ALLOWED, SHADOW],
+      [ALLOWED, SHADOW],
+    ]);
+  });
+
   it('delivers to the subscribers of a topic only, at the granted QoS', async (t) => {
     const { url, server } = await startTestServer(t);
     const one = await mqttClient(t, url, { clientId: 'dev-1', protocolVersion: 5 });

@@ -24,12 +24,14 @@ export function handleSubscribe<P>(
   const session = connection.session!;
   const granted: number[] = [];
   const retained: OutboundMessage[] = [];
+  const added: string[] = [];
   for (const subscription of packet.subscriptions) {
     const code = subscribeCode(context, connection, subscription);
     granted.push(code);
     if (code > 1) continue;
     const qos = code as 0 | 1;
     const isNew = context.sessions.subscribe(session, subscription.topic, qos);
+    if (isNew) added.push(subscription.topic);
     const handling = subscription.rh ?? 0;
     if (handling === 2 || (handling === 1 && !isNew)) continue;
     const message = context.sessions.retained(subscription.topic);
@@ -42,6 +44,12 @@ export function handleSubscribe<P>(
     ),
   );
   for (const message of retained) session.deliver(message);
+  if (added.length === 0) return;
+  try {
+    context.hooks.subscribed?.(connection.principal as P, added);
+  } catch (error) {
+    context.report(error, connection);
+  }
 }
 
 function subscribeCode<P>(

@@ -57,6 +57,20 @@ export class SqlCommandRecords implements CommandRecords {
     return rows.map(toCommand);
   }
 
+  async listPendingCommands(
+    deviceId: string,
+    now: number,
+    limit: number,
+  ): Promise<CommandRecord[]> {
+    const rows = await this.client.query(
+      `SELECT ${COLUMNS} FROM commands
+       WHERE device_id = $1 AND status = 'pending' AND expires_at > $2::timestamptz
+       ORDER BY created_at, command_id LIMIT $3`,
+      [deviceId, iso(now), limit],
+    );
+    return rows.map(toCommand);
+  }
+
   /**
    * Settles a pending command, or one the sweep timed out (the device did answer, late: its
    * answer is what happened). A settled command keeps its first outcome, so projecting the same

@@ -64,6 +64,11 @@ export interface CommandRecords {
   /** The device's commands, newest first. */
   listDeviceCommands(deviceId: string, limit: number): Promise<CommandRecord[]>;
   recordCommandResponse(response: CommandResponseRecord): Promise<ResponseOutcome>;
+  /**
+   * The device's pending commands that expire after `now`, oldest first: what a device that lost
+   * its broker session has not been given yet (decision 051).
+   */
+  listPendingCommands(deviceId: string, now: number, limit: number): Promise<CommandRecord[]>;
   /** Marks pending commands whose expiry is at or before `now` failed with code timeout. */
   expireCommands(now: number, limit: number): Promise<CommandRecord[]>;
   /**

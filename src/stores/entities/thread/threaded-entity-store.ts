@@ -304,6 +304,11 @@ export class ThreadedEntityStore extends ThreadedToolRecords implements EntitySt
   ): ReturnType<CommandRecords['listDeviceCommands']> {
     return this.#call('listDeviceCommands', ...a);
   }
+  listPendingCommands(
+    ...a: Parameters<CommandRecords['listPendingCommands']>
+  ): ReturnType<CommandRecords['listPendingCommands']> {
+    return this.#call('listPendingCommands', ...a);
+  }
   recordCommandResponse(
     ...a: Parameters<CommandRecords['recordCommandResponse']>
   ): ReturnType<CommandRecords['recordCommandResponse']> {
