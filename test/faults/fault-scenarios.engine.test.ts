@@ -1,37 +1,4 @@
-// Every registered fault scenario at its quick scale: each runs a real platform as a child
-// process (SIGKILLed, restarted, its disk filled) under a device load that keeps a ledger of
-// what was acknowledged, and passes only with nothing acknowledged lost, nothing stored twice
-// and every check held. `npm run faults` runs the same scenarios at full scale with reports.
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { needEngine } from '../../test-support/engines.js';
-import { tempDir } from '../../test-support/temp-dir.js';
-import { passed } from './scenario.js';
-import { SCENARIOS } from './scenarios.js';
+import { quickSuite } from './quick-suite.js';
+import { INGEST_SCENARIOS } from './scenarios.js';
 
-describe('fault scenarios (quick)', () => {
-  for (const scenario of SCENARIOS) {
-    it(
-      `${scenario.name}: ${scenario.title}, nothing acknowledged lost or duplicated`,
-      { timeout: 240_000 },
-      async (t) => {
-        const reason = await scenario.unavailable();
-        if (!needEngine(t, reason === undefined, `${scenario.name}: ${reason ?? ''}`)) return;
-        const workDir = await tempDir(t, `fault-${scenario.name}-`);
-        const report = await scenario.run({
-          workDir,
-          log: (line) => t.diagnostic(line),
-          scale: 'quick',
-        });
-        const failed = report.checks
-          .filter((c) => !c.ok)
-          .map((c) => `${c.what}: ${c.detail ?? ''}`);
-        assert.ok(
-          passed(report),
-          `${report.scenario}: ${report.lost} lost, ${report.duplicated} duplicated of ${report.acknowledged} acknowledged; ${failed.join('; ')}`,
-        );
-        assert.ok(report.acknowledged > 0, 'the load crossed the fault with acknowledged messages');
-      },
-    );
-  }
-});
+quickSuite('ingest', INGEST_SCENARIOS);
