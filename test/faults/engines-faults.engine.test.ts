@@ -1,0 +1,33 @@
+// The engine and clock fault scenarios of issue 20 at quick scale: each must report nothing
+// acknowledged lost, nothing stored twice, and every check held.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { needEngine } from '../../test-support/engines.js';
+import { passed, type FaultScenario } from './scenario.js';
+import { storeOfflineHour } from './store-offline-hour.scenario.js';
+
+async function runQuick(t: TestContext, scenario: FaultScenario): Promise<void> {
+  const why = await scenario.unavailable();
+  if (!needEngine(t, why === undefined, `${scenario.name}: ${why}`)) return;
+  const workDir = await mkdtemp(join(tmpdir(), `fault-${scenario.name}-`));
+  try {
+    const lines: string[] = [];
+    const report = await scenario.run({ workDir, scale: 'quick', log: (l) => lines.push(l) });
+    t.diagnostic(
+      `${report.scenario}: acknowledged ${report.acknowledged}, stored ${report.stored}, lost ${report.lost}, duplicated ${report.duplicated}; ${JSON.stringify(report.figures)}`,
+    );
+    assert.ok(passed(report), JSON.stringify(report, null, 2));
+    assert.ok(report.acknowledged > 0, 'the scenario put load across the fault');
+    assert.equal(report.stored, report.acknowledged);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+describe('engine and clock fault scenarios (quick)', () => {
+  it('a store offline for an hour loses and duplicates nothing, replaying in order', (t) =>
+    runQuick(t, storeOfflineHour));
+});
