@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { needEngine } from '../../test-support/engines.js';
 import { passed, type FaultScenario } from './scenario.js';
+import { postgresRestart } from './postgres-restart.scenario.js';
 import { storeOfflineHour } from './store-offline-hour.scenario.js';
 
 async function runQuick(t: TestContext, scenario: FaultScenario): Promise<void> {
@@ -30,4 +31,7 @@ async function runQuick(t: TestContext, scenario: FaultScenario): Promise<void> 
 describe('engine and clock fault scenarios (quick)', () => {
   it('a store offline for an hour loses and duplicates nothing, replaying in order', (t) =>
     runQuick(t, storeOfflineHour));
+
+  it('PostgreSQL restarted under load: the entity store holds every acknowledged event once', (t) =>
+    runQuick(t, postgresRestart));
 });

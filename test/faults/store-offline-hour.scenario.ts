@@ -2,15 +2,13 @@
 // store buffers in flash, replays in counter order when the link returns, and the platform ends
 // up holding every message once, with no gap in any cart's counters.
 import { runFleet } from '../../src/device/sim/fleet.js';
-import type { CartObserver } from '../../src/device/cart/fleet-cart.js';
-import type { CreateCart } from '../../src/device/sim/fleet-types.js';
-import type { Cart } from '../../src/device/cart/cart.js';
 import { simCarts } from '../../src/cli/sim/cart-factory.js';
 import { storeShelf } from '../../src/cli/sim/sim-catalog.js';
 import { startPlatform } from '../../src/platform/platform.js';
 import { openEntities } from '../../src/cli/platform/entities.js';
 import { silentLogger } from '../../src/shared/observability/logger.js';
-import { compare, messageKey, readStored, type MessageKey } from './engines/delivery-tally.js';
+import { FleetWatch } from './engines/cart-watch.js';
+import { compare, messageKey, readStored } from './engines/delivery-tally.js';
 import { FAULT_STORE, fleetDir } from './engines/fleet-dir.js';
 import { localPlatformConfig } from './engines/local-platform.js';
 import { settle } from './engines/settle.js';
@@ -18,13 +16,6 @@ import type { FaultReport, FaultScenario, ScenarioContext } from './scenario.js'
 
 const HOUR = 3600_000;
 const OUTAGE_AT = 30 * 60_000;
-
-/** What one cart's observer saw: its acknowledged counters, and replays in acknowledgement order. */
-interface CartWatch {
-  readonly acknowledged: Set<number>;
-  readonly replayOrder: number[];
-  readonly created: Set<number>;
-}
 
 export const storeOfflineHour: FaultScenario = {
   name: 'store-offline-hour',
@@ -43,52 +34,12 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
     log: silentLogger(),
   });
   try {
-    const watches = new Map<string, CartWatch>();
-    const refused = new Set<MessageKey>();
-    const refusals: string[] = [];
-    let dedupedResends = 0;
-    const lostFromRam: string[] = [];
+    const watch = new FleetWatch();
     const { createCart, scenarios } = simCarts({
       mqttUrl: platform.mqttUrl,
       seed: 20,
       shelf: storeShelf(FAULT_STORE),
     });
-    const watched: CreateCart<Cart> = (identity, site, clock, observer, deviceClock) => {
-      const watch: CartWatch = { acknowledged: new Set(), replayOrder: [], created: new Set() };
-      watches.set(identity.serial, watch);
-      const tap: CartObserver = {
-        ...observer,
-        created(message) {
-          observer.created?.(message);
-          watch.created.add(message.counter);
-        },
-        delivered(message, replayed) {
-          observer.delivered?.(message, replayed);
-          watch.acknowledged.add(message.counter);
-          if (replayed) watch.replayOrder.push(message.counter);
-        },
-        lost(message) {
-          observer.lost?.(message);
-          lostFromRam.push(`${identity.serial}#${message.counter} ${message.type}`);
-        },
-        rejected(rejection) {
-          observer.rejected?.(rejection);
-          // A resend of a message the platform had stored (its PUBACK lost with the link) is
-          // answered 'replay': the cloud's dedup at work, not a refusal of the message.
-          if (rejection.reason === 'replay') {
-            dedupedResends++;
-            return;
-          }
-          if (rejection.counter !== undefined) {
-            refused.add(messageKey(identity.serial, rejection.counter));
-          }
-          refusals.push(
-            `${identity.serial}#${rejection.counter}: ${rejection.reason} ${rejection.detail}`,
-          );
-        },
-      };
-      return createCart(identity, site, clock, tap, deviceClock);
-    };
     context.log(`${cartCount} carts, links down for one simulated hour from minute 30`);
     const result = await runFleet({
       identities,
@@ -97,7 +48,7 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
         currency: 'EUR',
         geofence: { lat: 52.52, lon: 13.405, radiusM: 150 },
       },
-      createCart: watched,
+      createCart: watch.wrap(createCart),
       scenario: scenarios.golden,
       durationMs: 2 * HOUR,
       speed: quick ? 1800 : 600,
@@ -108,13 +59,7 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
       flushTimeoutMs: 60_000,
     });
 
-    const acknowledged = new Set<MessageKey>();
-    for (const [serial, watch] of watches) {
-      for (const counter of watch.acknowledged) {
-        const key = messageKey(serial, counter);
-        if (!refused.has(key)) acknowledged.add(key);
-      }
-    }
+    const acknowledged = watch.acknowledged();
     // Ingest stores before it acknowledges, but the store is read through its own connection:
     // wait until what it holds stops changing.
     const stored = await settle(
@@ -126,21 +71,23 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
     const outOfOrder: string[] = [];
     const gaps: string[] = [];
     const extra: string[] = [];
-    for (const [serial, watch] of watches) {
-      const replays = watch.replayOrder;
+    for (const [serial, cart] of watch.carts) {
+      const replays = cart.replayOrder;
       if (replays.some((c, i) => i > 0 && c < replays[i - 1]!)) {
         outOfOrder.push(`${serial} acknowledged replays ${replays.join(',')}`);
       }
       const storedCounters = stored.byDevice.get(serial) ?? [];
       const storedSet = new Set(storedCounters);
-      const sent = [...watch.created].filter((c) => !refused.has(messageKey(serial, c)));
+      const sent = [...cart.created.keys()].filter(
+        (c) => !watch.refused.has(messageKey(serial, c)),
+      );
       const missing = sent.filter((c) => !storedSet.has(c));
       if (missing.length > 0) gaps.push(`${serial} missing ${missing.slice(0, 5).join(',')}`);
-      const unknown = storedCounters.filter((c) => !watch.created.has(c));
+      const unknown = storedCounters.filter((c) => !cart.created.has(c));
       if (unknown.length > 0)
         extra.push(`${serial} stored unsent ${unknown.slice(0, 5).join(',')}`);
     }
-    const replayed = [...watches.values()].reduce((n, w) => n + w.replayOrder.length, 0);
+    const replayed = watch.replayed;
     const checks = [
       {
         what: 'every cart lost both links for the hour',
@@ -172,12 +119,12 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
       {
         what: 'every cart emptied its buffer and no message was lost from RAM',
         ok: result.unflushed.length === 0 && result.messagesLost === 0,
-        detail: `unflushed ${result.unflushed.join(',') || 'none'}, lost from RAM ${result.messagesLost} ${lostFromRam.join('; ')}`,
+        detail: `unflushed ${result.unflushed.join(',') || 'none'}, lost from RAM ${result.messagesLost} ${watch.lostFromRam.join('; ')}`,
       },
       {
         what: 'no trip failed and the cloud refused nothing',
-        ok: result.tripErrors === 0 && refused.size === 0,
-        detail: `trip errors ${result.tripErrors}, refused ${refused.size} ${refusals.slice(0, 3).join('; ')}${result.errors.length ? `: ${result.errors.slice(0, 2).join('; ')}` : ''}`,
+        ok: result.tripErrors === 0 && watch.refused.size === 0,
+        detail: `trip errors ${result.tripErrors}, refused ${watch.refused.size} ${watch.refusals.slice(0, 3).join('; ')}${result.errors.length ? `: ${result.errors.slice(0, 2).join('; ')}` : ''}`,
       },
     ];
     if (counts.lost > 0) {
@@ -203,7 +150,7 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
         scansAcknowledgedOffline: result.scanAckOffline.count,
         bufferedPeak: result.maxBuffered,
         replayed,
-        resendsAnsweredReplay: dedupedResends,
+        resendsAnsweredReplay: watch.resendsAnsweredReplay,
         messagesCreated: result.messagesCreated,
         storedEvents: stored.copies.size,
       },

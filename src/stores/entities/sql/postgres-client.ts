@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { entityFailure } from '../errors.js';
+import { asUnavailable } from './postgres-unavailable.js';
 import type { SqlClient } from './sql-client.js';
 
 export interface PostgresClientOptions {
@@ -48,10 +49,19 @@ export async function openPostgresClient(options: PostgresClientOptions): Promis
   return {
     engine: 'postgres',
     async query(text, params) {
-      return (await pool.query(text, params ? [...params] : undefined)).rows;
+      try {
+        return (await pool.query(text, params ? [...params] : undefined)).rows;
+      } catch (error) {
+        throw asUnavailable(error, where);
+      }
     },
     async transaction(work) {
-      const connection = await pool.connect();
+      let connection: pg.PoolClient;
+      try {
+        connection = await pool.connect();
+      } catch (error) {
+        throw asUnavailable(error, where);
+      }
       let broken: unknown;
       try {
         await connection.query('BEGIN');
@@ -68,7 +78,7 @@ export async function openPostgresClient(options: PostgresClientOptions): Promis
           // The connection itself is gone; do not hand it to the next caller.
           broken = rollbackError;
         }
-        throw error;
+        throw asUnavailable(error, where);
       } finally {
         connection.release(broken instanceof Error ? broken : undefined);
       }
