@@ -63,6 +63,11 @@ export async function openPostgresClient(options: PostgresClientOptions): Promis
         throw asUnavailable(error, where);
       }
       let broken: unknown;
+      // A checked-out connection the server drops (a restart) emits 'error' on the client, not
+      // the pool; unheard, that error killed the entity store's thread. The query under way
+      // fails with it too, which is where the caller hears of it.
+      const dropped = (error: Error) => (broken = error);
+      connection.on('error', dropped);
       try {
         await connection.query('BEGIN');
         const result = await work({
@@ -80,6 +85,7 @@ export async function openPostgresClient(options: PostgresClientOptions): Promis
         }
         throw asUnavailable(error, where);
       } finally {
+        connection.off('error', dropped);
         connection.release(broken instanceof Error ? broken : undefined);
       }
     },
