@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { needEngine } from '../../test-support/engines.js';
 import { passed, type FaultScenario } from './scenario.js';
+import { mosquittoRestart } from './mosquitto-restart.scenario.js';
 import { postgresRestart } from './postgres-restart.scenario.js';
 import { storeOfflineHour } from './store-offline-hour.scenario.js';
 
@@ -17,6 +18,7 @@ async function runQuick(t: TestContext, scenario: FaultScenario): Promise<void> 
   try {
     const lines: string[] = [];
     const report = await scenario.run({ workDir, scale: 'quick', log: (l) => lines.push(l) });
+    t.diagnostic(lines.join(' | '));
     t.diagnostic(
       `${report.scenario}: acknowledged ${report.acknowledged}, stored ${report.stored}, lost ${report.lost}, duplicated ${report.duplicated}; ${JSON.stringify(report.figures)}`,
     );
@@ -34,4 +36,12 @@ describe('engine and clock fault scenarios (quick)', () => {
 
   it('PostgreSQL restarted under load: the entity store holds every acknowledged event once', (t) =>
     runQuick(t, postgresRestart));
+
+  // Not yet passing (decision 050): after a SIGTERM restart the platform still misses part of
+  // what Mosquitto acknowledged. The scenario runs and reports; its failure does not fail CI.
+  it(
+    'Mosquitto restarted under QoS 1 load: what it acknowledged reaches the platform once',
+    { todo: 'acknowledged messages still lost across the restart; see decision 050' },
+    (t) => runQuick(t, mosquittoRestart),
+  );
 });
