@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { needEngine } from '../../test-support/engines.js';
 import { passed, type FaultScenario } from './scenario.js';
+import { clockJump } from './clock-jump.scenario.js';
 import { mosquittoRestart } from './mosquitto-restart.scenario.js';
 import { postgresRestart } from './postgres-restart.scenario.js';
 import { storeOfflineHour } from './store-offline-hour.scenario.js';
@@ -31,6 +32,9 @@ async function runQuick(t: TestContext, scenario: FaultScenario): Promise<void> 
 }
 
 describe('engine and clock fault scenarios (quick)', () => {
+  it('a clock jump forward and back expires commands by their expiry, once, and stores telemetry once', (t) =>
+    runQuick(t, clockJump));
+
   it('a store offline for an hour loses and duplicates nothing, replaying in order', (t) =>
     runQuick(t, storeOfflineHour));
 
