@@ -29,8 +29,6 @@ export interface SessionHost {
   health(): void;
   /** The uplink in use now: a reboot replaces it. */
   uplink(): Uplink;
-  /** A power loss: what waited in RAM is gone. */
-  forgetRam(): void;
 }
 
 /**
@@ -196,8 +194,10 @@ export class CartSession {
     // A moment for the last messages, then the radio is off.
     await host.uplink().flush(500);
     if (host.state() !== 'sleep') return;
+    // Radio off, the RAM queue kept: sleep is not a power loss. A paid session-end waiting in RAM for a
+    // link (its checkout post failed as the store went offline) goes out when the cart wakes
+    // (decision 050); only a reboot, a shutdown or a flat pack loses it.
     await host.uplink().powerDown();
-    host.forgetRam();
     this.customer = undefined;
   }
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type ISubscriptionMap, type MqttClient } from 'mqtt';
 import type { FleetCa, IdentityContext } from '../identity/index.js';
 import type { Logger } from '../../shared/observability/logger.js';
 import type { ExternalBrokerConfig } from '../../platform/platform-config.js';
@@ -87,10 +87,28 @@ export class ExternalBrokerSource implements DeviceBroker {
       client.on('error', (error) =>
         this.options.log.warn({ err: error.message }, 'external broker error'),
       );
-      await client.subscribeAsync(
-        DEVICE_PUBLISH_FILTERS.map((f) => `$share/${group}/${f}`),
-        { qos: 1 },
-      );
+      const filters = DEVICE_PUBLISH_FILTERS.map((f) => `$share/${group}/${f}`);
+      await client.subscribeAsync(filters, { qos: 1 });
+      // mqtt.js subscribes again after a reconnect only when the broker says it kept no session.
+      // Mosquitto 2.0 restarted with persistence says it kept one, but not its shared
+      // subscriptions: ingest sat connected and got nothing while devices' messages were
+      // PUBACKed and queued nowhere (decision 050). Subscribing again replaces what is there.
+      client.on('connect', (connack) => {
+        if (!connack.sessionPresent || this.#closing) return;
+        // `resubscribe`: mqtt.js would otherwise skip filters it believes are in place.
+        const again = Object.assign(
+          Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])),
+          { resubscribe: true },
+        ) as ISubscriptionMap;
+        client
+          .subscribeAsync(again)
+          .catch((error: unknown) =>
+            this.options.log.warn(
+              { err: error instanceof Error ? error.message : String(error) },
+              'resubscribing to the external broker failed; the next reconnect tries again',
+            ),
+          );
+      });
       this.#clients.push(client);
     }
     return { url: config.url };

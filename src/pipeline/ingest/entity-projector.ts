@@ -4,6 +4,7 @@ import type {
   IngestedEvent,
   SessionMerge,
 } from '../../stores/entities/entity-store.js';
+import { EntityFailure } from '../../stores/entities/errors.js';
 import type { Logger } from '../../shared/observability/logger.js';
 import type { PlatformMetrics } from '../../shared/observability/metrics.js';
 import type { StoredEvent, TelemetryStore } from '../../stores/telemetry/telemetry-store.js';
@@ -15,6 +16,11 @@ export interface EntityProjectorOptions {
   readonly attempts?: number;
   /** First retry delay; doubles each time. */
   readonly backoffMs?: number;
+  /**
+   * Longest wait between tries while the entity store is unreachable (its server restarting):
+   * those tries do not count as attempts, so an outage parks nothing as a dead letter.
+   */
+  readonly maxOutageBackoffMs?: number;
   /** How often to look for new events when nobody calls `wake`. */
   readonly pollMs?: number;
   readonly now?: () => number;
@@ -64,6 +70,7 @@ export class EntityProjector {
   readonly #batchSize: number;
   readonly #attempts: number;
   readonly #backoffMs: number;
+  readonly #maxOutageBackoffMs: number;
   readonly #pollMs: number;
   readonly #now: () => number;
   #running = false;
@@ -95,6 +102,7 @@ export class EntityProjector {
     this.#batchSize = options.batchSize ?? 5000;
     this.#attempts = options.attempts ?? 5;
     this.#backoffMs = options.backoffMs ?? 100;
+    this.#maxOutageBackoffMs = options.maxOutageBackoffMs ?? 2000;
     this.#pollMs = options.pollMs ?? 1000;
     this.#now = options.now ?? Date.now;
     this.#recentLimit = options.recentLimit ?? 20_000;
@@ -167,7 +175,8 @@ export class EntityProjector {
       try {
         applied = await this.#oneStep();
       } catch (error) {
-        // Only the projection log itself failing lands here; try again after a pause.
+        // The projection log failing lands here, and an entity store still unreachable when the
+        // platform stops; try again after a pause (or stop).
         this.logger.error({ err: error }, 'entity projection step failed');
       }
       if (!this.#running) break;
@@ -279,9 +288,11 @@ export class EntityProjector {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.#attempts; attempt++) {
       try {
-        const { merges } = await this.entities.project(ingested);
+        const { merges } = await this.#projectOnceReachable(ingested);
         return { events: ingested, merges, failed: [] };
       } catch (error) {
+        // Still unreachable when the platform stops: no attempt failed, the step does.
+        if (unreachable(error)) throw error;
         lastError = error;
         this.logger.warn(
           { err: String(error), attempt, events: events.length },
@@ -299,14 +310,46 @@ export class EntityProjector {
     const result: Applied = { events: [], merges: [], failed: [] };
     for (const [i, event] of events.entries()) {
       try {
-        const { merges } = await this.entities.project([ingested[i]!]);
+        const { merges } = await this.#projectOnceReachable([ingested[i]!]);
         result.events.push(ingested[i]!);
         result.merges.push(...merges);
       } catch (error) {
+        if (unreachable(error)) throw error;
         result.failed.push({ event, error: String(error), attempts: this.#attempts + 1 });
       }
     }
     return result;
+  }
+
+  /**
+   * Projects, waiting out an unreachable entity store (decision 050): a PostgreSQL restart is
+   * not a poison event, and counting it against the attempts parked every event of the outage
+   * as a dead letter. Only a stop while it waits gives up, and then the step fails before the
+   * cursor moves, so the next start projects the same events again.
+   */
+  async #projectOnceReachable(events: readonly IngestedEvent[]) {
+    let wait = this.#backoffMs;
+    let since: number | undefined;
+    for (;;) {
+      try {
+        const outcome = await this.entities.project(events);
+        if (since !== undefined) {
+          this.logger.info(
+            { unreachableMs: this.#now() - since },
+            'entity store reachable again, projection resumed',
+          );
+        }
+        return outcome;
+      } catch (error) {
+        if (!unreachable(error) || !this.#running) throw error;
+        if (since === undefined) {
+          since = this.#now();
+          this.logger.warn({ err: String(error) }, 'entity store unreachable; projection waits');
+        }
+        await sleep(wait);
+        wait = Math.min(wait * 2, this.#maxOutageBackoffMs);
+      }
+    }
   }
 
   /** Re-applies dead letters; those that apply now leave the store, the rest stay. */
@@ -348,6 +391,10 @@ export function toIngestedEvent(event: StoredEvent): IngestedEvent {
     // Validated against its schema before it was stored.
     message: JSON.parse(event.body) as DeviceMessage,
   };
+}
+
+function unreachable(error: unknown): boolean {
+  return error instanceof EntityFailure && error.code === 'entity-store-unavailable';
 }
 
 function sleep(ms: number): Promise<void> {

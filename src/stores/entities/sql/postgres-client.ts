@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { entityFailure } from '../errors.js';
+import { asUnavailable } from './postgres-unavailable.js';
 import type { SqlClient } from './sql-client.js';
 
 export interface PostgresClientOptions {
@@ -48,11 +49,25 @@ export async function openPostgresClient(options: PostgresClientOptions): Promis
   return {
     engine: 'postgres',
     async query(text, params) {
-      return (await pool.query(text, params ? [...params] : undefined)).rows;
+      try {
+        return (await pool.query(text, params ? [...params] : undefined)).rows;
+      } catch (error) {
+        throw asUnavailable(error, where);
+      }
     },
     async transaction(work) {
-      const connection = await pool.connect();
+      let connection: pg.PoolClient;
+      try {
+        connection = await pool.connect();
+      } catch (error) {
+        throw asUnavailable(error, where);
+      }
       let broken: unknown;
+      // A checked-out connection the server drops (a restart) emits 'error' on the client, not
+      // the pool; unheard, that error killed the entity store's thread. The query under way
+      // fails with it too, which is where the caller hears of it.
+      const dropped = (error: Error) => (broken = error);
+      connection.on('error', dropped);
       try {
         await connection.query('BEGIN');
         const result = await work({
@@ -68,8 +83,9 @@ export async function openPostgresClient(options: PostgresClientOptions): Promis
           // The connection itself is gone; do not hand it to the next caller.
           broken = rollbackError;
         }
-        throw error;
+        throw asUnavailable(error, where);
       } finally {
+        connection.off('error', dropped);
         connection.release(broken instanceof Error ? broken : undefined);
       }
     },
