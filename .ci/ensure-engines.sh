@@ -11,6 +11,7 @@ if [ -x /usr/sbin/mosquitto ]; then echo "   mosquitto: /usr/sbin/mosquitto"; el
 if [ -x /usr/bin/chromium ]; then echo "   chromium: /usr/bin/chromium"; else echo "   chromium: MISSING"; fi
 need_bin promtool
 need_bin prometheus
+need_bin faketime
 if /usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1; then echo "   paho (python3-paho-mqtt): present"; else echo "   paho (python3-paho-mqtt): MISSING"; fi
 
 # PostgreSQL on 127.0.0.1:5432 (trust auth), for the entity store's server adapter.

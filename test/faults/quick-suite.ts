@@ -7,13 +7,17 @@ import { describe, it } from 'node:test';
 import { needEngine } from '../../test-support/engines.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import { passed, type FaultScenario } from './scenario.js';
+import { KNOWN_GAPS } from './scenarios.js';
 
 export function quickSuite(group: string, scenarios: readonly FaultScenario[]): void {
   describe(`${group} fault scenarios (quick)`, () => {
     for (const scenario of scenarios) {
       it(
         `${scenario.name}: ${scenario.title}, nothing acknowledged lost or duplicated`,
-        { timeout: 240_000 },
+        {
+          timeout: 240_000,
+          ...(KNOWN_GAPS[scenario.name] ? { todo: KNOWN_GAPS[scenario.name] } : {}),
+        },
         async (t) => {
           const reason = await scenario.unavailable();
           if (!needEngine(t, reason === undefined, `${scenario.name}: ${reason ?? ''}`)) return;
