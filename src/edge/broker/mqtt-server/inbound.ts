@@ -1,7 +1,14 @@
 import type { IPublishPacket } from 'mqtt-packet';
 import type { Connection } from './connection.js';
 import { release, type ServerContext } from './context.js';
-import { encodePubacks, FAILED, isTopicName, PENDING, type InboundEntry } from './packets.js';
+import {
+  encodePubacks,
+  FAILED,
+  hadIllFormedUtf8,
+  isTopicName,
+  PENDING,
+  type InboundEntry,
+} from './packets.js';
 import { REASON } from './reason-codes.js';
 import type { PublishVerdict } from './server-types.js';
 
@@ -25,6 +32,7 @@ export function handlePublish<P>(
   if (packet.properties?.topicAlias !== undefined) {
     return context.drop(connection, REASON.topicAliasInvalid);
   }
+  if (hadIllFormedUtf8(packet.topic)) return context.drop(connection, REASON.malformedPacket);
   if (!isTopicName(packet.topic)) return context.drop(connection, REASON.topicNameInvalid);
   const delayMs = publishDelay(context, connection);
   if (delayMs > 0) return pauseFor(context, connection, packet, delayMs);
