@@ -110,8 +110,11 @@ describe('the message rate per device on the embedded broker', () => {
       'one notice for the whole episode',
     );
     assert.deepEqual(calm.errors, [], 'the calm device hears nothing');
+    // Held back with the flooder it would wait seconds (its 100 messages take 4 s at least).
+    const report = `calm device's latencies ${latencies.join(', ')} ms`;
     latencies.sort((a, b) => a - b);
-    assert.ok(latencies.at(-1)! < 250, `calm device's latencies ${latencies.join(', ')} ms`);
+    assert.ok(latencies[Math.floor(latencies.length / 2)]! < 100, report);
+    assert.ok(latencies.at(-1)! < 1_000, report);
     const metrics = await platform.metrics.text();
     assert.match(metrics, /fleetplane_broker_rate_limited_total\{event="episode"\} 1\b/);
   });

@@ -59,6 +59,11 @@ describe('MQTT server: a client over its publish rate', () => {
       await sleep(40);
     }
     assert.ok(flooder.received.length < 200, 'the flooder was still being held back');
-    assert.ok(Math.max(...latencies) < 50, `calm client's latencies ${latencies.join(', ')} ms`);
+    // Paced behind the flooder, the calm client would wait seconds (200 publishes at 50 a
+    // second); a shared 2-core machine adds tens of milliseconds now and then.
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const report = `calm client's latencies ${latencies.join(', ')} ms`;
+    assert.ok(sorted[Math.floor(sorted.length / 2)]! < 50, report);
+    assert.ok(sorted.at(-1)! < 500, report);
   });
 });
