@@ -16,6 +16,8 @@ export const REJECT_REASONS = {
   revoked: "The device's certificate is revoked.",
   credential:
     "The identify was stored but not honoured: its credential does not open with the identity service's seal key, or names no valid card, code or account.",
+  'rate-limited':
+    'The device publishes faster than its message rate: the broker reads its connection more slowly until it is back within it; nothing is refused or lost.',
 } as const;
 
 export type RejectReason = keyof typeof REJECT_REASONS;

@@ -47,6 +47,7 @@ export function createBroker(options: {
     host: config.mqtt.host,
     port: config.mqtt.port,
     edges: config.mqtt.edges ?? 0,
+    ...(config.mqtt.messageRate !== undefined ? { messageRate: config.mqtt.messageRate } : {}),
     ...{ identity, ca, handler, log, now },
     revocations: options.revocations,
     server: options.server,

@@ -1,3 +1,5 @@
+import type { MessageRate } from '../edge/broker/message-rate.js';
+
 /** How to run the platform: every field has an embedded default (see DEFAULT_CONFIG). */
 export interface PlatformConfig {
   readonly dataDir: string;
@@ -12,6 +14,11 @@ export interface PlatformConfig {
      * process holds them. A process may hold up to its file-descriptor limit of devices.
      */
     readonly edges?: number;
+    /**
+     * How fast one device may publish (decision 052): past it the broker reads its connection
+     * more slowly. `false`: no limit. Default 20 a second after a burst of 1,000.
+     */
+    readonly messageRate?: MessageRate | false;
   };
   /** Consume from an external broker (Mosquitto, EMQX) instead of running the embedded one. */
   readonly externalBroker?: ExternalBrokerConfig;

@@ -94,3 +94,27 @@ describe('--ota-tick-s', () => {
     }
   });
 });
+
+describe('--message-rate and --message-burst', () => {
+  it('set each device’s publish rate, the default when absent and none at 0', () => {
+    assert.equal(platformConfig('d', {}).mqtt.messageRate, undefined);
+    assert.deepEqual(platformConfig('d', { 'message-rate': '5' }).mqtt.messageRate, {
+      perSecond: 5,
+      burst: 1_000,
+    });
+    assert.deepEqual(
+      platformConfig('d', { 'message-rate': '5', 'message-burst': '50' }).mqtt.messageRate,
+      { perSecond: 5, burst: 50 },
+    );
+    assert.equal(platformConfig('d', { 'message-rate': '0' }).mqtt.messageRate, false);
+  });
+
+  it('refuses a burst of 0, a burst with no limit and a rate that is not a whole number', () => {
+    assert.throws(() => platformConfig('d', { 'message-burst': '0' }), usage(/at least 1/));
+    assert.throws(
+      () => platformConfig('d', { 'message-rate': '0', 'message-burst': '9' }),
+      usage(/no limit/),
+    );
+    assert.throws(() => platformConfig('d', { 'message-rate': 'fast' }), usage(/--message-rate/));
+  });
+});

@@ -9,6 +9,7 @@ import {
   defaultConfig,
   type PlatformConfig,
 } from '../../platform/platform-config.js';
+import { DEFAULT_MESSAGE_RATE, type MessageRate } from '../../edge/broker/message-rate.js';
 import { isLoopbackHost } from '../../platform/api-transport.js';
 import { PortInUseFailure, type Listener } from '../../platform/listeners.js';
 import { Failure } from '../../shared/failure.js';
@@ -18,6 +19,8 @@ export const platformOptionSpec: OptionSpec = {
   'mqtt-port': { type: 'string' },
   'mqtt-host': { type: 'string' },
   edges: { type: 'string' },
+  'message-rate': { type: 'string' },
+  'message-burst': { type: 'string' },
   hostname: { type: 'string', multiple: true },
   'api-port': { type: 'string' },
   'device-port': { type: 'string' },
@@ -50,6 +53,8 @@ export const platformOptionHelp: readonly string[] = [
   '--mqtt-host ADDR     address it listens on (default 0.0.0.0)',
   '--edges N            hold device connections in N edge processes, which run the TLS on every',
   '                     core; each may hold about 16,000 devices (default 0: the platform holds them)',
+  '--message-rate N     messages a second one device may publish, after a burst of --message-burst N',
+  '                     (default 20 after 1,000); faster, its connection is read more slowly. 0: no limit',
   '--hostname NAME      a name devices use to reach the broker, for its certificate (repeatable;',
   '                     default localhost and 127.0.0.1)',
   `--api-port N         the API's port (default ${DEFAULT_API_PORT}; 0 picks a free one)`,
@@ -115,6 +120,7 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
       host: stringOption(values, 'mqtt-host') ?? base.mqtt.host,
       port: port(values, 'mqtt-port', base.mqtt.port),
       ...optional('edges', nonNegativeInteger(values, 'edges')),
+      ...optional('messageRate', messageRate(values)),
       hostnames:
         Array.isArray(hostnames) && hostnames.length > 0
           ? hostnames.map(String)
@@ -152,6 +158,22 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
           },
         }
       : {}),
+  };
+}
+
+function messageRate(values: OptionValues): MessageRate | false | undefined {
+  const perSecond = nonNegativeInteger(values, 'message-rate');
+  const burst = nonNegativeInteger(values, 'message-burst');
+  if (perSecond === 0) {
+    if (burst !== undefined)
+      throw new UsageError('--message-rate 0 sets no limit: no --message-burst');
+    return false;
+  }
+  if (burst === 0) throw new UsageError('--message-burst must be at least 1');
+  if (perSecond === undefined && burst === undefined) return undefined;
+  return {
+    perSecond: perSecond ?? DEFAULT_MESSAGE_RATE.perSecond,
+    burst: burst ?? DEFAULT_MESSAGE_RATE.burst,
   };
 }
 

@@ -25,6 +25,7 @@ import { pubackVerdict } from './puback-reasons.js';
 import { devicePeer, refusedHandshake } from './refused-handshake.js';
 import type { RefusalTally } from './refusal-tally.js';
 import { ConnectRateLimiter, type ConnectRate } from './connect-rate.js';
+import { MessageRateLimiter, type MessageRate } from './message-rate.js';
 
 /** A connected device as the broker knows it: from its certificate, at admission. */
 export interface DeviceSession extends ConnectedDevice {
@@ -51,6 +52,8 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
   readonly #certificates = new CheckedCertificates();
   readonly #claims: ClaimGate;
   readonly #connectRate: ConnectRateLimiter;
+  /** Absent: no message rate (benchmarks measuring the platform's ceiling). */
+  readonly #messageRate: MessageRateLimiter | undefined;
 
   constructor(
     private readonly options: {
@@ -64,6 +67,8 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
       readonly now: () => number;
       readonly refusals?: RefusalTally;
       readonly connectRate?: ConnectRate;
+      /** Each device's publish rate; `false` sets none. Default DEFAULT_MESSAGE_RATE. */
+      readonly messageRate?: MessageRate | false;
       /** The platform's own publishes to devices (error feedback). */
       readonly publish: (topic: string, payload: Buffer) => Promise<void>;
       /** Closes one device's connection (revoked while it was being admitted). */
@@ -72,6 +77,8 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
   ) {
     this.#claims = new ClaimGate(options);
     this.#connectRate = new ConnectRateLimiter(options.connectRate);
+    this.#messageRate =
+      options.messageRate === false ? undefined : new MessageRateLimiter(options.messageRate);
   }
 
   async authenticate(connect: IConnectPacket, stream: Duplex): Promise<BrokerSession> {
@@ -140,6 +147,23 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
     return pubackVerdict(outcome);
   }
 
+  /**
+   * A device over its message rate waits (the server stops reading it) rather than being refused:
+   * a refused QoS 1 message is one a device with a full store-and-forward queue may drop
+   * (decision 052). It hears why once per episode, on its error topic.
+   */
+  publishDelayMs(session: BrokerSession): number {
+    if (this.#messageRate === undefined || isClaimSession(session)) return 0;
+    const now = this.options.now();
+    const verdict = this.#messageRate.take(session.deviceId, now);
+    if (verdict.waitMs === 0) return 0;
+    this.options.metrics.rateLimited.inc({ event: 'pause' });
+    if ('episodeStarted' in verdict && verdict.episodeStarted) {
+      this.#rateLimited(session, now);
+    }
+    return verdict.waitMs;
+  }
+
   authorizeSubscribe(session: BrokerSession, filter: string): boolean {
     if (isClaimSession(session)) return this.#claims.authorizeSubscribe(session, filter);
     if (maySubscribe(session.deviceClass, session.deviceId, filter)) return true;
@@ -168,6 +192,26 @@ export class DeviceHooks implements MqttServerHooks<BrokerSession> {
   connectionError(error: Error, clientId: string | undefined): void {
     if (error instanceof ConnectRefusal) return; // logged by authenticate
     this.options.log.debug({ client_id: clientId, err: error.message }, 'connection error');
+  }
+
+  #rateLimited(session: DeviceSession, at: number): void {
+    const { metrics, log } = this.options;
+    const { perSecond, burst } = this.#messageRate!.rate;
+    metrics.rateLimited.inc({ event: 'episode' });
+    this.options.refusals?.record({ device_id: session.deviceId, reason: 'message-rate' }, at);
+    log.warn(
+      { device_id: session.deviceId, store_id: session.storeId, per_second: perSecond, burst },
+      'device over its message rate: its connection is read more slowly',
+    );
+    sendRejection(
+      this.options.publish,
+      session.deviceId,
+      {
+        reason: 'rate-limited',
+        detail: `more than ${burst} messages at once or ${perSecond} a second: read more slowly, nothing refused`,
+      },
+      new Date(at),
+    ).catch((error: unknown) => log.error({ err: error }, 'could not publish error feedback'));
   }
 
   /**

@@ -18,6 +18,7 @@ import { FleetTls } from './fleet-tls.js';
 import { MqttServer, REASON } from './mqtt-server/index.js';
 import { EdgePool } from './edges/edge-pool.js';
 import { devicePeer, refusedHandshake, type DevicePeer } from './refused-handshake.js';
+import type { MessageRate } from './message-rate.js';
 import type { RefusalTally } from './refusal-tally.js';
 import type { ServerIdentity } from './server-identity.js';
 
@@ -38,6 +39,8 @@ export interface EmbeddedBrokerOptions {
   readonly edges?: number;
   /** Where refused handshakes and admissions are counted for the fleet audit. */
   readonly refusals?: RefusalTally;
+  /** Each device's publish rate (decision 052); `false`: none. Default DEFAULT_MESSAGE_RATE. */
+  readonly messageRate?: MessageRate | false;
 }
 
 /**
@@ -72,6 +75,7 @@ export class EmbeddedBroker implements DeviceBroker {
       ...{ identity: options.identity, revocations: options.revocations, handler: options.handler },
       ...{ metrics: options.metrics, log: options.log, now: this.#now, tls: this.#tls, devices },
       ...(options.refusals ? { refusals: options.refusals } : {}),
+      ...(options.messageRate !== undefined ? { messageRate: options.messageRate } : {}),
       publish: (topic, payload) => this.publish(topic, payload),
       kick: (clientId) => this.#mqtt?.kick(clientId, REASON.notAuthorized),
     });

@@ -20,7 +20,7 @@ describe('PUBACK reason codes for ingest outcomes', () => {
       0x99: ['size', 'unsigned', 'json', 'version', 'type', 'schema'],
       0x87: ['signature', 'unknown-device', 'revoked'],
       0x90: ['topic'],
-      0x00: ['replay', 'credential'],
+      0x00: ['replay', 'credential', 'rate-limited'],
     });
     assert.deepEqual(Object.keys(PUBACK_REASON).sort(), [...REJECT_REASON_CODES].sort());
   });

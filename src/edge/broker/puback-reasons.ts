@@ -16,7 +16,8 @@ import {
  * - 0x90 topic name invalid: a topic in the device's own prefix that does not fit the message;
  * - 0x00: delivered; `replay` is a message stored before (the protocol says that means
  *   "delivered"), and `credential` is an identify stored and then refused by the identity
- *   service, which never reaches the PUBACK as an ingest outcome.
+ *   service, which never reaches the PUBACK as an ingest outcome; `rate-limited` is a notice
+ *   that the broker is reading a device more slowly, never a message's outcome.
  * A Record, so that a new reject reason does not compile until it has a code.
  */
 export const PUBACK_REASON: Readonly<Record<RejectReason, PubackReasonCode>> = {
@@ -32,6 +33,7 @@ export const PUBACK_REASON: Readonly<Record<RejectReason, PubackReasonCode>> = {
   topic: REASON.topicNameInvalid,
   replay: REASON.success,
   credential: REASON.success,
+  'rate-limited': REASON.success,
 };
 
 const VERDICTS = new Map<PubackReasonCode, PublishVerdict>(

@@ -109,6 +109,12 @@ export class PlatformMetrics {
     labelNames: ['stage'] as const,
     registers: [this.registry],
   });
+  readonly rateLimited = new Counter({
+    name: 'fleetplane_broker_rate_limited_total',
+    help: 'Devices publishing faster than their message rate: episode (one each time a device goes over it, told on its error topic), pause (each time its connection stopped being read until a token was back).',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
   readonly forbidden = new Counter({
     name: 'fleetplane_broker_forbidden_total',
     help: 'Publishes or subscriptions outside the device ACL.',

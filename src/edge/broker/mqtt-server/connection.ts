@@ -55,6 +55,8 @@ export class Connection<P> {
    * Set means the socket is paused; at most one read's worth of packets waits here.
    */
   held: Packet[] | undefined;
+  /** Set while the client is over its publish rate: when the connection is read again. */
+  resumeTimer: NodeJS.Timeout | undefined;
   /** QoS 1 messages this client takes in flight: its Receive Maximum, capped by ours. */
   outboundWindow: number;
   /** The client's Maximum Packet Size (MQTT 5); packets larger are not sent to it. */
@@ -113,6 +115,8 @@ export class Connection<P> {
     this.state = 'closing';
     this.lastSeen = now;
     this.held = undefined;
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
     this.inbound.length = 0;
     this.socket.end();
     // Keep reading (and dropping) until the client closes its side; see ConnectionState.

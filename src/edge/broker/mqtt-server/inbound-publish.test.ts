@@ -200,6 +200,26 @@ describe('MQTT server: publishes from clients', () => {
     assert.equal(published.length, 0);
   });
 
+  it('closes a connection whose PUBLISH topic is ill-formed UTF-8 as a malformed packet, 0x81 on MQTT 5', async (t) => {
+    const { port, published } = await startTestServer(t);
+    for (const version of [4, 5] as const) {
+      const client = await RawClient.connected(t, port, `dev-${version}`, version);
+      const topic = Buffer.concat([Buffer.from('dt/cart/dev-1/'), Buffer.from([0xc3, 0x28])]);
+      const body = Buffer.concat([
+        Buffer.from([0, topic.length]),
+        topic,
+        Buffer.from([0, 1]),
+        version === 5 ? Buffer.from([0]) : Buffer.alloc(0),
+        Buffer.from('x'),
+      ]);
+      client.socket.write(Buffer.concat([Buffer.from([0x32, body.length]), body]));
+      await client.waitClosed();
+      const disconnect = client.received.find((p) => p.cmd === 'disconnect');
+      assert.equal(disconnect?.reasonCode, version === 5 ? REASON.malformedPacket : undefined);
+    }
+    assert.equal(published.length, 0, 'never handed to the owner');
+  });
+
   it('closes a 3.1.1 connection that publishes at QoS 2', async (t) => {
     const { port, published } = await startTestServer(t);
     const client = await RawClient.connected(t, port, 'dev-1', 4);

@@ -1,7 +1,14 @@
 import type { IPublishPacket } from 'mqtt-packet';
 import type { Connection } from './connection.js';
 import { release, type ServerContext } from './context.js';
-import { encodePubacks, FAILED, isTopicName, PENDING, type InboundEntry } from './packets.js';
+import {
+  encodePubacks,
+  FAILED,
+  hadIllFormedUtf8,
+  isTopicName,
+  PENDING,
+  type InboundEntry,
+} from './packets.js';
 import { REASON } from './reason-codes.js';
 import type { PublishVerdict } from './server-types.js';
 
@@ -25,7 +32,10 @@ export function handlePublish<P>(
   if (packet.properties?.topicAlias !== undefined) {
     return context.drop(connection, REASON.topicAliasInvalid);
   }
+  if (hadIllFormedUtf8(packet.topic)) return context.drop(connection, REASON.malformedPacket);
   if (!isTopicName(packet.topic)) return context.drop(connection, REASON.topicNameInvalid);
+  const delayMs = publishDelay(context, connection);
+  if (delayMs > 0) return pauseFor(context, connection, packet, delayMs);
 
   const entry: InboundEntry = { id: qos === 1 ? (packet.messageId ?? 0) : 0, qos, code: PENDING };
   connection.inbound.push(entry);
@@ -48,6 +58,37 @@ export function handlePublish<P>(
     },
   );
   if (connection.inbound.length >= context.settings.receiveMaximum) connection.hold();
+}
+
+function publishDelay<P>(context: ServerContext<P>, connection: Connection<P>): number {
+  try {
+    return context.hooks.publishDelayMs?.(connection.principal as P, connection.clientId!) ?? 0;
+  } catch (error) {
+    context.report(error, connection);
+    return 0;
+  }
+}
+
+/**
+ * Over its rate: `packet` and whatever follows it wait in `held` and the socket is not read, so
+ * TCP pushes back on the client; nothing is refused. After `delayMs` the packet is offered again.
+ */
+function pauseFor<P>(
+  context: ServerContext<P>,
+  connection: Connection<P>,
+  packet: IPublishPacket,
+  delayMs: number,
+): void {
+  connection.hold();
+  connection.held!.push(packet);
+  connection.resumeTimer = setTimeout(resume, delayMs, context, connection);
+}
+
+function resume<P>(context: ServerContext<P>, connection: Connection<P>): void {
+  connection.resumeTimer = undefined;
+  if (connection.state !== 'open') return;
+  // A full window is released by the PUBACKs that free it (answer()).
+  if (connection.inbound.length < context.settings.receiveMaximum) release(context, connection);
 }
 
 /**
@@ -91,7 +132,11 @@ function answer<P>(context: ServerContext<P>, connection: Connection<P>): void {
     context.drop(connection, REASON.serverBusy);
     return;
   }
-  if (connection.held !== undefined && inbound.length < context.settings.receiveMaximum) {
+  if (
+    connection.held !== undefined &&
+    connection.resumeTimer === undefined &&
+    inbound.length < context.settings.receiveMaximum
+  ) {
     release(context, connection);
   }
 }

@@ -123,6 +123,16 @@ export function publishBytes(message: OutboundMessage, version: ProtocolVersion)
   return packetBytes(remaining);
 }
 
+/**
+ * Whether a string mqtt-packet decoded held ill-formed UTF-8: it decodes with Buffer#toString,
+ * which puts U+FFFD in place of each bad sequence instead of failing. MQTT makes ill-formed
+ * UTF-8 in a topic a malformed packet (5.0 section 1.5.4, 3.1.1 section 1.5.3). A well-formed
+ * U+FFFD is refused too: no topic of the device protocol has one.
+ */
+export function hadIllFormedUtf8(text: string): boolean {
+  return text.includes('\uFFFD');
+}
+
 /** A topic a PUBLISH may carry: not empty, no wildcard (spec 4.7.1), no NUL (1.5.4). */
 export function isTopicName(topic: string): boolean {
   return (

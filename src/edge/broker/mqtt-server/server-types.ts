@@ -44,6 +44,13 @@ export interface MqttServerHooks<P> {
    * closed without the PUBACK so that the client sends it again.
    */
   onPublish(principal: P, publish: InboundPublish): Promise<PublishVerdict>;
+  /**
+   * Asked before each publish is taken: 0 takes it now (the owner counts it against the client's
+   * rate), more is how many milliseconds until the client may publish again. Meanwhile the server
+   * stops reading the connection (TCP pushes back on the client; nothing is refused or lost) and
+   * asks again for the same publish when the time is up.
+   */
+  publishDelayMs?(principal: P, clientId: string): number;
   /** Whether this client may subscribe with `filter` (an exact topic: the server refuses wildcards). */
   authorizeSubscribe(principal: P, filter: string): boolean;
   /**
