@@ -166,8 +166,10 @@ if (peerMinutes > 0) {
   }
 }
 
-// Verdicts over the load's own windows (the last one, after the stop, holds the stragglers).
-const windows = soak.windows;
+// Verdicts over the load's own windows; the one after the stop (the stragglers' PUBACKs) counts
+// for latency only: memory and descriptors with no load would flatter the trend.
+const windows = soak.windows.filter((w) => w.t <= runSeconds + 1);
+const all = merge(soak.windows.map((w) => w.histogram));
 const series = (pick: (w: (typeof windows)[number]) => number | undefined): Point[] =>
   windows.flatMap((w) => {
     const value = pick(w);
@@ -182,13 +184,14 @@ const third = (from: number, to: number) =>
 // baseline (a slow start would make any later p99 look good).
 const measured = runSeconds - warmup;
 const firstThird = third(warmup, warmup + measured / 3);
-const lastThird = third(warmup + (2 * measured) / 3, Infinity);
+const lastThird = merge(
+  soak.windows.filter((w) => w.t > warmup + (2 * measured) / 3).map((w) => w.histogram),
+);
 const checks: Check[] = [
   memoryCheck({ rssMb: rss, fds }, warmup),
   latencyCheck(percentileMs(firstThird, 99), percentileMs(lastThird, 99)),
   descriptorCheck({ rssMb: rss, fds }, warmup),
 ];
-const all = merge(windows.map((w) => w.histogram));
 const heap = series((w) => w.sample.metrics?.heapUsedMb);
 const lagP99 = series((w) => w.sample.metrics?.eventLoopLagP99Ms);
 const windowP99 = series((w) => w.p99Ms);
@@ -199,7 +202,7 @@ const slopes = {
   loop_lag_p99_ms_per_h: slopePerHour(lagP99, warmup),
   puback_p99_ms_per_h: slopePerHour(windowP99, warmup),
 };
-const last = windows.at(-1)!.sample.metrics;
+const last = soak.windows.at(-1)!.sample.metrics;
 const cpuCores = (r: SoakResult) =>
   r.windows.reduce((a, w) => a + w.brokerCpuCores, 0) / Math.max(1, r.windows.length);
 const peerAll = peer && merge(peer.windows.map((w) => w.histogram));
@@ -237,6 +240,7 @@ await writeFile(
       {
         title: 'Resident memory, platform',
         unit: 'MB',
+        fromLow: true,
         lines: [
           { label: 'RSS', points: rss, trend: true },
           { label: 'V8 heap used', points: heap },
@@ -261,6 +265,7 @@ await writeFile(
       {
         title: 'Open file descriptors',
         unit: 'count',
+        fromLow: true,
         lines: [{ label: 'fds', points: fds, trend: true }],
       },
       {
@@ -327,11 +332,22 @@ const rows: [string, string, string][] = [
     peer ? `${fmt(peer.sent)} / ${fmt(peer.acked)} / ${fmt(peer.unacknowledged)}` : '',
   ],
   [
-    'stored / rejected / dead-lettered',
-    last ? `${fmt(last.stored)} / ${fmt(last.rejected)} / ${fmt(last.deadLettered)}` : '',
+    'stored / rejected / dead-lettered / failed store batches',
+    last
+      ? `${fmt(last.stored)} / ${fmt(last.rejected)} / ${fmt(last.deadLettered)} / ${fmt(last.storeFailures)}`
+      : '',
     '',
   ],
-  ['connections dropped during the run', String(soak.dropped), peer ? String(peer.dropped) : ''],
+  [
+    'connections dropped by the broker / reconnected',
+    `${soak.dropped} / ${soak.reconnected}`,
+    peer ? `${peer.dropped} / ${peer.reconnected}` : '',
+  ],
+  ...Object.entries(soak.droppedAfter).map(([after, n]): [string, string, string] => [
+    `  after ${after}`,
+    String(n),
+    '',
+  ]),
   [
     'load generator CPU',
     `${((soak.loadCpuSeconds / soak.wallSeconds) * 100).toFixed(0)} % of a core`,
@@ -370,6 +386,9 @@ console.log(
     sent: soak.sent,
     unacknowledged: soak.unacknowledged,
     dropped: soak.dropped,
+    dropped_after: soak.droppedAfter,
+    reconnected: soak.reconnected,
+    store_failures: last?.storeFailures ?? 0,
     stored: last?.stored ?? 0,
     rejected: last?.rejected ?? 0,
     platform_cpu_cores: Number(cpuCores(soak).toFixed(2)),

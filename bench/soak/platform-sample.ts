@@ -19,6 +19,8 @@ export interface PlatformSample {
     readonly stored: number;
     readonly rejected: number;
     readonly deadLettered: number;
+    /** Telemetry batches the store could not take: their messages were never acknowledged. */
+    readonly storeFailures: number;
     readonly connectedDevices: number;
   };
 }
@@ -68,6 +70,7 @@ export function parsePlatformMetrics(text: string): NonNullable<PlatformSample['
     stored: metricSum(text, 'fleetplane_ingest_messages_total', 'outcome="stored"'),
     rejected: metricSum(text, 'fleetplane_ingest_rejects_total'),
     deadLettered: metricSum(text, 'fleetplane_dead_lettered_total'),
+    storeFailures: metricSum(text, 'fleetplane_ingest_store_failures_total'),
     connectedDevices: metricSum(text, 'fleetplane_broker_connected_devices'),
   };
 }

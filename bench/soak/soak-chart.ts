@@ -13,6 +13,8 @@ export interface ChartLine {
 export interface ChartPanel {
   readonly title: string;
   readonly unit: string;
+  /** Scale from the data's own low, not 0: a 2 % change in 10,000 descriptors must show. */
+  readonly fromLow?: boolean;
   readonly lines: readonly ChartLine[];
 }
 
@@ -46,8 +48,10 @@ export function soakChart(
   panels.forEach((panel, p) => {
     const top = TOP + GAP / 2 + p * (PANEL_HEIGHT + GAP);
     const values = panel.lines.flatMap((l) => l.points.map((q) => q.value));
-    const low = Math.min(0, ...values);
-    const high = Math.max(...values, low + 1e-9) * 1.05;
+    const least = Math.min(...values);
+    const most = Math.max(...values);
+    const low = panel.fromLow ? least - (most - least) * 0.05 : Math.min(0, least);
+    const high = Math.max(most + (most - low) * 0.05, low + 1);
     const y = (v: number) => top + PANEL_HEIGHT - ((v - low) / (high - low)) * PANEL_HEIGHT;
     parts.push(
       `<text x="${LEFT}" y="${top - 6}" font-weight="bold">${escape(panel.title)} (${escape(panel.unit)})</text>`,

@@ -44,6 +44,8 @@ interface Lane {
   readonly topics: Record<PeakMessageType, string>;
   socket?: TLSSocket;
   nextMessageId: number;
+  /** The type of the last message sent: what was in flight when a connection is dropped. */
+  lastType?: PeakMessageType;
   /** Message id → the moment its message was due (performance.now()). */
   readonly pending: Map<number, number>;
 }
@@ -68,6 +70,12 @@ const lanes: Lane[] = minted.map((d) => ({
 let histogram: LatencyHistogram = {};
 let acked = 0;
 let dropped = 0;
+/** Dropped connections by the type of their last message and whether it was still unacknowledged. */
+const droppedAfter: Record<string, number> = {};
+let loadStartedAt = 0;
+let loadStopAt = Infinity;
+let reconnected = 0;
+let lostOnDrop = 0;
 
 // 10,000 connections from one address to one port would take a third of the ephemeral ports.
 const sourceAddress = (i: number) =>
@@ -119,9 +127,28 @@ function connectLane(lane: Lane, i: number): Promise<void> {
     socket.once('error', (error) => (connected ? undefined : reject(error)));
     socket.once('close', () => {
       if (!connected) return reject(new Error('closed before CONNACK'));
-      // A held connection that the broker closes mid-soak is a finding, not noise: counted.
+      // A held connection that the broker closes mid-soak is a finding, not noise: counted, by
+      // what was sent last on it.
       lane.socket = undefined;
       dropped++;
+      const key =
+        loadStartedAt === 0
+          ? 'before the load'
+          : `${lane.lastType ?? 'nothing'}${lane.pending.size > 0 ? ' (unacknowledged)' : ''}`;
+      droppedAfter[key] = (droppedAfter[key] ?? 0) + 1;
+      // A cart reconnects (a second later, here); what it had in flight stays unacknowledged,
+      // and what falls due before it is back is counted as unsendable.
+      lostOnDrop += lane.pending.size;
+      lane.pending.clear();
+      if (performance.now() < loadStopAt)
+        setTimeout(
+          () =>
+            void connectLane(lane, i).then(
+              () => reconnected++,
+              () => undefined,
+            ),
+          1000,
+        );
     });
   });
 }
@@ -159,7 +186,9 @@ if (todo.length > 0) process.exit(1);
 
 const schedule = new PeakSchedule(plan.carts, lanes.length);
 const start = performance.now();
+loadStartedAt = start;
 const stopAt = start + plan.seconds * 1000;
+loadStopAt = stopAt;
 const cpuStart = process.cpuUsage();
 let sent = 0;
 let unsendable = 0;
@@ -179,6 +208,7 @@ function send(n: number, due: number): void {
   lane.nextMessageId = (messageId % 65_535) + 1;
   const payload = Buffer.from(encodeSigned(message, (body) => signBody(body, lane.key)));
   lane.pending.set(messageId, due);
+  lane.lastType = type;
   lane.socket.write(
     mqttPacket.generate({
       cmd: 'publish',
@@ -241,9 +271,11 @@ report({
   event: 'done',
   sent,
   acked,
-  unacknowledged: pendingCount(),
+  unacknowledged: pendingCount() + lostOnDrop,
   unsendable,
   dropped,
+  dropped_after: droppedAfter,
+  reconnected,
   load_cpu_s: (cpu.user + cpu.system) / 1e6,
   wall_s: (performance.now() - start) / 1000,
 });

@@ -38,6 +38,10 @@ export interface SoakResult {
   readonly unsendable: number;
   /** Held connections the broker closed during the soak. */
   readonly dropped: number;
+  /** The dropped ones by the type of the last message sent on them (and whether it was acknowledged). */
+  readonly droppedAfter: Record<string, number>;
+  /** Dropped connections that connected again (a second after the drop). */
+  readonly reconnected: number;
   readonly loadCpuSeconds: number;
   readonly wallSeconds: number;
 }
@@ -78,7 +82,7 @@ export async function runSoak(
   const windows: SoakWindow[] = [];
   let connected = { connections: 0, seconds: 0, failed: 0, errors: {} as Record<string, number> };
   let rate = 0;
-  let done: Record<string, number> | undefined;
+  let done: Record<string, unknown> | undefined;
   let previous: { t: number; cpu: number; stored: number } | undefined;
   const sample = async () =>
     sampleProcess(target.pid, target.metrics ? await target.metrics() : undefined);
@@ -132,10 +136,13 @@ export async function runSoak(
           (m
             ? `, heap ${m.heapUsedMb.toFixed(0)} MB, loop lag p99 ${m.eventLoopLagP99Ms.toFixed(1)} ms`
             : '') +
-          `, ${s.fds} fds, CPU ${(window.brokerCpuCores * 100).toFixed(0)} %`,
+          `, ${s.fds} fds, CPU ${(window.brokerCpuCores * 100).toFixed(0)} %` +
+          ((event['dropped'] as number) > 0
+            ? `, ${event['dropped'] as number} connections dropped so far`
+            : ''),
       );
     } else if (event['event'] === 'done') {
-      done = event as Record<string, number>;
+      done = event;
     }
   }
   if ((await exited) !== 0 || !done) throw new Error(`${target.name}: the load process failed`);
@@ -144,12 +151,14 @@ export async function runSoak(
     connectSeconds: connected.seconds,
     rate,
     windows,
-    sent: done['sent']!,
-    acked: done['acked']!,
-    unacknowledged: done['unacknowledged']!,
-    unsendable: done['unsendable']!,
-    dropped: done['dropped']!,
-    loadCpuSeconds: done['load_cpu_s']!,
-    wallSeconds: done['wall_s']!,
+    sent: done['sent'] as number,
+    acked: done['acked'] as number,
+    unacknowledged: done['unacknowledged'] as number,
+    unsendable: done['unsendable'] as number,
+    dropped: done['dropped'] as number,
+    droppedAfter: done['dropped_after'] as Record<string, number>,
+    reconnected: done['reconnected'] as number,
+    loadCpuSeconds: done['load_cpu_s'] as number,
+    wallSeconds: done['wall_s'] as number,
   };
 }
