@@ -4,7 +4,7 @@
 // closes; apiCaPem is the API's own CA when it serves HTTPS (bench:soak reads /metrics).
 // Usage: node bench/platform-process.mjs DATA_DIR [EDGES]
 import { openEntities } from '../dist/cli/platform/entities.js';
-import { silentLogger } from '../dist/shared/observability/logger.js';
+import { createLogger, silentLogger } from '../dist/shared/observability/logger.js';
 import { defaultConfig } from '../dist/platform/platform-config.js';
 import { startPlatform } from '../dist/platform/platform.js';
 
@@ -21,7 +21,8 @@ const platform = await startPlatform(
     },
     api: { host: '127.0.0.1', port: 0 },
   },
-  { openEntities, log: silentLogger() },
+  // Silent unless FLEETPLANE_LOG_LEVEL asks (to stderr): a bench measures the platform, not its log.
+  { openEntities, log: process.env.FLEETPLANE_LOG_LEVEL ? createLogger() : silentLogger() },
 );
 process.stdout.write(
   JSON.stringify({

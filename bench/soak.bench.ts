@@ -27,6 +27,7 @@ import { peakMix } from './soak/peak-traffic.js';
 import { soakChart } from './soak/soak-chart.js';
 import { runSoak, type SoakResult } from './soak/soak-run.js';
 import {
+  deliveryCheck,
   descriptorCheck,
   latencyCheck,
   memoryCheck,
@@ -191,6 +192,7 @@ const checks: Check[] = [
   memoryCheck({ rssMb: rss, fds }, warmup),
   latencyCheck(percentileMs(firstThird, 99), percentileMs(lastThird, 99)),
   descriptorCheck({ rssMb: rss, fds }, warmup),
+  deliveryCheck(soak),
 ];
 const heap = series((w) => w.sample.metrics?.heapUsedMb);
 const lagP99 = series((w) => w.sample.metrics?.eventLoopLagP99Ms);

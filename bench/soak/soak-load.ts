@@ -124,17 +124,22 @@ function connectLane(lane: Lane, i: number): Promise<void> {
       ),
     );
     socket.setTimeout(30_000, () => socket.destroy(new Error('no CONNACK within 30 s')));
-    socket.once('error', (error) => (connected ? undefined : reject(error)));
+    let lastError = '';
+    socket.on('error', (error) => {
+      lastError = error.message;
+      if (!connected) reject(error);
+    });
     socket.once('close', () => {
       if (!connected) return reject(new Error('closed before CONNACK'));
       // A held connection that the broker closes mid-soak is a finding, not noise: counted, by
       // what was sent last on it.
       lane.socket = undefined;
       dropped++;
+      const how = lastError === '' ? 'closed' : lastError;
       const key =
         loadStartedAt === 0
-          ? 'before the load'
-          : `${lane.lastType ?? 'nothing'}${lane.pending.size > 0 ? ' (unacknowledged)' : ''}`;
+          ? `before the load, ${how}`
+          : `${lane.lastType ?? 'nothing'}${lane.pending.size > 0 ? ' unacknowledged' : ''}, ${how}`;
       droppedAfter[key] = (droppedAfter[key] ?? 0) + 1;
       // A cart reconnects (a second later, here); what it had in flight stays unacknowledged,
       // and what falls due before it is back is counted as unsendable.

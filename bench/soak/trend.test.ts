@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   SOAK_BOUNDS,
+  deliveryCheck,
   descriptorCheck,
   latencyCheck,
   leastSquares,
@@ -75,6 +76,12 @@ describe('the soak verdicts', () => {
     const creeping = series(30, (t) => 10_040 + Math.floor(t / 30));
     const check = descriptorCheck({ rssMb: [], fds: creeping }, 300);
     assert.equal(check.pass, false);
-    assert.match(check.figure, /^120\.\d\/h/);
+    assert.match(check.figure, /^fitted rise 50\.\d/);
+  });
+
+  it('fails a run that left one message unacknowledged or had one connection dropped', () => {
+    assert.equal(deliveryCheck({ sent: 900_000, unacknowledged: 0, dropped: 0 }).pass, true);
+    assert.equal(deliveryCheck({ sent: 900_000, unacknowledged: 1, dropped: 0 }).pass, false);
+    assert.equal(deliveryCheck({ sent: 900_000, unacknowledged: 0, dropped: 1 }).pass, false);
   });
 });
