@@ -5,8 +5,8 @@ import { tempDir } from '../../../../test-support/temp-dir.js';
 import type { DeviceId } from '../../../contract/ids.js';
 import { dataLayout } from '../../../stores/data-dir/index.js';
 import { isFailure } from '../../../shared/failure.js';
-import { runDeviceRegistryContract } from './device-registry.contract.js';
-import { FileDeviceRegistry } from './file-device-registry.js';
+import { runDeviceRegistryContract, sampleDeviceRecord } from './device-registry.contract.js';
+import { FileDeviceRegistry, LIST_READS_AT_ONCE } from './file-device-registry.js';
 
 runDeviceRegistryContract(
   'file',
@@ -24,5 +24,28 @@ describe('FileDeviceRegistry', () => {
       assert.match(error.message, /SN-1\.json/);
       return true;
     });
+  });
+
+  it('lists a large fleet with a bounded number of device files open at once', async (t) => {
+    const registry = new FileDeviceRegistry(dataLayout(await tempDir(t)));
+    const count = LIST_READS_AT_ONCE * 3 + 5;
+    for (let i = 0; i < count; i++) {
+      await registry.create(sampleDeviceRecord(`SN-${String(i).padStart(4, '0')}`));
+    }
+    const read = registry.get.bind(registry);
+    let open = 0;
+    let most = 0;
+    registry.get = async (serial) => {
+      most = Math.max(most, ++open);
+      try {
+        return await read(serial);
+      } finally {
+        open--;
+      }
+    };
+    const listed = await registry.list();
+    assert.equal(listed.length, count);
+    assert.equal(listed[0]?.serial, 'SN-0000');
+    assert.ok(most <= LIST_READS_AT_ONCE, `${most} read at once`);
   });
 });

@@ -23,6 +23,9 @@ const LOCK_WAIT_MS = 5_000;
  * two processes register the same serial); updates take a per-device lock file for the
  * read-compare-write so a renewal and a revocation racing cannot lose either change.
  */
+/** How many device files `list()` reads at a time. */
+export const LIST_READS_AT_ONCE = 64;
+
 export class FileDeviceRegistry implements DeviceRegistry {
   constructor(private readonly layout: DataLayout) {}
 
@@ -54,9 +57,16 @@ export class FileDeviceRegistry implements DeviceRegistry {
 
   async list(): Promise<DeviceRecord[]> {
     const names = (await listDirectory(this.layout.devicesDir)).filter((n) => n.endsWith('.json'));
-    const records = await Promise.all(
-      names.map((n) => this.get(n.slice(0, -'.json'.length) as DeviceId)),
-    );
+    // A bounded number of files open at once: the fleet sweeps list every device while each
+    // connected device holds a socket, and one file per device on top of that ran the process
+    // out of descriptors (EMFILE) at 10,000 devices, dropping connections mid-publish.
+    const records: (DeviceRecord | undefined)[] = [];
+    for (let i = 0; i < names.length; i += LIST_READS_AT_ONCE) {
+      const batch = names.slice(i, i + LIST_READS_AT_ONCE);
+      records.push(
+        ...(await Promise.all(batch.map((n) => this.get(n.slice(0, -'.json'.length) as DeviceId)))),
+      );
+    }
     return records
       .filter((r): r is DeviceRecord => r !== undefined)
       .sort((a, b) => a.serial.localeCompare(b.serial));
