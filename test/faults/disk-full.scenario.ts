@@ -10,6 +10,7 @@ import { healthStream } from './harness/message-plans.js';
 import { LedgerLoad } from './harness/ledger-load.js';
 import { ms, platformUnavailable, scenarioPlatform } from './harness/scenario-setup.js';
 import { SmallFilesystem, smallFilesystemUnavailable } from './harness/small-filesystem.js';
+import { nothingRefused, stoppedCleanly, lostSample } from './harness/common-checks.js';
 import type { FaultReport, FaultScenario } from './scenario.js';
 
 const SCALES = {
@@ -151,19 +152,9 @@ export const diskFull: FaultScenario = {
             ok: finished && ledger.count === load.total,
             detail: `${ledger.count} of ${load.total}`,
           },
-          {
-            what: 'no publish was refused',
-            ok: ledger.refused.size === 0,
-            detail: JSON.stringify(Object.fromEntries(ledger.refused)),
-          },
-          {
-            what: 'the platform stopped cleanly at the end (exit 0)',
-            ok: exit === 0,
-            detail: `exit ${String(exit)}`,
-          },
-          ...(result.lostSample.length > 0
-            ? [{ what: 'lost items (sample)', ok: false, detail: result.lostSample.join(', ') }]
-            : []),
+          nothingRefused(ledger),
+          stoppedCleanly(exit),
+          ...lostSample(result.lostSample),
         ],
         figures: {
           devices: scale.devices,

@@ -14,7 +14,7 @@ import { openEntities } from '../../src/cli/platform/entities.js';
 import { silentLogger } from '../../src/shared/observability/logger.js';
 import { FleetWatch } from './engines/cart-watch.js';
 import { compare, readStored, type MessageKey } from './engines/delivery-tally.js';
-import { FAULT_STORE, fleetDir } from './engines/fleet-dir.js';
+import { FAULT_SITE, FAULT_STORE, fleetDir } from './engines/fleet-dir.js';
 import { localPlatformConfig } from './engines/local-platform.js';
 import { mosquittoUnavailable, startOwnMosquitto } from './engines/own-mosquitto.js';
 import { settle } from './engines/settle.js';
@@ -80,11 +80,7 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
     })();
     const result = await runFleet({
       identities,
-      site: {
-        storeId: FAULT_STORE,
-        currency: 'EUR',
-        geofence: { lat: 52.52, lon: 13.405, radiusM: 150 },
-      },
+      site: FAULT_SITE,
       createCart: watch.wrap(createCart),
       scenario: scenarios.golden,
       durationMs: quick ? 3 * 3600_000 : 12 * 3600_000,
@@ -137,11 +133,7 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
         ok: result.unflushed.length === 0,
         detail: `unflushed ${result.unflushed.join(',') || 'none'}`,
       },
-      {
-        what: 'no trip failed and the cloud refused nothing',
-        ok: result.tripErrors === 0 && watch.refused.size === 0,
-        detail: `trip errors ${result.tripErrors}, refused ${watch.refused.size} ${watch.refusals.slice(0, 3).join('; ')}`,
-      },
+      watch.tripsCheck(result),
     ];
     if (counts.lost > 0) {
       checks.push({

@@ -7,6 +7,7 @@ import { killPoints } from './harness/kill-points.js';
 import { LedgerLoad } from './harness/ledger-load.js';
 import { errorsLogged } from './harness/platform-process.js';
 import { ms, platformUnavailable, scenarioPlatform } from './harness/scenario-setup.js';
+import { nothingRefused, stoppedCleanly, lostSample } from './harness/common-checks.js';
 import type { FaultReport, FaultScenario } from './scenario.js';
 
 const SCALES = {
@@ -73,19 +74,9 @@ export const sigkillIngest: FaultScenario = {
             ok: ledger.unanswered > 0,
             detail: `${ledger.unanswered} publishes unanswered, ${ledger.resent} resent`,
           },
-          {
-            what: 'no publish was refused',
-            ok: ledger.refused.size === 0,
-            detail: JSON.stringify(Object.fromEntries(ledger.refused)),
-          },
-          {
-            what: 'the platform stopped cleanly at the end (exit 0)',
-            ok: exit === 0,
-            detail: `exit ${String(exit)}`,
-          },
-          ...(result.lostSample.length > 0
-            ? [{ what: 'lost items (sample)', ok: false, detail: result.lostSample.join(', ') }]
-            : []),
+          nothingRefused(ledger),
+          stoppedCleanly(exit),
+          ...lostSample(result.lostSample),
         ],
         figures: {
           devices: scale.devices,

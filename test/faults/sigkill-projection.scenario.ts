@@ -10,6 +10,7 @@ import { projectionProgress } from './harness/projection-progress.js';
 import { compareProjection } from './harness/stored-sessions.js';
 import { errorsLogged } from './harness/platform-process.js';
 import { ms, platformUnavailable, scenarioPlatform } from './harness/scenario-setup.js';
+import { stoppedCleanly, lostSample } from './harness/common-checks.js';
 import type { FaultReport, FaultScenario } from './scenario.js';
 
 const SCALES = {
@@ -117,14 +118,8 @@ export const sigkillProjection: FaultScenario = {
             ok: projected.mismatches.length === 0,
             detail: projected.mismatches.slice(0, 3).join('; ') || `${projected.sessions} sessions`,
           },
-          {
-            what: 'the platform stopped cleanly at the end (exit 0)',
-            ok: exit === 0,
-            detail: `exit ${String(exit)}`,
-          },
-          ...(projected.lostSample.length > 0
-            ? [{ what: 'lost events (sample)', ok: false, detail: projected.lostSample.join(', ') }]
-            : []),
+          stoppedCleanly(exit),
+          ...lostSample(projected.lostSample, 'events'),
         ],
         figures: {
           devices: scale.devices,

@@ -27,6 +27,8 @@ export interface PlatformChild {
   kill(): Promise<void>;
   /** SIGTERM: the clean stop. */
   stop(): Promise<void>;
+  /** The exit code once the process has exited (null while it runs or when a signal ended it). */
+  exitCode(): number | null;
 }
 
 export interface ChildPorts {
@@ -122,6 +124,7 @@ export async function startPlatformChild(
     },
     kill: () => end('SIGKILL', child),
     stop: () => end('SIGTERM', child),
+    exitCode: () => child.exitCode,
   };
 }
 

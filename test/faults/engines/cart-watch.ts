@@ -81,4 +81,18 @@ export class FleetWatch {
     for (const watch of this.carts.values()) n += watch.replayOrder.length;
     return n;
   }
+
+  /** Trips that failed and messages the cloud refused: a fault scenario wants neither. */
+  tripsCheck(result: { readonly tripErrors: number; readonly errors: readonly string[] }): {
+    what: string;
+    ok: boolean;
+    detail: string;
+  } {
+    const errors = result.errors.length ? `: ${result.errors.slice(0, 2).join('; ')}` : '';
+    return {
+      what: 'no trip failed and the cloud refused nothing',
+      ok: result.tripErrors === 0 && this.refused.size === 0,
+      detail: `trip errors ${result.tripErrors}, refused ${this.refused.size} ${this.refusals.slice(0, 3).join('; ')}${errors}`,
+    };
+  }
 }

@@ -8,6 +8,13 @@ import type { CartIdentity } from '../../../src/device/sim/fleet-types.js';
 
 export const FAULT_STORE = 'berlin-1';
 
+/** The store the fault fleets shop in, as the simulator takes it. */
+export const FAULT_SITE = {
+  storeId: FAULT_STORE,
+  currency: 'EUR',
+  geofence: { lat: 52.52, lon: 13.405, radiusM: 150 },
+} as const;
+
 async function run(...argv: string[]): Promise<void> {
   const lines: string[] = [];
   const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
