@@ -6,7 +6,6 @@ import { mosquittoRestart } from './mosquitto-restart.scenario.js';
 import { offlineWorkRestart } from './offline-work-restart.scenario.js';
 import { postgresRestart } from './postgres-restart.scenario.js';
 import type { FaultScenario } from './scenario.js';
-import { sigkillCheckout } from './sigkill-checkout.scenario.js';
 import { sigkillIngest } from './sigkill-ingest.scenario.js';
 import { sigkillProjection } from './sigkill-projection.scenario.js';
 import { sigkillRollout } from './sigkill-rollout.scenario.js';
@@ -20,11 +19,7 @@ export const INGEST_SCENARIOS: readonly FaultScenario[] = [
 ];
 
 /** Work for devices (commands, shadow, rollouts) across a killed platform. */
-export const DOMAIN_SCENARIOS: readonly FaultScenario[] = [
-  offlineWorkRestart,
-  sigkillRollout,
-  sigkillCheckout,
-];
+export const DOMAIN_SCENARIOS: readonly FaultScenario[] = [offlineWorkRestart, sigkillRollout];
 
 /** The engines behind the platform restarted, a store's uplink gone for an hour, the host clock jumping. */
 export const ENGINE_SCENARIOS: readonly FaultScenario[] = [

@@ -27,8 +27,6 @@ export interface PlatformChild {
   kill(): Promise<void>;
   /** SIGTERM: the clean stop. */
   stop(): Promise<void>;
-  /** The exit code once the process has exited (null while it runs or when a signal ended it). */
-  exitCode(): number | null;
 }
 
 export interface ChildPorts {
@@ -124,7 +122,6 @@ export async function startPlatformChild(
     },
     kill: () => end('SIGKILL', child),
     stop: () => end('SIGTERM', child),
-    exitCode: () => child.exitCode,
   };
 }
 
