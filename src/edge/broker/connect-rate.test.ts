@@ -3,6 +3,14 @@ import { describe, it } from 'node:test';
 import { ConnectRateLimiter } from './connect-rate.js';
 
 describe('ConnectRateLimiter', () => {
+  it('is not drained by the host clock stepping back an hour', () => {
+    const limiter = new ConnectRateLimiter({ burst: 2, perMinute: 1 });
+    assert.equal(limiter.take('A', 3_600_000), true);
+    assert.equal(limiter.take('A', 0), true, 'the token left is still there');
+    assert.equal(limiter.take('A', 0), false);
+    assert.equal(limiter.take('A', 60_000), true, 'refilled a minute after the step');
+  });
+
   it('lets a device connect a burst at once, then at the steady rate, each device on its own', () => {
     const limiter = new ConnectRateLimiter({ burst: 3, perMinute: 6 });
     assert.deepEqual(

@@ -30,7 +30,11 @@ export class ConnectRateLimiter {
     const { burst, perMinute } = this.rate;
     let bucket = this.#buckets.get(deviceId);
     if (bucket) {
-      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * perMinute) / 60_000);
+      // A host clock stepped back gives no negative refill (it would lock the device out).
+      bucket.tokens = Math.min(
+        burst,
+        bucket.tokens + (Math.max(0, now - bucket.at) * perMinute) / 60_000,
+      );
       bucket.at = now;
     } else {
       if (this.#buckets.size >= this.maxDevices) this.#forgetFull(now);

@@ -3,6 +3,17 @@ import { describe, it } from 'node:test';
 import { MessageRateLimiter } from './message-rate.js';
 
 describe('MessageRateLimiter', () => {
+  it('is not drained by the host clock stepping back an hour', () => {
+    const limiter = new MessageRateLimiter({ perSecond: 10, burst: 3 });
+    const hourAhead = 3_600_000;
+    assert.equal(limiter.take('A', hourAhead).waitMs, 0);
+    // The clock steps back: the device still has what it had, and refills from the new time.
+    assert.equal(limiter.take('A', 0).waitMs, 0);
+    assert.equal(limiter.take('A', 0).waitMs, 0);
+    assert.equal(limiter.take('A', 0).waitMs, 100);
+    assert.equal(limiter.take('A', 100).waitMs, 0);
+  });
+
   it('takes a burst at once, then one message per 1/rate, each device on its own', () => {
     const limiter = new MessageRateLimiter({ perSecond: 10, burst: 3 });
     assert.deepEqual(

@@ -54,7 +54,12 @@ export class MessageRateLimiter {
     const { burst, perSecond } = this.rate;
     let bucket = this.#buckets.get(deviceId);
     if (bucket) {
-      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * perSecond) / 1_000);
+      // A host clock stepped back (NTP) gives no negative refill: that would pause the device for as
+      // long as the step.
+      bucket.tokens = Math.min(
+        burst,
+        bucket.tokens + (Math.max(0, now - bucket.at) * perSecond) / 1_000,
+      );
       bucket.at = now;
       if (bucket.tokens >= burst) bucket.limited = false;
     } else {
