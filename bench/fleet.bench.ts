@@ -10,16 +10,13 @@
 // (load-generator processes, 2; each may hold ~19,000 connections) --concurrency N (handshakes
 // in flight per process, 200) --probe N (devices in the first and last step of a storm, 1000)
 // --telemetry-every K (100) --telemetry-seconds S (20) --no-mosquitto.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { writeMosquittoConfig } from '../src/edge/broker/mosquitto-config.js';
-import { loadFleetCa, openIdentity } from '../src/edge/identity/index.js';
-import { platformLayout } from '../src/platform/platform-layout.js';
+import { startBenchMosquitto } from './fleet/bench-mosquitto.js';
 import { ensureFleet, freshDataDir } from './fleet/fleet-cache.js';
 import {
   percentile,
@@ -165,21 +162,6 @@ async function measure(
   return { first, again, residentMb: held, telemetry };
 }
 
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 // The platform, in its own process so that its CPU and memory are its own.
 const platformData = await mkdtemp(join(tmpdir(), 'fleetplane-fleet-'));
 await freshDataDir(fleet, platformData);
@@ -231,31 +213,9 @@ let mosquittoRun: BrokerRun | undefined;
 if (!values['no-mosquitto'] && devices > ONE_PROCESS_MAX) {
   step(`Mosquitto: not measured, one process cannot hold ${fmt(devices)} connections here`);
 } else if (!values['no-mosquitto']) {
-  const data = await mkdtemp(join(tmpdir(), 'fleetplane-fleet-mosquitto-'));
-  await freshDataDir(fleet, data);
-  const identity = openIdentity(data);
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const files = await writeMosquittoConfig(
-    identity.layout,
-    platformLayout(data),
-    await loadFleetCa(identity.layout),
-    {
-      outDir: join(data, 'mosquitto'),
-      port,
-      hostnames: ['127.0.0.1'],
-      now: new Date(),
-      runAsUser: 'root',
-    },
-  );
-  // The platform under test logs nothing (silent logger); Mosquitto neither.
-  await appendFile(files.config, 'log_dest none\n');
-  step(`starting Mosquitto on ${port} with the generated mutual-TLS configuration`);
-  const mosquitto = spawn('/usr/sbin/mosquitto', ['-c', files.config], { stdio: 'ignore' });
-  await waitForPort(port, mosquitto);
-  mosquittoRun = await measure('mosquitto', mosquitto.pid!, '127.0.0.1', port);
-  mosquitto.kill('SIGTERM');
-  await new Promise((r) => mosquitto.once('exit', r));
-  await rm(data, { recursive: true, force: true });
+  const mosquitto = await startBenchMosquitto(fleet, step);
+  mosquittoRun = await measure('mosquitto', mosquitto.process.pid!, '127.0.0.1', mosquitto.port);
+  await mosquitto.stop();
 }
 
 const row = (label: string, platformValue: string, peer?: string): [string, string, string] => [

@@ -10,15 +10,13 @@
 // Options: --minutes N (30; 2 or 3 for a check) --connections N (10000) --carts N (10000)
 // --peer-minutes N (min(5, a third of the run); 0: no Mosquitto) --edges N (0) --out DIR.
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { apiFetch } from '../src/cli/platform/api-fetch.js';
-import { writeMosquittoConfig } from '../src/edge/broker/mosquitto-config.js';
-import { loadFleetCa, openIdentity } from '../src/edge/identity/index.js';
-import { platformLayout } from '../src/platform/platform-layout.js';
+import { startBenchMosquitto } from './fleet/bench-mosquitto.js';
 import { ensureFleet, freshDataDir } from './fleet/fleet-cache.js';
 import { fmt } from './measure.js';
 import { platformNodeFlags } from './node-flags.js';
@@ -133,37 +131,15 @@ try {
 // durable, no signature checked), for a shorter window.
 let peer: SoakResult | undefined;
 if (peerMinutes > 0) {
-  const data = await mkdtemp(join(tmpdir(), 'fleetplane-soak-mosquitto-'));
-  await freshDataDir(fleet, data);
-  const identity = openIdentity(data);
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const files = await writeMosquittoConfig(
-    identity.layout,
-    platformLayout(data),
-    await loadFleetCa(identity.layout),
-    {
-      outDir: join(data, 'mosquitto'),
-      port,
-      hostnames: ['127.0.0.1'],
-      now: new Date(),
-      runAsUser: 'root',
-    },
-  );
-  await appendFile(files.config, 'log_dest none\n');
-  step(`starting Mosquitto on ${port} with the generated mutual-TLS configuration`);
-  const mosquitto = spawn('/usr/sbin/mosquitto', ['-c', files.config], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 1000));
-  if (mosquitto.exitCode !== null) throw new Error('Mosquitto did not start');
+  const mosquitto = await startBenchMosquitto(fleet, step);
   try {
     peer = await runSoak(
-      { name: 'mosquitto', pid: mosquitto.pid!, host: '127.0.0.1', port },
+      { name: 'mosquitto', pid: mosquitto.process.pid!, host: '127.0.0.1', port: mosquitto.port },
       { ...load, seconds: peerMinutes * 60 },
       step,
     );
   } finally {
-    mosquitto.kill('SIGTERM');
-    await new Promise((r) => mosquitto.once('exit', r));
-    await rm(data, { recursive: true, force: true });
+    await mosquitto.stop();
   }
 }
 

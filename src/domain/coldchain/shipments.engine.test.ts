@@ -11,7 +11,7 @@ import {
   receivedCommands,
   startTestPlatform,
 } from '../../../test-support/platform.js';
-import { toIngestedEvent } from '../../pipeline/ingest/entity-projector.js';
+import { toIngestedEvent } from '../../pipeline/ingest/ingested-event.js';
 import { silentLogger } from '../../shared/observability/logger.js';
 import type { ExcursionView } from '../../stores/entities/entity-store.js';
 import { ColdChainIngest } from './coldchain-ingest.js';

@@ -9,7 +9,7 @@ import {
   provisionDevice,
   startTestPlatform,
 } from '../../../test-support/platform.js';
-import { toIngestedEvent } from '../../pipeline/ingest/entity-projector.js';
+import { toIngestedEvent } from '../../pipeline/ingest/ingested-event.js';
 import { ToolIngest } from './tool-ingest.js';
 import type { ToolView } from './tool-models.js';
 

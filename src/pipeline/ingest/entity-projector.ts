@@ -1,4 +1,3 @@
-import type { DeviceMessage } from '../../contract/index.js';
 import type {
   EntityStore,
   IngestedEvent,
@@ -8,6 +7,7 @@ import { EntityFailure } from '../../stores/entities/errors.js';
 import type { Logger } from '../../shared/observability/logger.js';
 import type { PlatformMetrics } from '../../shared/observability/metrics.js';
 import type { StoredEvent, TelemetryStore } from '../../stores/telemetry/telemetry-store.js';
+import { toIngestedEvent } from './ingested-event.js';
 import type { ProjectionLog } from './projection-log.js';
 
 export interface EntityProjectorOptions {
@@ -376,21 +376,6 @@ export class EntityProjector {
     this.metrics.deadLetters.set(remaining);
     return { replayed: done.length, failed, remaining };
   }
-}
-
-export function toIngestedEvent(event: StoredEvent): IngestedEvent {
-  return {
-    seq: event.seq,
-    deviceId: event.deviceId,
-    storeId: event.storeId,
-    deviceClass: event.deviceClass,
-    type: event.type,
-    counter: event.counter,
-    deviceTime: event.deviceTime,
-    receivedAt: event.receivedAt,
-    // Validated against its schema before it was stored.
-    message: JSON.parse(event.body) as DeviceMessage,
-  };
 }
 
 function unreachable(error: unknown): boolean {
