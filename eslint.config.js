@@ -58,7 +58,19 @@ const PAYMENT_ZONES = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'web/dist/', 'node_modules/', 'schemas/', 'tmp/', 'fleet-data/'] },
+  {
+    ignores: [
+      'dist/',
+      'web/dist/',
+      'node_modules/',
+      'schemas/',
+      'tmp/',
+      'fleet-data/',
+      // The CDK app's synth output and its bundled ingest function.
+      'deploy/aws/cdk.out/',
+      'deploy/aws/.build/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

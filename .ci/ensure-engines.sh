@@ -27,3 +27,16 @@ if command -v pg_isready >/dev/null 2>&1; then
 else
   echo "   postgresql: pg_isready MISSING"
 fi
+
+# NATS with JetStream on 127.0.0.1:4222, for the ingest queue's adapter; the restart test starts
+# its own server from the same binary.
+need_bin nats-server
+if ! (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; then
+  echo "   nats: not answering on 4222; starting it as the machine image does"
+  if command -v nats-server >/dev/null 2>&1; then
+    mkdir -p /var/lib/nats-server
+    nohup nats-server -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server >/tmp/fleetplane-nats.log 2>&1 &
+    for _ in $(seq 1 20); do (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null && break; sleep 0.5; done
+  fi
+fi
+if (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; then echo "   nats: answering on 127.0.0.1:4222"; else echo "   nats: MISSING"; fi

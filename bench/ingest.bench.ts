@@ -5,7 +5,9 @@
 // --verify-threads N (default: one per core) --presign-rate N (20000: messages signed before the
 // run, as messages per second over its length, spread over the devices) --rate N (0: send as fast
 // as the window allows; N: pace N messages a second over all devices, open loop, for latency)
-// --rules FILE (a rule set put in force through the API before the load; bench:rules uses it).
+// --rules FILE (a rule set put in force through the API before the load; bench:rules uses it)
+// --queue-url nats://HOST:PORT (the JetStream ingest queue between broker and store, decision 055,
+// on a stream of the run's own, deleted at the end; PUBACK then means "in the stream").
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ import { apiFetch } from '../src/cli/platform/api-fetch.js';
 import { fmt } from './measure.js';
 import { requirePlatformNodeFlags } from './node-flags.js';
 import { measureVerifyCeiling } from './verify-ceiling.js';
+import { removeBenchStream } from './bench-queue.js';
 
 requirePlatformNodeFlags('bench:ingest');
 
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     'verify-threads': { type: 'string' },
     'presign-rate': { type: 'string', default: '20000' },
     rules: { type: 'string' },
+    'queue-url': { type: 'string' },
   },
 });
 const devices = Number(values.devices);
@@ -81,6 +85,9 @@ const platform = await startPlatform(
     api: { host: '127.0.0.1', port: 0 },
     deviceApi: { port: 0 },
     ...(verifyThreads === undefined ? {} : { verifyThreads }),
+    ...(values['queue-url'] === undefined
+      ? {}
+      : { queue: { url: values['queue-url'], stream: `BENCH_${process.pid}` } }),
   },
   { openEntities, log: silentLogger() },
 );
@@ -250,6 +257,7 @@ await idleRun.done;
 const perConnectionHeapKb = (during.heapUsed - before.heapUsed) / 1024 / Math.max(1, connected);
 
 await platform.stop();
+if (values['queue-url'] !== undefined) await removeBenchStream(values['queue-url']);
 await rm(data, { recursive: true, force: true });
 
 const ratio = storedPerSecond / ceiling;

@@ -9,8 +9,17 @@ import { main } from '../dist/cli/main.js';
 
 // `fleetplane … | head` closes the pipe early: that is the reader's choice, not a failure.
 // A terminal that closed (SIGHUP, then EIO on write) must not crash the clean stop under way.
+// A running platform whose reader went (the npx that launched it was killed) stops as on SIGTERM,
+// once, so it still releases its lock; a one-shot command just ends.
+let readerGone = false;
 process.stdout.on('error', (error) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (error.code === 'EPIPE') {
+    if (readerGone) return;
+    readerGone = true;
+    if (process.listenerCount('SIGTERM') > 0) process.kill(process.pid, 'SIGTERM');
+    else process.exit(process.exitCode ?? 0);
+    return;
+  }
   if (error.code !== 'EIO') throw error;
 });
 process.stderr.on('error', (error) => {

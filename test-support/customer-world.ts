@@ -11,6 +11,7 @@ import {
 } from '../src/contract/index.js';
 import { SqliteAuditLog } from '../src/stores/audit/sqlite-audit-log.js';
 import { DataSubjectRequests } from '../src/domain/customers/data-subject-requests.js';
+import { SubjectTokenStore } from '../src/domain/privacy/masking/subject-tokens.js';
 import { IdentityService } from '../src/domain/customers/identity-service.js';
 import { CredentialSealKeys } from '../src/domain/customers/seal-keys.js';
 import { openEntityStore } from '../src/stores/entities/index.js';
@@ -52,7 +53,8 @@ export async function customerWorld(t: TestContext, stores: Record<string, Accou
     storeRegion: async (id) => stores[id] ?? 'us',
     now,
   });
-  const dsar = new DataSubjectRequests({ entities, vaults, cipher, audit, now });
+  const tokens = new SubjectTokenStore(dataDir, keys);
+  const dsar = new DataSubjectRequests({ entities, vaults, cipher, audit, tokens, now });
   const seal = await sealKeys.current();
   return {
     dataDir,

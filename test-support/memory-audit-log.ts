@@ -89,6 +89,15 @@ export class MemoryAuditLog implements AuditLog {
     });
   }
 
+  /** Retention is the adapters' (audit-log.contract.ts); no test of this fake prunes. */
+  pruneDue(): Promise<never> {
+    return Promise.reject(new Error('MemoryAuditLog does not prune: use a real adapter'));
+  }
+
+  prune(): Promise<never> {
+    return this.pruneDue();
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

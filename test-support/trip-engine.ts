@@ -48,7 +48,13 @@ export async function runTrip(
     ...options,
   });
   // A dead cart delivers nothing more; its last sync is checked through the cloud below.
-  if (cart.state !== 'dead') assert.ok(await cart.flush(10_000), 'everything delivered');
+  if (cart.state !== 'dead') {
+    const delivered = await cart.flush(10_000);
+    assert.ok(
+      delivered,
+      `everything delivered (${cart.buffered} queued, ${cart.state}, ${cart.link})`,
+    );
+  }
   if (spare.state !== 'off') assert.ok(await spare.flush(10_000));
   const session = async (id: string | undefined, status: string) => {
     assert.ok(id);

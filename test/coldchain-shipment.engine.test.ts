@@ -41,6 +41,7 @@ describe('a cold-chain shipment end to end', () => {
     const clock = new ScaledClock({ speed: 300 });
     const reefer = new Reefer({ start: clock.now(), setPointC: 4, ambientMeanC: 24 });
     const created: DeviceMessage[] = [];
+    const delivered = new Set<number>();
     const sensor = await ColdchainSensor.create({
       credentials,
       flashDir: join(dir, 'flash'),
@@ -50,7 +51,10 @@ describe('a cold-chain shipment end to end', () => {
       random: mulberry32(5),
       defaultIntervalS: 60,
       flashSync: false,
-      observer: { created: (m) => void created.push(m) },
+      observer: {
+        created: (m) => void created.push(m),
+        delivered: (m) => void delivered.add(m.counter),
+      },
     });
     t.after(() => sensor.powerOff());
     const readings = () =>
@@ -73,6 +77,13 @@ describe('a cold-chain shipment end to end', () => {
           .filter((r) => r.temperature_c <= 8).length >= 3,
       'three readings back in range',
       60_000,
+    );
+    // Read, not yet sent: on a loaded machine the last readings may still wait in the queue.
+    const sent = readings().map((r) => r.counter);
+    await until(
+      () => sent.every((c) => delivered.has(c)),
+      'every reading acknowledged before power-off',
+      30_000,
     );
     await sensor.powerOff();
 

@@ -5,11 +5,12 @@ import { Failure } from '../shared/failure.js';
 import type { Command, OptionValues } from './command.js';
 
 /**
- * The commands that may make a data directory: each creates the fleet CA in it first. Every
+ * The commands that may make a data directory: each creates the fleet CA in it first (`restore`
+ * puts back the one of the backup). Every
  * other command that takes --data works on one these made, so a mistyped --data is refused
  * rather than filled with a new signing key whose tokens the platform would answer with 401.
  */
-export const DATA_DIR_CREATORS: readonly string[] = ['ca init', 'start', 'demo'];
+export const DATA_DIR_CREATORS: readonly string[] = ['ca init', 'start', 'demo', 'restore'];
 
 export class DataDirMissing extends Failure<'no-data-dir'> {}
 

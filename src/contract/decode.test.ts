@@ -63,6 +63,15 @@ describe('decodeDeviceMessage', () => {
     assert.equal(result.counter, DEVICE_EXAMPLES.scan.counter);
   });
 
+  it('rejects a schema_version that is an object with no usable toString, without throwing', () => {
+    // Found by the property suite in CI: String({ toString: false }) throws a TypeError.
+    const result = rejected(
+      encodeSigned({ ...DEVICE_EXAMPLES.scan, schema_version: { toString: false } }, signer),
+    );
+    assert.equal(result.reason, 'version');
+    assert.match(result.detail, /schema_version \{"toString":false\} is not supported/);
+  });
+
   it('rejects an unknown type with reason type', () => {
     const result = rejected(encodeSigned({ ...DEVICE_EXAMPLES.scan, type: 'selfie' }, signer));
     assert.equal(result.reason, 'type');

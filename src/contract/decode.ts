@@ -49,7 +49,11 @@ export function decodeDeviceMessage(payload: Uint8Array): Decoded {
   if (parsed['schema_version'] !== SCHEMA_VERSION) {
     return reject(
       'version',
-      `schema_version ${String(parsed['schema_version'])} is not supported (this cloud speaks ${SCHEMA_VERSION})`,
+      // JSON.stringify, not String(): a parsed object such as {"toString":false} makes String() throw.
+      `schema_version ${JSON.stringify(parsed['schema_version'])} is not supported (this cloud speaks ${SCHEMA_VERSION})`.slice(
+        0,
+        MAX_DETAIL_LENGTH,
+      ),
       parsed,
     );
   }

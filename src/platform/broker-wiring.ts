@@ -39,7 +39,11 @@ export function createBroker(options: {
   const { config, layout, identity, ca, handler, log, now } = options;
   if (config.externalBroker) {
     return new ExternalBrokerSource({
-      config: config.externalBroker,
+      // `--role api` only publishes (commands, jobs, feedback): the ingest processes consume.
+      config:
+        config.role === 'api'
+          ? { ...config.externalBroker, connections: 0 }
+          : config.externalBroker,
       ...{ layout, identity, ca, handler, log, now },
     });
   }

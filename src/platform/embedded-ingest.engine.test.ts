@@ -96,12 +96,16 @@ describe('embedded platform ingest', () => {
     const platform = await startTestPlatform(t, data);
     const { default: mqtt } = await import('mqtt');
     await assert.rejects(
-      mqtt.connectAsync(platform.mqttUrl, {
-        clientId: 'intruder',
-        rejectUnauthorized: false,
-        reconnectPeriod: 0,
-        connectTimeout: 3000,
-      }),
+      mqtt.connectAsync(
+        platform.mqttUrl,
+        {
+          clientId: 'intruder',
+          rejectUnauthorized: false,
+          reconnectPeriod: 0,
+          connectTimeout: 3000,
+        },
+        false,
+      ),
     );
     await eventually(
       async () =>

@@ -1,4 +1,5 @@
 import { periodic } from './periodic.js';
+import { NO_CLOCK_STEPS, type ClockSteps } from './clock-steps.js';
 import { topics } from '../contract/index.js';
 import type { PlatformConfig } from './platform-config.js';
 import type { EntityStore } from '../stores/entities/entity-store.js';
@@ -33,6 +34,8 @@ export function wireOtaRollouts(options: {
   readonly metrics: PlatformMetrics;
   readonly log: Logger;
   readonly now: () => number;
+  /** Steps of the host clock: each tick tells the engine of those since the last (clock-step.ts). */
+  readonly clockSteps?: ClockSteps;
   /** Told which rollout changed (the live stream). */
   readonly onChanged?: (rolloutId: string) => void;
 }): OtaRolloutWiring {
@@ -71,22 +74,34 @@ export function wireOtaRollouts(options: {
     OTA_JOB_STATES,
     metrics.otaActiveRollouts,
   );
-  const tick = () =>
-    engine
-      .tick(now())
-      .then((report) => {
-        for (const id of report.halted) {
-          metrics.otaRollouts.inc({ transition: 'halted' });
-          log.warn({ rolloutId: id }, 'rollout halted itself: error-rate regression');
-        }
-        metrics.otaRollouts.inc({ transition: 'advanced' }, report.advanced.length);
-        metrics.otaRollouts.inc({ transition: 'completed' }, report.completed.length);
-        for (const e of report.sendErrors) log.warn(e, 'ota job could not be sent; retried later');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'rollout tick failed'))
-      // Devices per state of each active rollout (issue 18), read after the tick moved them.
-      .then(() => gauge.refresh(ports.repository))
-      .catch((error: unknown) => log.warn({ err: error }, 'rollout gauge not refreshed'));
+  const steps = options.clockSteps ?? NO_CLOCK_STEPS;
+  let stepsTicked = steps.totalMs();
+  const tick = () => {
+    const total = steps.totalMs();
+    const stepMs = total - stepsTicked;
+    stepsTicked = total;
+    if (stepMs !== 0) {
+      log.warn({ stepMs }, 'the host clock stepped: rollouts take the step out of their durations');
+    }
+    return (
+      engine
+        .tick(now(), stepMs)
+        .then((report) => {
+          for (const id of report.halted) {
+            metrics.otaRollouts.inc({ transition: 'halted' });
+            log.warn({ rolloutId: id }, 'rollout halted itself: error-rate regression');
+          }
+          metrics.otaRollouts.inc({ transition: 'advanced' }, report.advanced.length);
+          metrics.otaRollouts.inc({ transition: 'completed' }, report.completed.length);
+          for (const e of report.sendErrors)
+            log.warn(e, 'ota job could not be sent; retried later');
+        })
+        .catch((error: unknown) => log.error({ err: error }, 'rollout tick failed'))
+        // Devices per state of each active rollout (issue 18), read after the tick moved them.
+        .then(() => gauge.refresh(ports.repository))
+        .catch((error: unknown) => log.warn({ err: error }, 'rollout gauge not refreshed'))
+    );
+  };
   const ticks = periodic(options.config.otaTickMs ?? 30_000, tick);
 
   return {

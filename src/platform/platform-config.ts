@@ -3,6 +3,11 @@ import type { MessageRate } from '../edge/broker/message-rate.js';
 /** How to run the platform: every field has an embedded default (see DEFAULT_CONFIG). */
 export interface PlatformConfig {
   readonly dataDir: string;
+  /**
+   * What this process runs (decision 059): everything (default); `api`, everything but consuming
+   * from the external broker; `ingest`, only a shared-subscription member that verifies and stores.
+   */
+  readonly role?: PlatformRole;
   readonly mqtt: {
     /** Address the embedded broker listens on. */
     readonly host: string;
@@ -20,6 +25,11 @@ export interface PlatformConfig {
      */
     readonly messageRate?: MessageRate | false;
   };
+  /**
+   * The ingest queue between the broker and the store (decision 055); absent: none, the broker's
+   * handler stores before the PUBACK.
+   */
+  readonly queue?: IngestQueueConfig;
   /** Consume from an external broker (Mosquitto, EMQX) instead of running the embedded one. */
   readonly externalBroker?: ExternalBrokerConfig;
   readonly api: {
@@ -35,6 +45,10 @@ export interface PlatformConfig {
   readonly deviceApi: { readonly port: number };
   /** A PostgreSQL URL for the entity store; PGlite under DIR when absent. */
   readonly entityUrl?: string;
+  /** DynamoDB for telemetry, `dynamodb://HOST:PORT/TABLE` (decision 054); SQLite under DIR otherwise. */
+  readonly telemetryUrl?: string;
+  /** S3 for firmware, receipts and archives, `s3://BUCKET?endpoint=URL`; a directory under DIR otherwise. */
+  readonly blobUrl?: string;
   /** A PostgreSQL database per region for the PII vault; PGlite under DIR/vault otherwise. */
   readonly vaultUrls?: Partial<Record<'us' | 'eu', string>>;
   /** A PostgreSQL URL for the audit log; SQLite under DIR/audit otherwise. */
@@ -61,6 +75,8 @@ export interface PlatformConfig {
   readonly metricSampleMs?: number;
   /** How often webhook retries that fell due are looked for; default 5 s (new events go at once). */
   readonly webhookPollMs?: number;
+  /** The first retry wait of an integration's delivery, doubling to 5 min; default 1 s (tests shorten it). */
+  readonly integrationRetryBaseMs?: number;
   /** The comment line that keeps a live stream open through proxies; default 15 s. */
   readonly streamHeartbeatMs?: number;
   /**
@@ -80,6 +96,9 @@ export type ApiTransportConfig =
   | { readonly kind: 'operator'; readonly certFile: string; readonly keyFile: string }
   | { readonly kind: 'http' };
 
+export const PLATFORM_ROLES = ['all', 'api', 'ingest'] as const;
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+
 export interface ExternalBrokerConfig {
   /** mqtts://host:port (or mqtt:// for a broker on the same host). */
   readonly url: string;
@@ -92,6 +111,17 @@ export interface ExternalBrokerConfig {
   /** Shared-subscription group: ingest processes in one group split the load. */
   readonly group?: string;
   readonly clientId?: string;
+  /** Connections in the shared subscription; 0: publish only (`--role api`). Default 16. */
+  readonly connections?: number;
+}
+
+export interface IngestQueueConfig {
+  /** nats://host:port of a NATS server with JetStream. */
+  readonly url: string;
+  /** The work stream's name (default FLEETPLANE_INGEST); platforms sharing it share the work. */
+  readonly stream?: string;
+  /** Failed store attempts before a message goes to the dead-letter stream (default 5). */
+  readonly maxDeliveries?: number;
 }
 
 export const DEFAULT_MQTT_PORT = 8883;

@@ -12,6 +12,8 @@ export interface PlatformLayout {
   readonly apiServer: ServerIdentityFiles;
   readonly telemetryDb: string;
   readonly projectionDb: string;
+  /** The integrations document, cursors and delivery logs (decision 058). */
+  readonly integrationsDb: string;
   readonly entitiesDir: string;
   readonly blobsDir: string;
   readonly tokenKey: string;
@@ -46,6 +48,7 @@ export function platformLayout(dataDir: string): PlatformLayout {
     },
     telemetryDb: join(root, 'telemetry', 'telemetry.sqlite'),
     projectionDb: join(root, 'ingest', 'projection.sqlite'),
+    integrationsDb: join(root, 'integrations', 'integrations.sqlite'),
     entitiesDir: join(root, 'entities', 'pglite'),
     blobsDir: join(root, 'blobs'),
     tokenKey: join(apiDir, 'token-signing-key.json'),

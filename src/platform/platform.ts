@@ -5,11 +5,10 @@ import { platformFleetSignals } from './fleet-signals-wiring.js';
 import { platformFleetAudit } from './fleet-audit-wiring.js';
 import { RefusalTally } from '../edge/broker/refusal-tally.js';
 import { openKeyProvider } from '../stores/keys/index.js';
-import { HttpsPaymentGateway } from '../domain/payment-bridge/https-payment-gateway.js';
-import { loadBridgeCredentials } from '../domain/payment-bridge/bridge-credentials.js';
+import { openPaymentGateway } from './payment-wiring.js';
+import { backupSnapshots } from './backup/platform-snapshots.js';
 import { openVaultsOfUsedRegions, residencyReport, wireCustomers } from './customer-wiring.js';
 import { wireCommands } from './command-wiring.js';
-import type { PublishOptions } from '../edge/broker/device-broker.js';
 import { readWallet } from '../domain/customers/customer-wallet.js';
 import { CheckoutWorker } from '../domain/checkout/checkout-worker.js';
 import { Reconciler } from '../domain/checkout/reconciler.js';
@@ -17,25 +16,25 @@ import { Receipts, ReceiptSigner } from '../domain/checkout/receipts.js';
 import { syncCheckout } from '../domain/checkout/sync-checkout.js';
 import { isStoreId } from '../contract/index.js';
 import { loadTokenKeys } from '../surfaces/api/tokens.js';
-import { DirectoryBlobStore } from '../stores/blobs/directory-blob-store.js';
-import type { DeviceBroker } from '../edge/broker/device-broker.js';
+import type { DeviceBroker, PublishOptions } from '../edge/broker/device-broker.js';
 import { wirePendingWork } from './pending-work-wiring.js';
 import { DeviceApi } from '../edge/device-api/device-api-server.js';
 import { wireOtaImages } from '../domain/ota/images/ota-images-wiring.js';
 import { wireOtaRollouts } from './ota-wiring.js';
+import { NO_CLOCK_STEPS, watchClockSteps } from './clock-steps.js';
 import { createBroker } from './broker-wiring.js';
+import { wireIngest } from './ingest-wiring.js';
 import { checkPortsFree, listening } from './listeners.js';
 import { wireLive } from './live-wiring.js';
 import { AlarmService } from '../domain/alarms/alarm-service.js';
 import { periodic } from './periodic.js';
 import { wireWebhooks } from './webhook-wiring.js';
+import { wireIntegrations } from './integration-wiring.js';
 import { wireFieldAssets } from './field-asset-wiring.js';
 import { ensureServerIdentity } from '../edge/broker/server-identity.js';
 import { initCa, openIdentity, RevocationWatcher } from '../edge/identity/index.js';
 import { RegistryDeviceDirectory } from '../pipeline/ingest/device-directory.js';
 import { EntityProjector } from '../pipeline/ingest/entity-projector.js';
-import { IngestPipeline, type InboundMessage } from '../pipeline/ingest/ingest-pipeline.js';
-import { RejectCounter } from '../pipeline/ingest/reject-counter.js';
 import {
   InlineVerifier,
   WorkerVerifierPool,
@@ -44,13 +43,13 @@ import {
 import { LossPrevention } from '../domain/loss-prevention/loss-prevention.js';
 import { createLogger } from '../shared/observability/logger.js';
 import { PlatformMetrics } from '../shared/observability/metrics.js';
-import { expireTelemetryHourly, openPlatformStores } from './store-wiring.js';
+import { openBlobStore, openPlatformStores } from './store-wiring.js';
+import { scheduleRetention } from './retention-wiring.js';
 import type { PlatformConfig } from './platform-config.js';
 import { platformLayout } from './platform-layout.js';
 import { acquirePlatformLock, type PlatformLock } from './platform-lock.js';
 import { serveWhileStarting } from './starting-server.js';
 import { listenApi, resolveApiTransport } from './api-transport.js';
-
 import type { PlatformDeps, RunningPlatform } from './running-platform.js';
 
 export type { PlatformDeps, RunningPlatform };
@@ -64,6 +63,7 @@ export async function startPlatform(
   deps: PlatformDeps,
 ): Promise<RunningPlatform> {
   const now = deps.now ?? Date.now;
+  const clockSteps = deps.now ? NO_CLOCK_STEPS : watchClockSteps(now);
   const startedAt = new Date(now());
   const log = deps.log ?? createLogger();
   const layout = platformLayout(config.dataDir);
@@ -96,7 +96,7 @@ export async function startPlatform(
     cleanup.push(async () => revocations.stop());
 
     const metrics = new PlatformMetrics({ processMetrics: true });
-    const { telemetry, projectionLog, entities } = await openPlatformStores({
+    const { telemetry, telemetryEvents, projectionLog, entities } = await openPlatformStores({
       ...{ config, layout, identity, cleanup, progress: starting.progress },
       openEntities: deps.openEntities,
     });
@@ -111,9 +111,9 @@ export async function startPlatform(
     // Before anything that raises alarms: they enqueue through webhooks.enqueueWebhookEvent.
     const webhooks = wireWebhooks({ config, entities, log, now, keys });
     cleanup.push(() => webhooks.stop());
-    const blobs = new DirectoryBlobStore(layout.blobsDir);
+    const blobs = await openBlobStore(config, layout, cleanup);
     const receipts = new Receipts(blobs, await ReceiptSigner.fromKeys(keys));
-    const ota = await wireOtaImages({ blobs, keys });
+    const ota = await wireOtaImages({ blobs, keys, clockStepsMs: () => clockSteps.totalMs() });
 
     const threads = config.verifyThreads;
     const verifier: SignatureVerifier =
@@ -135,14 +135,7 @@ export async function startPlatform(
     let broker: DeviceBroker | undefined = undefined;
     const publish = (topic: string, payload: Buffer, options?: PublishOptions) =>
       broker ? broker.publish(topic, payload, options) : Promise.reject(new Error('no broker'));
-    const bridged = config.paymentUrl
-      ? new HttpsPaymentGateway({
-          url: config.paymentUrl,
-          credentials: await loadBridgeCredentials(config.dataDir),
-        })
-      : undefined;
-    if (bridged) cleanup.push(() => bridged.close());
-    const payments = deps.paymentGateway ?? bridged;
+    const payments = await openPaymentGateway(config, deps, cleanup);
     const customers = await wireCustomers({
       config,
       keys,
@@ -208,6 +201,10 @@ export async function startPlatform(
     });
     await alarms.start();
     projector.onApplied(alarms.applied);
+    const integrations = await wireIntegrations({
+      ...{ config, layout, telemetry, projectionLog, projector, keys, metrics, log, now },
+    });
+    cleanup.push(() => integrations.stop());
     const alarmSweep = periodic(config.alarmSweepMs ?? 30_000, async () => {
       await alarms
         .sweep()
@@ -217,20 +214,11 @@ export async function startPlatform(
     const { coldchainRetentionDays } = config;
     const fieldAssets = wireFieldAssets({ entities, projector, log, now, coldchainRetentionDays });
     cleanup.push(() => fieldAssets.stop());
-    // Per-device rejects for the top-error-devices query (issue 18), written a batch a second.
-    const rejectCounter = new RejectCounter({ sink: entities, log, now });
-    const pipeline = new IngestPipeline({
-      telemetry,
-      devices: directory,
-      verifier,
-      metrics,
-      log,
-      now,
+    const { queue, handler, direct, drain } = await wireIngest({
+      ...{ config, telemetry, directory, verifier, metrics, log, now, entities, projector },
       feedback: publish,
-      onStored: (events) => projector.offer(events),
-      onDeviceReject: (deviceId, reason, at) => rejectCounter.count(deviceId, reason, at),
     });
-    const handler = (message: InboundMessage) => pipeline.submit(message);
+    cleanup.push(() => queue.close());
     // The broker's certificate serves the device API too, also beside an external broker.
     const server = await ensureServerIdentity(
       layout.brokerServer,
@@ -256,8 +244,7 @@ export async function startPlatform(
     // certificate watch run.
     cleanup.push(async () => {
       await activeBroker.close();
-      await pipeline.drain();
-      await rejectCounter.flush();
+      await drain();
     });
     starting.progress('starting the MQTT broker');
     const { url: mqttUrl } = await listening('mqtt', config.mqtt.host, config.mqtt.port, () =>
@@ -278,8 +265,12 @@ export async function startPlatform(
       metrics,
       log,
       now,
-      ingest: handler,
-      checkout: syncCheckout({ entities, reconciler, projectStored: () => projector.projectNow() }),
+      ingest: direct,
+      checkout: syncCheckout({
+        ...{ entities, reconciler },
+        // The cart's scans were acknowledged when they entered the queue (decision 055).
+        projectStored: () => queue.settled().then(() => projector.projectNow()),
+      }),
       sealKey: () => customers.stores.sealKeys.current(),
       firmware: ota,
     });
@@ -301,6 +292,7 @@ export async function startPlatform(
       metrics,
       log,
       now,
+      clockSteps,
       onChanged: live.rolloutChanged,
     });
     cleanup.push(() => rollouts.stop());
@@ -324,6 +316,7 @@ export async function startPlatform(
       publish,
       ...ledger.api,
       audit,
+      ingestQueue: queue,
       customers: {
         identity: customers.identity,
         dsar: customers.dsar,
@@ -336,15 +329,17 @@ export async function startPlatform(
       alarms,
       ...live.api,
       webhooks: webhooks.service,
+      integrations: integrations.service,
       // Fleet diff: a store's devices as provisioned (registered), indexed by store.
       registeredDevices,
       fleetAudit: platformFleetAudit({ identity, entities, refusals, now, startedAt }),
       log,
       publicUrl: config.publicUrl,
+      backupSnapshot: backupSnapshots(config, entities),
       ...deps.api,
       health: async () => ({
         broker: mqttUrl,
-        telemetry_events: await telemetry.count(),
+        telemetry_events: await telemetryEvents(),
         dead_letters: await projectionLog.countDeadLetters(),
       }),
     });
@@ -361,8 +356,12 @@ export async function startPlatform(
     });
 
     await openVaultsOfUsedRegions(customers.stores.vaults, identity, log);
-    const expiry = expireTelemetryHourly(telemetry, log, now);
-    cleanup.push(() => expiry.stop());
+    const retention = scheduleRetention({
+      stores: { telemetry, entities, vaults: customers.stores.vaults, audit, blobs },
+      ...{ log, metrics, now },
+      ...(config.retentionDays !== undefined ? { telemetryHotDays: config.retentionDays } : {}),
+    });
+    cleanup.push(() => retention.stop());
 
     let stopping: Promise<void> | undefined;
     return {
@@ -385,7 +384,7 @@ export async function startPlatform(
       live: live.bus,
       customers: customers.stores,
       enqueueWebhookEvent: webhooks.enqueueWebhookEvent,
-      ingest: handler,
+      ingest: direct,
       publish,
       stop: () => (stopping ??= undo()),
     };

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { apiRequest } from '../../test-support/api-client.js';
 import {
   DESKTOP,
+  PHONE,
+  TABLET,
   enrolThroughLink,
   freshContext,
   launchChromium,
@@ -157,8 +159,28 @@ describe('ops console in a browser: dead letters, metrics, a device, billing, co
     const bill = page.getByRole('region', { name: 'Billing by store' });
     await seeText(bill.locator('tr', { hasText: STORE }).locator('td').first(), /^2$/, 'berlin');
     await seeText(bill.locator('tr', { hasText: AUSTIN }).locator('td').first(), /^1$/, 'austin');
+    // The cost model under it (decision 061): 5,000 carts by default, the seed beside.
+    const aws = page.getByRole('region', { name: 'Cost model: AWS' });
+    await seeText(
+      aws.locator('tr', { hasText: 'Total' }).locator('td').last(),
+      /^\$0\.\d{4}$/,
+      'AWS total',
+      // A fetch of its own after the bill's: a loaded machine took more than the live 2 s.
+      10_000,
+    );
+    await see(page.getByText('$0.3900'), "the seed's $0.39 beside");
     await screenshot(page, 'ops-billing');
     await assertAccessible(page, 'the billing view');
+    // The cost tables are wide: on a tablet and a phone they scroll inside their own frame.
+    for (const [width, size] of [
+      ['tablet', TABLET],
+      ['phone', PHONE],
+    ] as const) {
+      await page.setViewportSize(size);
+      await assertAccessible(page, `the billing view on a ${width}`);
+      await screenshot(page, `ops-billing-${width}`);
+    }
+    await page.setViewportSize(DESKTOP);
     await openTab(page, 'Compliance');
     await see(page.getByText('Chain verified'), 'the audit chain verified', 5000);
     await see(page.getByRole('heading', { name: 'Open data-subject requests' }), 'DSARs');

@@ -1,7 +1,7 @@
 // Issue 20: the platform host's clock jumps an hour forward and back while commands wait to
 // expire and a device sends telemetry. The platform runs as `fleetplane start` in a child
-// process under libfaketime (engines/faked-clock.ts). Not covered yet: a rollout across the
-// jump (decision 050).
+// process under libfaketime (engines/faked-clock.ts). A rollout across the jump is
+// clock-jump-rollout.scenario.ts.
 import { DeviceLink, loadProvisionedDevice } from '../../src/device/link/device-link.js';
 import { platformApi } from '../../src/cli/platform/platform-client.js';
 import { platformLayout } from '../../src/platform/platform-layout.js';
@@ -23,6 +23,8 @@ export const clockJump: FaultScenario = {
 
 const HOUR = 3600_000;
 const SWEEP_WAIT_MS = 7000; // the command sweep runs every 5 s
+/** A clean stop that has not ended the child by then ends it with SIGKILL. */
+const STOP_GRACE_MS = 20_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Until the platform lists the device (its first connection is recorded asynchronously). */
@@ -58,6 +60,9 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
     ['start', '--data', data, '--mqtt-port', '0', '--api-port', '0', '--device-port', '0'],
     clock.env,
   );
+  // A scenario that threw or timed out before its `finally` must not leave the platform running.
+  const killOnExit = () => child.child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   try {
     const [, mqttUrl] = await child.waitFor(/MQTT\s+(mqtts:\/\/\S+)/, 90_000);
     const api = await platformApi(data);
@@ -195,6 +200,9 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
+    const hung = setTimeout(() => child.child.kill('SIGKILL'), STOP_GRACE_MS);
     await child.stop('SIGTERM');
+    clearTimeout(hung);
+    process.off('exit', killOnExit);
   }
 }

@@ -5,7 +5,9 @@
 // PUBACKs in turn. The scenario counts what Mosquitto acknowledged against what the platform
 // stored across a restart (SIGTERM: Mosquitto writes its persistence file), then measures what a
 // crash (SIGKILL) of Mosquitto loses of what it had acknowledged, which no setting of the
-// platform can recover: decision 050.
+// platform can recover: decision 050. Right before the restart an extra device publishes a
+// burst faster than ingest stores it, so Mosquitto always goes down holding messages.
+import { DeviceLink, loadProvisionedDevice } from '../../src/device/link/device-link.js';
 import { runFleet } from '../../src/device/sim/fleet.js';
 import { simCarts } from '../../src/cli/sim/cart-factory.js';
 import { storeShelf } from '../../src/cli/sim/sim-catalog.js';
@@ -13,7 +15,8 @@ import { startPlatform } from '../../src/platform/platform.js';
 import { openEntities } from '../../src/cli/platform/entities.js';
 import { silentLogger } from '../../src/shared/observability/logger.js';
 import { FleetWatch } from './engines/cart-watch.js';
-import { compare, readStored, type MessageKey } from './engines/delivery-tally.js';
+import { message } from '../../test-support/messages.js';
+import { compare, messageKey, readStored, type MessageKey } from './engines/delivery-tally.js';
 import { FAULT_SITE, FAULT_STORE, fleetDir } from './engines/fleet-dir.js';
 import { localPlatformConfig } from './engines/local-platform.js';
 import { mosquittoUnavailable, startOwnMosquitto } from './engines/own-mosquitto.js';
@@ -34,7 +37,12 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
   const quick = context.scale === 'quick';
   const cartCount = quick ? 6 : 20;
   const downMs = quick ? 2000 : 5000;
-  const { data, identities } = await fleetDir(context.workDir, cartCount);
+  const fleet = await fleetDir(context.workDir, cartCount + 1);
+  const { data } = fleet;
+  // The last one is not a cart: it publishes a burst right before the restart, so Mosquitto
+  // goes down holding messages it acknowledged and ingest has not stored, whatever the pace.
+  const burster = fleet.identities.at(-1)!;
+  const identities = fleet.identities.slice(0, cartCount);
   const mosquitto = await startOwnMosquitto(data, context.workDir);
   context.log(
     `Mosquitto of its own at ${mosquitto.url}, persistence in ${mosquitto.persistenceDir}`,
@@ -55,11 +63,14 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
     /** Acknowledged by Mosquitto at the moment it went down, and not yet stored by the platform. */
     let heldByMosquitto = new Set<MessageKey>();
     let crashExposed = new Set<MessageKey>();
+    let burstKeys: MessageKey[] = [];
     const faults = (async () => {
       await sleep(quick ? 3000 : 10_000);
       // The restart an operator does (systemctl restart: SIGTERM, then start).
-      const acked = watch.acknowledged();
+      const burst = await publishBurst(mosquitto.url, burster.credentialsDir, quick ? 400 : 2000);
+      burstKeys = burst;
       await mosquitto.stop();
+      const acked = new Set([...watch.acknowledged(), ...burst]);
       const stored = await storedKeys();
       heldByMosquitto = new Set([...acked].filter((k) => !stored.has(k)));
       context.log(
@@ -70,12 +81,16 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
       context.log('Mosquitto started again');
       await sleep(quick ? 3000 : 10_000);
       // A crash: only measured, see the head of this file.
-      const beforeCrash = watch.acknowledged();
       await mosquitto.kill();
+      // A while after the exit, not at the signal: a PUBACK Mosquitto wrote just before it died
+      // is read by the cart afterwards, and its message died with Mosquitto. Nothing new can be
+      // acknowledged until the start below.
+      await sleep(1000);
+      const beforeCrash = watch.acknowledged();
       const storedAtCrash = await storedKeys();
       crashExposed = new Set([...beforeCrash].filter((k) => !storedAtCrash.has(k)));
       context.log(`Mosquitto killed (SIGKILL) holding ${crashExposed.size} acknowledged messages`);
-      await sleep(downMs);
+      await sleep(downMs - 1000);
       await mosquitto.start();
     })();
     const result = await runFleet({
@@ -98,7 +113,7 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
     // Acknowledged by Mosquitto before the crash and never stored: the crash's loss, measured
     // apart from the restart's (which must be nothing).
     const lostToCrash = [...crashExposed].filter((k) => !stored.copies.has(k));
-    const acknowledged = watch.acknowledged();
+    const acknowledged = new Set([...watch.acknowledged(), ...burstKeys]);
     for (const key of lostToCrash) acknowledged.delete(key);
     const counts = compare(acknowledged, stored);
     const heldDelivered = [...heldByMosquitto].filter((k) => stored.copies.has(k)).length;
@@ -107,13 +122,14 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
       sessions: result.sessions,
       scans: result.scans,
       downMs,
+      burstBeforeRestart: burstKeys.length,
       heldByMosquittoAtRestart: heldByMosquitto.size,
       heldAtRestartThenStored: heldDelivered,
       heldByMosquittoAtCrash: crashExposed.size,
       acknowledgedByMosquittoLostToCrash: lostToCrash.length,
       replayed: watch.replayed,
       storedEvents: stored.copies.size,
-      acknowledgedByMosquitto: watch.acknowledged().size,
+      acknowledgedByMosquitto: watch.acknowledged().size + burstKeys.length,
       messagesCreated: result.messagesCreated,
       resendsAnsweredReplay: watch.resendsAnsweredReplay,
     });
@@ -156,5 +172,28 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
   } finally {
     await platform.stop();
     await mosquitto.close();
+  }
+}
+
+/**
+ * Publishes `count` signed messages from one device as fast as Mosquitto takes them and resolves
+ * with the keys it acknowledged: faster than ingest stores them, so some are still held at
+ * Mosquitto when it stops.
+ */
+async function publishBurst(
+  url: string,
+  credentialsDir: string,
+  count: number,
+): Promise<MessageKey[]> {
+  const credentials = await loadProvisionedDevice(credentialsDir);
+  const link = await DeviceLink.connect(url, credentials, { clean: true, reconnect: false });
+  try {
+    const id = credentials.deviceId;
+    const sent = await Promise.allSettled(
+      Array.from({ length: count }, (_, i) => link.send(message('health', id, i + 1))),
+    );
+    return sent.flatMap((r, i) => (r.status === 'fulfilled' ? [messageKey(id, i + 1)] : []));
+  } finally {
+    await link.client.endAsync(true).catch(() => undefined);
   }
 }

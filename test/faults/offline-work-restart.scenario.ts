@@ -41,7 +41,10 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
   let platform: PlatformChild | undefined;
   let sensors: RecordingSensors | undefined;
   try {
-    platform = await startPlatformChild(fleet.data, logFile, undefined, ['--ota-tick-s', '1']);
+    platform = await startPlatformChild(fleet.data, logFile, {
+      extraArgs: ['--ota-tick-s', '1'],
+      signal: context.signal,
+    });
     const first = platform;
     sensors = await recordingSensors(fleet.data, fleet.deviceDirs, first);
     await sensors.powerOn();
@@ -92,7 +95,11 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
     await first.kill();
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // the 1 s commands expire
     const restartFrom = Date.now();
-    platform = await startPlatformChild(fleet.data, logFile, portsOf(first), ['--ota-tick-s', '1']);
+    platform = await startPlatformChild(fleet.data, logFile, {
+      ports: portsOf(first),
+      extraArgs: ['--ota-tick-s', '1'],
+      signal: context.signal,
+    });
     const second = platform;
     const restartMs = Date.now() - restartFrom;
     context.log(`restarted in ${restartMs} ms; the sensors come back`);

@@ -3,7 +3,8 @@
 // nothing acknowledged lost, nothing stored twice and every check held. `npm run faults` runs the
 // same scenarios at full scale with reports. The groups are separate files so they run in parallel.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { reapChildren } from './harness/child-reaper.js';
 import { needEngine } from '../../test-support/engines.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import { passed, type FaultScenario } from './scenario.js';
@@ -11,6 +12,10 @@ import { KNOWN_GAPS } from './scenarios.js';
 
 export function quickSuite(group: string, scenarios: readonly FaultScenario[]): void {
   describe(`${group} fault scenarios (quick)`, () => {
+    after(() => {
+      const left = reapChildren();
+      if (left.length > 0) console.error(`killed processes the scenarios left: ${left.join(', ')}`);
+    });
     for (const scenario of scenarios) {
       it(
         `${scenario.name}: ${scenario.title}, nothing acknowledged lost or duplicated`,
@@ -26,6 +31,7 @@ export function quickSuite(group: string, scenarios: readonly FaultScenario[]): 
             workDir,
             log: (line) => t.diagnostic(line),
             scale: 'quick',
+            signal: t.signal,
           });
           const failed = report.checks
             .filter((c) => !c.ok)

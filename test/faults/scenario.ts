@@ -37,6 +37,11 @@ export interface ScenarioContext {
    * test that runs every scenario in CI; `full`: the load `npm run faults` reports.
    */
   readonly scale: 'quick' | 'full';
+  /**
+   * Aborted when the run is given up (the engine test timed out or was cancelled): a scenario
+   * stops its load and kills the platform processes it started, so none outlives it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface FaultScenario {

@@ -48,7 +48,10 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
   let platform: PlatformChild | undefined;
   let sensors: RecordingSensors | undefined;
   try {
-    platform = await startPlatformChild(fleet.data, logFile, undefined, args);
+    platform = await startPlatformChild(fleet.data, logFile, {
+      extraArgs: args,
+      signal: context.signal,
+    });
     const first = platform;
     sensors = await recordingSensors(fleet.data, fleet.deviceDirs, first);
     const fleetOf = sensors;
@@ -74,7 +77,11 @@ async function run(context: ScenarioContext): Promise<FaultReport> {
     const atKill = { jobs: jobsSeen() };
     context.log(`SIGKILL of the platform (pid ${first.pid}) with ${atKill.jobs} jobs delivered`);
     const restartFrom = Date.now();
-    platform = await startPlatformChild(fleet.data, logFile, portsOf(first), args);
+    platform = await startPlatformChild(fleet.data, logFile, {
+      ports: portsOf(first),
+      extraArgs: args,
+      signal: context.signal,
+    });
     const second = platform;
     const restartMs = Date.now() - restartFrom;
     let last: RolloutView | undefined;

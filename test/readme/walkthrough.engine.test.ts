@@ -48,8 +48,27 @@ const PROMISES: [string, RegExp][] = [
   ['devices top-errors', /^No device had a reject, fault or reboot in the last 24h\.$/m],
 ];
 
+/** What the retention and backup sections promise, run on the walkthrough's data directory. */
+const OPERATIONS_PROMISES: [string, RegExp][] = [
+  // The events the walkthrough just sent are months from the 18-month cutoff.
+  [
+    'retention plan --data ./fleet-data',
+    /^Retention plan at .*\(dry run[^]*telemetry events +0 +none due/,
+  ],
+  ['--now 2028-06-01T00:00:00Z', /^Retention plan at 2028-06-01T00:00:00\.000Z/],
+  ['retention run', /"applied": true/],
+  ['--out backups/fleet.tar.gz', /^core +\S+fleet\.tar\.gz +\d+ files[^]*\(platform stopped\)/m],
+  // The walkthrough's directory has no EU customer, so no EU vault to back up.
+  ['--region eu', /nothing to back up for vault-eu/],
+  ['--sets keys', /^keys +\S+keys\.keys\.tar\.gz/m],
+  ['--data ./fleet-data-restored', /^Restored backup \S+ of .* into \S+fleet-data-restored/m],
+  // The events the walkthrough sent came back with the restore (18 months before 2030 is 2028).
+  ['--data ./fleet-data-restored --now', /telemetry events +[1-9]\d* +fold into daily aggregates/],
+  ['--force', /the directory's previous data: \S+fleet-data\.before-restore-/],
+];
+
 describe("the README's walkthrough, run as written", () => {
-  it('shows the device, its events and the store after device send, with one platform start', async (t) => {
+  it('shows the device, its events and the store after device send, with one platform start, then retention, backup and restore on what it left', async (t) => {
     if (!needEngine(t, distBuilt, 'a built dist/ (npm run build)')) return;
     const lines = await shellBlock('README.md', '## Running the platform');
     const startAt = lines.findIndex((l) => l.startsWith('npx fleetplane start '));
@@ -122,5 +141,26 @@ describe("the README's walkthrough, run as written", () => {
     platform.kill('SIGINT');
     assert.equal(await exited, 0, startOutput);
     assert.equal(await readPlatformLock(data), undefined, 'Ctrl-C released the data directory');
+
+    // The operations sections, on what the walkthrough left behind, with the platform stopped.
+    const operations = [
+      ...(await shellBlock('README.md', '### Retention (decision 063)')),
+      ...(await shellBlock('README.md', '## Backups and restore (decision 064)')),
+    ].map((l) => l.replaceAll('npx fleetplane', fleetplane));
+    const ops = await runScript(operations, cwd);
+    assert.equal(ops.status, 0, ops.transcript);
+    assert.equal(ops.steps.length, operations.length, ops.transcript);
+    const opsStep = (piece: string): string => {
+      const found = ops.steps.find((s) => s.line.replace(/\s+#.*$/, '').includes(piece));
+      assert.ok(found, `a step with '${piece}' in the operations sections`);
+      return found.output;
+    };
+    for (const [piece, promise] of OPERATIONS_PROMISES) {
+      assert.match(
+        opsStep(piece),
+        promise,
+        `'${piece}' shows what the README says\n${ops.transcript}`,
+      );
+    }
   });
 });

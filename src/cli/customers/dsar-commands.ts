@@ -61,7 +61,8 @@ export const dsarExportCommand: Command = {
   usage: 'dsar export --data DIR --loyalty N [--region us|eu]',
   details: [
     'Decrypts the tier 3 record (audited), adds tier 2: sessions, lists, and who accessed the',
-    "data. --region: the region you act from; another region than the account's is refused.",
+    'data, and tokenDomains: the masking domains whose token store holds entries for the member.',
+    "--region: the region you act from; another region than the account's is refused.",
     '--entity-url URL: the entity store on PostgreSQL, as the platform was started with.',
   ],
   options: OPTIONS,
@@ -82,6 +83,8 @@ export const dsarDeleteCommand: Command = {
   details: [
     'The vault keeps the ciphertext, unreadable without the destroyed key, as do old backups.',
     'Sessions keep their facts without the account. Telemetry holds nothing personal.',
+    "The masking token store's entries for the member's account id, loyalty number, e-mail and",
+    "phone are destroyed; `mask detokenize` then refuses their tokens ('token-erased', audited).",
     '--entity-url URL: the entity store on PostgreSQL, as the platform was started with.',
   ],
   options: OPTIONS,
@@ -92,7 +95,8 @@ export const dsarDeleteCommand: Command = {
       'delete an account',
       async (dsar, id) => {
         const report = await dsar.delete(id, callerOf(values));
-        return `Deleted account ${id}: key destroyed ${report.keyDestroyed}, ${report.sessionsUnlinked} sessions unlinked; request ${report.request.requestId} ${report.request.state}.`;
+        const tokens = report.tokensErased.map((d) => `${d.domain} ${d.entries}`).join(', ');
+        return `Deleted account ${id}: key destroyed ${report.keyDestroyed}, ${report.sessionsUnlinked} sessions unlinked, masking tokens destroyed: ${tokens || 'none held'}; request ${report.request.requestId} ${report.request.state}.`;
       },
       io,
     ),

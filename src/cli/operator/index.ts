@@ -5,6 +5,7 @@ import { auditCommand } from './audit-command.js';
 import { commandLedgerCommands } from './command-ledger-commands.js';
 import { devicesCommands } from './devices-commands.js';
 import { fleetHealthCommands } from './fleet-health-commands.js';
+import { integrationsCommands } from './integrations-commands.js';
 import { rolloutsCommands } from './rollouts-commands.js';
 import { rulesCommands } from './rules-commands.js';
 import { shadowCommands } from './shadow-commands.js';
@@ -30,5 +31,6 @@ export function operatorCommands(): Command[] {
     auditCommand(),
     ...shipmentsCommands(),
     ...toolsCommands(),
+    ...integrationsCommands(),
   ];
 }

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../../edge/identity/index.js';
 import { brokerCommands } from './broker-commands.js';
 import { demoCommand } from './demo-command.js';
 import { dlqCommands } from './dlq-commands.js';
+import { queueCommands } from './queue-commands.js';
 import { startCommand, type StopSignal } from './start-command.js';
 import { tokenCommand } from './token-command.js';
 import { loginLinkCommand } from './login-link-command.js';
@@ -18,6 +19,7 @@ export function platformCommands(
     tokenCommand(now),
     loginLinkCommand(now),
     ...dlqCommands(),
+    ...queueCommands(),
     ...brokerCommands(now),
   ];
 }

@@ -118,3 +118,28 @@ describe('--message-rate and --message-burst', () => {
     assert.throws(() => platformConfig('d', { 'message-rate': 'fast' }), usage(/--message-rate/));
   });
 });
+
+describe('the telemetry and blob store options', () => {
+  it('pass a DynamoDB telemetry URL and an S3 blob URL through to the config', () => {
+    const config = platformConfig('d', {
+      'telemetry-url': 'dynamodb://127.0.0.1:8000/telemetry',
+      'blob-url': 's3://fleet-blobs?endpoint=http://127.0.0.1:9000',
+    });
+    assert.equal(config.telemetryUrl, 'dynamodb://127.0.0.1:8000/telemetry');
+    assert.equal(config.blobUrl, 's3://fleet-blobs?endpoint=http://127.0.0.1:9000');
+    const embedded = platformConfig('d', {});
+    assert.equal(embedded.telemetryUrl, undefined);
+    assert.equal(embedded.blobUrl, undefined);
+  });
+
+  it('refuse a URL they cannot use, saying what they take', () => {
+    assert.throws(
+      () => platformConfig('d', { 'telemetry-url': 'postgres://h/db' }),
+      usage(/--telemetry-url: .*dynamodb:\/\/HOST:PORT\/TABLE/),
+    );
+    assert.throws(
+      () => platformConfig('d', { 'blob-url': 's3://Bad_Bucket' }),
+      usage(/--blob-url: .*s3:\/\/BUCKET\?endpoint=/),
+    );
+  });
+});

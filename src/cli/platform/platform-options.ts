@@ -7,15 +7,21 @@ import {
   DEFAULT_DEVICE_API_PORT,
   DEFAULT_MQTT_PORT,
   defaultConfig,
+  PLATFORM_ROLES,
+  type IngestQueueConfig,
   type PlatformConfig,
+  type PlatformRole,
 } from '../../platform/platform-config.js';
 import { DEFAULT_MESSAGE_RATE, type MessageRate } from '../../edge/broker/message-rate.js';
 import { isLoopbackHost } from '../../platform/api-transport.js';
 import { PortInUseFailure, type Listener } from '../../platform/listeners.js';
 import { Failure } from '../../shared/failure.js';
+import { parseDynamoDbTelemetryUrl } from '../../stores/telemetry/dynamodb/telemetry-url.js';
+import { parseS3BlobUrl } from '../../stores/blobs/s3/blob-url.js';
 
 export const platformOptionSpec: OptionSpec = {
   data: { type: 'string' },
+  role: { type: 'string' },
   'mqtt-port': { type: 'string' },
   'mqtt-host': { type: 'string' },
   edges: { type: 'string' },
@@ -29,12 +35,16 @@ export const platformOptionSpec: OptionSpec = {
   'api-cert': { type: 'string' },
   'api-key': { type: 'string' },
   'entity-url': { type: 'string' },
+  'telemetry-url': { type: 'string' },
+  'blob-url': { type: 'string' },
   'broker-url': { type: 'string' },
   'broker-username': { type: 'string' },
   'broker-ca': { type: 'string' },
   'broker-cert': { type: 'string' },
   'broker-key': { type: 'string' },
   'share-group': { type: 'string' },
+  'queue-url': { type: 'string' },
+  'queue-stream': { type: 'string' },
   'verify-threads': { type: 'string' },
   'retention-days': { type: 'string' },
   'coldchain-retention-days': { type: 'string' },
@@ -49,6 +59,10 @@ export const platformOptionSpec: OptionSpec = {
 };
 
 export const platformOptionHelp: readonly string[] = [
+  '--role ROLE          all (default), api or ingest. With --broker-url, processes share one DIR:',
+  '                     one api (console, API, projection, OTA; consumes nothing from the broker)',
+  '                     and N ingest (verify and store from the shared subscription, /healthz on',
+  '                     --api-port over HTTP; needs --telemetry-url dynamodb://… and --entity-url)',
   `--mqtt-port N        embedded broker port (default ${DEFAULT_MQTT_PORT}; 0 picks a free one)`,
   '--mqtt-host ADDR     address it listens on (default 0.0.0.0)',
   '--edges N            hold device connections in N edge processes, which run the TLS on every',
@@ -66,12 +80,22 @@ export const platformOptionHelp: readonly string[] = [
   `--device-port N      device API port: HTTPS, mutual TLS, on the broker's address (default`,
   `                     ${DEFAULT_DEVICE_API_PORT}; 0 picks a free one)`,
   '--entity-url URL     PostgreSQL for the entity store (default: PGlite under DIR/entities)',
+  '--telemetry-url URL  DynamoDB for telemetry: dynamodb://HOST:PORT/TABLE, or dynamodb:///TABLE for',
+  "                     AWS; the table is created when missing; credentials from the AWS SDK's chain",
+  '                     (default: SQLite under DIR/telemetry)',
+  '--blob-url URL       S3 for firmware, receipts and archives: s3://BUCKET, or',
+  '                     s3://BUCKET?endpoint=http://HOST:PORT for an S3-compatible server',
+  '                     (default: files under DIR/blobs)',
   '--broker-url URL     consume from an external broker (mqtts://host:8883) instead of running one;',
   '                     --broker-username NAME, password from FLEETPLANE_BROKER_PASSWORD; --broker-ca/--broker-cert/',
   '                     --broker-key PEM files (default: an ingest certificate from the fleet CA)',
   '--share-group NAME   shared-subscription group of the ingest processes (default fleetplane-ingest)',
+  '--queue-url URL      an ingest queue on NATS JetStream (nats://HOST:4222) between the broker and',
+  '                     the store: a device is acknowledged once its verified message is in the',
+  '                     stream; every platform given the same URL and stream shares the storing',
+  "--queue-stream NAME  the queue's JetStream stream (default FLEETPLANE_INGEST)",
   '--verify-threads N   signature verification threads (default: one per core; 0: main thread)',
-  '--retention-days N   telemetry retention (default 548, 18 months)',
+  '--retention-days N   telemetry kept hot, then folded into daily aggregates (default: 18 months)',
   '--coldchain-retention-days N',
   '                     days shipment readings and excursions are kept (default 90)',
   '--ota-tick-s N       how often rollouts are judged and their due jobs sent (default 30)',
@@ -116,6 +140,7 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
     value === undefined ? {} : { [key]: value };
   return {
     ...base,
+    ...optional('role', role(values, brokerUrl)),
     mqtt: {
       host: stringOption(values, 'mqtt-host') ?? base.mqtt.host,
       port: port(values, 'mqtt-port', base.mqtt.port),
@@ -129,6 +154,8 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
     api: apiConfig(values, base.api),
     deviceApi: { port: port(values, 'device-port', base.deviceApi.port) },
     ...optional('entityUrl', entityUrl),
+    ...optional('telemetryUrl', checkedUrl(values, 'telemetry-url', parseDynamoDbTelemetryUrl)),
+    ...optional('blobUrl', checkedUrl(values, 'blob-url', parseS3BlobUrl)),
     ...optional('verifyThreads', nonNegativeInteger(values, 'verify-threads')),
     ...optional('retentionDays', nonNegativeInteger(values, 'retention-days')),
     ...optional('coldchainRetentionDays', nonNegativeInteger(values, 'coldchain-retention-days')),
@@ -145,6 +172,7 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
           },
         }
       : {}),
+    ...optional('queue', queueConfig(values)),
     ...(brokerUrl
       ? {
           externalBroker: {
@@ -159,6 +187,38 @@ export function platformConfig(dataDir: string, values: OptionValues): PlatformC
         }
       : {}),
   };
+}
+
+function role(values: OptionValues, brokerUrl: string | undefined): PlatformRole | undefined {
+  const value = stringOption(values, 'role');
+  if (value === undefined) return undefined;
+  if (!(PLATFORM_ROLES as readonly string[]).includes(value)) {
+    throw new UsageError(`--role must be one of ${PLATFORM_ROLES.join(', ')}, got '${value}'`);
+  }
+  if (value !== 'all' && brokerUrl === undefined) {
+    throw new UsageError(
+      `--role ${value} splits the work over processes that share an external broker: give --broker-url mqtts://HOST:PORT`,
+    );
+  }
+  return value as PlatformRole;
+}
+
+function queueConfig(values: OptionValues): IngestQueueConfig | undefined {
+  const url = stringOption(values, 'queue-url');
+  const stream = stringOption(values, 'queue-stream');
+  if (url === undefined) {
+    if (stream !== undefined) throw new UsageError('--queue-stream names a stream of --queue-url');
+    return undefined;
+  }
+  if (!/^nats:\/\/[^/:@\s]+(:\d{1,5})?\/?$/.test(url)) {
+    throw new UsageError(
+      `--queue-url must look like nats://HOST:4222 (a NATS server run with -js), got '${url}'`,
+    );
+  }
+  if (stream !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(stream)) {
+    throw new UsageError(`--queue-stream is letters, digits, _ and -, got '${stream}'`);
+  }
+  return { url, ...(stream !== undefined ? { stream } : {}) };
 }
 
 function messageRate(values: OptionValues): MessageRate | false | undefined {
@@ -233,6 +293,22 @@ function publicUrl(values: OptionValues): string | undefined {
     );
   }
   return url.origin;
+}
+
+/** The URL as given, once its parser took it; its refusal as a usage error. */
+function checkedUrl(
+  values: OptionValues,
+  name: string,
+  parse: (url: string) => unknown,
+): string | undefined {
+  const url = stringOption(values, name);
+  if (url === undefined) return undefined;
+  try {
+    parse(url);
+  } catch (error) {
+    throw new UsageError(`--${name}: ${(error as Error).message}`);
+  }
+  return url;
 }
 
 function postgresUrl(values: OptionValues, name: string): string | undefined {

@@ -3,6 +3,7 @@ import { dataDir } from '../identity/options.js';
 import { startPlatform, type RunningPlatform } from '../../platform/platform.js';
 import type { PlatformConfig } from '../../platform/platform-config.js';
 import { openEntities } from './entities.js';
+import { startIngestProcess, type RunningIngest } from '../../platform/ingest-process.js';
 import {
   platformConfig,
   platformOptionHelp,
@@ -31,6 +32,31 @@ export const processStopSignal: StopSignal = () => {
     }),
   ]).finally(() => launcher.stop());
 };
+
+/**
+ * A stop asked for while the platform starts. The platform holds its data directory's lock from
+ * early in its start, so the default end a signal brings would leave the lock and skip the clean
+ * stop: a signal is noted instead, and the platform stops as soon as it has started. A second
+ * signal ends a start that hangs at once, as Ctrl-C twice does elsewhere.
+ */
+function signalsWhileStarting(): { readonly caught: string | undefined; release(): void } {
+  let caught: string | undefined;
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const on = (signal: string) => {
+    if (caught !== undefined)
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    caught = signal;
+  };
+  for (const signal of signals) process.on(signal, on);
+  return {
+    get caught() {
+      return caught;
+    },
+    release: () => {
+      for (const signal of signals) process.off(signal, on);
+    },
+  };
+}
 
 export async function runPlatform(config: PlatformConfig, io: CommandIo): Promise<RunningPlatform> {
   const platform = await startPlatform(config, {
@@ -63,8 +89,13 @@ export async function runPlatform(config: PlatformConfig, io: CommandIo): Promis
   io.out(`  health      ${platform.apiUrl}/healthz   metrics ${platform.apiUrl}/metrics`);
   io.out(`  API schema  ${platform.apiUrl}/openapi.json`);
   io.out(`  entities    ${config.entityUrl ? 'PostgreSQL' : `PGlite in ${layout.entitiesDir}`}`);
-  io.out(`  telemetry   ${layout.telemetryDb}`);
-  io.out(`  blobs       ${layout.blobsDir}`);
+  io.out(
+    config.queue
+      ? `  ingest queue ${config.queue.url}, stream ${config.queue.stream ?? 'FLEETPLANE_INGEST'} (PUBACK once in the stream)`
+      : '  ingest queue none: PUBACK once stored (--queue-url nats://HOST:4222 for JetStream)',
+  );
+  io.out(`  telemetry   ${config.telemetryUrl ?? layout.telemetryDb}`);
+  io.out(`  blobs       ${config.blobUrl ?? layout.blobsDir}`);
   io.out(
     `  PII vault   ${config.vaultUrls ? 'PostgreSQL per region' : `PGlite in ${layout.root}/vault/us and …/eu, each opened once its region has a store`} (every column encrypted)`,
   );
@@ -78,13 +109,25 @@ export async function runPlatform(config: PlatformConfig, io: CommandIo): Promis
   return platform;
 }
 
+/** `--role ingest`: a member of the shared subscription, nothing else (decision 059). */
+async function runIngest(config: PlatformConfig, io: CommandIo): Promise<RunningIngest> {
+  const ingest = await startIngestProcess(config, { openEntities }).catch((error: unknown) => {
+    throw withPortHint(error);
+  });
+  io.out(`fleetplane ${version()} ingest process on ${config.dataDir}`);
+  io.out(`  ingest      consuming ${ingest.brokerUrl} (shared subscription)`);
+  io.out(`  telemetry   ${config.telemetryUrl}`);
+  io.out(`  health      ${ingest.healthUrl}`);
+  return ingest;
+}
+
 export function startCommand(stopSignal: StopSignal = processStopSignal): Command {
   return {
     path: ['start'],
     summary:
       'Run the platform: mutual-TLS MQTT broker, device API, ingest, stores and HTTPS API, in one process.',
     usage:
-      'start --data DIR [--mqtt-port N] [--api-port N] [--api-http | --api-cert FILE --api-key FILE] [--device-port N] [--broker-url URL] [--entity-url URL]',
+      'start --data DIR [--role all|api|ingest] [--mqtt-port N] [--api-port N] [--api-http | --api-cert FILE --api-key FILE] [--device-port N] [--broker-url URL] [--queue-url URL] [--entity-url URL] [--telemetry-url URL] [--blob-url URL]',
     details: [
       'Creates the fleet CA in DIR on first run. Ctrl-C stops it cleanly: messages in flight are',
       'stored and acknowledged, or left unacknowledged for the device to send again.',
@@ -94,10 +137,17 @@ export function startCommand(stopSignal: StopSignal = processStopSignal): Comman
     required: ['data'],
     async run(values, io) {
       const config = platformConfig(dataDir(values), values);
-      const platform = await runPlatform(config, io);
+      const starting = signalsWhileStarting();
+      let platform: { stop(): Promise<void> };
+      try {
+        platform =
+          config.role === 'ingest' ? await runIngest(config, io) : await runPlatform(config, io);
+      } finally {
+        starting.release();
+      }
       io.out('Ctrl-C to stop.');
       try {
-        const signal = await stopSignal();
+        const signal = starting.caught ?? (await stopSignal());
         io.out(`${signal}: stopping…`);
       } finally {
         await platform.stop();

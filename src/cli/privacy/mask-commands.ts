@@ -208,6 +208,7 @@ export function maskJobCommands(deps: MaskCommandDeps): Command[] {
         '--reason TEXT  why (an incident or request id): stored in the audit record with the token',
         '--actor NAME   who asks (default: the operating-system user)',
         'The audit record is written under DIR/privacy/audit/detokenize/ before the value is shown.',
+        "A token whose entry a DSAR deletion destroyed is refused ('token-erased'), audited too.",
       ],
       options: {
         ...DATA_OPTION,

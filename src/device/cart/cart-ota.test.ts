@@ -85,7 +85,7 @@ describe('cart OTA', () => {
     it(`updates from an ota-job with its clock ${skew > 0 ? 'ahead' : 'behind'} 12 h: statuses, a reboot into slot B, the new version reported`, async (t) => {
       const c = await otaCart(t);
       await c.cart.powerOn();
-      c.cart.setClockSkew(skew);
+      c.cart.faults.setClockSkew(skew);
       const now = c.clock.now();
       const job = c.publish(
         firmwareImage(signer, now, {

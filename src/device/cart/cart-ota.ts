@@ -95,13 +95,7 @@ export class CartOta {
   async boot(resetReason: ResetReason): Promise<MessageBody> {
     const host = this.host;
     const factory = this.options.firmwareVersion ?? FIRMWARE_VERSION;
-    const slots = await BootSlots.open(
-      {
-        read: () => this.flash.readBootState(),
-        write: (state) => this.flash.writeBootState(state),
-      },
-      factory,
-    );
+    const slots = await BootSlots.open(this.flash.bootStore(), factory);
     this.#slots = slots;
     this.#outcome = await slots.boot();
     this.#updater = new FirmwareUpdater(this.#ports(), slots, {

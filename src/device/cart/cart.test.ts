@@ -74,13 +74,13 @@ describe('cart firmware', () => {
     await cart.powerOn();
     await cart.startAsGuest();
     await scan(cart, items(1)[0]!);
-    cart.setWifi(false);
+    cart.faults.setWifi(false);
     await until(() => cart.link === 'lte-m', 'LTE-M');
     await scan(cart, items(2)[1]!);
     await cart.flush(2000);
     assert.equal(broker.received.at(-1)?.radio, 'lte-m');
 
-    cart.setCellular(false);
+    cart.faults.setCellular(false);
     await until(() => cart.link === 'none', 'no link');
     const offlineFrom = broker.received.length;
     for (const p of items(6).slice(2)) await scan(cart, p);
@@ -90,7 +90,7 @@ describe('cart firmware', () => {
     assert.ok(cart.buffered >= 5);
     assert.equal(broker.received.length, offlineFrom);
 
-    cart.setWifi(true);
+    cart.faults.setWifi(true);
     assert.ok(await cart.flush(3000));
     const replay = broker.received.slice(offlineFrom).map((r) => r.message);
     const counters = replay.map((m) => m.counter);
@@ -199,8 +199,8 @@ describe('cart firmware', () => {
     await cart.powerOn();
     await cart.startAsGuest();
     await scan(cart, items(1)[0]!);
-    cart.setWifi(false);
-    cart.setCellular(false);
+    cart.faults.setWifi(false);
+    cart.faults.setCellular(false);
     await until(() => cart.link === 'none', 'offline');
     await cart.tap({ kind: 'loyalty', number: '6012345678901234' });
     await scan(cart, items(2)[1]!);
@@ -208,7 +208,7 @@ describe('cart firmware', () => {
     await cart.reboot();
     assert.equal(cart.state, 'paused', 'the held session waits for its customer');
     assert.equal(cart.buffered, before + 1, 'all of it kept, boot added');
-    cart.setWifi(true);
+    cart.faults.setWifi(true);
     // Generous deadlines: a loaded machine (the whole suite on two cores) replays slowly.
     assert.ok(await cart.flush(15_000), 'the queue drains once the link is back');
     // Sealed, the identify is ciphertext and may wait in flash like any other message.
@@ -229,7 +229,7 @@ describe('cart firmware', () => {
     await cart.powerOn();
     await cart.startAsGuest();
     for (const p of items(3)) await scan(cart, p);
-    cart.drainBatteryToCliff();
+    cart.faults.drainBatteryToCliff();
     await until(() => cart.view.warnings.includes('tap-card-to-transfer'), 'cliff warning');
     assert.ok(cart.view.warnings.includes('battery-swap'));
     await cart.tap(CARD);
@@ -246,7 +246,7 @@ describe('cart firmware', () => {
       'a health report at the warning level',
     );
     await assert.rejects(cart.powerOn());
-    cart.swapBattery();
+    cart.faults.swapBattery();
     await cart.powerOn();
     assert.equal(cart.state, 'idle');
   });
@@ -256,7 +256,7 @@ describe('cart firmware', () => {
     await cart.powerOn();
     await cart.startAsGuest();
     for (const p of items(2)) await scan(cart, p);
-    cart.drainBatteryToCliff();
+    cart.faults.drainBatteryToCliff();
     await until(() => cart.view.warnings.includes('tap-card-to-transfer'), 'cliff warning');
     void cart.tap(CARD);
     // The card is read and the transfer under way: the cart is sending its last sync.
@@ -304,7 +304,7 @@ describe('cart firmware', () => {
       observer: { rejected: (f) => rejected.push(f.reason) },
     });
     await cart.powerOn();
-    cart.setPayloadCorruption(1);
+    cart.faults.setPayloadCorruption(1);
     await cart.startAsGuest();
     await scan(cart, items(1)[0]!);
     await cart.flush(2000);
@@ -316,7 +316,7 @@ describe('cart firmware', () => {
   });
 
   it('applies desired health intervals and maintenance mode from the shadow', async (t) => {
-    const { cart, broker } = await testCart(t, { speed: 6000, timing: CALM });
+    const { cart, broker, clock } = await testCart(t, { speed: 6000, timing: CALM });
     await cart.powerOn();
     await cart.flush(2000);
     const before = broker.of('health').length;
@@ -333,8 +333,11 @@ describe('cart firmware', () => {
     await until(() => cart.state === 'maintenance', 'maintenance');
     await until(() => broker.of('shadow-report').length === 1, 'report');
     assert.equal(broker.of('shadow-report')[0]?.desired_version, 3);
-    await new Promise((r) => setTimeout(r, 120));
-    assert.ok(broker.of('health').length - before >= 5, 'health every simulated minute');
+    // Twenty simulated minutes, waited on the simulated clock: the default 5-minute interval
+    // gives at most five reports there (one more from the state change), a 60 s one about twenty.
+    const from = clock.now();
+    await until(() => clock.now() - from >= 20 * 60_000, 'twenty simulated minutes');
+    assert.ok(broker.of('health').length - before >= 8, 'health every simulated minute');
     assert.equal((await cart.tap(CARD)).refused, 'maintenance');
   });
 

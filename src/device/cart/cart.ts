@@ -1,7 +1,7 @@
 import type { DeviceMessage } from '../../contract/index.js';
 import type { SimClock } from '../clock/sim-clock.js';
 import { hashSeed, mulberry32, type Random } from '../random.js';
-import { BatteryCliff, type CliffHost } from './battery-cliff.js';
+import { BatteryCliff } from './battery-cliff.js';
 import { CatalogCache } from './catalog-cache.js';
 import type {
   CartOptions,
@@ -11,29 +11,38 @@ import type {
   ScanOutcome,
   TapOutcome,
 } from './cart-types.js';
-import { CartCommands, type CommandHost } from './cart-commands.js';
+import { CartCommands } from './cart-commands.js';
+import { dock, dockHost, returnToDock, type DockHost } from './cart-dock.js';
+import {
+  checkoutHost,
+  commandHost,
+  flowHost,
+  linkHost,
+  proximityCode,
+  sendHealth,
+  type CartParts,
+} from './cart-hosts.js';
 import { CartLink } from './cart-link.js';
 import { CartCheckout } from './checkout.js';
 import { CommandBook } from '../core/command-book.js';
 import { Display, type DisplayView } from './display.js';
 import { StoreTerminal, type Credential } from './emv.js';
-import type { FleetCart, StoreSite } from './fleet-cart.js';
+import type { CartFaults, FleetCart, StoreSite } from './fleet-cart.js';
+import { cartFaults } from './cart-faults.js';
 import { Flash } from './flash.js';
 import type { LatLon } from './geo.js';
-import { healthReport } from './health-report.js';
-import { NO_PAYMENT, type MessageBody, type ResetReason } from './messages.js';
-import { CartOta, type OtaHost } from './cart-ota.js';
+import { NO_PAYMENT, type ResetReason } from './messages.js';
+import { CartOta } from './cart-ota.js';
 import type { CaTrust } from '../trust/ca-trust.js';
 import { Battery, type PowerSegment } from './power.js';
-import { ParkedOutside, type ParkedHost } from './parked-outside.js';
-import { signedProximityCode, type ProximityCode } from './proximity.js';
+import { ParkedOutside } from './parked-outside.js';
 import { Radios } from './radios.js';
 import { Scanner } from './scanner.js';
 import { SealKeys } from './sealed-identify.js';
-import { CartSession, type SessionHost } from './session.js';
-import { CartScan, type ScanHost } from './scan.js';
-import { CartShadow, type ShadowHost } from './shadow.js';
-import { CartTap, type TapHost } from './tap.js';
+import { CartSession } from './session.js';
+import { CartScan } from './scan.js';
+import { CartShadow } from './shadow.js';
+import { CartTap } from './tap.js';
 import { POWER_STATE, refusalIn } from './states.js';
 import { DEFAULT_TIMING, type CartTiming } from './timing.js';
 import { NamedTimers, type CartTimer } from './timers.js';
@@ -58,6 +67,7 @@ export class Cart implements FleetCart {
   readonly weight: WeightPlatform;
   readonly terminal: StoreTerminal;
   readonly radios: Radios;
+  readonly faults: CartFaults;
   /** The cloud's rejections of this cart's messages, by reason. */
   readonly rejections: { total: number; byReason: Record<string, number> };
 
@@ -108,120 +118,62 @@ export class Cart implements FleetCart {
     this.weight = new WeightPlatform(this.#random, now);
     this.terminal = new StoreTerminal(this.#random);
     this.radios = new Radios(this.#random);
-    this.#link = new CartLink({
-      options,
-      flash,
-      radios: this.radios,
-      battery: this.battery,
-      display: this.display,
-      clock: this.#clock,
-      random: this.#random,
-      powered: () => this.#powered,
-      state: () => this.#state,
-      command: (request) => void this.#commands.onCommand(request),
-      desired: (document) => void this.#shadow.onDesired(document),
-      job: (document) => void this.#ota.onJob(document),
-      trustPem: () => this.#ota.trustPem(),
-      health: () => void this.#health(),
-    });
+    const parts = this.#parts();
+    this.#link = new CartLink(linkHost(parts));
     this.rejections = this.#link.rejections;
-    const host = this.#flowHost();
+    const host = flowHost(parts);
     this.#session = new CartSession(host);
     this.#cliff = new BatteryCliff(host);
     this.#parked = new ParkedOutside(host, options.location ?? options.site.geofence);
     this.#shadow = new CartShadow(host);
     this.#scan = new CartScan(host, this.#session);
     this.#tap = new CartTap(host, this.#session);
-    this.#commands = new CartCommands(commands, this.#commandHost());
+    this.#commands = new CartCommands(commands, commandHost(parts));
     this.#ota = new CartOta(host, options, flash, trust);
-    this.#checkout = new CartCheckout({
-      basket: () => this.#session.basket,
-      terminal: this.terminal,
-      display: this.display,
-      api: options.deviceApi,
-      log: options.log,
-      refused: () => this.#refusal() !== undefined,
-      readyForCustomer: () => this.#session.readyForCustomer(),
-      online: () => this.#link.uplink.online,
-      emit: (body) => this.#link.emit(body),
-      endSession: (status, payment, persistent) => this.#session.end(status, payment, persistent),
-      endSessionHeld: (status, payment) =>
-        this.#session.close(status, payment, (body) => this.#link.sign(body)),
-      queue: (signed) => this.#link.queue(signed),
-      delivered: (message) => this.#o.observer?.delivered?.(message, false),
-      rejected: (rejection) => this.#link.rejected(rejection),
+    this.#checkout = new CartCheckout(checkoutHost(parts));
+    this.faults = cartFaults({
+      radios: this.radios,
+      weight: this.weight,
+      scanner: this.scanner,
+      link: this.#link,
+      cliff: this.#cliff,
+      scan: this.#scan,
+      revive: () => {
+        if (this.#state === 'dead') this.#state = 'off';
+      },
     });
   }
 
-  /** What the session, the battery cliff, the parking lot and the shadow may touch. */
-  #flowHost(): SessionHost & CliffHost & ParkedHost & ShadowHost & ScanHost & TapHost & OtaHost {
+  /** The parts the flows share (cart-hosts.ts), read when a flow acts, not when it is built. */
+  #parts(): CartParts {
     return {
       deviceId: this.deviceId,
+      options: this.#o,
       display: this.display,
       battery: this.battery,
       radios: this.radios,
       scanner: this.scanner,
       weight: this.weight,
       sealKeys: this.#sealKeys,
-      observer: this.#o.observer,
       clock: this.#clock,
       timers: this.#timers,
       timing: this.#timing,
       catalog: this.#catalog,
-      site: this.#o.site,
-      currency: this.#o.site.currency,
-      firmware: () => this.#ota.version,
-      caGenerations: () => this.#ota.caGenerations(),
-      reboot: (reason) => this.reboot(reason),
-      reportShadow: () => void this.#shadow.report(),
+      flash: this.#flash,
+      random: this.#random,
+      terminal: this.terminal,
+      powered: () => this.#powered,
+      link: () => this.#link,
+      commands: () => this.#commands,
+      session: () => this.#session,
+      cliff: () => this.#cliff,
+      shadow: () => this.#shadow,
+      tap: () => this.#tap,
+      ota: () => this.#ota,
       state: () => this.#state,
       setState: (state) => this.#setState(state),
-      sessionId: () => this.#session.basket?.sessionId,
-      customer: () => this.#session.customer,
-      forgetCustomer: () => (this.#session.customer = undefined),
-      maintenance: () => this.#shadow.maintenance,
-      writeSession: (held) => this.#flash.writeSession(held),
-      emit: (body: MessageBody, persistent?: boolean) => this.#link.emit(body, persistent),
-      health: () => void this.#health(),
-      uplink: () => this.#link.uplink,
-      online: () => this.#link.uplink.online,
-      checkBattery: () => this.#cliff.check(),
-      tapped: () => this.#cliff.onTap(),
-      forgetRam: () => this.#link.forgetRam(),
-      activity: () => this.#session.activity(),
-      endSession: (status, payment) => this.#session.end(status, payment),
-    };
-  }
-
-  /** What the cloud's commands may do to the cart. */
-  #commandHost(): CommandHost {
-    const session = this.#session;
-    return {
-      deviceId: this.deviceId,
-      get sessionId() {
-        return session.basket?.sessionId;
-      },
-      get customer() {
-        return session.customer;
-      },
-      set customer(customer) {
-        session.customer = customer;
-      },
-      deviceNow: () => this.#link.deviceNow(),
-      emit: (body, persistent) => this.#link.emit(body, persistent),
-      flush: (ms) => this.#link.uplink.flush(ms),
       reboot: (reason) => this.reboot(reason),
-      sleep: () => session.sleep(),
-      wake: () => session.wake(),
-      pause: () => session.pause(),
-      endSession: (status, payment) => session.end(status, payment),
-      startSession: () => session.start(),
-      identify: (sessionId, credential) => this.#tap.identify(sessionId, credential),
-      syncCatalog: () => this.#catalog.sync(),
-      greet: (text) => this.display.show({ greeting: text }),
-      carry: (lines) => session.carry(lines),
-      showBasket: () => session.showBasket(),
-      trustCa: (generation, pem) => this.#ota.trustCa(generation, pem),
+      health: () => this.#health(),
     };
   }
 
@@ -233,8 +185,6 @@ export class Cart implements FleetCart {
     const trust = await CartOta.openTrust(flash, options.credentials);
     return new Cart(options, flash, catalog, sealKeys, await CommandBook.open(flash), trust);
   }
-
-  // ---- What the simulator and tests read -------------------------------------------------
 
   get state(): CartState {
     return this.#state;
@@ -283,8 +233,6 @@ export class Cart implements FleetCart {
     return this.battery.log;
   }
 
-  // ---- FleetCart: lifecycle and fault injection -----------------------------------------
-
   async powerOn(resetReason: ResetReason = 'power-on'): Promise<void> {
     if (this.#state === 'dead') throw new Error(`${this.deviceId}: the battery is flat`);
     if (this.#state !== 'off') return;
@@ -331,54 +279,15 @@ export class Cart implements FleetCart {
 
   async reboot(resetReason: ResetReason = 'power-on'): Promise<void> {
     await this.shutdown();
-    // RAM is gone: a fresh uplink finds only what flash held.
+    await this.#restart(resetReason);
+  }
+
+  /** Powers an off cart on again. RAM is gone: a fresh uplink finds only what flash held. */
+  async #restart(resetReason: ResetReason = 'power-on'): Promise<void> {
     this.#link.renew();
     this.#session.basket = undefined;
     await this.powerOn(resetReason);
   }
-
-  setWifi(up: boolean): void {
-    this.radios.setWifi(up);
-    void this.#link.uplink.reconcile();
-  }
-
-  setCellular(up: boolean): void {
-    this.radios.setCellular(up);
-    void this.#link.uplink.reconcile();
-  }
-
-  setClockSkew(ms: number): void {
-    this.#link.setClockSkew(ms);
-  }
-
-  setPayloadCorruption(rate: number): void {
-    this.#link.setCorruption(rate);
-  }
-
-  miscalibrateWeight(offsetG: number): void {
-    this.weight.miscalibrate(offsetG);
-  }
-
-  drainBatteryToCliff(): void {
-    this.#cliff.drain();
-  }
-
-  jamScanner(): void {
-    this.scanner.jam();
-  }
-
-  /** Staff cleared the jam. */
-  clearScannerJam(): void {
-    this.#scan.clearJam();
-  }
-
-  /** A fresh pack: a dead cart can be powered on again. */
-  swapBattery(pct = 100): void {
-    this.#cliff.swap(pct);
-    if (this.#state === 'dead') this.#state = 'off';
-  }
-
-  // ---- Customer actions ------------------------------------------------------------------
 
   /** "Shop as guest" on the welcome screen. */
   async startAsGuest(): Promise<string | undefined> {
@@ -400,27 +309,19 @@ export class Cart implements FleetCart {
    * base64url of the signed frame, good for a minute by the cart's clock.
    */
   proximityProof(): string {
-    return this.#proximityCode().text;
+    return proximityCode(this.#parts()).text;
   }
 
   /** Shows a fresh proof on the display as a QR code, for the tablet's camera; returns its text. */
   showProximityCode(): string {
-    const code = this.#proximityCode();
+    const code = proximityCode(this.#parts());
     this.display.show({ proximityCode: code });
     return code.text;
   }
 
-  #proximityCode(): ProximityCode {
-    if (!this.#powered || this.#state === 'dead') {
-      throw new Error(`${this.deviceId}: a cart without power broadcasts nothing`);
-    }
-    const element = this.#o.credentials.secureElement;
-    return signedProximityCode(this.deviceId, this.#link.deviceNow(), (b) => element.sign(b));
-  }
-
   /** Touches the screen: wakes the cart and resumes a held session. */
   async touch(): Promise<void> {
-    if (this.#refusal()) return;
+    if (refusalIn(this.#state)) return;
     await this.#session.readyForCustomer();
     this.#session.activity();
   }
@@ -462,77 +363,30 @@ export class Cart implements FleetCart {
 
   /** Put on the dock: charges at 2 A, platform re-zeroed. */
   dock(): void {
-    if (this.#session.basket || this.#state === 'off' || this.#state === 'dead') return;
-    this.weight.calibrate(this.#clock.now());
-    // On the dock there is power to spare: a sleeping cart wakes its radio and reports.
-    if (this.#state === 'sleep') void this.#link.uplink.powerUp();
-    this.#setState('charging');
-    void this.#health();
+    dock(this.#dockHost());
   }
 
-  /**
-   * End of the day: staff bring the cart in, swap in a charged pack, close a session nobody came
-   * back for and put the cart on the dock; a flat one boots again, so what its flash still holds
-   * (a last sync the battery cut short) goes out.
-   */
-  async returnToDock(): Promise<void> {
-    // A session on its way to another cart ends with the cut-off: staff find a flat cart.
-    await this.#cliff.settled();
-    if (this.#state === 'dead') {
-      this.swapBattery();
-      this.#link.renew();
-      this.#session.basket = undefined;
-      await this.powerOn();
-    } else if (!this.#cliff.transferring) {
-      // Staff swap in a charged pack at the end of the day, so nothing dies while it flushes.
-      this.swapBattery();
-    }
-    // Switched off (a reboot that did not come back): staff switch it on.
-    if (this.#state === 'off') {
-      this.#link.renew();
-      this.#session.basket = undefined;
-      await this.powerOn();
-    }
-    if (this.#state === 'parked-outside') {
-      const { lat, lon } = this.#o.site.geofence;
-      await this.moveTo({ lat, lon });
-    }
-    // A sleeping cart wakes; a session nobody came back for is closed as abandoned, so the cart
-    // can go on the dock, stay awake and send what it holds.
-    if (this.#state === 'sleep') await this.touch();
-    await this.abandon();
-    this.dock();
+  /** End of the day at the dock (cart-dock.ts). */
+  returnToDock(): Promise<void> {
+    return returnToDock(this.#dockHost());
+  }
+
+  #dockHost(): DockHost {
+    return dockHost(this.#parts(), {
+      swapBattery: () => this.faults.swapBattery(),
+      restart: () => this.#restart(),
+      moveTo: (point) => this.moveTo(point),
+      touch: () => this.touch(),
+      abandon: () => this.abandon(),
+    });
   }
 
   undock(): void {
     if (this.#state === 'charging') this.#setState('idle');
   }
 
-  // ---- Messages --------------------------------------------------------------------------
-
   #health(): Promise<DeviceMessage | undefined> | undefined {
-    const report = healthReport({
-      state: this.#state,
-      sessionId: this.#session.basket?.sessionId,
-      now: this.#clock.now(),
-      bootAt: this.#bootAt,
-      battery: this.battery,
-      scanner: this.scanner,
-      weight: this.weight,
-      radios: this.radios,
-      link: this.#link.uplink.link,
-      buffered: this.#link.uplink.pending,
-      firmware: this.#ota.version,
-      location: this.#parked.location,
-      inside: this.#parked.inside,
-    });
-    return report && this.#link.emit(report);
-  }
-
-  // ---- States ----------------------------------------------------------------------------
-
-  #refusal(): TapOutcome['refused'] | undefined {
-    return refusalIn(this.#state);
+    return sendHealth(this.#parts(), this.#bootAt, this.#parked);
   }
 
   #setState(state: CartState): void {

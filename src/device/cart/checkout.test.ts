@@ -168,11 +168,11 @@ describe('checkout over the device API', () => {
 
     await cart.startAsGuest();
     for (let i = 0; i < 20 && !(await cart.scanItem(SHELF.products[3]!)).ok; i++);
-    cart.setWifi(false);
-    cart.setCellular(false);
+    cart.faults.setWifi(false);
+    cart.faults.setCellular(false);
     await until(() => cart.link === 'none', 'offline');
     assert.equal((await cart.checkout(CARD)).status, 'deferred');
-    cart.setWifi(true);
+    cart.faults.setWifi(true);
     await cart.flush(3000);
     assert.deepEqual(
       broker.of('session-end').map((m) => m.payment.status),

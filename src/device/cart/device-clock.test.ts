@@ -15,7 +15,7 @@ describe("the cart's own clock", () => {
     assert.equal(broker.of('boot')[0]?.ts, '2026-11-23T09:00:00.000Z');
 
     // Injected skew still adds on top of the cart's clock.
-    cart.setClockSkew(5000);
+    cart.faults.setClockSkew(5000);
     const frame = splitFrame(Buffer.from(cart.proximityProof(), 'base64url'));
     const proof = JSON.parse(Buffer.from(frame!.body).toString('utf8')) as { issued_at: string };
     assert.equal(proof.issued_at, '2026-11-23T09:00:05.000Z');

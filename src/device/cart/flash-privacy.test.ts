@@ -58,8 +58,8 @@ describe('flash privacy', () => {
 
     // Offline: the sealed identifies wait in the flash queue with the scans (ciphertext only
     // the identity service can open: acceptable there); then a power loss mid-session.
-    cart.setWifi(false);
-    cart.setCellular(false);
+    cart.faults.setWifi(false);
+    cart.faults.setCellular(false);
     await until(() => cart.link === 'none', 'offline');
     await cart.tap({ kind: 'app-code', code: appCode });
     await cart.tap({ kind: 'payment', cardId });
@@ -84,7 +84,7 @@ describe('flash privacy', () => {
     assertNoneOf(await flashContents(cart.flashDir), secrets);
 
     // Back online: pay with an authorization token, then a second, offline, session.
-    cart.setWifi(true);
+    cart.faults.setWifi(true);
     await cart.tap({ kind: 'payment', cardId });
     await scan(3);
     const paid = await cart.checkout({ kind: 'payment', cardId });
@@ -95,12 +95,12 @@ describe('flash privacy', () => {
     assert.ok(authToken);
 
     await cart.tap({ kind: 'loyalty', number: loyalty });
-    cart.setWifi(false);
+    cart.faults.setWifi(false);
     await until(() => cart.link === 'none', 'offline again');
     await scan(4);
     assert.equal((await cart.checkout({ kind: 'payment', cardId })).status, 'deferred');
     assertNoneOf(await flashContents(cart.flashDir), { ...secrets, 'auth token': authToken });
-    cart.setWifi(true);
+    cart.faults.setWifi(true);
     await cart.flush(3000);
     // Once delivered, not even the ciphertext of a sealed credential is left behind.
     const identifies = broker.of('identify');

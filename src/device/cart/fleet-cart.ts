@@ -63,6 +63,12 @@ export interface FleetCart {
   shutdown(): Promise<void>;
   /** Loses power and boots again at once: what was in RAM is gone, flash survives. */
   reboot(): Promise<void>;
+  /** What the simulator and tests do to the cart from outside (cart-faults.ts). */
+  readonly faults: CartFaults;
+}
+
+/** Faults injected from outside the firmware: links, clock, payloads, sensors, battery. */
+export interface CartFaults {
   setWifi(up: boolean): void;
   setCellular(up: boolean): void;
   /** The cart's own clock runs this many ms ahead (negative: behind) of true time. */
@@ -73,6 +79,11 @@ export interface FleetCart {
   miscalibrateWeight(offsetG: number): void;
   /** Drains the battery to just above the warning threshold. */
   drainBatteryToCliff(): void;
+  jamScanner(): void;
+  /** Staff cleared the jam. */
+  clearScannerJam(): void;
+  /** A fresh pack: a dead cart can be powered on again. */
+  swapBattery(pct?: number): void;
 }
 
 /** What a shopping trip script gets besides the cart. */

@@ -1,71 +1,36 @@
 /**
- * The cart's 7.4 V 7.8 Ah 2S Li-ion pack and what each state of the firmware draws from it.
- *
- * The PRD budgets 0.4 A on average over a 12-hour shift (4.8 Ah, leaving 38.5 %) with a 0.1 A
- * deep-sleep floor; the other currents are chosen so the shift profile below averages exactly
- * that. Charge is integrated from simulated-time durations (never from timer ticks, which are
- * coarse at high simulation speed).
+ * The cart's pack as its firmware's fuel gauge sees it. The pack, the currents per state and the
+ * shift profile live in the shared power model (`src/device/power/`), which the budget calculator
+ * reads too; this file integrates them over simulated-time durations (never timer ticks, which are
+ * coarse at high simulation speed) and maps charge to voltage.
  */
+import { drawAh, HOUR_MS } from '../power/charge.js';
+import {
+  CURRENT_A,
+  PACK_CAPACITY_AH,
+  type PowerSegment,
+  type PowerState,
+} from '../power/cart-pack.js';
 
-export const PACK_CAPACITY_AH = 7.8;
+export {
+  CURRENT_A,
+  DOCK_CHARGE_A,
+  PACK_CAPACITY_AH,
+  POWER_STATES,
+  SHIFT_HOUR,
+  SHIFT_PROFILE,
+  type PowerSegment,
+  type PowerState,
+} from '../power/cart-pack.js';
+
 export const CUTOFF_MV = 6400;
 export const FULL_MV = 8400;
 /** Below this the display asks the customer to move to another cart. */
 export const BATTERY_WARNING_PCT = 10;
-/** The dock's charger. */
-export const DOCK_CHARGE_A = 2;
-
-export const POWER_STATES = [
-  'deep-sleep',
-  'idle',
-  'shopping',
-  'scan-burst',
-  'lte-transmit',
-  'charging',
-] as const;
-export type PowerState = (typeof POWER_STATES)[number];
-
-/** Amperes drawn from the pack in each state (negative: the pack is being charged). */
-export const CURRENT_A: Readonly<Record<PowerState, number>> = {
-  /** The PRD's figure: MCU in deep sleep, radios off, RTC and BMS awake. */
-  'deep-sleep': 0.1,
-  /** Awake at the dock or parked in an aisle: display dimmed, WiFi listening. */
-  idle: 0.3,
-  /** A customer is shopping: display lit, weight platform and NFC powered. */
-  shopping: 0.6,
-  /** The imager's illumination and decoder during a read (~500 ms). */
-  'scan-burst': 1.8,
-  /** The LTE-M module transmitting one publish. */
-  'lte-transmit': 0.9,
-  /** Docked: the charger's 2 A minus what the awake cart uses is net; modelled as 2 A in. */
-  charging: -DOCK_CHARGE_A,
-};
-
-export interface PowerSegment {
-  readonly state: PowerState;
-  readonly durationMs: number;
-}
-
-const HOUR_MS = 3_600_000;
-const MIN = 60_000;
-
-/**
- * One hour of a realistic shift: a 26-minute shopping trip (60 reads of 0.5 s each inside it),
- * 22 minutes awake at the dock, 12 minutes asleep. Twelve of these average 0.4 A.
- */
-export const SHIFT_HOUR: readonly PowerSegment[] = [
-  { state: 'shopping', durationMs: 25.5 * MIN },
-  { state: 'scan-burst', durationMs: 0.5 * MIN },
-  { state: 'idle', durationMs: 22 * MIN },
-  { state: 'deep-sleep', durationMs: 12 * MIN },
-];
-export const SHIFT_PROFILE: readonly PowerSegment[] = Array.from({ length: 12 }, () => [
-  ...SHIFT_HOUR,
-]).flat();
 
 /** Ampere-hours a list of (state, duration) draws; negative when it charges. Pure. */
 export function expectedDrawAh(segments: readonly PowerSegment[]): number {
-  return segments.reduce((sum, s) => sum + (CURRENT_A[s.state] * s.durationMs) / HOUR_MS, 0);
+  return segments.reduce((sum, s) => sum + drawAh(CURRENT_A[s.state], s.durationMs), 0);
 }
 
 /** Average current of a profile, in amperes. */
@@ -185,10 +150,7 @@ export class Battery {
 
   #spend(state: PowerState, ms: number): void {
     if (ms === 0) return;
-    this.#ah = Math.min(
-      PACK_CAPACITY_AH,
-      Math.max(0, this.#ah - (CURRENT_A[state] * ms) / HOUR_MS),
-    );
+    this.#ah = Math.min(PACK_CAPACITY_AH, Math.max(0, this.#ah - drawAh(CURRENT_A[state], ms)));
     const last = this.#log.at(-1);
     if (last && last.state === state) {
       this.#log[this.#log.length - 1] = { state, durationMs: last.durationMs + ms };

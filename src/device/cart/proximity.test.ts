@@ -32,7 +32,7 @@ describe('proximity proof', () => {
     const { cart, dir } = await testCart(t, { clock });
     assert.throws(() => cart.proximityProof(), /without power/);
     await cart.powerOn();
-    cart.setClockSkew(5_000);
+    cart.faults.setClockSkew(5_000);
     const spki = (await SoftwareKeystore.open(join(dir, 'se')))!.publicKeySpki();
 
     const first = read(cart.proximityProof(), spki);

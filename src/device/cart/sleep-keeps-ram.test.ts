@@ -25,8 +25,8 @@ describe('a sleeping cart keeps what waits in RAM', () => {
     api.checkoutFailure = 'network';
     const paying = cart.checkout(CARD);
     await until(() => api.posts.length === 1, 'the post in flight');
-    cart.setWifi(false);
-    cart.setCellular(false);
+    cart.faults.setWifi(false);
+    cart.faults.setCellular(false);
     await until(() => cart.link === 'none', 'offline');
     release();
     const paid = await paying;
@@ -37,8 +37,8 @@ describe('a sleeping cart keeps what waits in RAM', () => {
     // Falling asleep gives the last messages half a real second before the radio goes off.
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(cart.state, 'sleep', 'still asleep when the link returns');
-    cart.setWifi(true);
-    cart.setCellular(true);
+    cart.faults.setWifi(true);
+    cart.faults.setCellular(true);
     await cart.tap({ kind: 'loyalty', number: '6012345678901234' });
     assert.ok(await cart.flush(5000), 'the queue empties once awake');
     assert.deepEqual(lost, [], 'sleep is not a power loss');

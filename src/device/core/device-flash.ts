@@ -34,6 +34,20 @@ const QUEUE = 'queue';
 const MAX_COMMANDS = 500;
 
 /**
+ * Makes the directory ready after a power cut: its queue exists and the temporary files of a cut
+ * write are gone. Returns the message counter kept in it.
+ */
+export async function openFlashDir(dir: string): Promise<CounterFile> {
+  await mkdir(join(dir, QUEUE), { recursive: true });
+  for (const sub of ['', QUEUE]) {
+    for (const name of await readdir(join(dir, sub))) {
+      if (name.endsWith('.tmp')) await unlink(join(dir, sub, name)).catch(() => undefined);
+    }
+  }
+  return CounterFile.open(dir);
+}
+
+/**
  * The flash of a battery device (cold-chain sensor, connected tool) as a directory: the message
  * counter, the command book, the A/B boot state, the seal key, its settings and the
  * store-and-forward queue, one file per message. Every write is atomic (temporary file, rename),
@@ -43,7 +57,7 @@ const MAX_COMMANDS = 500;
 export class DeviceFlash implements CommandOutcomeStore {
   readonly #writes = new Set<Promise<unknown>>();
 
-  private constructor(
+  protected constructor(
     readonly dir: string,
     readonly counter: CounterFile,
     private readonly sync: boolean,
@@ -51,59 +65,55 @@ export class DeviceFlash implements CommandOutcomeStore {
 
   /** `sync: false` skips fsync (still atomic by rename): for simulations far faster than a disk. */
   static async open(dir: string, options: { sync?: boolean } = {}): Promise<DeviceFlash> {
-    await mkdir(join(dir, QUEUE), { recursive: true });
-    for (const sub of ['', QUEUE]) {
-      for (const name of await readdir(join(dir, sub))) {
-        if (name.endsWith('.tmp')) await unlink(join(dir, sub, name)).catch(() => undefined);
-      }
-    }
-    return new DeviceFlash(dir, await CounterFile.open(dir), options.sync ?? true);
+    return new DeviceFlash(dir, await openFlashDir(dir), options.sync ?? true);
   }
 
   readCommands(): Promise<CommandOutcome[]> {
-    return this.#readJson<CommandOutcome[]>(COMMANDS).then((c) => c ?? []);
+    return this.readJson<CommandOutcome[]>(COMMANDS).then((c) => c ?? []);
   }
 
   writeCommands(outcomes: readonly CommandOutcome[]): Promise<void> {
-    return this.#write(COMMANDS, JSON.stringify(outcomes.slice(-MAX_COMMANDS)));
+    return this.write(COMMANDS, JSON.stringify(outcomes.slice(-MAX_COMMANDS)));
   }
 
-  /** The bootloader's store (BootSlots). */
+  /** The A/B bootloader's store (BootSlots): slots, a trial, the anti-rollback floor. */
   bootStore(): BootStore {
     return {
-      read: () => this.#readJson<BootState>(BOOT_SLOTS),
-      write: (state) => this.#write(BOOT_SLOTS, JSON.stringify(state)),
+      read: () => this.readJson<BootState>(BOOT_SLOTS),
+      write: (state) => this.write(BOOT_SLOTS, JSON.stringify(state)),
     };
   }
 
   /** Counts a boot and returns the new count. */
   async countBoot(): Promise<number> {
     const n = Number((await readFile(join(this.dir, BOOTS), 'utf8').catch(() => '0')).trim()) || 0;
-    await this.#write(BOOTS, `${n + 1}\n`);
+    await this.write(BOOTS, `${n + 1}\n`);
     return n + 1;
   }
 
-  /** The platform's public seal key: no secret, so flash may hold it. */
+  /** The platform's public seal key: not a secret, so flash may hold it. */
   readSealKey(): Promise<SealKey | undefined> {
-    return this.#readJson<SealKey>(SEAL_KEY);
+    return this.readJson<SealKey>(SEAL_KEY);
   }
 
   writeSealKey(key: SealKey): Promise<void> {
-    return this.#write(SEAL_KEY, JSON.stringify(key));
+    return this.write(SEAL_KEY, JSON.stringify(key));
   }
 
   async readSettings(): Promise<DeviceSettings> {
-    return (await this.#readJson<DeviceSettings>(SETTINGS)) ?? {};
+    return (await this.readJson<DeviceSettings>(SETTINGS)) ?? {};
   }
 
   writeSettings(settings: DeviceSettings): Promise<void> {
-    return this.#write(SETTINGS, JSON.stringify(settings));
+    return this.write(SETTINGS, JSON.stringify(settings));
   }
 
+  /** Appends a signed message to the store-and-forward queue. */
   async enqueue(entry: QueuedPayload): Promise<void> {
-    await this.#write(this.#queueName(entry.counter), entry.payload);
+    await this.write(this.#queueName(entry.counter), entry.payload);
   }
 
+  /** Removes a message once the broker acknowledged it. */
   async dequeue(counter: number): Promise<void> {
     await unlink(join(this.dir, this.#queueName(counter))).catch(() => undefined);
   }
@@ -131,7 +141,7 @@ export class DeviceFlash implements CommandOutcomeStore {
     return Buffer.concat(parts);
   }
 
-  /** Resolves once no write is under way. */
+  /** Resolves once no write is under way: a device switched off leaves nothing half-written. */
   async settled(): Promise<void> {
     while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
   }
@@ -141,14 +151,16 @@ export class DeviceFlash implements CommandOutcomeStore {
     return join(QUEUE, `${String(counter).padStart(16, '0')}.msg`);
   }
 
-  #write(name: string, data: string | Uint8Array): Promise<void> {
+  /** Writes `name` (relative to the directory) atomically; settled() waits for it. */
+  protected write(name: string, data: string | Uint8Array): Promise<void> {
     const write = atomicWrite(join(this.dir, name), data, this.sync);
     this.#writes.add(write);
     void write.finally(() => this.#writes.delete(write)).catch(() => undefined);
     return write;
   }
 
-  async #readJson<T>(name: string): Promise<T | undefined> {
+  /** The JSON file `name`, or undefined when it is missing or unreadable. */
+  protected async readJson<T>(name: string): Promise<T | undefined> {
     try {
       return JSON.parse(await readFile(join(this.dir, name), 'utf8')) as T;
     } catch {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { ErrorWithReasonCode, type IClientOptions, type MqttClient } from 'mqtt';
 import {
   encodeSigned,
   topicFor,
@@ -42,20 +42,47 @@ export async function loadProvisionedDevice(dir: string): Promise<DeviceCredenti
   };
 }
 
+/** A week: how long the broker keeps the device's session (and what waits in it) while it is away. */
+const NO_MATCHING_SUBSCRIBERS = 0x10;
+const SESSION_EXPIRY_S = 7 * 24 * 3600;
+/** The pause before a message no subscriber took may go again: the broker's subscribers come back in seconds. */
+const NOT_TAKEN_PAUSE_MS = 1000;
+
+/** The broker took the message and gave it to no one (MQTT 5 PUBACK 0x10): send it again later. */
+export class NotTakenError extends Error {
+  constructor(topic: string) {
+    super(`the broker had no subscriber for ${topic} (PUBACK 0x10); the message stays queued`);
+    this.name = 'NotTakenError';
+  }
+}
+
 /**
  * A device's MQTT connection as firmware makes it: mutual TLS with its own certificate, client id
- * = device id, a persistent session, its four cloud topics subscribed, every message signed by
- * the secure element and sent at QoS 1. The error topic is read and handed to `onRejected`.
+ * = device id, MQTT 5 with a persistent session, its four cloud topics subscribed, every message
+ * signed by the secure element and sent at QoS 1. The error topic is read and handed to
+ * `onRejected`.
+ *
+ * MQTT 5 because of one PUBACK code: 0x10, no matching subscribers. An external broker answers it
+ * when no ingest holds a subscription, as Mosquitto does after a restart until ingest subscribes
+ * again (it does not persist shared subscriptions; decision 050). A 3.1.1 PUBACK says nothing, so
+ * such a message would count as delivered and be lost; here it stays queued and goes again.
  */
 export class DeviceLink {
   readonly rejections: ErrorFeedback[] = [];
   #listeners: ((feedback: ErrorFeedback) => void)[] = [];
   #messageListeners: ((topic: string, payload: Buffer) => void)[] = [];
+  /** Message ids whose PUBACK said no subscriber took them, until their publish settles. */
+  readonly #notTaken = new Set<number>();
 
   private constructor(
     readonly credentials: DeviceCredentials,
     readonly client: MqttClient,
   ) {
+    client.on('packetreceive', (packet) => {
+      if (packet.cmd === 'puback' && packet.reasonCode === NO_MATCHING_SUBSCRIBERS) {
+        if (packet.messageId !== undefined) this.#notTaken.add(packet.messageId);
+      }
+    });
     client.on('message', (topic, payload) => {
       for (const listener of this.#messageListeners) listener(topic, payload);
       if (topic !== topics.errors(credentials.deviceId)) return;
@@ -83,8 +110,11 @@ export class DeviceLink {
       url,
       {
         clientId: credentials.deviceId,
-        protocolVersion: 4,
+        protocolVersion: 5,
         clean: options.clean ?? false,
+        ...(options.clean === true
+          ? {}
+          : { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } }),
         key: pemKeyFor(credentials),
         cert: credentials.certChainPem,
         ca: credentials.trustPem,
@@ -123,16 +153,30 @@ export class DeviceLink {
     this.client.once('close', listener);
   }
 
-  /** Signs and sends on the message's own topic; resolves on the broker's PUBACK. */
+  /**
+   * Signs and sends on the message's own topic; resolves on the broker's PUBACK, whatever its
+   * code but one: a refusal (0x80 and up) is final, and its reason comes on the error topic too.
+   * Rejects with NotTakenError when no subscriber took the message.
+   */
   async send(message: DeviceMessage): Promise<void> {
     const payload = encodeSigned(message, (body) => this.credentials.secureElement.sign(body));
     const topic = topicFor(this.credentials.deviceClass, this.credentials.deviceId, message.type);
-    await this.client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
+    await this.sendRaw(topic, payload);
   }
 
-  /** Sends raw bytes on any topic: for tests of what the cloud does with bad input. */
+  /** Sends bytes on any topic as `send` does: for firmware's queue, and tests of bad input. */
   async sendRaw(topic: string, payload: Uint8Array): Promise<void> {
-    await this.client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
+    let settled: { messageId?: number } | undefined;
+    try {
+      settled = await this.client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
+    } catch (error) {
+      if (error instanceof ErrorWithReasonCode && error.code >= 0x80) return;
+      throw error;
+    }
+    const id = settled?.messageId;
+    if (id === undefined || !this.#notTaken.delete(id)) return;
+    await new Promise((resolve) => setTimeout(resolve, NOT_TAKEN_PAUSE_MS));
+    throw new NotTakenError(topic);
   }
 
   async close(): Promise<void> {

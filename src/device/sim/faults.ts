@@ -63,29 +63,29 @@ function apply(
   const later = (ms: number, fn: () => void) => timers.push(clock.after(ms, fn));
   switch (spec.kind) {
     case 'wifi-down':
-      cart.setWifi(false);
-      later(spec.forMs, () => cart.setWifi(true));
+      cart.faults.setWifi(false);
+      later(spec.forMs, () => cart.faults.setWifi(true));
       break;
     case 'links-down':
-      cart.setWifi(false);
-      cart.setCellular(false);
+      cart.faults.setWifi(false);
+      cart.faults.setCellular(false);
       later(spec.forMs, () => {
-        cart.setWifi(true);
-        cart.setCellular(true);
+        cart.faults.setWifi(true);
+        cart.faults.setCellular(true);
       });
       break;
     case 'battery-cliff':
-      cart.drainBatteryToCliff();
+      cart.faults.drainBatteryToCliff();
       break;
     case 'clock-skew':
-      cart.setClockSkew(spec.skewMs);
+      cart.faults.setClockSkew(spec.skewMs);
       break;
     case 'corrupt-payloads':
-      cart.setPayloadCorruption(spec.rate);
-      if (spec.forMs !== undefined) later(spec.forMs, () => cart.setPayloadCorruption(0));
+      cart.faults.setPayloadCorruption(spec.rate);
+      if (spec.forMs !== undefined) later(spec.forMs, () => cart.faults.setPayloadCorruption(0));
       break;
     case 'miscalibrated-weight':
-      cart.miscalibrateWeight(spec.offsetG);
+      cart.faults.miscalibrateWeight(spec.offsetG);
       break;
     case 'reboot': {
       const reboot = () =>

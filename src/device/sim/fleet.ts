@@ -257,8 +257,8 @@ export async function runFleet<C extends FleetCart>(
     for (const t of timers) t.cancel();
     // Links come back for the flush: the ledger can only be checked once everything is sent.
     for (const cart of carts) {
-      cart.setWifi(true);
-      cart.setCellular(true);
+      cart.faults.setWifi(true);
+      cart.faults.setCellular(true);
     }
     await Promise.all(carts.map((cart) => cart.returnToDock()));
     const flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
@@ -269,8 +269,8 @@ export async function runFleet<C extends FleetCart>(
     if (stuck.length > 0) {
       for (const cart of stuck) {
         note(`${cart.deviceId}: ${cart.buffered} messages still waiting; docking it again`);
-        cart.setWifi(true);
-        cart.setCellular(true);
+        cart.faults.setWifi(true);
+        cart.faults.setCellular(true);
       }
       await Promise.all(stuck.map((cart) => cart.returnToDock()));
       const again = await Promise.all(stuck.map((c) => c.flush(flushTimeoutMs)));

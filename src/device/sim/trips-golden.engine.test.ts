@@ -34,7 +34,7 @@ describe('trips end to end (embedded platform)', () => {
     const scans = await platform.entities.listSessionScans(s.sessionId);
     assert.equal(s.scanCount, scans.length);
     assert.ok(scans.filter((x) => x.action === 'add').length >= result.scanned);
-    assert.deepEqual(cart.rejections.total, 0);
+    assert.deepEqual(cart.rejections.total, 0, JSON.stringify(cart.rejections.byReason));
   });
 
   it('golden 2, guest: no account, no identify, paid', async (t) => {

@@ -62,7 +62,7 @@ async function scanOne(
   faults: FaultRates,
 ): Promise<boolean> {
   const random = ctx.random;
-  if (chance(random, faults.scannerJam)) cart.jamScanner();
+  if (chance(random, faults.scannerJam)) cart.faults.jamScanner();
   const actual = chance(random, faults.swappedItem) ? product.weightG + 150 : product.weightG;
   for (let attempt = 0; attempt < 8; attempt++) {
     const result = await cart.scanItem(product, { actualWeightG: actual });
@@ -70,7 +70,7 @@ async function scanOne(
     if (result.reason === 'refused' || result.reason === 'not-in-basket') return false;
     if (result.reason === 'jammed') {
       await ctx.clock.sleep(intBetween(random, 2, 5) * MINUTE, ctx.signal);
-      cart.clearScannerJam();
+      cart.faults.clearScannerJam();
     } else await ctx.clock.sleep(intBetween(random, 1000, 3000), ctx.signal);
   }
   return false;
@@ -222,16 +222,16 @@ export const connectivityLoss: Trip = async (cart, ctx, options = {}) => {
   const sessionId = await cart.startAsGuest();
   const third = Math.max(1, Math.floor(n / 3));
   let scanned = await shop(cart, ctx, third, options);
-  cart.setWifi(false);
+  cart.faults.setWifi(false);
   scanned += await shop(cart, ctx, third, options);
   // The customer walks on a while before cellular fails too.
   await ctx.clock.sleep(intBetween(ctx.random, 30_000, 90_000), ctx.signal);
-  cart.setCellular(false);
+  cart.faults.setCellular(false);
   scanned += await shop(cart, ctx, n - 2 * third, options);
   const payment = await pay(cart, ctx, card, options);
   await ctx.clock.sleep(5 * MINUTE, ctx.signal);
-  cart.setCellular(true);
-  cart.setWifi(true);
+  cart.faults.setCellular(true);
+  cart.faults.setWifi(true);
   return {
     trip: 'connectivityLoss',
     sessionIds: sessionId ? [sessionId] : [],
@@ -252,7 +252,7 @@ export const batteryCliff: Trip = async (cart, ctx, options = {}) => {
     ctx.random() < 0.5 ? { kind: 'loyalty', number: randomLoyaltyNumber(ctx.random) } : card;
   const first = await cart.startAsGuest();
   let scanned = await shop(cart, ctx, Math.ceil(n / 2), options);
-  cart.drainBatteryToCliff();
+  cart.faults.drainBatteryToCliff();
   const warned = () => cart.view.warnings.includes('tap-card-to-transfer') || cart.state === 'dead';
   scanned += await shop(cart, ctx, n, options, warned);
   while (!warned()) await ctx.clock.sleep(30_000, ctx.signal);

@@ -11,7 +11,10 @@ export interface CheckoutWorkerOptions {
   /** How often to look for complete sessions that were never reconciled, and how far back. */
   readonly sweepEveryMs?: number;
   readonly sweepWindowMs?: number;
-  /** A session that ended this recently is the listener's; the sweep leaves it alone. */
+  /**
+   * A session that ended this recently is the listener's; the sweep leaves it alone, except the
+   * first sweep after start, which takes everything unreconciled.
+   */
   readonly sweepGraceMs?: number;
   /** Reconciliations at once: each may wait on the payment service. */
   readonly concurrency?: number;
@@ -27,8 +30,9 @@ const MAX_IDLE_MS = 5 * 60_000;
  *   offline at the till) and has no checkout yet; queued, so a slow payment service never holds
  *   projection back;
  * - payment-unavailable checkouts whose retry time has come (each backs off on its own);
- * - a periodic sweep for complete sessions with no checkout at all, which is what a stop between
- *   projecting a session-end and reconciling it leaves behind.
+ * - a sweep for complete sessions with no checkout at all, which is what a stop between
+ *   projecting a session-end and reconciling it leaves behind: at start (every such session,
+ *   the ones that ended a moment before the stop too), then periodically.
  *
  * A failing store backs the loop off (doubling up to five minutes); stop() waits for the round
  * in hand.
@@ -109,10 +113,17 @@ export class CheckoutWorker {
     try {
       const now = this.#now();
       const sweep = now - this.#lastSweep >= (this.options.sweepEveryMs ?? 5 * 60_000);
-      const before = now - (this.options.sweepGraceMs ?? 60_000);
+      const window = this.options.sweepWindowMs ?? 86_400_000;
+      const grace = this.options.sweepGraceMs ?? 60_000;
+      const first = this.#lastSweep === Number.NEGATIVE_INFINITY;
+      // The first sweep has no grace: what ended before this start is in no listener's hands. A
+      // stop between projecting a session-end and reconciling it (a crash while the device API
+      // had its checkout in hand) would otherwise wait for the next sweep, minutes away. Its
+      // upper bound is a window ahead, since `ended_at` is the cart's clock, which may run fast.
+      const before = first ? now + window : now - grace;
       due = await entities.listCheckoutWork({
         due: now,
-        endedAfter: sweep ? before - (this.options.sweepWindowMs ?? 86_400_000) : before,
+        endedAfter: sweep ? now - grace - window : before,
         endedBefore: before,
         limit: this.options.batch ?? 100,
       });

@@ -79,6 +79,9 @@ describe('shipments and excursion records (embedded platform, mutual TLS)', () =
       ['temperature', at(20), null, 9.4, 8],
     );
 
+    // The first link would reconnect to the restarted platform under the same client id and
+    // take the session over from the second one, closing it mid-subscribe.
+    await sensor.client.endAsync(true);
     await platform.stop();
     platform = await startTestPlatform(t, data, {
       mqtt: { host: '127.0.0.1', port, hostnames: ['127.0.0.1'] },

@@ -1,10 +1,13 @@
 import { openAuditLog } from '../../stores/audit/index.js';
 import type { AuditLog } from '../../stores/audit/audit-log.js';
 import type { AccountRegion } from '../../stores/entities/customers/customer-records.js';
+import { LocalKeyring } from '../../stores/keys/local-keyring.js';
 import type { KeyProvider } from '../../stores/keys/key-provider.js';
+import { SubjectTokenStore } from '../privacy/masking/subject-tokens.js';
 import { FieldCipher } from '../../stores/vault/field-cipher.js';
 import { openVaultsOnUse } from '../../stores/vault/open-vault.js';
 import type { Vaults } from './identity-service.js';
+import type { PersonalTokens } from './personal-tokens.js';
 import { CredentialSealKeys } from './seal-keys.js';
 
 export interface CustomerStoreOptions {
@@ -22,6 +25,8 @@ export interface CustomerStores {
   readonly audit: AuditLog;
   readonly cipher: FieldCipher;
   readonly sealKeys: CredentialSealKeys;
+  /** The masking token store under DIR/privacy/tokens/, for DSAR export and deletion. */
+  readonly tokens: PersonalTokens;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,9 @@ export async function openCustomerStores(options: CustomerStoreOptions): Promise
       audit,
       cipher: new FieldCipher(options.keys),
       sealKeys: new CredentialSealKeys(options.keys),
+      // The masking commands keep their token keys in DIR's local keyring whichever provider the
+      // platform runs with (cli/privacy), so the tokens are recomputed under that keyring.
+      tokens: new SubjectTokenStore(options.dataDir, new LocalKeyring(options.dataDir)),
       async close() {
         await audit.close();
         for (const vault of vaults.values()) await vault.close();

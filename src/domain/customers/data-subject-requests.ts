@@ -1,3 +1,4 @@
+import { isFailure } from '../../shared/failure.js';
 import type { AuditActor, AuditLog, AuditRecord } from '../../stores/audit/audit-log.js';
 import type {
   AccountRecord,
@@ -9,6 +10,11 @@ import type { FieldCipher } from '../../stores/vault/field-cipher.js';
 import { VAULT_FIELDS, type VaultField } from '../../stores/vault/vault-types.js';
 import { CustomerFailure } from './customer-errors.js';
 import type { Vaults } from './identity-service.js';
+import {
+  TOKENISED_IDENTIFIERS,
+  type DomainTokenCount,
+  type PersonalTokens,
+} from './personal-tokens.js';
 
 /** Who asks, from where, and (for the audited ops path across regions) why. */
 export interface DsarCaller {
@@ -28,12 +34,16 @@ export interface AccountExport {
   readonly shoppingLists: Record<string, string[]>;
   /** Who accessed this account's personal data, and why. */
   readonly accessLog: AuditRecord[];
+  /** The masking domains whose token store holds entries for this person (never the values). */
+  readonly tokenDomains: DomainTokenCount[];
 }
 
 export interface DeletionReport {
   readonly request: DsarRequest;
   readonly keyDestroyed: boolean;
   readonly sessionsUnlinked: number;
+  /** The masking-token entries destroyed, per domain. */
+  readonly tokensErased: DomainTokenCount[];
 }
 
 export interface DsarDeps {
@@ -41,13 +51,16 @@ export interface DsarDeps {
   readonly vaults: Vaults;
   readonly cipher: FieldCipher;
   readonly audit: AuditLog;
+  /** The masking token store; without it, DSARs do not reach masked data's mappings. */
+  readonly tokens?: PersonalTokens;
   readonly now?: () => number;
 }
 
 /**
  * Data-subject requests against tier 3 and tier 2 together: export everything held, correct,
  * delete (crypto-shredding: the account's key is destroyed, so the ciphertext left in the vault
- * and in any old backup is unreadable; tier 2 links are removed; tier 1 holds nothing personal).
+ * and in any old backup is unreadable; tier 2 links are removed; tier 1 holds nothing personal;
+ * the masking token store's entries for the person's identifiers are destroyed).
  * Every request is recorded with its 30-day deadline and audited.
  */
 export class DataSubjectRequests {
@@ -88,6 +101,7 @@ export class DataSubjectRequests {
       if (list.length > 0) shoppingLists[store] = list;
     }
     const accessLog = await audit.query({ accountId: customerId });
+    const tokenDomains = (await this.deps.tokens?.find(identifiersOf(customerId, profile))) ?? [];
     await audit.append({
       actor: caller.actor,
       action: 'export',
@@ -95,10 +109,19 @@ export class DataSubjectRequests {
       accountId: customerId,
       region: account.region,
       fields: [...present, ...(methods.length > 0 ? ['payment_method'] : [])],
-      detail: { request_id: request.requestId },
+      detail: { request_id: request.requestId, token_domains: tokenDomains.length },
     });
     const done = await this.#close(request, 'completed', 'exported');
-    return { request: done, account, profile, paymentMethods, sessions, shoppingLists, accessLog };
+    return {
+      request: done,
+      account,
+      profile,
+      paymentMethods,
+      sessions,
+      shoppingLists,
+      accessLog,
+      tokenDomains,
+    };
   }
 
   async correct(
@@ -127,7 +150,10 @@ export class DataSubjectRequests {
   async delete(customerId: string, caller: DsarCaller): Promise<DeletionReport> {
     const { account, request } = await this.#open(customerId, 'delete', caller);
     const vault = this.#vault(account.region);
-    // Key first: once it is gone nothing can read the record, whatever fails after.
+    // Tokens before the key: their identifiers are read from the record the key opens, so if
+    // this fails the request can be run again; afterwards nothing could find them.
+    const tokensErased = await this.#eraseTokens(customerId, account.region);
+    // Then the key: once it is gone nothing can read the record, whatever fails after.
     const keyDestroyed = await this.deps.cipher.shred(customerId);
     await vault.markErased(customerId, new Date(this.#now()));
     const { sessionsUnlinked } = await this.deps.entities.forgetAccount(customerId, this.#now());
@@ -137,10 +163,33 @@ export class DataSubjectRequests {
       purpose: 'data-subject deletion (crypto-shredding)',
       accountId: customerId,
       region: account.region,
-      detail: { request_id: request.requestId, sessions_unlinked: sessionsUnlinked },
+      detail: {
+        request_id: request.requestId,
+        sessions_unlinked: sessionsUnlinked,
+        token_domains: tokensErased.map((d) => d.domain).join(','),
+        token_entries: tokensErased.reduce((n, d) => n + d.entries, 0),
+      },
     });
     const done = await this.#close(request, 'completed', 'key destroyed; tier 2 links removed');
-    return { request: done, keyDestroyed, sessionsUnlinked };
+    return { request: done, keyDestroyed, sessionsUnlinked, tokensErased };
+  }
+
+  async #eraseTokens(customerId: string, region: AccountRegion): Promise<DomainTokenCount[]> {
+    if (!this.deps.tokens) return [];
+    const record = await this.#vault(region).getAccount(customerId);
+    const present = TOKENISED_IDENTIFIERS.filter((f) => record?.fields[f] !== undefined);
+    const profile =
+      record && present.length > 0
+        ? await this.deps.cipher
+            .openFields(region, customerId, record.fields, present)
+            .catch((error: unknown) => {
+              // Erased already, and restored from a backup taken before (decision 064): the
+              // identifiers' tokens went with the first deletion; the account id's remain.
+              if (isFailure(error) && error.code === 'account-erased') return {};
+              throw error;
+            })
+        : {};
+    return this.deps.tokens.erase(identifiersOf(customerId, profile), new Date(this.#now()));
   }
 
   async #open(customerId: string, kind: DsarRequest['kind'], caller: DsarCaller) {
@@ -187,4 +236,10 @@ export class DataSubjectRequests {
       request
     );
   }
+}
+
+/** The values a rubric may have tokenised for this person: the account id and unique fields. */
+function identifiersOf(customerId: string, profile: Partial<Record<VaultField, string>>): string[] {
+  const values = TOKENISED_IDENTIFIERS.map((f) => profile[f]);
+  return [customerId, ...values.filter((v): v is string => v !== undefined && v !== '')];
 }

@@ -36,6 +36,46 @@ export interface ToolExportResult {
   readonly withoutOperator: number;
 }
 
+/** One tool report as the export rubric's row, and what became of its sealed operator. */
+export interface ToolReportRow {
+  readonly row: Record<string, unknown>;
+  readonly operator: 'opened' | 'unopened' | 'absent';
+}
+
+/**
+ * The export rubric's columns (examples/tool-telemetry-export.rubric.yaml) for one stored report:
+ * shared by `export tool-telemetry` and the Parquet export (decision 057). The operator is opened
+ * here and only held in the returned row until its column's treatment runs.
+ */
+export async function toolReportRow(
+  event: Pick<ExportedEvent, 'deviceId' | 'body'>,
+  openOperator: OperatorOpener,
+): Promise<ToolReportRow> {
+  const m = JSON.parse(event.body) as ToolTelemetry;
+  const row: Record<string, unknown> = {
+    recorded_at: m.ts,
+    tool_serial: event.deviceId,
+    mode: m.mode,
+    torque_nm: m.torque_nm,
+    rpm: m.rpm,
+    usage_minutes: m.usage_minutes,
+    battery_pct: m.battery_pct,
+    motor_temp_c: m.motor_temp_c,
+  };
+  if (m.cycles !== undefined) row['cycles'] = m.cycles;
+  if (m.error_code !== undefined) row['error_code'] = m.error_code;
+  if (m.job_site_id !== undefined) row['job_site_id'] = m.job_site_id;
+  if (m.location) {
+    row['gps_lat'] = m.location.lat;
+    row['gps_lon'] = m.location.lon;
+  }
+  if (!m.operator) return { row, operator: 'absent' };
+  const operator = await openOperator(event.deviceId, m.operator);
+  if (operator === undefined) return { row, operator: 'unopened' };
+  row['operator_id'] = operator;
+  return { row, operator: 'opened' };
+}
+
 /**
  * Streams stored tool telemetry through the masking job (decision 046). Each report becomes one
  * row whose columns are the export rubric's (examples/tool-telemetry-export.rubric.yaml); the
@@ -49,31 +89,9 @@ export async function exportToolTelemetry(options: ToolExportOptions): Promise<T
   const { events, openOperator, ...job } = options;
   async function* rows(): AsyncGenerator<Record<string, unknown>> {
     for await (const event of events) {
-      const m = JSON.parse(event.body) as ToolTelemetry;
-      const row: Record<string, unknown> = {
-        recorded_at: m.ts,
-        tool_serial: event.deviceId,
-        mode: m.mode,
-        torque_nm: m.torque_nm,
-        rpm: m.rpm,
-        usage_minutes: m.usage_minutes,
-        battery_pct: m.battery_pct,
-        motor_temp_c: m.motor_temp_c,
-      };
-      if (m.cycles !== undefined) row['cycles'] = m.cycles;
-      if (m.error_code !== undefined) row['error_code'] = m.error_code;
-      if (m.job_site_id !== undefined) row['job_site_id'] = m.job_site_id;
-      if (m.location) {
-        row['gps_lat'] = m.location.lat;
-        row['gps_lon'] = m.location.lon;
-      }
-      if (m.operator) {
-        const operator = await openOperator(event.deviceId, m.operator);
-        if (operator === undefined) unopened++;
-        else row['operator_id'] = operator;
-      } else {
-        withoutOperator++;
-      }
+      const { row, operator } = await toolReportRow(event, openOperator);
+      if (operator === 'unopened') unopened++;
+      if (operator === 'absent') withoutOperator++;
       yield row;
     }
   }

@@ -18,6 +18,7 @@ import { FleetTls } from './fleet-tls.js';
 import { MqttServer, REASON } from './mqtt-server/index.js';
 import { EdgePool } from './edges/edge-pool.js';
 import { devicePeer, refusedHandshake, type DevicePeer } from './refused-handshake.js';
+import { unverifiedClient } from './unverified-client.js';
 import type { MessageRate } from './message-rate.js';
 import type { RefusalTally } from './refusal-tally.js';
 import type { ServerIdentity } from './server-identity.js';
@@ -97,16 +98,22 @@ export class EmbeddedBroker implements DeviceBroker {
       {
         ...this.#tls.context(),
         requestCert: true,
-        rejectUnauthorized: true,
+        // Checked in the handler below, where the refused certificate can still be named.
+        rejectUnauthorized: false,
       },
       (socket) => {
+        const refused = unverifiedClient(socket);
+        if (refused) {
+          this.#refuseHandshake(devicePeer(socket), refused);
+          socket.destroy();
+          return;
+        }
         socket.setNoDelay(true);
         mqtt.handle(socket);
       },
     );
-    // Once the CRL has reached the TLS context (the revocation watcher's next poll), a revoked
-    // certificate is refused here, where Node often no longer shows the server the certificate:
-    // this line may not name the device. Before that, admission refuses it by name.
+    // Handshakes that fail before a certificate is checked (wrong protocol, no shared cipher,
+    // a timeout) end here and may name no device.
     server.on('tlsClientError', (error, socket) =>
       this.#refuseHandshake(devicePeer(socket), error),
     );

@@ -42,6 +42,14 @@ export interface ExternalBrokerOptions {
  */
 export class ExternalBrokerSource implements DeviceBroker {
   #clients: MqttClient[] = [];
+  /**
+   * What the platform sends (error feedback, commands, jobs) goes over a connection of its own.
+   * mqtt.js reads nothing more on a connection while a message handler is pending, and the
+   * handler of a rejected message waits for its error feedback's PUBACK: sent over a consuming
+   * connection, that PUBACK could never be read. After a Mosquitto restart every connection
+   * was redelivered a replay at once and ingest stopped for good (the mosquitto-restart fault).
+   */
+  #publisher: MqttClient | undefined;
   #closing = false;
   /** Rejected by close(): what a publish in flight races against. */
   readonly #closed = closedSignal();
@@ -53,7 +61,19 @@ export class ExternalBrokerSource implements DeviceBroker {
     const tls = await this.#tlsOptions();
     const group = config.group ?? DEFAULT_SHARE_GROUP;
     const base = config.clientId ?? `${group}-${process.pid}`;
-    const count = this.options.connections ?? DEFAULT_CONNECTIONS;
+    const count = this.options.connections ?? config.connections ?? DEFAULT_CONNECTIONS;
+    this.#publisher = await mqtt.connectAsync(config.url, {
+      ...tls,
+      clientId: `${base}-out`,
+      protocolVersion: 5,
+      clean: true,
+      reconnectPeriod: 1000,
+      ...(config.username !== undefined ? { username: config.username } : {}),
+      ...(config.password !== undefined ? { password: config.password } : {}),
+    } satisfies IClientOptions);
+    this.#publisher.on('error', (error) =>
+      this.options.log.warn({ err: error.message }, 'external broker error (publishing)'),
+    );
     for (let i = 0; i < count; i++) {
       const client = await mqtt.connectAsync(config.url, {
         ...tls,
@@ -115,7 +135,7 @@ export class ExternalBrokerSource implements DeviceBroker {
   }
 
   async publish(topic: string, payload: Buffer, options: PublishOptions = {}): Promise<void> {
-    const client = this.#clients[0];
+    const client = this.#publisher;
     if (!client || this.#closing) throw new Error('not connected to the external broker');
     // A QoS 1 publish waits for the broker's PUBACK; once the connection is ended it may never
     // come, and a platform stopping (which drains ingest, whose rejects publish feedback) must
@@ -132,8 +152,9 @@ export class ExternalBrokerSource implements DeviceBroker {
   async close(): Promise<void> {
     this.#closing = true;
     this.#closed.reject(new Error('the connection to the external broker was closed'));
-    const clients = this.#clients;
+    const clients = this.#publisher ? [...this.#clients, this.#publisher] : this.#clients;
     this.#clients = [];
+    this.#publisher = undefined;
     await Promise.all(clients.map((c) => c.endAsync(true)));
   }
 

@@ -1,12 +1,10 @@
-import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { mosquittoAclPatterns } from '../../contract/index.js';
 import { writeFileAtomic } from '../../stores/data-dir/index.js';
 import type { DataLayout } from '../../stores/data-dir/index.js';
 import type { FleetCa } from '../identity/index.js';
 import type { PlatformLayout } from '../../platform/platform-layout.js';
-import { ensureServerIdentity } from './server-identity.js';
-import { INGEST_SERVICE_NAME } from './service-identity.js';
+import { INGEST_ACL, writeBrokerTlsFiles } from './broker-files.js';
 import { TLS12_CIPHERS } from './tls-policy.js';
 
 export interface MosquittoConfigOptions {
@@ -39,29 +37,8 @@ export async function writeMosquittoConfig(
   options: MosquittoConfigOptions,
 ): Promise<MosquittoFiles> {
   const out = resolve(options.outDir);
-  await mkdir(out, { recursive: true });
-  const server = await ensureServerIdentity(
-    layout.brokerServer,
-    ca,
-    options.hostnames,
-    options.now,
-  );
-  const trusted = ca
-    .trustedAt(options.now)
-    .flatMap((g) => [g.root.pem.trim(), g.issuing.pem.trim()])
-    .join('\n');
-  const files = {
-    ca: join(out, 'ca.pem'),
-    cert: join(out, 'server.cert.pem'),
-    key: join(out, 'server.key.pem'),
-    crl: join(out, 'crl.pem'),
-    acl: join(out, 'acl'),
-    config: join(out, 'mosquitto.conf'),
-  };
-  await writeFileAtomic(files.ca, `${trusted}\n`);
-  await writeFileAtomic(files.cert, server.certChainPem);
-  await writeFileAtomic(files.key, server.keyPem, { mode: 0o600 });
-  await copyFile(identityLayout.crl, files.crl);
+  const tls = await writeBrokerTlsFiles(identityLayout, layout, ca, options);
+  const files = { ...tls, acl: join(out, 'acl'), config: join(out, 'mosquitto.conf') };
   await writeFileAtomic(files.acl, aclFile());
   await writeFileAtomic(
     files.config,
@@ -101,15 +78,9 @@ export function aclFile(): string {
     '# Each device: publish under its own id, subscribe to its own four topics (docs/protocol.md).',
     ...mosquittoAclPatterns(),
     '',
-    `user ${INGEST_SERVICE_NAME}`,
-    'topic read dt/#',
-    'topic read cmd/+/response',
-    'topic read shadow/+/reported',
-    'topic read jobs/+/status',
-    'topic write devices/errors/#',
-    'topic write cmd/+/request',
-    'topic write shadow/+/desired',
-    'topic write jobs/+/notify',
+    `user ${INGEST_ACL.user}`,
+    ...INGEST_ACL.read.map((t) => `topic read ${t}`),
+    ...INGEST_ACL.write.map((t) => `topic write ${t}`),
     '',
   ].join('\n');
 }

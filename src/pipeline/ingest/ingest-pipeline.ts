@@ -1,6 +1,7 @@
 import {
   decodeDeviceMessage,
   isDeviceId,
+  type DeviceMessage,
   parseDeviceTopic,
   topicFor,
   type DeviceClass,
@@ -38,6 +39,23 @@ export type IngestOutcome =
   | { readonly status: 'stored'; readonly deviceId: string; readonly counter: number }
   | { readonly status: 'duplicate'; readonly deviceId: string; readonly counter: number }
   | { readonly status: 'rejected'; readonly reason: RejectReason; readonly deviceId?: string };
+
+/**
+ * A message that passed every check before the store (decoded, from a known device that is not
+ * revoked, on its own topic, its signature verified): what the ingest queue carries.
+ */
+export interface VerifiedMessage {
+  readonly message: InboundMessage;
+  readonly device: Pick<Publisher, 'deviceId' | 'storeId' | 'deviceClass'>;
+  readonly decoded: VerifiedParts;
+}
+
+/** The decoded parts of a message the store needs. */
+export interface VerifiedParts {
+  readonly message: DeviceMessage;
+  readonly bodyText: string;
+  readonly signature: Uint8Array;
+}
 
 /** Where rejections go: the device's error topic on whichever broker carries it. */
 export type FeedbackPublisher = (topic: string, payload: Buffer) => Promise<void>;
@@ -103,9 +121,44 @@ export class IngestPipeline {
   }
 
   async submit(message: InboundMessage): Promise<IngestOutcome> {
+    return this.#tracked(async () => {
+      const verified = await this.#verify(message);
+      return 'status' in verified ? verified : this.#store(verified);
+    });
+  }
+
+  /**
+   * The checks before the store, for the broker-facing side of an ingest queue (decision 055): a
+   * rejected outcome has gone to the device's error topic, a verified message is ready to queue.
+   */
+  async verify(message: InboundMessage): Promise<VerifiedMessage | IngestOutcome> {
+    return this.#tracked(() => this.#verify(message));
+  }
+
+  /**
+   * The store side of an ingest queue: stores a message `verify` passed (decoded again from its
+   * bytes, the signature not checked again). Rejects when the store could not take it, or when
+   * the bytes no longer decode (which a queue that keeps them as they came cannot cause).
+   */
+  async store(message: InboundMessage, device: VerifiedMessage['device']): Promise<IngestOutcome> {
+    return this.#tracked(() => {
+      const decoded = decodeDeviceMessage(message.payload);
+      if (!decoded.ok) {
+        throw new Error(`a queued message does not decode: ${decoded.reason}: ${decoded.detail}`);
+      }
+      if (decoded.message.device_id !== device.deviceId) {
+        throw new Error(
+          `a queued message of ${decoded.message.device_id} is labelled ${device.deviceId}`,
+        );
+      }
+      return this.#store({ message, device, decoded });
+    });
+  }
+
+  async #tracked<T>(work: () => Promise<T>): Promise<T> {
     this.#inFlight++;
     try {
-      return await this.#process(message);
+      return await work();
     } finally {
       if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
     }
@@ -117,8 +170,7 @@ export class IngestPipeline {
     if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
   }
 
-  async #process(message: InboundMessage): Promise<IngestOutcome> {
-    const { metrics } = this.deps;
+  async #verify(message: InboundMessage): Promise<VerifiedMessage | IngestOutcome> {
     const topic = parseDeviceTopic(message.topic);
     const topicDevice = message.publisher?.deviceId ?? topic?.deviceId;
 
@@ -199,6 +251,21 @@ export class IngestPipeline {
       );
     }
 
+    return {
+      message,
+      device: {
+        deviceId: device.deviceId,
+        storeId: device.storeId,
+        deviceClass: device.deviceClass,
+      },
+      decoded,
+    };
+  }
+
+  async #store({ message, device, decoded }: VerifiedMessage): Promise<IngestOutcome> {
+    const { metrics } = this.deps;
+    const msg = decoded.message;
+    const about = { counter: msg.counter, type: msg.type };
     const deviceTime = Date.parse(msg.ts);
     const fresh = await this.#writer.write(
       {

@@ -250,5 +250,77 @@ export function auditLogContract(
         Array.from({ length: 40 }, (_, i) => i + 1),
       );
     });
+
+    describe('retention', () => {
+      const retention = { role: 'service', subject: 'retention' };
+      /** Records 1-3 were stamped before this; 4 and 5 after. */
+      const cutoff = new Date(BASE + 2 * MINUTE + 1000);
+
+      it('deletes the oldest records behind an anchor, and the kept chain verifies from it', async (t) => {
+        const under = await fiveRecords(t);
+        if (!under) return;
+        assert.deepEqual(await under.log.pruneDue(cutoff), { records: 3, through: 3 });
+        assert.equal((await under.log.query({})).length, 5, 'a plan deletes nothing');
+        const outcome = await under.log.prune(cutoff, retention);
+        assert.equal(outcome.records, 3);
+        assert.equal(outcome.anchor?.seq, 6);
+        assert.equal(outcome.anchor?.action, 'retention');
+        assert.deepEqual(outcome.anchor?.detail, {
+          deletedThrough: 3,
+          deletedThroughHash: under.records[2]!.hash,
+          deleted: 3,
+          writtenBefore: cutoff.toISOString(),
+        });
+        assert.equal(outcome.anchor?.prevHash, under.records[4]!.hash, 'linked at the head');
+        assert.deepEqual(
+          (await under.log.query({})).map((r) => r.seq),
+          [4, 5, 6],
+        );
+        assert.deepEqual(await under.log.verify(), {
+          ok: true,
+          records: 3,
+          headHash: outcome.anchor!.hash,
+          startsAt: 4,
+        });
+        assert.deepEqual(await under.log.prune(cutoff, retention), { records: 0, through: 0 });
+        assert.equal((await under.log.query({})).length, 3, 'a second run does nothing');
+        // A later prune may take the first anchor with it: the newest one still vouches.
+        const later = await under.log.prune(new Date(BASE + 60 * MINUTE), retention);
+        assert.deepEqual([later.records, later.through, later.anchor?.seq], [3, 6, 7]);
+        const again = await under.log.verify();
+        assert.deepEqual([again.ok, again.records, again.startsAt], [true, 1, 7]);
+      });
+
+      it('still finds an edited, removed or forged record in what it kept', async (t) => {
+        const under = await fiveRecords(t);
+        if (!under) return;
+        await under.log.prune(cutoff, retention);
+        await under.dropGuards();
+        await under.sql("UPDATE audit_records SET purpose = 'nothing to see' WHERE seq = 5");
+        const edited = await under.log.verify();
+        assert.deepEqual([edited.ok, edited.brokenAt], [false, 5]);
+        await under.sql(`UPDATE audit_records SET purpose = 'greet customer 5' WHERE seq = 5`);
+        assert.equal((await under.log.verify()).ok, true, 'restored');
+        // Claiming one more record deleted than the anchor did, and deleting it, breaks the anchor.
+        const forged = JSON.stringify({
+          deleted: 4,
+          deletedThrough: 4,
+          deletedThroughHash: under.records[3]!.hash,
+          writtenBefore: cutoff.toISOString(),
+        });
+        await under.sql(`UPDATE audit_records SET detail = '${forged}' WHERE seq = 6`);
+        await under.sql('DELETE FROM audit_records WHERE seq = 4');
+        const result = await under.log.verify();
+        assert.deepEqual([result.ok, result.brokenAt], [false, 6]);
+      });
+
+      it('refuses at the engine to delete a record no anchor covers', async (t) => {
+        const under = await fiveRecords(t);
+        if (!under) return;
+        await under.log.prune(cutoff, retention);
+        await assert.rejects(under.sql('DELETE FROM audit_records WHERE seq = 4'), /append-only/);
+        assert.equal((await under.log.verify()).ok, true);
+      });
+    });
   });
 }

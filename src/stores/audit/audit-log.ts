@@ -1,3 +1,7 @@
+import type { AuditPruneDue, AuditPruneOutcome } from './audit-retention.js';
+
+export type { AuditPruneDue, AuditPruneOutcome } from './audit-retention.js';
+
 /**
  * The audit log port: who touched which person's data, or overrode which cart, why and when.
  * Append-only and tamper-evident: each record carries the SHA-256 of its predecessor, so editing,
@@ -29,7 +33,9 @@ export type AuditAction =
   | 'console-sign-out'
   | 'console-invite'
   /** A state-changing request made through a console session (route and ids, never the body). */
-  | 'console-request';
+  | 'console-request'
+  /** Records past retention deleted from the start of the chain: the anchor (decision 063). */
+  | 'retention';
 
 export interface AuditActor {
   /** ops, staff, customer, privacy, or a service (identity-service, payment-bridge, cli). */
@@ -88,12 +94,21 @@ export interface AuditVerification {
    * chain still passes through it can.
    */
   readonly headHash: string;
+  /** Set when older records were deleted under retention: the first seq the walk expected. */
+  readonly startsAt?: number;
 }
 
 export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditRecord>;
   query(q: AuditQuery): Promise<AuditRecord[]>;
-  /** Walks the whole chain from the first record. */
+  /** Walks the whole chain from the first record, or from where the newest retention anchor says. */
   verify(): Promise<AuditVerification>;
+  /** What `prune(before)` would delete. */
+  pruneDue(before: Date): Promise<AuditPruneDue>;
+  /**
+   * Deletes the oldest records written before `before` and appends an anchor naming the last one
+   * and its hash, in one transaction (audit-retention.ts). Nothing due: nothing appended.
+   */
+  prune(before: Date, actor: AuditActor): Promise<AuditPruneOutcome>;
   close(): Promise<void>;
 }

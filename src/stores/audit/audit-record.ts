@@ -19,6 +19,7 @@ const ACTIONS: Record<AuditAction, true> = {
   'console-sign-out': true,
   'console-invite': true,
   'console-request': true,
+  retention: true,
 };
 
 export function isAuditAction(value: unknown): value is AuditAction {
@@ -93,10 +94,18 @@ export function chainRecord(
  * a break so the result still names the head.
  */
 export class ChainWalk {
-  #expectedSeq = 1;
-  #prevHash = '';
+  #expectedSeq: number;
+  #prevHash: string;
+  readonly #startsAt: number | undefined;
   #records = 0;
   #broken: { seq: number; reason: string } | undefined;
+
+  /** From the first record, or from `start` when a retention anchor says older ones were deleted. */
+  constructor(start?: { readonly seq: number; readonly prevHash: string }) {
+    this.#expectedSeq = start?.seq ?? 1;
+    this.#prevHash = start?.prevHash ?? '';
+    this.#startsAt = start && start.seq > 1 ? start.seq : undefined;
+  }
 
   step(record: AuditRecord): void {
     this.#records += 1;
@@ -109,7 +118,11 @@ export class ChainWalk {
   }
 
   result(): AuditVerification {
-    const base = { records: this.#records, headHash: this.#prevHash };
+    const base = {
+      records: this.#records,
+      headHash: this.#prevHash,
+      ...(this.#startsAt === undefined ? {} : { startsAt: this.#startsAt }),
+    };
     return this.#broken === undefined
       ? { ok: true, ...base }
       : { ok: false, ...base, brokenAt: this.#broken.seq, reason: this.#broken.reason };

@@ -8,6 +8,7 @@ import { SqliteAuditLog } from './sqlite-audit-log.js';
 export * from './audit-errors.js';
 export * from './audit-hash.js';
 export type * from './audit-log.js';
+export * from './audit-retention.js';
 export { PostgresAuditLog, type PostgresAuditLogOptions } from './postgres-audit-log.js';
 export { SqliteAuditLog, type SqliteAuditLogOptions } from './sqlite-audit-log.js';
 

@@ -11,6 +11,15 @@ import type {
 } from './audit-log.js';
 import { ChainWalk, chainRecord, checkedEntry } from './audit-record.js';
 import {
+  RETENTION_ACTION,
+  anchorEntry,
+  chainStart,
+  type AuditPruneDue,
+  type AuditPruneOutcome,
+} from './audit-retention.js';
+import type { AuditActor } from './audit-log.js';
+import type { SqlExecutor } from '../entities/sql/sql-client.js';
+import {
   AUDIT_COLUMNS,
   auditQuerySql,
   rowValues,
@@ -54,6 +63,27 @@ const MIGRATIONS: readonly { id: number; name: string; statements: readonly stri
       // Row triggers do not fire on TRUNCATE; without this one it would empty the log silently.
       `CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
        FOR EACH STATEMENT EXECUTE FUNCTION audit_records_refuse_change()`,
+    ],
+  },
+  {
+    // Decision 063: a record may go once a retention anchor in the chain covers it, and no sooner.
+    id: 2,
+    name: 'retention-anchors',
+    statements: [
+      `CREATE INDEX audit_anchors ON audit_records (seq) WHERE action = 'retention'`,
+      `CREATE OR REPLACE FUNCTION audit_records_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         -- Nested: OLD does not exist for TRUNCATE, and plpgsql need not short-circuit AND.
+         IF TG_OP = 'DELETE' THEN
+           IF OLD.seq <= COALESCE((
+               SELECT max((detail::jsonb ->> 'deletedThrough')::bigint)
+               FROM audit_records WHERE action = 'retention'), 0) THEN
+             RETURN OLD;
+           END IF;
+         END IF;
+         RAISE EXCEPTION 'audit records are append-only: % refused', TG_OP;
+       END
+       $$`,
     ],
   },
 ];
@@ -151,19 +181,50 @@ export class PostgresAuditLog implements AuditLog {
     const checked = checkedEntry(entry);
     return this.client.transaction(async (tx) => {
       await tx.query('LOCK TABLE audit_records IN EXCLUSIVE MODE');
-      const [head] = await tx.query<{ seq: string | number; hash: string }>(
-        'SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1',
-      );
-      const seq = Number(head?.seq ?? 0) + 1;
-      const record = chainRecord(checked, seq, this.now(), head?.hash ?? '');
-      await tx.query(
-        `INSERT INTO audit_records (${AUDIT_COLUMNS}) VALUES (${AUDIT_COLUMNS.split(',')
-          .map((_, i) => `$${i + 1}`)
-          .join(', ')})`,
-        rowValues(record, record.at.toISOString()),
-      );
-      return record;
+      return this.#appendLocked(tx, checked);
     });
+  }
+
+  async pruneDue(before: Date): Promise<AuditPruneDue> {
+    return due(this.client, before);
+  }
+
+  async prune(before: Date, actor: AuditActor): Promise<AuditPruneOutcome> {
+    return this.client.transaction(async (tx) => {
+      await tx.query('LOCK TABLE audit_records IN EXCLUSIVE MODE');
+      const found = await due(tx, before);
+      if (found.records === 0) return found;
+      const [last] = await tx.query<{ hash: string }>(
+        'SELECT hash FROM audit_records WHERE seq = $1',
+        [found.through],
+      );
+      const entry = anchorEntry(
+        actor,
+        before,
+        { seq: found.through, hash: last!.hash },
+        found.records,
+      );
+      // The anchor first: the delete trigger lets through only what an anchor covers.
+      const anchor = await this.#appendLocked(tx, checkedEntry(entry));
+      await tx.query('DELETE FROM audit_records WHERE seq <= $1', [found.through]);
+      return { ...found, anchor };
+    });
+  }
+
+  /** Appends at the head; the caller holds the table's EXCLUSIVE lock. */
+  async #appendLocked(tx: SqlExecutor, checked: AuditEntry): Promise<AuditRecord> {
+    const [head] = await tx.query<{ seq: string | number; hash: string }>(
+      'SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1',
+    );
+    const seq = Number(head?.seq ?? 0) + 1;
+    const record = chainRecord(checked, seq, this.now(), head?.hash ?? '');
+    await tx.query(
+      `INSERT INTO audit_records (${AUDIT_COLUMNS}) VALUES (${AUDIT_COLUMNS.split(',')
+        .map((_, i) => `$${i + 1}`)
+        .join(', ')})`,
+      rowValues(record, record.at.toISOString()),
+    );
+    return record;
   }
 
   async query(q: AuditQuery): Promise<AuditRecord[]> {
@@ -179,7 +240,11 @@ export class PostgresAuditLog implements AuditLog {
     // One snapshot for the whole walk, read page by page so a long log is never in memory at once.
     return this.client.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const walk = new ChainWalk();
+      const [anchor] = await tx.query<AuditRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_records WHERE action = $1 ORDER BY seq DESC LIMIT 1`,
+        [RETENTION_ACTION],
+      );
+      const walk = new ChainWalk(chainStart(anchor && toAuditRecord(anchor)));
       // Not 0: a row whose seq was edited below 1 must still be walked, and flagged.
       let after = Number.MIN_SAFE_INTEGER;
       for (;;) {
@@ -201,4 +266,14 @@ export class PostgresAuditLog implements AuditLog {
     this.#closed = true;
     await this.client.close();
   }
+}
+
+/** The prefix ends before the first record written at or after the cutoff (see the SQLite log). */
+async function due(db: SqlExecutor, before: Date): Promise<AuditPruneDue> {
+  const [row] = await db.query<{ through: string | number | null; records: string | number }>(
+    `SELECT max(seq) AS through, count(*) AS records FROM audit_records
+     WHERE seq < COALESCE((SELECT min(seq) FROM audit_records WHERE at >= $1), 9007199254740991)`,
+    [before.toISOString()],
+  );
+  return { records: Number(row?.records ?? 0), through: Number(row?.through ?? 0) };
 }

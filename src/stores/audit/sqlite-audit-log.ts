@@ -13,6 +13,14 @@ import type {
 } from './audit-log.js';
 import { ChainWalk, chainRecord, checkedEntry } from './audit-record.js';
 import {
+  RETENTION_ACTION,
+  anchorEntry,
+  chainStart,
+  type AuditPruneDue,
+  type AuditPruneOutcome,
+} from './audit-retention.js';
+import type { AuditActor } from './audit-log.js';
+import {
   AUDIT_COLUMNS,
   auditQuerySql,
   rowValues,
@@ -46,6 +54,13 @@ const MIGRATIONS: readonly string[] = [
    BEGIN SELECT RAISE(ABORT, 'audit records are append-only: UPDATE refused'); END;
    CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
    BEGIN SELECT RAISE(ABORT, 'audit records are append-only: DELETE refused'); END;`,
+  // Decision 063: a record may go once a retention anchor in the chain covers it, and no sooner.
+  `CREATE INDEX audit_anchors ON audit_records (seq) WHERE action = 'retention';
+   DROP TRIGGER audit_records_no_delete;
+   CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+   WHEN OLD.seq > coalesce((SELECT max(CAST(json_extract(detail, '$.deletedThrough') AS INTEGER))
+                             FROM audit_records WHERE action = 'retention'), 0)
+   BEGIN SELECT RAISE(ABORT, 'audit records are append-only: DELETE refused'); END;`,
 ];
 
 export interface SqliteAuditLogOptions {
@@ -66,6 +81,7 @@ export class SqliteAuditLog implements AuditLog {
   readonly #head: Database.Statement<[], { seq: number; hash: string }>;
   readonly #insert: Database.Statement<unknown[]>;
   readonly #appendTx: (entry: AuditEntry) => AuditRecord;
+  readonly #pruneTx: (before: Date, actor: AuditActor) => AuditPruneOutcome;
 
   constructor(file: string, options: SqliteAuditLogOptions = {}) {
     this.#now = options.now ?? (() => new Date());
@@ -103,6 +119,42 @@ export class SqliteAuditLog implements AuditLog {
       return record;
     });
     this.#appendTx = (entry) => append.immediate(entry);
+    const prune = this.#db.transaction((before: Date, actor: AuditActor): AuditPruneOutcome => {
+      const due = this.#due(before);
+      if (due.records === 0) return due;
+      const last = this.#db
+        .prepare<[number], { hash: string }>('SELECT hash FROM audit_records WHERE seq = ?')
+        .get(due.through)!;
+      // The anchor first: the delete trigger lets through only what an anchor covers.
+      const anchor = append(
+        checkedEntry(
+          anchorEntry(actor, before, { seq: due.through, hash: last.hash }, due.records),
+        ),
+      );
+      this.#db.prepare('DELETE FROM audit_records WHERE seq <= ?').run(due.through);
+      return { ...due, anchor };
+    });
+    this.#pruneTx = (before, actor) => prune.immediate(before, actor);
+  }
+
+  async pruneDue(before: Date): Promise<AuditPruneDue> {
+    return this.#due(before);
+  }
+
+  async prune(before: Date, actor: AuditActor): Promise<AuditPruneOutcome> {
+    return this.#pruneTx(before, actor);
+  }
+
+  #due(before: Date): AuditPruneDue {
+    // The prefix ends before the first record written at or after the cutoff: appends are
+    // stamped in seq order, and a prefix is all a chain can lose and still verify.
+    const row = this.#db
+      .prepare<[string], { through: number | null; records: number }>(
+        `SELECT max(seq) AS through, count(*) AS records FROM audit_records
+         WHERE seq < coalesce((SELECT min(seq) FROM audit_records WHERE at >= ?), 9007199254740991)`,
+      )
+      .get(before.toISOString())!;
+    return { records: row.records, through: row.through ?? 0 };
   }
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
@@ -122,7 +174,12 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   async verify(): Promise<AuditVerification> {
-    const walk = new ChainWalk();
+    const anchor = this.#db
+      .prepare<[string], AuditRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_records WHERE action = ? ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(RETENTION_ACTION);
+    const walk = new ChainWalk(chainStart(anchor && toAuditRecord(anchor)));
     // One statement reads one WAL snapshot: appends by others while it runs are not half-seen.
     const rows = this.#db
       .prepare<[], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_records ORDER BY seq`)

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { Failure } from '../../shared/failure.js';
 
 export interface BlobInfo {
   readonly key: string;
@@ -31,4 +32,13 @@ export function isBlobKey(key: string): boolean {
     segments.length <= 16 &&
     segments.every((s) => SEGMENT.test(s) && s !== '..' && !s.endsWith('.tmp'))
   );
+}
+
+export class BlobKeyFailure extends Failure<'invalid-blob-key'> {}
+
+/** The key unchanged, or the failure every adapter raises for one that could escape the store. */
+export function checkedBlobKey(key: string): string {
+  if (!isBlobKey(key))
+    throw new BlobKeyFailure('invalid-blob-key', `'${key}' is not a valid blob key`);
+  return key;
 }

@@ -1,38 +1,5 @@
-import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { text } from 'node:stream/consumers';
-import { describe, it } from 'node:test';
 import { tempDir } from '../../../test-support/temp-dir.js';
+import { runBlobStoreContract } from './blob-store.contract.js';
 import { DirectoryBlobStore } from './directory-blob-store.js';
 
-describe('DirectoryBlobStore', () => {
-  it('stores, describes, lists, reads back and deletes blobs', async (t) => {
-    const store = new DirectoryBlobStore(await tempDir(t, 'blobs-'));
-    const content = Buffer.from('firmware image 2.4.1');
-    const info = await store.put('firmware/cart/2.4.1.bin', content);
-    assert.equal(info.size, content.length);
-    assert.equal(info.sha256, createHash('sha256').update(content).digest('hex'));
-    await store.put('firmware/cart/2.5.0.bin', Readable.from([Buffer.from('a'), Buffer.from('b')]));
-    await store.put('receipts/r1.json', Buffer.from('{}'));
-    assert.deepEqual(await store.list('firmware/'), [
-      'firmware/cart/2.4.1.bin',
-      'firmware/cart/2.5.0.bin',
-    ]);
-    assert.deepEqual(await store.head('firmware/cart/2.4.1.bin'), info);
-    assert.equal(await text((await store.get('firmware/cart/2.5.0.bin'))!), 'ab');
-    assert.equal(await store.delete('receipts/r1.json'), true);
-    assert.equal(await store.get('receipts/r1.json'), undefined);
-    assert.equal(await store.head('receipts/r1.json'), undefined);
-  });
-
-  it('replaces a blob whole and refuses keys that could leave the store', async (t) => {
-    const store = new DirectoryBlobStore(await tempDir(t, 'blobs-'));
-    await store.put('a/b', Buffer.from('one'));
-    await store.put('a/b', Buffer.from('two'));
-    assert.equal(await text((await store.get('a/b'))!), 'two');
-    for (const key of ['../etc/passwd', '/abs', 'a//b', 'a/../../b', '']) {
-      await assert.rejects(store.put(key, Buffer.from('x')), { code: 'invalid-blob-key' });
-    }
-  });
-});
+runBlobStoreContract('directory', async (t) => new DirectoryBlobStore(await tempDir(t, 'blobs-')));

@@ -4,10 +4,9 @@ import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Failure } from '../../shared/failure.js';
-import { isBlobKey, type BlobInfo, type BlobStore } from './blob-store.js';
+import { checkedBlobKey, type BlobInfo, type BlobStore } from './blob-store.js';
 
-export class BlobKeyFailure extends Failure<'invalid-blob-key'> {}
+export { BlobKeyFailure } from './blob-store.js';
 
 /**
  * Blobs as files under one directory. A blob is written to a temporary file, flushed, then
@@ -97,9 +96,7 @@ export class DirectoryBlobStore implements BlobStore {
   }
 
   #path(key: string): string {
-    if (!isBlobKey(key))
-      throw new BlobKeyFailure('invalid-blob-key', `'${key}' is not a valid blob key`);
-    return join(this.root, ...key.split('/'));
+    return join(this.root, ...checkedBlobKey(key).split('/'));
   }
 }
 

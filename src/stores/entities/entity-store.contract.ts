@@ -1,3 +1,4 @@
+import { retentionContractTests } from './entity-store-retention.contract.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
@@ -140,6 +141,7 @@ export function runEntityStoreContract(
     deviceHealthContractTests(open);
     coldChainContractTests(open);
     toolContractTests(open);
+    retentionContractTests(open);
 
     it("lists a store's devices, and only that store's", async (t) => {
       const store = await open(t);

@@ -15,6 +15,7 @@ import type { WebhookRecords } from './webhooks/webhook-records.js';
 import type { DeviceHealthRecords } from './device-health/device-health-records.js';
 import type { ColdChainRecords } from './coldchain/coldchain-records.js';
 import type { ToolRecords } from './tools/tool-records.js';
+import type { RetentionRecords } from './retention/retention-records.js';
 import type { CartMaintenance, CartPage, CartQuery, MaintenanceChange } from './fleet/cart-view.js';
 
 export type {
@@ -55,6 +56,7 @@ export * from './alarms/alarm-records.js';
 export type * from './device-health/device-health-records.js';
 export * from './coldchain/coldchain-records.js';
 export type * from './tools/tool-records.js';
+export type * from './retention/retention-records.js';
 
 /**
  * One verified, deduplicated event as the ingest hands it to the entity store. `seq` is the
@@ -261,7 +263,8 @@ export interface EntityStore
     WebhookRecords,
     DeviceHealthRecords,
     ColdChainRecords,
-    ToolRecords {
+    ToolRecords,
+    RetentionRecords {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   upsertStore(store: StoreRecord): Promise<void>;

@@ -1,5 +1,5 @@
 import { SqlCommandRecords } from './commands/command-queries.js';
-import { SqlToolRecords } from './tools/tool-queries.js';
+import { SqlRetentionRecords } from './retention/retention-queries.js';
 import { writeConnections, type ConnectionBatch } from './connection-records.js';
 import type { CommandRecords } from './commands/command-records.js';
 import { SqlCustomerRecords } from './customers/customer-queries.js';
@@ -68,7 +68,7 @@ import type { SqlClient } from './sql/sql-client.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The entity store over any SqlClient; PGlite and a PostgreSQL server run the same SQL. */
-export class SqlEntityStore extends SqlToolRecords implements EntityStore {
+export class SqlEntityStore extends SqlRetentionRecords implements EntityStore {
   readonly #customers: SqlCustomerRecords;
   readonly #ota: SqlOtaRecords;
   readonly #commands: SqlCommandRecords;

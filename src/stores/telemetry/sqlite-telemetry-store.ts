@@ -12,9 +12,12 @@ import type {
   TelemetryRecord,
   TelemetryStore,
 } from './telemetry-store.js';
+import { DEFAULT_RETENTION_DAYS } from './telemetry-store.js';
+import type { DailyAggregate, FoldOutcome, TelemetryRetentionDue } from './daily-aggregates.js';
+import { SqliteTelemetryRetention } from './sqlite-telemetry-retention.js';
 
-/** Tier 1 stays hot for 18 months (PRD retention); older events are deleted by `expire`. */
-export const DEFAULT_RETENTION_DAYS = 548;
+// The port holds the default, so an adapter need not import this one (and better-sqlite3) for it.
+export { DEFAULT_RETENTION_DAYS };
 const DAY_MS = 86_400_000;
 const EXPIRE_CHUNK = 20_000;
 
@@ -37,9 +40,25 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX events_by_received ON events (received_at);`,
   // Every index costs each insert; expiry can walk the sequence instead (see expire).
   `DROP INDEX events_by_received;`,
+  // Decision 063: what is left of a device's day once its raw events pass 18 months (the
+  // retention file folds into it). The sum, not the mean, so later folds of a day merge.
+  `CREATE TABLE daily_aggregates (
+     device_id TEXT NOT NULL,
+     day TEXT NOT NULL,
+     type TEXT NOT NULL,
+     field TEXT NOT NULL,
+     store_id TEXT NOT NULL,
+     device_class TEXT NOT NULL,
+     n INTEGER NOT NULL,
+     min REAL,
+     max REAL,
+     sum REAL,
+     PRIMARY KEY (device_id, day, type, field)
+   ) WITHOUT ROWID;
+   CREATE INDEX daily_aggregates_by_day ON daily_aggregates (day);`,
 ];
 
-interface EventRow {
+export interface EventRow {
   seq: number;
   device_id: string;
   counter: number;
@@ -65,6 +84,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly #retentionMs: number;
   readonly #insert: Database.Statement;
   readonly #appendBatch: (records: readonly TelemetryRecord[]) => (number | null)[];
+  readonly #retention: SqliteTelemetryRetention;
 
   constructor(file: string, options: SqliteTelemetryOptions = {}) {
     mkdirSync(dirname(file), { recursive: true });
@@ -74,6 +94,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.#db.pragma('busy_timeout = 5000');
     migrate(this.#db);
     this.#retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS;
+    this.#retention = new SqliteTelemetryRetention(this.#db);
     this.#insert = this.#db.prepare(
       `INSERT INTO events (device_id, counter, store_id, device_class, type, device_time,
                            received_at, body, signature)
@@ -207,6 +228,22 @@ export class SqliteTelemetryStore implements TelemetryStore {
     }
   }
 
+  retentionDue(rawBefore: number, aggregatesBefore: number): Promise<TelemetryRetentionDue> {
+    return this.#retention.due(rawBefore, aggregatesBefore);
+  }
+
+  foldBefore(before: number): Promise<FoldOutcome> {
+    return this.#retention.fold(before);
+  }
+
+  dropAggregatesBefore(before: number): Promise<number> {
+    return this.#retention.drop(before);
+  }
+
+  dailyAggregates(deviceId: string, from: number, to: number): Promise<DailyAggregate[]> {
+    return this.#retention.aggregates(deviceId, from, to);
+  }
+
   count(): Promise<number> {
     const row = this.#db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
     return Promise.resolve(row.n);
@@ -232,7 +269,7 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
+export function toStoredEvent(row: EventRow): StoredEvent {
   return {
     seq: row.seq,
     deviceId: row.device_id,

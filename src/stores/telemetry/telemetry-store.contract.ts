@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { DeviceMessageType } from '../../contract/index.js';
+import { EVENTS_FIELD } from './daily-aggregates.js';
 import type { TelemetryRecord, TelemetryStore } from './telemetry-store.js';
 
 const T0 = Date.parse('2026-11-23T09:00:00.000Z');
@@ -196,6 +197,124 @@ export function runTelemetryStoreContract(
         (await store.eventsAfter(0, 10)).map((e) => e.counter),
         [2],
       );
+    });
+
+    describe('retention: fold into daily aggregates, then delete', () => {
+      const DAY = 86_400_000;
+      const day0 = Date.parse('2025-03-10T00:00:00.000Z');
+      const health = (counter: number, deviceTime: number, battery: number, lat = 52.5) =>
+        record('CART-0001', counter, {
+          deviceTime,
+          body: JSON.stringify({
+            device_id: 'CART-0001',
+            counter,
+            type: 'health',
+            battery_pct: battery,
+            charging: false,
+            location: { lat, lon: 13.4 },
+            tags: [1, 2],
+          }),
+        });
+      const sample = () => [
+        health(1, day0 + 1_000, 80),
+        health(2, day0 + 5_000, 70, 52.6),
+        record('CART-0001', 3, { type: 'scan', deviceTime: day0 + 9_000 }),
+        health(4, day0 + DAY + 1_000, 60),
+        health(5, day0 + 2 * DAY + 1_000, 50),
+        record('CART-0002', 6, { deviceTime: day0 + 2_000 }),
+      ];
+      const byKey = (rows: Awaited<ReturnType<TelemetryStore['dailyAggregates']>>) =>
+        Object.fromEntries(rows.map((r) => [`${r.day} ${r.type} ${r.field}`, r]));
+
+      it('plans, then folds days before the cutoff into count, min, max and mean, and deletes their events', async (t) => {
+        const store = await open(t);
+        t.after(() => store.close());
+        await store.append(sample());
+        const cutoff = day0 + 2 * DAY;
+        assert.deepEqual(await store.retentionDue(cutoff, day0), {
+          rawEvents: 5,
+          aggregateDays: 0,
+        });
+        assert.equal(await store.count(), 6, 'a plan changes nothing');
+        const outcome = await store.foldBefore(cutoff);
+        assert.deepEqual(outcome, { folded: 5, alreadyFolded: 0 });
+        assert.deepEqual(
+          (await store.latestForDevice('CART-0001', { limit: 10 })).map((e) => e.counter),
+          [5],
+          'only the day after the cutoff keeps its raw events',
+        );
+        assert.equal(await store.count(), 1);
+        const rows = byKey(await store.dailyAggregates('CART-0001', day0, day0 + 10 * DAY));
+        assert.deepEqual(Object.keys(rows).sort(), [
+          '2025-03-10 health #events',
+          '2025-03-10 health battery_pct',
+          '2025-03-10 health location.lat',
+          '2025-03-10 health location.lon',
+          '2025-03-10 scan #events',
+          '2025-03-11 health #events',
+          '2025-03-11 health battery_pct',
+          '2025-03-11 health location.lat',
+          '2025-03-11 health location.lon',
+        ]);
+        const battery = rows['2025-03-10 health battery_pct']!;
+        assert.deepEqual([battery.count, battery.min, battery.max, battery.mean], [2, 70, 80, 75]);
+        assert.equal(battery.storeId, 'berlin-1');
+        assert.equal(battery.deviceClass, 'cart');
+        const events = rows[`2025-03-10 health ${EVENTS_FIELD}`]!;
+        assert.deepEqual([events.count, events.min, events.mean], [2, null, null]);
+        assert.equal(rows['2025-03-10 scan #events']?.count, 1);
+        assert.equal((await store.dailyAggregates('CART-0002', day0, day0 + DAY))[0]?.count, 1);
+        assert.deepEqual(await store.retentionDue(cutoff, day0), {
+          rawEvents: 0,
+          aggregateDays: 0,
+        });
+      });
+
+      it('counts each event once when it runs again, and merges a late event into its day', async (t) => {
+        const store = await open(t);
+        t.after(() => store.close());
+        await store.append(sample());
+        const cutoff = day0 + 2 * DAY;
+        await store.foldBefore(cutoff);
+        assert.deepEqual(await store.foldBefore(cutoff), { folded: 0, alreadyFolded: 0 });
+        await store.append([health(7, day0 + 7_000, 90)]);
+        assert.deepEqual(await store.foldBefore(cutoff), { folded: 1, alreadyFolded: 0 });
+        const battery = byKey(await store.dailyAggregates('CART-0001', day0, day0 + DAY))[
+          '2025-03-10 health battery_pct'
+        ]!;
+        assert.deepEqual([battery.count, battery.min, battery.max, battery.mean], [3, 70, 90, 80]);
+      });
+
+      it('deletes the aggregates of days before the second cutoff and keeps the rest', async (t) => {
+        const store = await open(t);
+        t.after(() => store.close());
+        await store.append(sample());
+        await store.foldBefore(day0 + 3 * DAY);
+        assert.deepEqual(await store.retentionDue(day0, day0 + DAY), {
+          rawEvents: 0,
+          aggregateDays: 2,
+        });
+        assert.equal(
+          await store.dropAggregatesBefore(day0 + DAY),
+          2,
+          'CART-0001 and CART-0002 of day 0',
+        );
+        assert.deepEqual(
+          [
+            ...new Set(
+              (await store.dailyAggregates('CART-0001', day0, day0 + 9 * DAY)).map((r) => r.day),
+            ),
+          ],
+          ['2025-03-11', '2025-03-12'],
+        );
+        assert.equal(await store.dropAggregatesBefore(day0 + DAY), 0);
+        assert.equal(await store.count(), 0);
+        assert.deepEqual(
+          await store.usageBetween(0, day0 + 9 * DAY),
+          [],
+          'aggregates are not events',
+        );
+      });
     });
   });
 }

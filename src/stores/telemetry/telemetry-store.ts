@@ -1,4 +1,10 @@
 import type { DeviceClass, DeviceMessageType } from '../../contract/index.js';
+import type { DailyAggregate, FoldOutcome, TelemetryRetentionDue } from './daily-aggregates.js';
+
+export type { DailyAggregate, FoldOutcome, TelemetryRetentionDue } from './daily-aggregates.js';
+
+/** Tier 1 stays hot for 18 months (PRD retention); older events are deleted by `expire`. */
+export const DEFAULT_RETENTION_DAYS = 548;
 
 /** One verified event, as the ingest writes it. */
 export interface TelemetryRecord {
@@ -79,6 +85,19 @@ export interface TelemetryStore {
   eventsBySeq(seqs: readonly number[]): Promise<StoredEvent[]>;
   /** Deletes events whose retention has passed; returns how many. */
   expire(now: number): Promise<number>;
+  // Retention (decision 063): times are device times, ms since epoch; cutoffs are UTC midnights.
+  /** What `foldBefore(rawBefore)` and `dropAggregatesBefore(aggregatesBefore)` would touch. */
+  retentionDue(rawBefore: number, aggregatesBefore: number): Promise<TelemetryRetentionDue>;
+  /**
+   * Folds events with device time before `before` into per device, UTC day, type and field
+   * aggregates, then deletes them. Each event is counted once however often this runs, including
+   * after a crash between the fold and the delete.
+   */
+  foldBefore(before: number): Promise<FoldOutcome>;
+  /** Deletes the aggregates of days before `before`; returns how many (device, day) pairs. */
+  dropAggregatesBefore(before: number): Promise<number>;
+  /** A device's aggregates of days in [from, to), by day, type and field. */
+  dailyAggregates(deviceId: string, from: number, to: number): Promise<DailyAggregate[]>;
   count(): Promise<number>;
   close(): Promise<void>;
 }

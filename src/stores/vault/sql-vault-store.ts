@@ -175,6 +175,36 @@ export class SqlVaultStore implements VaultStore {
     }));
   }
 
+  async countErasedBefore(before: Date): Promise<number> {
+    const [row] = await this.client.query<{ n: string | number }>(
+      'SELECT count(*) AS n FROM vault_accounts WHERE erased_at < $1',
+      [before.toISOString()],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async purgeErasedBefore(before: Date): Promise<number> {
+    return this.client.transaction(async (tx) => {
+      const at = [before.toISOString()];
+      // Lookups went at erasure; payment methods kept their (unreadable) references until now.
+      await tx.query(
+        `DELETE FROM vault_payment_methods WHERE account_id IN
+           (SELECT account_id FROM vault_accounts WHERE erased_at < $1)`,
+        at,
+      );
+      await tx.query(
+        `DELETE FROM vault_lookups WHERE account_id IN
+           (SELECT account_id FROM vault_accounts WHERE erased_at < $1)`,
+        at,
+      );
+      const rows = await tx.query(
+        'DELETE FROM vault_accounts WHERE erased_at < $1 RETURNING account_id',
+        at,
+      );
+      return rows.length;
+    });
+  }
+
   async markErased(accountId: string, at: Date): Promise<boolean> {
     if (!isAccountId(accountId)) return false;
     return this.client.transaction(async (tx) => {

@@ -46,6 +46,16 @@ export class VaultOnUse implements VaultStore {
     return (await this.opened()).count();
   }
 
+  async countErasedBefore(before: Date): Promise<number> {
+    if (!this.#opening && this.untouched()) return 0;
+    return (await this.opened()).countErasedBefore(before);
+  }
+
+  async purgeErasedBefore(before: Date): Promise<number> {
+    if (!this.#opening && this.untouched()) return 0;
+    return (await this.opened()).purgeErasedBefore(before);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const opening = this.#opening;

@@ -176,6 +176,33 @@ export function vaultStoreContract(
       assert.deepEqual(await store.count(), { accounts: 1, erased: 1 });
     });
 
+    it('deletes accounts erased before a cutoff, with their payment methods, and only those', async (t) => {
+      const under = await open(t, 'us');
+      if (!under) return;
+      const { store } = under;
+      const [early, late, live] = [randomUUID(), randomUUID(), randomUUID()];
+      for (const id of [early, late, live]) {
+        await store.putAccount({ accountId: id, fields: { email: fake(id) }, at: T1 });
+        await store.addPaymentMethod({
+          accountId: id,
+          methodDigest: `pm-${id}`,
+          methodRef: fake('pm'),
+          addedAt: T1,
+        });
+      }
+      await store.markErased(early, T1);
+      await store.markErased(late, T2);
+      assert.equal(await store.countErasedBefore(T1), 0, 'the cutoff itself is kept');
+      assert.equal(await store.countErasedBefore(T2), 1);
+      assert.equal(await store.purgeErasedBefore(T2), 1);
+      assert.equal(await store.getAccount(early), undefined);
+      assert.deepEqual(await store.paymentMethods(early), []);
+      assert.ok(await store.getAccount(late));
+      assert.equal((await store.paymentMethods(live)).length, 1);
+      assert.equal(await store.purgeErasedBefore(T2), 0, 'a second run does nothing');
+      assert.deepEqual(await store.count(), { accounts: 2, erased: 1 });
+    });
+
     it('takes no new data for an erased account', async (t) => {
       const under = await open(t, 'us');
       if (!under) return;

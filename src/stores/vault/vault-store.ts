@@ -47,6 +47,13 @@ export interface VaultStore {
    * the account is unknown or already erased.
    */
   markErased(accountId: string, at: Date): Promise<boolean>;
+  /** Rows erased before `before`: what `purgeErasedBefore` would delete (decision 063). */
+  countErasedBefore(before: Date): Promise<number>;
+  /**
+   * Retention's hard delete: rows erased before `before` (7 years after the account ended) go
+   * with their payment methods; returns how many accounts.
+   */
+  purgeErasedBefore(before: Date): Promise<number>;
   /** Account ids in order, erased ones included; a page of `limit` (default 1000) after `afterId`. */
   listAccountIds(opts?: { afterId?: string; limit?: number }): Promise<string[]>;
   /** `accounts` counts every row, erased ones included. */

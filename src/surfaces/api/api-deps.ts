@@ -1,3 +1,4 @@
+import type { SnapshotDatabase } from './backup-routes.js';
 import type { Logger } from '../../shared/observability/logger.js';
 import type { RunFleetAudit } from '../../domain/fleet-audit/fleet-audit.js';
 import type { SecureContextOptions } from 'node:tls';
@@ -8,6 +9,7 @@ import type { EntityStore, StoreRecord } from '../../stores/entities/entity-stor
 import type { DeviceDirectory } from '../../pipeline/ingest/device-directory.js';
 import type { EntityProjector } from '../../pipeline/ingest/entity-projector.js';
 import type { ProjectionLog } from '../../pipeline/ingest/projection-log.js';
+import type { IngestQueue } from '../../pipeline/ingest-queue/ingest-queue.js';
 import type { PlatformMetrics } from '../../shared/observability/metrics.js';
 import type { TelemetryStore } from '../../stores/telemetry/telemetry-store.js';
 import type { TokenKeys } from './tokens.js';
@@ -20,6 +22,7 @@ import type { LiveApi } from '../live/live-api.js';
 import type { MetricHistoryReader } from '../../shared/observability/metric-history.js';
 import type { AlarmService } from '../../domain/alarms/alarm-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
+import type { IntegrationService } from '../integrations/integration-service.js';
 import type { RegisteredDevice } from '../../domain/fleet-ops/fleet-diff.js';
 
 export interface ApiDeps {
@@ -27,6 +30,8 @@ export interface ApiDeps {
   readonly telemetry: TelemetryStore;
   readonly projectionLog: ProjectionLog;
   readonly projector: EntityProjector;
+  /** The ingest queue's dead letters (decision 055); without it those routes answer 503. */
+  readonly ingestQueue?: Pick<IngestQueue, 'kind' | 'deadLetters'>;
   readonly storeExists: (storeId: string) => Promise<boolean>;
   readonly tokenKeys: TokenKeys;
   /** Signed receipts in the blob store, and the key that verifies them. */
@@ -77,6 +82,8 @@ export interface ApiDeps {
   readonly listStores?: () => Promise<readonly StoreRecord[]>;
   /** Webhooks for alarms (issue 18); without them the /v1/webhooks routes answer 503. */
   readonly webhooks?: WebhookService;
+  /** Integrations (decision 058); without them the /v1/integrations routes answer 503. */
+  readonly integrations?: IntegrationService;
   /** Where a request that fails with 500 is logged, with its error. */
   readonly log?: Logger;
   /** The fleet security audit (decision 047); without it GET /v1/audit answers 503. */
@@ -93,4 +100,6 @@ export interface ApiDeps {
    * accepted.
    */
   readonly publicUrl?: string;
+  /** A tar of an embedded database at one instant, for `fleetplane backup` (decision 064). */
+  readonly backupSnapshot?: (database: SnapshotDatabase) => Promise<Uint8Array | undefined>;
 }

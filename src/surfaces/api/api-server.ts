@@ -1,17 +1,20 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerBackupRoutes } from './backup-routes.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError } from './api-errors.js';
 import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeviceRoutes } from './device-routes.js';
 import { registerDlqRoutes } from './dlq-routes.js';
+import { registerQueueDeadLetterRoutes } from './queue-dead-letter-routes.js';
 import { registerLossPreventionRoutes } from './loss-prevention-routes.js';
 import { registerReceiptRoutes } from './receipt-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerCustomerRoutes } from './customer-routes.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
 import { registerBillingRoutes } from '../../domain/billing/billing-routes.js';
+import { registerCostRoutes } from '../../domain/cost/cost-routes.js';
 import { registerComplianceRoutes } from '../../domain/compliance/compliance-routes.js';
 import { registerFleetOpsRoutes } from '../../domain/fleet-ops/cart-routes.js';
 import { registerFleetHealthRoutes } from '../../domain/fleet-ops/fleet-health-routes.js';
@@ -30,6 +33,7 @@ import { registerToolRoutes } from '../../domain/tools/tool-routes.js';
 import { PACKAGED_WEB_DIST, registerConsole } from './console-static.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoutes } from '../webhooks/webhook-routes.js';
+import { registerIntegrationRoutes } from '../integrations/integration-routes.js';
 import { refuseUnstorableInput } from './unstorable-input.js';
 import { registerConsoleAuthRoutes } from '../console-auth/auth-routes.js';
 import { auditConsoleRequests } from '../console-auth/request-audit.js';
@@ -112,6 +116,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   registerDeviceRoutes(app, deps);
   registerDlqRoutes(app, deps);
+  registerBackupRoutes(app, deps);
+  registerQueueDeadLetterRoutes(app, deps);
   registerSessionRoutes(app, deps);
   registerCustomerRoutes(app, deps);
   registerPrivacyRoutes(app, deps);
@@ -119,6 +125,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerFleetOpsRoutes(app, deps);
   registerFleetHealthRoutes(app, deps);
   registerBillingRoutes(app, deps);
+  registerCostRoutes(app, deps);
   registerComplianceRoutes(app, deps);
   registerReceiptRoutes(app, deps);
   registerLossPreventionRoutes(app, deps);
@@ -135,6 +142,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerShipmentRoutes(app, deps);
   registerToolRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerIntegrationRoutes(app, deps);
   await registerConsole(app, deps.webDist ?? PACKAGED_WEB_DIST);
   return app;
 }

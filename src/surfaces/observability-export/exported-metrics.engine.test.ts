@@ -121,12 +121,16 @@ describe('observability export against a running platform', () => {
     await cart.send(health(2));
     const { default: mqtt } = await import('mqtt');
     await assert.rejects(
-      mqtt.connectAsync(platform.mqttUrl, {
-        clientId: 'intruder',
-        rejectUnauthorized: false,
-        reconnectPeriod: 0,
-        connectTimeout: 3000,
-      }),
+      mqtt.connectAsync(
+        platform.mqttUrl,
+        {
+          clientId: 'intruder',
+          rejectUnauthorized: false,
+          reconnectPeriod: 0,
+          connectTimeout: 3000,
+        },
+        false,
+      ),
     );
     const text = await eventually(async () => {
       const response = await platformFetch(platform)(`${platform.apiUrl}/metrics`);

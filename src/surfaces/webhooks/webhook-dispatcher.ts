@@ -230,7 +230,7 @@ function withoutEnvelopeKeys(payload: Readonly<Record<string, unknown>>): Record
 }
 
 /** What the delivery log says about a request that got no answer. */
-function describeFailure(error: unknown, timeoutMs: number): string {
+export function describeFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && error.name === 'TimeoutError') {
     return `no answer within ${timeoutMs / 1000} s`;
   }

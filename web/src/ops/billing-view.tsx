@@ -3,6 +3,7 @@ import { api } from '../api/platform.js';
 import { formatBytes, formatCount, formatMoney } from '../format/format.js';
 import { useAsync } from '../ui/use-async.js';
 import { ErrorNote, Loading, Stats, TableWrap } from '../ui/widgets.js';
+import { CostModelSection } from './cost-section.js';
 
 interface StoreBill {
   readonly storeId: string;
@@ -126,6 +127,7 @@ export function BillingView() {
           </TableWrap>
         </>
       )}
+      <CostModelSection />
     </section>
   );
 }

@@ -21,6 +21,8 @@ export async function wireOtaImages(deps: {
   readonly blobs: BlobStore;
   readonly keys: Pick<KeyProvider, 'dataKey'>;
   readonly lifetimeMs?: number;
+  /** How far the host clock has stepped since the platform started (HmacFirmwareUrlsOptions). */
+  readonly clockStepsMs?: () => number;
 }): Promise<OtaImages> {
   let deviceApiUrl: string | undefined;
   const urls = await HmacFirmwareUrls.fromKeys(deps.keys, {
@@ -29,6 +31,7 @@ export async function wireOtaImages(deps: {
       return deviceApiUrl;
     },
     ...(deps.lifetimeMs !== undefined ? { lifetimeMs: deps.lifetimeMs } : {}),
+    ...(deps.clockStepsMs ? { clockStepsMs: deps.clockStepsMs } : {}),
   });
   return {
     images: new ImageStore(deps.blobs),

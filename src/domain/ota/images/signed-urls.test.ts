@@ -50,6 +50,27 @@ describe('signed firmware URLs', () => {
     });
   });
 
+  it("count a lifetime without the host clock's steps: a URL minted before a step of an hour forward still checks after it", () => {
+    let steps = 0;
+    const signer = new HmacFirmwareUrls(randomBytes(32), {
+      baseUrl: () => 'https://localhost:8443/',
+      clockStepsMs: () => steps,
+    });
+    const before = parts(signer.mint(IMAGE, NOW).url);
+    steps = 3_600_000;
+    const stepped = NOW + 3_600_000 + 60_000;
+    assert.deepEqual(signer.check(before.imageId, before.expires, before.sig, stepped), {
+      ok: true,
+    });
+    const minted = signer.mint(IMAGE, stepped);
+    assert.equal(minted.expiresAt, NOW + 60_000 + DEFAULT_FIRMWARE_URL_LIFETIME_MS);
+    // Back again: the URL minted while the clock was ahead lives its 15 minutes, not an hour more.
+    steps = 0;
+    const ahead = parts(minted.url);
+    const expired = signer.check(ahead.imageId, ahead.expires, ahead.sig, minted.expiresAt);
+    assert.deepEqual(expired, { ok: false, reason: 'url-expired' });
+  });
+
   it('refuse an altered signature, image id or expiry, and a URL of another key', () => {
     const signer = urls();
     const p = parts(signer.mint(IMAGE, NOW).url);

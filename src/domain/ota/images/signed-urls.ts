@@ -37,6 +37,12 @@ export interface HmacFirmwareUrlsOptions {
    */
   readonly baseUrl: () => string;
   readonly lifetimeMs?: number;
+  /**
+   * How far the host clock has stepped since the platform started (ms, forward positive). A
+   * URL's lifetime is counted without those steps, so one minted just before a step forward still
+   * downloads after it; default none.
+   */
+  readonly clockStepsMs?: () => number;
 }
 
 /**
@@ -48,12 +54,14 @@ export class HmacFirmwareUrls implements FirmwareUrls {
   readonly #key: Buffer;
   readonly #baseUrl: () => string;
   readonly #lifetimeMs: number;
+  readonly #stepsMs: () => number;
 
   constructor(key: Buffer, options: HmacFirmwareUrlsOptions) {
     if (key.length < 32) throw new RangeError('the URL signing key must be at least 256 bits');
     this.#key = key;
     this.#baseUrl = options.baseUrl;
     this.#lifetimeMs = options.lifetimeMs ?? DEFAULT_FIRMWARE_URL_LIFETIME_MS;
+    this.#stepsMs = options.clockStepsMs ?? (() => 0);
   }
 
   static async fromKeys(
@@ -65,7 +73,7 @@ export class HmacFirmwareUrls implements FirmwareUrls {
 
   mint(imageId: string, now: number): { url: string; expiresAt: number } {
     if (!isImageId(imageId)) throw new RangeError(`'${imageId}' is not an image id`);
-    const expiresAt = now + this.#lifetimeMs;
+    const expiresAt = now - this.#stepsMs() + this.#lifetimeMs;
     const sig = this.#mac(imageId, String(expiresAt)).toString('hex');
     const base = this.#baseUrl().replace(/\/+$/, '');
     return {
@@ -90,7 +98,7 @@ export class HmacFirmwareUrls implements FirmwareUrls {
       return { ok: false, reason: 'url-signature' };
     }
     // Checked after the MAC: an altered expiry is a bad signature, not a fresh URL.
-    if (now >= Number(expires)) return { ok: false, reason: 'url-expired' };
+    if (now - this.#stepsMs() >= Number(expires)) return { ok: false, reason: 'url-expired' };
     return { ok: true };
   }
 

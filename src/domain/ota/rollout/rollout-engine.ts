@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Boot, JobStatus } from '../../../contract/index.js';
-import { cohortPlan } from './cohort-plan.js';
+import { afterClockStep } from './clock-step.js';
+import { dueChanges, wantedJobs } from './due-jobs.js';
 import { currentEvidence, judgeStage } from './stage-judgement.js';
 import { silentDevices } from './silent-devices.js';
-import { applyJobStatus, applyRollbackBoot, WAITING } from './job-transitions.js';
+import { applyJobStatus, applyRollbackBoot } from './job-transitions.js';
 import { localMinutes, openStores, parseWindows } from './maintenance-window.js';
 import { normaliseOpeningHours } from './opening-hours.js';
 import { sendJobs } from './send-jobs.js';
@@ -79,8 +80,11 @@ export class RolloutEngine {
     });
   }
 
-  /** Judges health, advances or halts, and sends the current cohort's due jobs, per rollout. */
-  async tick(now: number): Promise<TickReport> {
+  /**
+   * Judges health, advances or halts, and sends the current cohort's due jobs, per rollout.
+   * `clockStepMs`: how far the host clock stepped since the last tick (clock-step.ts).
+   */
+  async tick(now: number, clockStepMs = 0): Promise<TickReport> {
     const report: TickReport = {
       sent: 0,
       timedOut: 0,
@@ -91,16 +95,22 @@ export class RolloutEngine {
     };
     const running = await this.ports.repository.list({ states: ['running'] });
     for (const { rolloutId } of running) {
-      const due = await this.#serial(() => this.#step(rolloutId, now, report));
+      const due = await this.#serial(() => this.#step(rolloutId, now, clockStepMs, report));
       await this.#send(due, now, report);
       this.#changed(rolloutId);
     }
     return report;
   }
 
-  async #step(rolloutId: string, now: number, report: TickReport): Promise<SendDue | undefined> {
-    let rollout = await this.ports.repository.get(rolloutId);
-    if (!rollout || rollout.state !== 'running') return undefined;
+  async #step(
+    rolloutId: string,
+    now: number,
+    clockStepMs: number,
+    report: TickReport,
+  ): Promise<SendDue | undefined> {
+    const stored = await this.ports.repository.get(rolloutId);
+    if (!stored || stored.state !== 'running') return undefined;
+    let rollout = afterClockStep(stored, clockStepMs, now);
     const evidence = currentEvidence(rollout);
     const jobs = await this.ports.repository.jobsOf(rollout.rolloutId);
     if (evidence.judgedTo < now) {
@@ -138,36 +148,11 @@ export class RolloutEngine {
     now: number,
     report: TickReport,
   ): Promise<SendDue> {
-    const plan = cohortPlan(rollout, jobs);
-    const cohort = plan.active.slice(0, plan.sizes[rollout.stageIndex]);
-    const quiet = (j: RolloutJobRecord) =>
-      WAITING.includes(j.state) &&
-      now - Math.max(j.lastSentAt ?? 0, j.lastStatusAt ?? 0) >= rollout.jobTimeoutMs;
-    const wanted = cohort.filter((j) => j.state === 'pending' || quiet(j));
-    const open = await openStores(
-      this.ports.calendar,
-      wanted.map((j) => j.storeId),
-      now,
-      rollout.sendIn,
-    );
-    const changed: RolloutJobRecord[] = [];
-    const toSend: RolloutJobRecord[] = [];
-    for (const job of wanted) {
-      if (job.state !== 'pending' && job.attempts >= rollout.maxAttempts) {
-        changed.push({ ...job, state: 'timed-out', detail: 'timed-out', finishedAt: now });
-        report.timedOut++;
-      } else if (open.has(job.storeId)) {
-        const sent: RolloutJobRecord = {
-          ...job,
-          state: 'sent',
-          attempts: job.attempts + 1,
-          firstSentAt: job.firstSentAt ?? now,
-          lastSentAt: now,
-        };
-        changed.push(sent);
-        toSend.push(sent);
-      }
-    }
+    const wanted = wantedJobs(rollout, jobs, now);
+    const stores = wanted.map((j) => j.storeId);
+    const open = await openStores(this.ports.calendar, stores, now, rollout.sendIn);
+    const { changed, toSend, timedOut } = dueChanges(rollout, wanted, open, now);
+    report.timedOut += timedOut;
     await this.ports.repository.upsertJobs(changed);
     return { rollout, jobs: toSend, before: new Map(wanted.map((j) => [j.jobId, j])) };
   }
@@ -253,11 +238,16 @@ export class RolloutEngine {
 
   /** Resumes a halted rollout; health is judged afresh from now, so the same data cannot halt it. */
   release(rolloutId: string, now: number, by: string): Promise<RolloutRecord> {
+    // A stage that started in the future started before the clock went back (clock-step.ts).
     return this.#change(rolloutId, ['halted'], async (r) =>
-      this.#save({ ...r, healthFrom: now }, 'running', now, by, undefined, {
-        haltReason: null,
-        haltedHealth: null,
-      }),
+      this.#save(
+        { ...r, healthFrom: now, stageStartedAt: Math.min(r.stageStartedAt, now) },
+        'running',
+        now,
+        by,
+        undefined,
+        { haltReason: null, haltedHealth: null },
+      ),
     );
   }
 

@@ -11,7 +11,9 @@ export type MaskErrorCode =
   | 'unprocessable-value'
   | 'unsupported-format'
   | 'missing-decision-record'
-  | 'unknown-token';
+  | 'unknown-token'
+  /** The token's entry was destroyed under a data-subject deletion. */
+  | 'token-erased';
 
 export class MaskFailure extends Failure<MaskErrorCode> {}
 

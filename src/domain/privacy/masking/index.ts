@@ -8,6 +8,8 @@ export * from './remask.js';
 export * from './report.js';
 export * from './rubric/index.js';
 export * from './synth.js';
+export * from './subject-tokens.js';
+export * from './token-erasures.js';
 export * from './token-store.js';
 export * from './verify.js';
 export { detect, redact, ENTITY_TYPES, type EntityType, type Finding } from './detect/index.js';

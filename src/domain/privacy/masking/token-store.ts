@@ -9,6 +9,7 @@ import { isSealed, open, seal, type KeyProvider } from '../../../stores/keys/ind
 import { maskFailure } from './errors.js';
 import { BoundedCache, TOKEN_SHAPE, checkDomain } from './identifiers.js';
 import { LineLog } from './records.js';
+import { loadErasures, tokenDigest } from './token-erasures.js';
 
 /**
  * The token mapping store: which value a token stands for, kept apart from the masked data and
@@ -17,6 +18,7 @@ import { LineLog } from './records.js';
  *
  *   DIR/privacy/tokens/<domain>/<run>.jsonl   {"t": token, "v": sealed value}
  *   DIR/privacy/audit/detokenize/<time>-<random>.json   one record per detokenization
+ *   DIR/privacy/token-erasures/<domain>.jsonl   tokens erased under a DSAR (token-erasures.ts)
  *
  * Tokens are derived (a keyed PRF), so masking never has to read this store; it exists only so
  * that an authorised person can go back, through `mask detokenize`, which is audited.
@@ -41,6 +43,8 @@ export class TokenSegment {
     private readonly log: LineLog,
     private readonly domain: string,
     private readonly key: Buffer,
+    /** Digests of tokens erased under a DSAR: never recorded again, even from old data. */
+    private readonly erased: ReadonlyMap<string, string>,
   ) {}
 
   static async open(
@@ -55,6 +59,7 @@ export class TokenSegment {
       new LineLog(join(dir, `${run}.jsonl`), 0o600),
       domain,
       await keys.dataKey(storeKeyName(domain)),
+      await loadErasures(dataDir, domain),
     );
   }
 
@@ -62,6 +67,7 @@ export class TokenSegment {
   record(token: string, value: string): Promise<void> | undefined {
     if (this.written.get(token)) return undefined;
     this.written.set(token, true);
+    if (this.erased.size > 0 && this.erased.has(tokenDigest(token))) return undefined;
     const sealed = seal(this.key, Buffer.from(value, 'utf8'), aad(this.domain, token));
     return this.log.write(JSON.stringify({ t: token, v: sealed }));
   }
@@ -91,7 +97,8 @@ export interface DetokenizeResult {
 
 /**
  * Finds the value behind a token. The audit record (who, why, when, which token) is written
- * before the value is returned, and the request fails if it cannot be written.
+ * before the value is returned, and the request fails if it cannot be written. A token erased
+ * under a DSAR is refused as such ('token-erased'), and the refusal is audited like a lookup.
  */
 export async function detokenize(
   req: DetokenizeRequest,
@@ -102,8 +109,10 @@ export async function detokenize(
     throw maskFailure('unknown-token', `'${req.token}' is not a token`);
   const key = await keys.dataKey(storeKeyName(domain));
   const dir = tokensDir(req.dataDir, domain);
+  const erasedAt = (await loadErasures(req.dataDir, domain)).get(tokenDigest(req.token));
   let value: string | undefined;
-  for (const file of (await listDirectory(dir)).filter((f) => f.endsWith('.jsonl')).sort()) {
+  const files = erasedAt === undefined ? await listDirectory(dir) : [];
+  for (const file of files.filter((f) => f.endsWith('.jsonl')).sort()) {
     value = await findIn(join(dir, file), req.token, domain, key);
     if (value !== undefined) break;
   }
@@ -126,9 +135,16 @@ export async function detokenize(
       domain,
       token: req.token,
       found: value !== undefined,
+      ...(erasedAt !== undefined ? { refused: 'deleted under DSAR', erased_at: erasedAt } : {}),
     },
     { mode: 0o600 },
   );
+  if (erasedAt !== undefined) {
+    throw maskFailure(
+      'token-erased',
+      `${req.token} in domain '${domain}' was deleted under DSAR at ${erasedAt}; its value is gone (the attempt was audited: ${auditFile})`,
+    );
+  }
   if (value === undefined) {
     throw maskFailure(
       'unknown-token',

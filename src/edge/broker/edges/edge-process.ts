@@ -5,7 +5,9 @@
 // MQTT protocol, admission, sessions and ingest stay in the platform: an edge keeps no state a
 // device would miss if the edge died, beyond its open connections. Why: decision 032.
 import { Socket, type Server } from 'node:net';
+import type { X509Certificate } from 'node:crypto';
 import { createServer, type SecureContextOptions, type TLSSocket } from 'node:tls';
+import { unverifiedClient } from '../unverified-client.js';
 import { FrameKind, FrameReader, frame, jsonFrame } from './frames.js';
 
 /** The first IPC message: the TLS context; the listening socket comes with the second. */
@@ -52,6 +54,12 @@ link.on('close', () => process.exit(0));
 link.on('error', () => process.exit(0));
 
 function onSecure(socket: TLSSocket): void {
+  const unverified = unverifiedClient(socket);
+  if (unverified) {
+    refused(socket, unverified);
+    socket.destroy();
+    return;
+  }
   const id = nextId++;
   connections.set(id, socket);
   const certificate = socket.getPeerX509Certificate();
@@ -77,27 +85,37 @@ function onSecure(socket: TLSSocket): void {
   });
 }
 
+function refused(socket: TLSSocket, error: Error & { code?: string }): void {
+  let certificate: X509Certificate | undefined;
+  try {
+    certificate = socket.getPeerX509Certificate?.();
+  } catch {
+    certificate = undefined;
+  }
+  send(
+    jsonFrame(FrameKind.refused, 0, {
+      remoteAddress: socket.remoteAddress ?? '',
+      error: error.message,
+      ...(error.code ? { code: error.code } : {}),
+      ...(certificate ? { certificate: certificate.raw.toString('base64') } : {}),
+    }),
+  );
+}
+
 process.once('message', (start: EdgeStart) => {
   tls = createServer(
     {
       ...start.context,
       requestCert: true,
-      rejectUnauthorized: true,
+      // Checked in onSecure, where the refused certificate can still be named.
+      rejectUnauthorized: false,
       handshakeTimeout: start.handshakeTimeoutMs,
     },
     onSecure,
   );
-  tls.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
-    const certificate = socket.getPeerX509Certificate?.();
-    send(
-      jsonFrame(FrameKind.refused, 0, {
-        remoteAddress: socket.remoteAddress ?? '',
-        error: error.message,
-        ...(error.code ? { code: error.code } : {}),
-        ...(certificate ? { certificate: certificate.raw.toString('base64') } : {}),
-      }),
-    );
-  });
+  tls.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) =>
+    refused(socket, error),
+  );
   process.once('message', (_: unknown, listening: Server) => {
     listening.on('connection', (socket) => tls!.emit('connection', socket));
     process.send?.('listening');

@@ -148,6 +148,11 @@ export interface RolloutRecord {
   readonly baseline: HealthSample;
   /** The sequential halt rule's evidence; absent until the first tick. */
   readonly evidence?: HaltEvidence;
+  /**
+   * When the host clock last stepped (on the clock after it), if it has since the rollout began:
+   * a job's or device's time from before it counts from it (decision 050).
+   */
+  readonly clockSteppedAt?: number;
   readonly lastHealth: HealthEvaluation | null;
   readonly haltReason: string | null;
   readonly haltedHealth: HealthEvaluation | null;

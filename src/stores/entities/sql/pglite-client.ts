@@ -1,8 +1,10 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { seedFromTemplate, type PgliteTemplate } from './pglite-cluster-template.js';
 import { PGLITE_CONF, initialiseApart } from './pglite-initdb.js';
+import { tarDirectory } from './pglite-tar.js';
 import type { SqlClient } from './sql-client.js';
 
 /**
@@ -13,6 +15,9 @@ import type { SqlClient } from './sql-client.js';
  */
 const open = new Map<string, { db: Promise<PGlite>; refs: number }>();
 
+/** Directories being copied by `snapshotPgliteDir` while closed: an open waits for the copy. */
+const copying = new Map<string, Promise<void>>();
+
 /**
  * Opens (or creates) the PGlite database in `dir`. A new directory starts as a copy of `template`
  * (made once per machine; see pglite-cluster-template.ts) or of an empty cluster.
@@ -21,9 +26,9 @@ export async function openPgliteClient(dir: string, template?: PgliteTemplate): 
   const key = resolve(dir);
   let entry = open.get(key);
   if (!entry) {
-    const db = createWhole(key, template).then(() =>
-      PGlite.create(key, { postgresqlconf: PGLITE_CONF }),
-    );
+    const db = (copying.get(key) ?? Promise.resolve())
+      .then(() => createWhole(key, template))
+      .then(() => PGlite.create(key, { postgresqlconf: PGLITE_CONF }));
     entry = { db, refs: 0 };
     open.set(key, entry);
     db.catch(() => open.delete(key));
@@ -55,6 +60,34 @@ export async function openPgliteClient(dir: string, template?: PgliteTemplate): 
       }
     },
   };
+}
+
+/**
+ * A consistent copy of the PGlite database in `dir`, as a tar of its files (decision 064), from
+ * the process that owns the directory. Open here: PGlite's own dumpDataDir, which runs between
+ * queries (its query mutex), so the copy is the cluster at one instant, as after a crash, and
+ * Postgres recovers it from its WAL on open. Not open here: the files as they are, while an open
+ * from this process waits. Undefined when the directory holds no database.
+ */
+export async function snapshotPgliteDir(dir: string): Promise<Uint8Array | undefined> {
+  const key = resolve(dir);
+  const entry = open.get(key);
+  if (entry) {
+    const dump = await (await entry.db).dumpDataDir('none');
+    return new Uint8Array(await dump.arrayBuffer());
+  }
+  if (!existsSync(join(key, 'PG_VERSION'))) return undefined;
+  const copy = tarDirectory(key);
+  const done = copy.then(
+    () => undefined,
+    () => undefined,
+  );
+  copying.set(key, done);
+  try {
+    return await copy;
+  } finally {
+    if (copying.get(key) === done) copying.delete(key);
+  }
 }
 
 /**

@@ -6,6 +6,20 @@ import { tempDir } from '../../../../test-support/temp-dir.js';
 import { ThreadedEntityStore } from './threaded-entity-store.js';
 
 describe('ThreadedEntityStore', () => {
+  it('finds and deletes sessions past retention across the thread', async (t) => {
+    const store = await ThreadedEntityStore.open({ dataDir: await tempDir(t, 'threaded-') });
+    t.after(() => store.close());
+    const trip = shoppingTrip(new TestDevice('CART-1'), { scans: 1 });
+    await store.project(trip.events);
+    const cutoff = '2040-01-01T00:00:00.000Z';
+    assert.deepEqual(await store.accountDataDue(cutoff), { sessions: 1, receipts: 0, accounts: 0 });
+    const due = await store.listExpiredSessions(cutoff, 10);
+    assert.equal(await store.deleteSessions(due.map((s) => s.sessionId)), 1);
+    assert.deepEqual(await store.listExpiredAccounts(cutoff, 10), []);
+    assert.equal(await store.deleteAccounts([]), 0);
+    assert.equal(await store.getSession(trip.sessionId), undefined);
+  });
+
   it('runs the entity store in a worker thread with the same answers', async (t) => {
     const store = await ThreadedEntityStore.open({ dataDir: await tempDir(t, 'threaded-') });
     t.after(() => store.close());

@@ -1,5 +1,5 @@
 import { ThreadClient } from '../../../shared/threads/thread-client.js';
-import { ThreadedToolRecords } from '../tools/threaded-tool-records.js';
+import { ThreadedRetentionRecords } from '../retention/threaded-retention-records.js';
 import { ThreadedWebhookRecords } from '../webhooks/threaded-webhook-records.js';
 import type { WebhookRecords } from '../webhooks/webhook-records.js';
 import { ThreadedDeviceHealthRecords } from '../device-health/threaded-device-health-records.js';
@@ -66,7 +66,7 @@ import type { EntityStoreOptions } from '../open-entity-store.js';
  * MQTT and the API (bench:ingest measured the ingest capped near one core with projection on the
  * main thread). Every call crosses as one message; results come back structured-cloned.
  */
-export class ThreadedEntityStore extends ThreadedToolRecords implements EntityStore {
+export class ThreadedEntityStore extends ThreadedRetentionRecords implements EntityStore {
   readonly #webhooks: ThreadedWebhookRecords;
   readonly #health: ThreadedDeviceHealthRecords;
 
@@ -377,6 +377,11 @@ export class ThreadedEntityStore extends ThreadedToolRecords implements EntitySt
   }
   listDeliveries(...a: Parameters<WebhookRecords['listDeliveries']>) {
     return this.#webhooks.listDeliveries(...a);
+  }
+
+  /** The embedded database's files at one instant, for a backup; undefined on PostgreSQL. */
+  snapshotEmbedded(): Promise<Uint8Array | undefined> {
+    return this.thread.call('snapshotEmbedded', []);
   }
 
   close(): Promise<void> {

@@ -2,6 +2,9 @@ import { ThreadClient } from '../../../shared/threads/thread-client.js';
 import { siblingModule } from '../../../shared/threads/worker-script.js';
 import type { SqliteTelemetryOptions } from '../sqlite-telemetry-store.js';
 import type {
+  DailyAggregate,
+  FoldOutcome,
+  TelemetryRetentionDue,
   AppendOutcome,
   DeviceEventsQuery,
   DeviceUsage,
@@ -53,6 +56,18 @@ export class ThreadedTelemetryStore implements TelemetryStore {
   }
   expire(now: number): Promise<number> {
     return this.#call('expire', [], now);
+  }
+  retentionDue(rawBefore: number, aggregatesBefore: number): Promise<TelemetryRetentionDue> {
+    return this.#call('retentionDue', [], rawBefore, aggregatesBefore);
+  }
+  foldBefore(before: number): Promise<FoldOutcome> {
+    return this.#call('foldBefore', [], before);
+  }
+  dropAggregatesBefore(before: number): Promise<number> {
+    return this.#call('dropAggregatesBefore', [], before);
+  }
+  dailyAggregates(deviceId: string, from: number, to: number): Promise<DailyAggregate[]> {
+    return this.#call('dailyAggregates', [], deviceId, from, to);
   }
   count(): Promise<number> {
     return this.#call('count', []);

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RetentionStores } from '../domain/retention/retention-job.js';
+import { PlatformMetrics } from '../shared/observability/metrics.js';
+import { silentLogger } from '../shared/observability/logger.js';
+import { scheduleRetention } from './retention-wiring.js';
+
+const DAY = 86_400_000;
+
+/** Waits for `ready` (timers on a loaded machine fire late, so no fixed sleep is trusted). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready(); waited += 5) {
+    if (waited > 10_000) throw new Error('timed out');
+    await sleep(5);
+  }
+}
+
+/** Stores that are empty but for `folded` telemetry events a run; counts the runs. */
+function fakeStores(fail: () => boolean) {
+  const runs: number[] = [];
+  /** Runs that got past the telemetry fold, as a finished run does. */
+  const succeeded: number[] = [];
+  const stores: RetentionStores = {
+    telemetry: {
+      retentionDue: async () => ({ rawEvents: 0, aggregateDays: 0 }),
+      foldBefore: async (before) => {
+        runs.push(before);
+        if (fail()) throw new Error('disk full (injected)');
+        succeeded.push(before);
+        return { folded: 3, alreadyFolded: 0 };
+      },
+      dropAggregatesBefore: async () => 0,
+    },
+    entities: {
+      accountDataDue: async () => ({ sessions: 0, receipts: 0, accounts: 0 }),
+      listExpiredSessions: async () => [],
+      deleteSessions: async () => 0,
+      listExpiredAccounts: async () => [],
+      deleteAccounts: async () => 0,
+    },
+    vaults: new Map(),
+    audit: {
+      pruneDue: async () => ({ records: 0, through: 0 }),
+      prune: async () => ({ records: 0, through: 0 }),
+      append: async () => {
+        throw new Error('nothing to audit here');
+      },
+    },
+    blobs: { delete: async () => false },
+  };
+  return { stores, runs, succeeded };
+}
+
+describe('the platform’s retention schedule', () => {
+  it('runs soon after start, then once a day however often it checks, and counts on /metrics', async () => {
+    let clock = Date.parse('2028-06-01T00:00:00Z');
+    const { stores, runs } = fakeStores(() => false);
+    const metrics = new PlatformMetrics();
+    const job = scheduleRetention({
+      ...{ stores, log: silentLogger(), metrics, now: () => clock },
+      ...{ firstAfterMs: 5, checkEveryMs: 10 },
+    });
+    try {
+      await until(() => runs.length > 0);
+      await sleep(50);
+      assert.equal(runs.length, 1, 'the first check ran it; later checks the same day did not');
+      assert.equal(runs[0], Date.parse('2026-12-01T00:00:00Z'), 'the policy’s 18-month cutoff');
+      clock += DAY;
+      await until(() => runs.length > 1);
+      assert.equal(runs.length, 2, 'a day later it ran again');
+      const text = await metrics.registry.metrics();
+      assert.match(
+        text,
+        /fleetplane_retention_items_total\{rule="telemetry-raw",what="telemetry events"\} 6/,
+      );
+      assert.match(text, /fleetplane_retention_last_run_timestamp_seconds\{outcome="ok"\}/);
+    } finally {
+      await job.stop();
+    }
+  });
+
+  it('tries again at the next check after a failed run, and takes --retention-days', async () => {
+    let failing = true;
+    const { stores, runs, succeeded } = fakeStores(() => failing);
+    const metrics = new PlatformMetrics();
+    const job = scheduleRetention({
+      ...{ stores, log: silentLogger(), metrics, now: () => Date.parse('2028-06-01T12:00:00Z') },
+      ...{ firstAfterMs: 5, checkEveryMs: 10, telemetryHotDays: 30 },
+    });
+    try {
+      await until(() => runs.length > 0);
+      failing = false;
+      // More than one failed run may come before the flag flips (a check every 10 ms).
+      await until(() => succeeded.length > 0);
+      assert.ok(runs.length > succeeded.length, 'the failed run was tried again');
+      assert.equal(succeeded[0], Date.parse('2028-05-02T00:00:00Z'), '30 days back, at midnight');
+      const text = await metrics.registry.metrics();
+      assert.match(text, /fleetplane_retention_last_run_timestamp_seconds\{outcome="failed"\}/);
+      const after = runs.length;
+      await sleep(50);
+      assert.equal(runs.length, after, 'once it succeeded, not again that day');
+      assert.equal(succeeded.length, 1);
+    } finally {
+      await job.stop();
+    }
+  });
+});
