@@ -1,5 +1,6 @@
 // A cold-chain sensor or a connected tool on an in-memory broker (FakeBroker, which checks each
 // signature, schema and counter as ingest does) and a fake device API, in a temp directory.
+import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,13 +20,31 @@ export interface TestDeviceParts {
   readonly api: FakeDeviceApi;
 }
 
+const madeDirs: string[] = [];
+
+/**
+ * A device's directory outlives the test that made it: a test may power the same device on again
+ * from it, and its `after` hooks (run in the order added) would remove it before the device
+ * powers off. So the directories go when the test file's process exits.
+ */
+async function madeDir(deviceClass: DeviceClass): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `${deviceClass}-`));
+  if (madeDirs.length === 0) {
+    process.once('exit', () => {
+      for (const made of madeDirs) rmSync(made, { recursive: true, force: true });
+    });
+  }
+  madeDirs.push(dir);
+  return dir;
+}
+
 /** Keys, a broker and a device API for one device; `dir` again gives the same device back. */
 export async function testDeviceParts(
   t: TestContext,
   deviceClass: DeviceClass,
   options: { deviceId?: string; dir?: string } = {},
 ): Promise<TestDeviceParts> {
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), `${deviceClass}-`)));
+  const dir = options.dir ?? (await madeDir(deviceClass));
   void t;
   const deviceId = options.deviceId ?? (deviceClass === 'tool' ? 'TOOL-0001' : 'CC-0001');
   const keystore =
