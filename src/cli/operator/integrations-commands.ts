@@ -4,6 +4,7 @@ import { checkIntegrations } from '../../surfaces/integrations/integration-check
 import type { IntegrationStatus } from '../../surfaces/integrations/integration-service.js';
 import type { Integration } from '../../surfaces/integrations/integration-schema.js';
 import type { DeliveryAttempt } from '../../surfaces/integrations/integration-log.js';
+import { deadLettersCommand } from './integration-dead-letters-command.js';
 import { UsageError, requireString, type Command } from '../command.js';
 import { boundedInteger, printJson, printTable, query, wantsJson } from './output.js';
 import { TARGET_DETAILS, TARGET_OPTIONS, TARGET_USAGE, openTarget } from './platform-target.js';
@@ -132,5 +133,6 @@ export function integrationsCommands(): Command[] {
         );
       },
     },
+    deadLettersCommand(),
   ];
 }

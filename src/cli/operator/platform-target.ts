@@ -25,7 +25,7 @@ export const TARGET_DETAILS = [
   '--json prints the API JSON (one document) instead of a table.',
 ];
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** A running platform's API, reached and signed in to. */
 export interface PlatformTarget {

@@ -14,6 +14,8 @@ export type ApiErrorCode =
   | 'hash-mismatch'
   /** 409: a rollout whose image needs a CA generation some targeted devices do not trust. */
   | 'ca-dependency'
+  /** 410: a parked integration event the telemetry store no longer holds (retention, erasure). */
+  | 'event-gone'
   /** 409: a rollout of an image the blob store does not hold (upload it first). */
   | 'image-missing'
   /** 422: a manifest the platform's firmware-signing key does not verify (every cart would refuse it). */

@@ -93,4 +93,22 @@ describe('checking an integrations document', () => {
     };
     assert.match(refusal(url), /^integrations\[0\]\.sink\.url: must be nats:\/\/HOST:PORT/);
   });
+
+  it('takes onRefused retry or dead-letter on a webhook, and refuses dead-letter on a stream', () => {
+    for (const onRefused of ['retry', 'dead-letter']) {
+      assert.equal(checkIntegrations({ integrations: [{ ...webhook, onRefused }] }).ok, true);
+    }
+    assert.match(
+      refusal({ integrations: [{ ...webhook, onRefused: 'skip' }] }),
+      /^integrations\[0\]\.onRefused: /,
+    );
+    assert.equal(
+      refusal({ integrations: [webhook, { ...jetstream, onRefused: 'dead-letter' }] }),
+      'integrations[1].onRefused: dead-letter applies to webhook sinks only',
+    );
+    assert.equal(
+      checkIntegrations({ integrations: [{ ...jetstream, onRefused: 'retry' }] }).ok,
+      true,
+    );
+  });
 });

@@ -57,6 +57,10 @@ export function checkIntegrations(value: unknown): IntegrationsCheck {
         }
       }
     } else {
+      if (integration.onRefused === 'dead-letter') {
+        // A stream refuses a subject or a size, never one event's content: nothing to park.
+        return refused(at('onRefused'), 'dead-letter applies to webhook sinks only');
+      }
       const why = natsUrlRefusal(sink.url) ?? subjectTemplateRefusal(sink.subject);
       if (why) return refused(at('sink', natsUrlRefusal(sink.url) ? 'url' : 'subject'), why);
     }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SqliteDatabase } from '../../stores/data-dir/sqlite-driver.js';
+import type { DeadLetter } from './integration-dead-letter.js';
 import type { IntegrationsDocument } from './integration-schema.js';
 
 /** Attempts kept per integration: the log says what happened lately, it is not an archive. */
@@ -49,7 +50,33 @@ const SCHEMA = `
     latency_ms INTEGER NOT NULL,
     error TEXT
   );
-  CREATE INDEX IF NOT EXISTS attempts_by_integration ON attempts (integration_id, id);`;
+  CREATE INDEX IF NOT EXISTS attempts_by_integration ON attempts (integration_id, id);
+  -- Which events were parked, not their content: the event stays in the telemetry store, under
+  -- its retention and a data subject's erasure, and a redelivery reads it from there.
+  CREATE TABLE IF NOT EXISTS dead_letters (
+    integration_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    delivery_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    status INTEGER,
+    error TEXT NOT NULL,
+    refusals INTEGER NOT NULL,
+    PRIMARY KEY (integration_id, seq)
+  );`;
+
+interface DeadLetterRow {
+  seq: number;
+  delivery_id: string;
+  at: number;
+  status: number | null;
+  error: string;
+  refusals: number;
+}
+
+const fromRow = (r: DeadLetterRow): DeadLetter => ({
+  ...{ seq: r.seq, deliveryId: r.delivery_id, at: r.at },
+  ...{ status: r.status, error: r.error, refusals: r.refusals },
+});
 
 interface PositionRow {
   cursor: number;
@@ -104,11 +131,13 @@ export class IntegrationLog {
           'DELETE FROM positions WHERE integration_id NOT IN (SELECT value FROM json_each(?))',
         )
         .run(kept);
-      this.#db
-        .prepare(
-          'DELETE FROM attempts WHERE integration_id NOT IN (SELECT value FROM json_each(?))',
-        )
-        .run(kept);
+      for (const table of ['attempts', 'dead_letters']) {
+        this.#db
+          .prepare(
+            `DELETE FROM ${table} WHERE integration_id NOT IN (SELECT value FROM json_each(?))`,
+          )
+          .run(kept);
+      }
     })();
   }
 
@@ -160,6 +189,67 @@ export class IntegrationLog {
         )
         .run(id, id, ATTEMPTS_KEPT);
     })();
+  }
+
+  /**
+   * Parks an event and moves the cursor past it in one transaction, so a crash leaves it either
+   * parked and passed or neither (then it is delivered again). The failure streak ends with it:
+   * the integration is moving again.
+   */
+  deadLetter(id: string, letter: DeadLetter): void {
+    this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          `INSERT OR REPLACE INTO dead_letters
+             (integration_id, seq, delivery_id, at, status, error, refusals)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          letter.seq,
+          letter.deliveryId,
+          letter.at,
+          letter.status,
+          letter.error.slice(0, 500),
+          letter.refusals,
+        );
+      this.#db
+        .prepare(
+          `UPDATE positions SET cursor = max(cursor, ?), consecutive_failures = 0
+           WHERE integration_id = ?`,
+        )
+        .run(letter.seq, id);
+    })();
+  }
+
+  /** Parked events, newest first. */
+  deadLetters(id: string, limit: number): DeadLetter[] {
+    const rows = this.#db
+      .prepare('SELECT * FROM dead_letters WHERE integration_id = ? ORDER BY seq DESC LIMIT ?')
+      .all(id, limit) as DeadLetterRow[];
+    return rows.map(fromRow);
+  }
+
+  deadLetterAt(id: string, seq: number): DeadLetter | undefined {
+    const row = this.#db
+      .prepare('SELECT * FROM dead_letters WHERE integration_id = ? AND seq = ?')
+      .get(id, seq) as DeadLetterRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  deadLetterCount(id: string): number {
+    const row = this.#db
+      .prepare('SELECT count(*) AS n FROM dead_letters WHERE integration_id = ?')
+      .get(id) as { n: number };
+    return row.n;
+  }
+
+  /** Takes a parked event off the list (redelivered, or discarded); false if it was not there. */
+  removeDeadLetter(id: string, seq: number): boolean {
+    return (
+      this.#db.prepare('DELETE FROM dead_letters WHERE integration_id = ? AND seq = ?').run(id, seq)
+        .changes > 0
+    );
   }
 
   /** The last attempts, newest first. */

@@ -30,27 +30,33 @@ const integration: Integration = {
   enabled: true,
 };
 
-/** A sink that answers from a script (true: acknowledged) and records what it was sent. */
-function scriptedSink(answers: boolean[]): Sink & { sent: string[] } {
+/**
+ * A sink that answers from a script (true: acknowledged; false: HTTP 500; a number: that
+ * status) and records what it was sent.
+ */
+function scriptedSink(answers: (boolean | number)[]): Sink & { sent: string[] } {
   const sent: string[] = [];
   return {
     sent,
     deliver(event: OutboundEvent): Promise<SinkResult> {
       sent.push(event.id);
-      const ok = answers.shift() ?? true;
-      return Promise.resolve(ok ? { ok, status: 204 } : { ok, status: 500, error: 'HTTP 500' });
+      const answer = answers.shift() ?? true;
+      if (answer === true) return Promise.resolve({ ok: true, status: 204 });
+      const status = answer === false ? 500 : answer;
+      return Promise.resolve({ ok: false, status, error: `HTTP ${status}` });
     },
     close: () => Promise.resolve(),
   };
 }
 
-async function setup(t: TestContext, feed: StoredEvent[]) {
+async function setup(t: TestContext, feed: StoredEvent[], onRefused?: Integration['onRefused']) {
   const log = new IntegrationLog(join(await tempDir(t), 'integrations.sqlite'));
   t.after(() => log.close());
-  log.replace({ integrations: [integration] }, 0);
+  const configured = { ...integration, ...(onRefused ? { onRefused } : {}) };
+  log.replace({ integrations: [configured] }, 0);
   const runner = (sink: Sink) =>
     new IntegrationRunner({
-      integration,
+      integration: configured,
       sink,
       log,
       telemetry: {
@@ -129,5 +135,65 @@ describe('an integration runner', () => {
     await until(() => log.position('carts').cursor === 2, 'the feed delivered after the restart');
     await second.stop();
     assert.deepEqual(accepting.sent, ['CART-1:1', 'CART-1:2']);
+  });
+
+  it('with onRefused: dead-letter, parks an event whose content is refused three times in a row and goes on', async (t) => {
+    // 422 twice, then a 503 (says nothing about the event: the streak starts again), then 400,
+    // 422, 413: parked after the third content refusal in a row.
+    const sink = scriptedSink([true, 422, 422, 503, 400, 422, 413, true]);
+    const feed = [health(1), health(2), health(3)];
+    const { log, runner } = await setup(t, feed, 'dead-letter');
+    const r = runner(sink);
+    r.start();
+    await until(() => log.position('carts').cursor === 3, 'the feed passed');
+    await r.stop();
+    assert.deepEqual(sink.sent, [
+      'CART-1:1',
+      ...Array.from({ length: 6 }, () => 'CART-1:2'),
+      'CART-1:3',
+    ]);
+    assert.deepEqual(log.deadLetters('carts', 10), [
+      {
+        ...{ seq: 2, deliveryId: 'CART-1:2', at: log.deadLetters('carts', 1)[0]!.at },
+        ...{ status: 413, error: 'HTTP 413', refusals: 3 },
+      },
+    ]);
+    assert.equal(log.position('carts').consecutiveFailures, 0, 'the integration is moving');
+  });
+
+  it('never parks on a 5xx, a 401 or a 429, and by default holds even on a content refusal', async (t) => {
+    for (const [onRefused, answers] of [
+      ['dead-letter', [500, 401, 429, 404, 500, 503, true]],
+      [undefined, [422, 422, 422, 422, 400, 400, true]],
+    ] as const) {
+      const sink = scriptedSink([...answers]);
+      const { log, runner } = await setup(t, [health(1), health(2)], onRefused);
+      const r = runner(sink);
+      r.start();
+      await until(() => log.position('carts').cursor === 2, `the feed passed (${onRefused})`);
+      await r.stop();
+      assert.equal(sink.sent.filter((id) => id === 'CART-1:1').length, 7, 'held on the event');
+      assert.deepEqual(log.deadLetters('carts', 10), [], `nothing parked (${onRefused})`);
+    }
+  });
+
+  it('parks and passes an event in one step: a new runner neither repeats nor loses it', async (t) => {
+    const feed = [health(1), health(2)];
+    const { log, runner } = await setup(t, feed, 'dead-letter');
+    const first = runner(scriptedSink([422, 422, 422, 500, 500, 500, 500, 500, 500, 500]));
+    first.start();
+    await until(() => log.deadLetterCount('carts') === 1, 'the first event parked');
+    await first.stop();
+    const second = runner(scriptedSink([]));
+    second.start();
+    await until(() => log.position('carts').cursor === 2, 'the rest delivered');
+    await second.stop();
+    assert.deepEqual(
+      log.deadLetters('carts', 10).map((l) => l.deliveryId),
+      ['CART-1:1'],
+    );
+    assert.equal(log.position('carts').delivered, 1, 'only the second event delivered');
+    assert.equal(log.removeDeadLetter('carts', 1), true);
+    assert.equal(log.removeDeadLetter('carts', 1), false, 'gone once discarded');
   });
 });

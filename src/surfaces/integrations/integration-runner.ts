@@ -1,6 +1,7 @@
 import type { Logger } from '../../shared/observability/logger.js';
 import type { TelemetryStore } from '../../stores/telemetry/telemetry-store.js';
 import { retryDelayMs } from '../webhooks/webhook-backoff.js';
+import { DEAD_LETTER_AFTER, refusesContent } from './integration-dead-letter.js';
 import type { IntegrationLog } from './integration-log.js';
 import { matches } from './integration-match.js';
 import type { IntegrationRetry } from './integration-retry.js';
@@ -20,7 +21,7 @@ export interface RunnerOptions {
   /** How often an idle runner looks at the feed; a projected batch wakes it sooner. */
   readonly pollMs: number;
   readonly pageSize?: number;
-  readonly counted: (outcome: 'delivered' | 'failed') => void;
+  readonly counted: (outcome: 'delivered' | 'failed' | 'dead-lettered') => void;
 }
 
 /**
@@ -28,7 +29,9 @@ export interface RunnerOptions {
  * delivered one at a time, in feed order; the cursor moves past an event only once the sink
  * acknowledged it (or it did not match), so a stop or crash at any point delivers it again
  * after the restart, never skips it. A failing event is retried without end (see
- * integration-retry.ts): skipping it would break the order receivers rely on.
+ * integration-retry.ts): skipping it would break the order receivers rely on. The one exception
+ * is opt-in: with `onRefused: dead-letter`, an event whose content a webhook receiver refuses
+ * DEAD_LETTER_AFTER times in a row is parked and the integration goes on.
  */
 export class IntegrationRunner {
   readonly #o: RunnerOptions;
@@ -96,11 +99,12 @@ export class IntegrationRunner {
     return moved;
   }
 
-  /** Delivers until acknowledged; false only when the runner stops first. */
+  /** Delivers until acknowledged or parked; false only when the runner stops first. */
   async #deliver(event: Parameters<typeof outboundEvent>[0]): Promise<boolean> {
     const { integration, log, retry } = this.#o;
     const outbound = outboundEvent(event);
     let failures = log.position(integration.id).consecutiveFailures;
+    let refusals = 0;
     while (this.#running) {
       const started = performance.now();
       const result = await this.#o.sink.deliver(outbound);
@@ -115,6 +119,19 @@ export class IntegrationRunner {
       });
       this.#o.counted(outcome);
       if (result.ok) return true;
+      refusals = refusesContent(result) ? refusals + 1 : 0;
+      if (integration.onRefused === 'dead-letter' && refusals >= DEAD_LETTER_AFTER) {
+        log.deadLetter(integration.id, {
+          ...{ seq: event.seq, deliveryId: outbound.id, at: this.#o.now() },
+          ...{ status, error: result.error, refusals },
+        });
+        this.#o.counted('dead-lettered');
+        this.#o.logger.warn(
+          { integration: integration.id, deliveryId: outbound.id, seq: event.seq, status },
+          `integration parked an event its receiver refused ${refusals} times (${result.error}); going on`,
+        );
+        return true;
+      }
       failures++;
       if (failures === retry.failingAfter) {
         this.#o.logger.warn(

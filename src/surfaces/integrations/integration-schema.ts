@@ -50,6 +50,11 @@ export const Integration = Type.Object(
     match: Match,
     sink: Type.Union([WebhookSink, JetStreamSink]),
     enabled: Type.Boolean(),
+    /**
+     * What a webhook receiver's refusal of one event's content does (integration-dead-letter.ts):
+     * `retry` (the default) holds the integration on it; `dead-letter` parks it and goes on.
+     */
+    onRefused: Type.Optional(Type.Union([Type.Literal('retry'), Type.Literal('dead-letter')])),
   },
   { additionalProperties: false },
 );

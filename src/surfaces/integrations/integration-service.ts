@@ -3,12 +3,14 @@ import type { Logger } from '../../shared/observability/logger.js';
 import type { TelemetryStore } from '../../stores/telemetry/telemetry-store.js';
 import type { WebhookSecretBox } from '../webhooks/webhook-secret-box.js';
 import { checkIntegrations } from './integration-check.js';
+import type { DeadLetter } from './integration-dead-letter.js';
 import type { DeliveryAttempt, IntegrationLog } from './integration-log.js';
 import { DEFAULT_INTEGRATION_RETRY, type IntegrationRetry } from './integration-retry.js';
 import { IntegrationRunner } from './integration-runner.js';
 import type { Integration, IntegrationsDocument } from './integration-schema.js';
 import { JetStreamSink } from './jetstream-sink.js';
-import type { Sink } from './sink.js';
+import { outboundEvent } from './outbound-event.js';
+import type { Sink, SinkResult } from './sink.js';
 import { WebhookSink } from './webhook-sink.js';
 
 /** How an integration stands, for GET /v1/integrations. */
@@ -22,7 +24,15 @@ export interface IntegrationStatus {
   readonly lastError: string | null;
   readonly delivered: number;
   readonly failed: number;
+  /** Events parked because the receiver refused their content (`onRefused: dead-letter`). */
+  readonly deadLetters: number;
 }
+
+/** What redelivering a parked event came to. */
+export type Redelivery =
+  | { readonly outcome: 'delivered'; readonly status: number | null }
+  | { readonly outcome: 'failed'; readonly status: number | null; readonly error: string }
+  | { readonly outcome: 'gone' };
 
 export interface IntegrationServiceOptions {
   readonly log: IntegrationLog;
@@ -49,12 +59,13 @@ export class IntegrationService {
   #runners: IntegrationRunner[] = [];
   #head = 0;
   readonly #deliveries: Counter<'integration' | 'outcome'>;
+  readonly #deadLetters: Gauge<'integration'>;
 
   constructor(options: IntegrationServiceOptions) {
     this.#o = options;
     this.#deliveries = new Counter({
       name: 'fleetplane_integration_deliveries_total',
-      help: 'Integration delivery attempts by outcome (delivered: the sink acknowledged).',
+      help: 'Integration delivery attempts by outcome (delivered: the sink acknowledged; dead-lettered: parked after the receiver refused its content).',
       labelNames: ['integration', 'outcome'],
       registers: [options.registry],
     });
@@ -68,6 +79,18 @@ export class IntegrationService {
         await this.#refreshHead();
         lag.reset();
         for (const runner of this.#runners) lag.set({ integration: runner.id }, lagOf(runner));
+      },
+    });
+    this.#deadLetters = new Gauge({
+      name: 'fleetplane_integration_dead_letters',
+      help: 'Events an integration parked because its receiver refused their content.',
+      labelNames: ['integration'],
+      registers: [options.registry],
+      collect: () => {
+        this.#deadLetters.reset();
+        for (const { id } of options.log.document().integrations) {
+          this.#deadLetters.set({ integration: id }, options.log.deadLetterCount(id));
+        }
       },
     });
   }
@@ -98,6 +121,7 @@ export class IntegrationService {
         ...p,
         lag: Math.max(0, this.#head - p.cursor),
         failing: p.consecutiveFailures >= failingAfter,
+        deadLetters: this.#o.log.deadLetterCount(i.id),
       };
     });
   }
@@ -108,6 +132,58 @@ export class IntegrationService {
 
   deliveries(id: string, limit: number): DeliveryAttempt[] {
     return this.#o.log.attempts(id, limit);
+  }
+
+  deadLetters(id: string, limit: number): DeadLetter[] {
+    return this.#o.log.deadLetters(id, limit);
+  }
+
+  deadLetterCount(id: string): number {
+    return this.#o.log.deadLetterCount(id);
+  }
+
+  /**
+   * Sends a parked event once more, read again from the telemetry store (so retention and a
+   * data subject's erasure reach it), through a sink made for the call: out of the feed's
+   * order, which the operator asked for. Delivered, it leaves the list; refused, it stays with
+   * the new answer. Undefined when the event is not parked.
+   */
+  async redeliver(id: string, seq: number): Promise<Redelivery | undefined> {
+    const integration = this.#o.log.document().integrations.find((i) => i.id === id);
+    const letter = this.#o.log.deadLetterAt(id, seq);
+    if (!integration || !letter) return undefined;
+    const [event] = await this.#o.telemetry.eventsAfter(seq - 1, 1);
+    if (event?.seq !== seq) return { outcome: 'gone' };
+    const outbound = outboundEvent(event);
+    const sink = await this.#sink(integration);
+    const started = performance.now();
+    let result: SinkResult;
+    try {
+      result = await sink.deliver(outbound);
+    } finally {
+      await sink.close();
+    }
+    const outcome = result.ok ? 'delivered' : 'failed';
+    this.#o.log.record(id, {
+      ...{ at: this.#o.now(), deliveryId: outbound.id, seq, outcome, status: result.status },
+      ...{ latencyMs: performance.now() - started, error: result.ok ? null : result.error },
+    });
+    this.#deliveries.inc({ integration: id, outcome });
+    if (result.ok) {
+      this.#o.log.removeDeadLetter(id, seq);
+      return { outcome: 'delivered', status: result.status };
+    }
+    this.#o.log.deadLetter(id, {
+      ...letter,
+      ...{ at: this.#o.now(), status: result.status, error: result.error },
+      refusals: letter.refusals + 1,
+    });
+    return { outcome: 'failed', status: result.status, error: result.error };
+  }
+
+  /** Drops a parked event for good; false when it was not parked. */
+  discard(id: string, seq: number): boolean {
+    return this.#o.log.removeDeadLetter(id, seq);
   }
 
   /**
