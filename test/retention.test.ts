@@ -193,7 +193,7 @@ describe('retention plan and run with a moved clock', () => {
       assert.equal(code, 2, argv.join(' '));
       assert.match(
         err,
-        /usage: fleetplane retention (plan|run) --data DIR \[--now ISO\] \[--json\]/,
+        /usage: fleetplane retention (plan|run) \(--data DIR \[--now ISO\] \| --url URL --token TOKEN \[--ca FILE\]\) \[--json\]/,
       );
     }
     const missing = await retention('plan', '--data', `${data}/nope`);

@@ -299,6 +299,8 @@ export async function startPlatform(
     pendingWork.ready({ commands: ledger.commands, jobs: rollouts.engine });
 
     const tokenKeys = await loadTokenKeys(layout.tokenKey);
+    // Scheduled once the vaults are open, after the API listens; its routes answer 503 until then.
+    const retention: { job?: ReturnType<typeof scheduleRetention> } = {};
     const api = await buildApi({
       https: transport.https,
       entities,
@@ -336,6 +338,7 @@ export async function startPlatform(
       log,
       publicUrl: config.publicUrl,
       backupSnapshot: backupSnapshots(config, entities),
+      retention: () => retention.job,
       ...deps.api,
       health: async () => ({
         broker: mqttUrl,
@@ -356,12 +359,13 @@ export async function startPlatform(
     });
 
     await openVaultsOfUsedRegions(customers.stores.vaults, identity, log);
-    const retention = scheduleRetention({
+    const scheduled = scheduleRetention({
       stores: { telemetry, entities, vaults: customers.stores.vaults, audit, blobs },
       ...{ log, metrics, now },
       ...(config.retentionDays !== undefined ? { telemetryHotDays: config.retentionDays } : {}),
     });
-    cleanup.push(() => retention.stop());
+    retention.job = scheduled;
+    cleanup.push(() => scheduled.stop());
 
     let stopping: Promise<void> | undefined;
     return {

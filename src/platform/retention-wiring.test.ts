@@ -105,4 +105,41 @@ describe('the platform’s retention schedule', () => {
       await job.stop();
     }
   });
+
+  it('plans without changing anything, runs on request the same day, and says how the last run went', async () => {
+    let failing = false;
+    const { stores, runs } = fakeStores(() => failing);
+    const clock = Date.parse('2028-06-01T12:00:00Z');
+    const job = scheduleRetention({
+      ...{ stores, log: silentLogger(), metrics: new PlatformMetrics(), now: () => clock },
+      ...{ firstAfterMs: 60_000, checkEveryMs: 60_000 },
+    });
+    try {
+      assert.deepEqual(job.status(), { last: null, nextRunAfter: null });
+      const plan = await job.plan();
+      assert.equal(plan.applied, false);
+      assert.equal(runs.length, 0, 'a plan runs nothing');
+      const report = await job.runNow();
+      assert.equal(report.applied, true);
+      const second = await job.runNow();
+      assert.equal(second.applied, true);
+      assert.equal(runs.length, 2, 'a requested run does not wait for tomorrow');
+      const status = job.status();
+      assert.equal(status.last?.outcome, 'ok');
+      assert.equal(status.last.at, '2028-06-01T12:00:00.000Z');
+      assert.equal(status.nextRunAfter, '2028-06-02T12:00:00.000Z');
+      failing = true;
+      await assert.rejects(job.runNow(), /disk full/);
+      assert.deepEqual(job.status(), {
+        last: {
+          at: '2028-06-01T12:00:00.000Z',
+          outcome: 'failed',
+          error: 'Error: disk full (injected)',
+        },
+        nextRunAfter: null,
+      });
+    } finally {
+      await job.stop();
+    }
+  });
 });

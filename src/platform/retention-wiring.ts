@@ -1,5 +1,11 @@
 import { Counter, Gauge } from 'prom-client';
-import { runRetention, type RetentionStores } from '../domain/retention/retention-job.js';
+import type { RetentionControl, RetentionLastRun } from '../domain/retention/retention-control.js';
+import {
+  planRetention,
+  runRetention,
+  type RetentionReport,
+  type RetentionStores,
+} from '../domain/retention/retention-job.js';
 import type { Logger } from '../shared/observability/logger.js';
 import type { PlatformMetrics } from '../shared/observability/metrics.js';
 import { periodic } from './periodic.js';
@@ -22,7 +28,7 @@ export function scheduleRetention(options: {
   /** Tests shorten these; the platform keeps a minute and an hour. */
   readonly firstAfterMs?: number;
   readonly checkEveryMs?: number;
-}): { stop(): Promise<void> } {
+}): RetentionControl & { stop(): Promise<void> } {
   const { stores, log, now } = options;
   const registers = [options.metrics.registry];
   const items = new Counter({
@@ -31,43 +37,64 @@ export function scheduleRetention(options: {
     labelNames: ['rule', 'what'] as const,
     registers,
   });
-  const lastRun = new Gauge({
+  const lastRunAt = new Gauge({
     name: 'fleetplane_retention_last_run_timestamp_seconds',
     help: 'When the retention job last finished, by outcome (ok or failed).',
     labelNames: ['outcome'] as const,
     registers,
   });
+  const jobOptions =
+    options.telemetryHotDays !== undefined ? { telemetryHotDays: options.telemetryHotDays } : {};
   let last: number | undefined;
-  const work = async () => {
-    if (last !== undefined && now() - last < DAY_MS) return;
-    last = now();
+  let lastRun: RetentionLastRun | null = null;
+  const apply = async (): Promise<RetentionReport> => {
+    const started = now();
+    last = started;
+    // A run is dated by its start, as its report is (`now`), and the next one counts from there.
+    const at = new Date(started).toISOString();
     try {
-      const report = await runRetention(stores, new Date(now()), {
-        ...(options.telemetryHotDays !== undefined
-          ? { telemetryHotDays: options.telemetryHotDays }
-          : {}),
-      });
+      const report = await runRetention(stores, new Date(started), jobOptions);
       for (const line of report.lines) {
         if (line.count > 0) items.inc({ rule: line.rule, what: line.what }, line.count);
       }
-      lastRun.set({ outcome: 'ok' }, now() / 1000);
+      lastRunAt.set({ outcome: 'ok' }, now() / 1000);
+      lastRun = { at, outcome: 'ok', report };
       log.info(
         { retention: Object.fromEntries(report.lines.map((l) => [l.what, l.count])) },
         'retention applied',
       );
+      return report;
     } catch (error) {
-      lastRun.set({ outcome: 'failed' }, now() / 1000);
+      lastRunAt.set({ outcome: 'failed' }, now() / 1000);
+      lastRun = { at, outcome: 'failed', error: String(error) };
       log.error({ err: error }, 'retention failed; the next check tries again');
       last = undefined;
+      throw error;
     }
   };
-  let inFlight: Promise<void> | undefined;
-  const check = () => (inFlight ??= work().finally(() => (inFlight = undefined)));
+  // One run at a time: the daily check and a requested run queue behind each other.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const queued = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = inFlight.then(work, work);
+    inFlight = next.catch(() => undefined);
+    return next;
+  };
+  const check = () =>
+    queued(async () => {
+      if (last !== undefined && now() - last < DAY_MS) return;
+      await apply().catch(() => undefined);
+    });
   // The first check soon after start; setInterval's first tick would be an hour away.
   const first = setTimeout(() => void check(), options.firstAfterMs ?? 60_000);
   first.unref();
   const timer = periodic(options.checkEveryMs ?? HOUR_MS, check);
   return {
+    plan: () => planRetention(stores, new Date(now()), jobOptions),
+    runNow: () => queued(apply),
+    status: () => ({
+      last: lastRun,
+      nextRunAfter: last === undefined ? null : new Date(last + DAY_MS).toISOString(),
+    }),
     async stop() {
       clearTimeout(first);
       await timer.stop();

@@ -23,6 +23,7 @@ import type { MetricHistoryReader } from '../../shared/observability/metric-hist
 import type { AlarmService } from '../../domain/alarms/alarm-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
 import type { IntegrationService } from '../integrations/integration-service.js';
+import type { RetentionControl } from '../../domain/retention/retention-control.js';
 import type { RegisteredDevice } from '../../domain/fleet-ops/fleet-diff.js';
 
 export interface ApiDeps {
@@ -82,6 +83,8 @@ export interface ApiDeps {
   readonly listStores?: () => Promise<readonly StoreRecord[]>;
   /** Webhooks for alarms (issue 18); without them the /v1/webhooks routes answer 503. */
   readonly webhooks?: WebhookService;
+  /** The running platform's retention job (decision 063), once its stores are open. */
+  readonly retention?: () => RetentionControl | undefined;
   /** Integrations (decision 058); without them the /v1/integrations routes answer 503. */
   readonly integrations?: IntegrationService;
   /** Where a request that fails with 500 is logged, with its error. */

@@ -16,6 +16,7 @@ import { registerPrivacyRoutes } from './privacy-routes.js';
 import { registerBillingRoutes } from '../../domain/billing/billing-routes.js';
 import { registerCostRoutes } from '../../domain/cost/cost-routes.js';
 import { registerComplianceRoutes } from '../../domain/compliance/compliance-routes.js';
+import { registerRetentionRoutes } from '../../domain/retention/retention-routes.js';
 import { registerFleetOpsRoutes } from '../../domain/fleet-ops/cart-routes.js';
 import { registerFleetHealthRoutes } from '../../domain/fleet-ops/fleet-health-routes.js';
 import { registerStaffRoutes } from '../../domain/staff/staff-routes.js';
@@ -127,6 +128,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerBillingRoutes(app, deps);
   registerCostRoutes(app, deps);
   registerComplianceRoutes(app, deps);
+  registerRetentionRoutes(app, deps);
   registerReceiptRoutes(app, deps);
   registerLossPreventionRoutes(app, deps);
   registerCommandRoutes(app, deps);
