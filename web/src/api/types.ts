@@ -224,3 +224,35 @@ export function readStores(body: unknown): StoreInfo[] {
     ];
   });
 }
+
+/** GET /v1/integrations (decision 058): the document, secrets left out, and each one's standing. */
+export interface IntegrationListing {
+  readonly integrations: readonly {
+    readonly id: string;
+    readonly match: { readonly deviceClass?: readonly string[]; readonly type?: readonly string[] };
+    readonly sink:
+      | { readonly kind: 'webhook'; readonly url: string }
+      | { readonly kind: 'jetstream'; readonly url: string; readonly subject: string };
+    readonly enabled: boolean;
+    readonly onRefused?: 'retry' | 'dead-letter';
+  }[];
+  readonly status: readonly {
+    readonly id: string;
+    readonly lag: number;
+    readonly failing: boolean;
+    readonly lastError: string | null;
+    readonly delivered: number;
+    readonly failed: number;
+    readonly deadLetters: number;
+  }[];
+}
+
+/** An event an integration parked because its receiver refused its content. */
+export interface ParkedEvent {
+  readonly seq: number;
+  readonly deliveryId: string;
+  readonly at: string;
+  readonly status: number | null;
+  readonly error: string;
+  readonly refusals: number;
+}

@@ -8,6 +8,7 @@ import { DeadLetters } from './dead-letters.js';
 import { DeviceView } from './device-view.js';
 import { FleetDiffView } from './fleet-diff-view.js';
 import { FleetView } from './fleet-view.js';
+import { IntegrationsView } from './integrations-view.js';
 import { InviteStaff } from './invite-staff.js';
 import { MetricsView } from './metrics-view.js';
 import { RolloutsView } from './rollouts-view.js';
@@ -22,6 +23,7 @@ const TABS = [
   { view: 'rollouts', label: 'Rollouts' },
   { view: 'device', label: 'Device' },
   { view: 'dead-letters', label: 'Dead letters' },
+  { view: 'integrations', label: 'Integrations' },
   { view: 'billing', label: 'Billing' },
   { view: 'compliance', label: 'Compliance' },
   { view: 'people', label: 'Invite staff' },
@@ -42,6 +44,7 @@ export default function OpsApp({ session }: SurfaceProps) {
       {view === 'rollouts' ? <RolloutsView /> : null}
       {view === 'device' ? <DeviceView deviceId={route.arg} /> : null}
       {view === 'dead-letters' ? <DeadLetters /> : null}
+      {view === 'integrations' ? <IntegrationsView /> : null}
       {view === 'billing' ? <BillingView /> : null}
       {view === 'compliance' ? <ComplianceView /> : null}
       {view === 'people' ? <InviteStaff /> : null}
