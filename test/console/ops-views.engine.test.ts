@@ -185,6 +185,21 @@ describe('ops console in a browser: dead letters, metrics, a device, billing, co
     await see(page.getByText('Chain verified'), 'the audit chain verified', 5000);
     await see(page.getByRole('heading', { name: 'Open data-subject requests' }), 'DSARs');
     await see(page.getByRole('heading', { name: 'Data residency' }), 'residency');
+    // Retention (decision 063): the policy per tier, and on request what is due now.
+    const policy = page.getByTestId('retention-policy');
+    await see(policy.getByText('audit records'), 'the retention policy', 5000);
+    await seeText(
+      policy.locator('tr', { hasText: 'telemetry events' }).locator('td').first(),
+      /^18 months from /,
+      'telemetry kept 18 months',
+    );
+    await page.getByRole('button', { name: 'Show what is due now' }).click();
+    await see(page.getByText(/Dry run at .*: nothing was changed\./), 'the plan shown');
+    await seeText(
+      policy.locator('tr', { hasText: 'telemetry events' }).locator('td').last(),
+      /^0$/,
+      'nothing of this fresh fleet due',
+    );
     await screenshot(page, 'ops-compliance');
     await assertAccessible(page, 'the compliance view');
     mark('billing and compliance seen');

@@ -3,6 +3,7 @@ import { formatDateTime, humanize } from '../format/format.js';
 import { useAsync } from '../ui/use-async.js';
 import { Badge, ErrorNote, InfoNote, JsonText, Loading, TableWrap } from '../ui/widgets.js';
 import { CountsView } from './counts-view.js';
+import { RetentionPanel } from './retention-panel.js';
 
 interface Compliance {
   readonly generatedAt: string;
@@ -110,6 +111,7 @@ export function ComplianceView() {
               <JsonText value={r.residency.report} />
             )}
           </section>
+          <RetentionPanel />
         </>
       )}
     </section>
