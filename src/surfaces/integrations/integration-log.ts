@@ -161,8 +161,11 @@ export class IntegrationLog {
   }
 
   /** Records an attempt, counts it, and keeps the last ATTEMPTS_KEPT. Success resets the streak. */
-  record(id: string, attempt: DeliveryAttempt): void {
+  record(id: string, attempt: DeliveryAttempt, options: { streak?: boolean } = {}): void {
     const ok = attempt.outcome === 'delivered';
+    // An operator's redelivery of a parked event is off the feed: it neither ends nor extends the
+    // failure streak of the event at the integration's head.
+    const streak = options.streak ?? true;
     this.#db.transaction(() => {
       this.#db
         .prepare(
@@ -176,10 +179,11 @@ export class IntegrationLog {
       this.#db
         .prepare(
           ok
-            ? `UPDATE positions SET consecutive_failures = 0, delivered = delivered + 1
-               WHERE integration_id = ?`
-            : `UPDATE positions SET consecutive_failures = consecutive_failures + 1,
-               failed = failed + 1, last_error = ? WHERE integration_id = ?`,
+            ? `UPDATE positions SET delivered = delivered + 1
+               ${streak ? ', consecutive_failures = 0' : ''} WHERE integration_id = ?`
+            : `UPDATE positions SET failed = failed + 1, last_error = ?
+               ${streak ? ', consecutive_failures = consecutive_failures + 1' : ''}
+               WHERE integration_id = ?`,
         )
         .run(...(ok ? [id] : [attempt.error, id]));
       this.#db
@@ -198,21 +202,7 @@ export class IntegrationLog {
    */
   deadLetter(id: string, letter: DeadLetter): void {
     this.#db.transaction(() => {
-      this.#db
-        .prepare(
-          `INSERT OR REPLACE INTO dead_letters
-             (integration_id, seq, delivery_id, at, status, error, refusals)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          letter.seq,
-          letter.deliveryId,
-          letter.at,
-          letter.status,
-          letter.error.slice(0, 500),
-          letter.refusals,
-        );
+      this.keepDeadLetter(id, letter);
       this.#db
         .prepare(
           `UPDATE positions SET cursor = max(cursor, ?), consecutive_failures = 0
@@ -220,6 +210,20 @@ export class IntegrationLog {
         )
         .run(letter.seq, id);
     })();
+  }
+
+  /** Writes a parked event's row (a redelivery refused again updates its answer and count). */
+  keepDeadLetter(id: string, letter: DeadLetter): void {
+    this.#db
+      .prepare(
+        `INSERT OR REPLACE INTO dead_letters
+           (integration_id, seq, delivery_id, at, status, error, refusals)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        ...[id, letter.seq, letter.deliveryId, letter.at],
+        ...[letter.status, letter.error.slice(0, 500), letter.refusals],
+      );
   }
 
   /** Parked events, newest first. */

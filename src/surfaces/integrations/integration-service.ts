@@ -164,16 +164,20 @@ export class IntegrationService {
       await sink.close();
     }
     const outcome = result.ok ? 'delivered' : 'failed';
-    this.#o.log.record(id, {
-      ...{ at: this.#o.now(), deliveryId: outbound.id, seq, outcome, status: result.status },
-      ...{ latencyMs: performance.now() - started, error: result.ok ? null : result.error },
-    });
+    this.#o.log.record(
+      id,
+      {
+        ...{ at: this.#o.now(), deliveryId: outbound.id, seq, outcome, status: result.status },
+        ...{ latencyMs: performance.now() - started, error: result.ok ? null : result.error },
+      },
+      { streak: false },
+    );
     this.#deliveries.inc({ integration: id, outcome });
     if (result.ok) {
       this.#o.log.removeDeadLetter(id, seq);
       return { outcome: 'delivered', status: result.status };
     }
-    this.#o.log.deadLetter(id, {
+    this.#o.log.keepDeadLetter(id, {
       ...letter,
       ...{ at: this.#o.now(), status: result.status, error: result.error },
       refusals: letter.refusals + 1,
