@@ -1,6 +1,7 @@
 import type { Logger } from '../../shared/observability/logger.js';
 import type { TelemetryStore } from '../../stores/telemetry/telemetry-store.js';
 import { retryDelayMs } from '../webhooks/webhook-backoff.js';
+import { attemptDelivery } from './delivery-attempt.js';
 import { DEAD_LETTER_AFTER, refusesContent } from './integration-dead-letter.js';
 import type { IntegrationLog } from './integration-log.js';
 import { matches } from './integration-match.js';
@@ -106,18 +107,16 @@ export class IntegrationRunner {
     let failures = log.position(integration.id).consecutiveFailures;
     let refusals = 0;
     while (this.#running) {
-      const started = performance.now();
-      const result = await this.#o.sink.deliver(outbound);
+      const { result, attempt } = await attemptDelivery(
+        this.#o.sink,
+        outbound,
+        event.seq,
+        this.#o.now,
+      );
       if (!this.#running && !result.ok) return false;
-      const latencyMs = performance.now() - started;
-      const { status } = result;
-      const error = result.ok ? null : result.error;
-      const outcome = result.ok ? 'delivered' : 'failed';
-      log.record(integration.id, {
-        ...{ at: this.#o.now(), deliveryId: outbound.id, seq: event.seq },
-        ...{ outcome, status, latencyMs, error },
-      });
-      this.#o.counted(outcome);
+      const { status, error } = attempt;
+      log.record(integration.id, attempt);
+      this.#o.counted(attempt.outcome);
       if (result.ok) return true;
       refusals = refusesContent(result) ? refusals + 1 : 0;
       if (integration.onRefused === 'dead-letter' && refusals >= DEAD_LETTER_AFTER) {

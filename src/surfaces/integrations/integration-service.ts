@@ -3,14 +3,15 @@ import type { Logger } from '../../shared/observability/logger.js';
 import type { TelemetryStore } from '../../stores/telemetry/telemetry-store.js';
 import type { WebhookSecretBox } from '../webhooks/webhook-secret-box.js';
 import { checkIntegrations } from './integration-check.js';
-import type { DeadLetter } from './integration-dead-letter.js';
+import { attemptDelivery } from './delivery-attempt.js';
+import { refusesContent, type DeadLetter } from './integration-dead-letter.js';
 import type { DeliveryAttempt, IntegrationLog } from './integration-log.js';
 import { DEFAULT_INTEGRATION_RETRY, type IntegrationRetry } from './integration-retry.js';
 import { IntegrationRunner } from './integration-runner.js';
 import type { Integration, IntegrationsDocument } from './integration-schema.js';
 import { JetStreamSink } from './jetstream-sink.js';
 import { outboundEvent } from './outbound-event.js';
-import type { Sink, SinkResult } from './sink.js';
+import type { Sink } from './sink.js';
 import { WebhookSink } from './webhook-sink.js';
 
 /** How an integration stands, for GET /v1/integrations. */
@@ -154,33 +155,25 @@ export class IntegrationService {
     if (!integration || !letter) return undefined;
     const [event] = await this.#o.telemetry.eventsAfter(seq - 1, 1);
     if (event?.seq !== seq) return { outcome: 'gone' };
-    const outbound = outboundEvent(event);
     const sink = await this.#sink(integration);
-    const started = performance.now();
-    let result: SinkResult;
+    let delivered: Awaited<ReturnType<typeof attemptDelivery>>;
     try {
-      result = await sink.deliver(outbound);
+      delivered = await attemptDelivery(sink, outboundEvent(event), seq, this.#o.now);
     } finally {
       await sink.close();
     }
-    const outcome = result.ok ? 'delivered' : 'failed';
-    this.#o.log.record(
-      id,
-      {
-        ...{ at: this.#o.now(), deliveryId: outbound.id, seq, outcome, status: result.status },
-        ...{ latencyMs: performance.now() - started, error: result.ok ? null : result.error },
-      },
-      { streak: false },
-    );
-    this.#deliveries.inc({ integration: id, outcome });
+    const { result, attempt } = delivered;
+    this.#o.log.record(id, attempt, { streak: false });
+    this.#deliveries.inc({ integration: id, outcome: attempt.outcome });
     if (result.ok) {
       this.#o.log.removeDeadLetter(id, seq);
       return { outcome: 'delivered', status: result.status };
     }
     this.#o.log.keepDeadLetter(id, {
       ...letter,
-      ...{ at: this.#o.now(), status: result.status, error: result.error },
-      refusals: letter.refusals + 1,
+      ...{ at: attempt.at, status: result.status, error: result.error },
+      // A 5xx or a timeout says nothing about the event's content: only a refusal counts.
+      refusals: letter.refusals + (refusesContent(result) ? 1 : 0),
     });
     return { outcome: 'failed', status: result.status, error: result.error };
   }
