@@ -5,6 +5,8 @@ import { describe, it, type TestContext } from 'node:test';
 import { apiRequest } from '../../test-support/api-client.js';
 import {
   DESKTOP,
+  PHONE,
+  TABLET,
   enrolThroughLink,
   freshContext,
   launchChromium,
@@ -110,6 +112,16 @@ describe('ops console in a browser: integrations', () => {
     );
     await screenshot(page, 'ops-integrations');
     await assertAccessible(page, 'the integrations view with a parked event');
+    // Wide tables: on a tablet and a phone they scroll inside their own frame.
+    for (const [width, size] of [
+      ['tablet', TABLET],
+      ['phone', PHONE],
+    ] as const) {
+      await page.setViewportSize(size);
+      await assertAccessible(page, `the integrations view on a ${width}`);
+      await screenshot(page, `ops-integrations-${width}`);
+    }
+    await page.setViewportSize(DESKTOP);
 
     // The receiver is fixed: Redeliver sends it, and it leaves the page.
     receiver.refusing.on = false;

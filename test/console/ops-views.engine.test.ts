@@ -202,6 +202,15 @@ describe('ops console in a browser: dead letters, metrics, a device, billing, co
     );
     await screenshot(page, 'ops-compliance');
     await assertAccessible(page, 'the compliance view');
+    for (const [width, size] of [
+      ['tablet', TABLET],
+      ['phone', PHONE],
+    ] as const) {
+      await page.setViewportSize(size);
+      await assertAccessible(page, `the compliance view on a ${width}`);
+      await screenshot(page, `ops-compliance-${width}`);
+    }
+    await page.setViewportSize(DESKTOP);
     mark('billing and compliance seen');
 
     // The API reference, and its search.

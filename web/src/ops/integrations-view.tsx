@@ -49,17 +49,21 @@ export function IntegrationsView() {
                 <tr>
                   <th scope="col">Integration</th>
                   <th scope="col">State</th>
-                  <th scope="col">Sends</th>
+                  <th scope="col" class="wide-only">
+                    Sends
+                  </th>
                   <th scope="col" class="num">
                     Behind
                   </th>
-                  <th scope="col" class="num">
+                  <th scope="col" class="num wide-only">
                     Delivered
                   </th>
                   <th scope="col" class="num">
                     Parked
                   </th>
-                  <th scope="col">Last error</th>
+                  <th scope="col" class="wide-only">
+                    Last error
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -82,11 +86,11 @@ export function IntegrationsView() {
                           <Badge level="good">Delivering</Badge>
                         )}
                       </td>
-                      <td>{matchText(i)}</td>
+                      <td class="wide-only">{matchText(i)}</td>
                       <td class="num">{formatCount(s?.lag ?? 0)}</td>
-                      <td class="num">{formatCount(s?.delivered ?? 0)}</td>
+                      <td class="num wide-only">{formatCount(s?.delivered ?? 0)}</td>
                       <td class="num">{formatCount(s?.deadLetters ?? 0)}</td>
-                      <td>{s?.lastError ?? '–'}</td>
+                      <td class="wide-only">{s?.lastError ?? '–'}</td>
                     </tr>
                   );
                 })}
@@ -169,9 +173,11 @@ function ParkedEvents(props: { id: string; count: number; changed: () => void })
             <thead>
               <tr>
                 <th scope="col">Event</th>
-                <th scope="col">Parked</th>
+                <th scope="col" class="wide-only">
+                  Parked
+                </th>
                 <th scope="col">Answer</th>
-                <th scope="col" class="num">
+                <th scope="col" class="num wide-only">
                   Refusals
                 </th>
                 <th scope="col">
@@ -182,10 +188,10 @@ function ParkedEvents(props: { id: string; count: number; changed: () => void })
             <tbody>
               {parked.data.deadLetters.map((event) => (
                 <tr key={event.seq}>
-                  <td class="mono">{event.deliveryId}</td>
-                  <td>{formatDateTime(event.at)}</td>
+                  <td class="mono nowrap">{event.deliveryId}</td>
+                  <td class="wide-only">{formatDateTime(event.at)}</td>
                   <td>{event.error}</td>
-                  <td class="num">{event.refusals}</td>
+                  <td class="num wide-only">{event.refusals}</td>
                   <td class="actions">
                     <button
                       type="button"
