@@ -137,9 +137,25 @@ describe('ops console in a browser: integrations', () => {
     receiver.refusing.on = true;
     const second = await parkedBoot('CART-I02');
     await see(parked.filter({ hasText: second }), 'the second parked boot', 10_000);
+    // Leave it the only one parked (the carts' first boots may be there too), so discarding it
+    // empties the list: the panel goes, and what the discard did must still be said.
+    const others = await apiRequest(fleet.platform, 'GET', '/v1/integrations/erp/dead-letters');
+    for (const other of others.body['deadLetters'] as { seq: number; deliveryId: string }[]) {
+      if (other.deliveryId === second) continue;
+      const gone = await apiRequest(
+        fleet.platform,
+        'DELETE',
+        `/v1/integrations/erp/dead-letters/${other.seq}`,
+      );
+      assert.equal(gone.status, 204, JSON.stringify(gone.body));
+    }
     await page.getByRole('button', { name: `Discard ${second}` }).click();
     await page.getByRole('button', { name: `Confirm discarding ${second}` }).click();
-    await see(page.getByText(`Discarded ${second}.`), 'the discard said');
+    await eventually(
+      async () => ((await page.getByTestId('parked-erp').count()) === 0 ? true : undefined),
+      'the empty parked list gone from the page',
+    );
+    await see(page.getByText(`Discarded ${second}.`), 'the discard said, with its panel gone');
     const left = await apiRequest(fleet.platform, 'GET', '/v1/integrations/erp/dead-letters');
     const ids = (left.body['deadLetters'] as { deliveryId: string }[]).map((l) => l.deliveryId);
     assert.ok(!ids.includes(first) && !ids.includes(second), `still parked: ${ids.join(', ')}`);

@@ -27,6 +27,9 @@ function matchText(i: Integration): string {
 export function IntegrationsView() {
   const listing = useAsync(() => api.get<IntegrationListing>('/v1/integrations'), []);
   usePolling(() => listing.reload(), 5000, []);
+  // What the last redeliver or discard did, said here rather than in the integration's panel:
+  // the panel goes when its last parked event does, and the answer must outlive it.
+  const [said, setSaid] = useState<string>();
   const l = listing.data;
   return (
     <section aria-labelledby="integrations-title">
@@ -43,6 +46,7 @@ export function IntegrationsView() {
         </InfoNote>
       ) : (
         <>
+          {said ? <p role="status">{said}</p> : null}
           <TableWrap label="Integrations">
             <table data-testid="integrations">
               <thead>
@@ -104,6 +108,7 @@ export function IntegrationsView() {
                 key={i.id}
                 id={i.id}
                 count={l.status.find((x) => x.id === i.id)?.deadLetters ?? 0}
+                said={setSaid}
                 changed={() => listing.reload()}
               />
             ))}
@@ -114,8 +119,13 @@ export function IntegrationsView() {
 }
 
 /** One integration's parked events, each with a redeliver and a discard. */
-function ParkedEvents(props: { id: string; count: number; changed: () => void }) {
-  const { id, count, changed } = props;
+function ParkedEvents(props: {
+  id: string;
+  count: number;
+  said: (text: string | undefined) => void;
+  changed: () => void;
+}) {
+  const { id, count, said: setSaid, changed } = props;
   const path = `/v1/integrations/${encodeURIComponent(id)}/dead-letters`;
   // Read again when the count the listing polls for moves (the runner parked another).
   const parked = useAsync(
@@ -126,7 +136,6 @@ function ParkedEvents(props: { id: string; count: number; changed: () => void })
   // Discarding is for good: the first click asks, the second does it.
   const [confirming, setConfirming] = useState<number>();
   const [error, setError] = useState<unknown>();
-  const [said, setSaid] = useState<string>();
 
   async function act(event: ParkedEvent, action: 'redeliver' | 'discard') {
     setBusy(event.seq);
@@ -166,7 +175,6 @@ function ParkedEvents(props: { id: string; count: number; changed: () => void })
         row). Redeliver sends one again, out of order, once the receiver is fixed.
       </p>
       <ErrorNote error={parked.error ?? error} />
-      {said ? <p role="status">{said}</p> : null}
       {parked.data ? (
         <TableWrap label={`Events parked by ${id}`}>
           <table data-testid={`parked-${id}`}>
