@@ -2,6 +2,7 @@
 // those were replays from its buffer, in order), which the cloud refused, which it lost from RAM.
 import type { DeviceMessage } from '../../../src/contract/index.js';
 import type { Cart } from '../../../src/device/cart/cart.js';
+import { Flash } from '../../../src/device/cart/flash.js';
 import type { CartObserver } from '../../../src/device/cart/fleet-cart.js';
 import type { CreateCart } from '../../../src/device/sim/fleet-types.js';
 import { messageKey, type MessageKey } from './delivery-tally.js';
@@ -11,6 +12,8 @@ export interface CartWatch {
   readonly acknowledged: Set<number>;
   /** Counters of replayed messages in the order their acknowledgements came. */
   readonly replayOrder: number[];
+  /** Where the cart keeps its flash: what it still holds to send after the run is read there. */
+  flashDir?: string;
 }
 
 export class FleetWatch {
@@ -27,7 +30,7 @@ export class FleetWatch {
 
   /** Wraps a cart factory so every cart it makes reports here as well. */
   wrap(createCart: CreateCart<Cart>): CreateCart<Cart> {
-    return (identity, site, clock, observer, deviceClock) => {
+    return async (identity, site, clock, observer, deviceClock) => {
       const watch: CartWatch = { created: new Map(), acknowledged: new Set(), replayOrder: [] };
       this.carts.set(identity.serial, watch);
       const tap: CartObserver = {
@@ -59,8 +62,25 @@ export class FleetWatch {
           );
         },
       };
-      return createCart(identity, site, clock, tap, deviceClock);
+      const cart = await createCart(identity, site, clock, tap, deviceClock);
+      watch.flashDir = cart.flashDir;
+      return cart;
     };
+  }
+
+  /**
+   * Counters each cart still holds in flash to send, read once the carts are off. A cart keeps
+   * running during the end-of-run flush, so one that flushed may have made another message (a
+   * health report) before it was switched off: not lost, it waits for the next power-on.
+   */
+  async heldInFlash(): Promise<Map<string, Set<number>>> {
+    const held = new Map<string, Set<number>>();
+    for (const [serial, watch] of this.carts) {
+      if (watch.flashDir === undefined) continue;
+      const queue = await (await Flash.open(watch.flashDir)).readQueue();
+      held.set(serial, new Set(queue.map((q) => q.counter)));
+    }
+    return held;
   }
 
   /** Every acknowledged message the cloud did not refuse. */
