@@ -180,6 +180,13 @@ describe('ops console in a browser: dead letters, metrics, a device, billing, co
       await assertAccessible(page, `the billing view on a ${width}`);
       await screenshot(page, `ops-billing-${width}`);
     }
+    // On a phone the bill by store fits without its own sideways scroll (the measures give way).
+    const frame = await bill.boundingBox();
+    const table = await bill.locator('table').boundingBox();
+    assert.ok(
+      frame && table && table.width <= frame.width + 1,
+      `the bill by store on a phone: ${table?.width} px of table in a ${frame?.width} px frame`,
+    );
     await page.setViewportSize(DESKTOP);
     await openTab(page, 'Compliance');
     await see(page.getByText('Chain verified'), 'the audit chain verified', 5000);

@@ -77,6 +77,7 @@ export function BillingView() {
             {formatMoney(b.configured.pricePerCartMonthCents, currency)} per cart-month. Measured
             from the telemetry store; a month in progress is month to date.
           </p>
+          {/* On a phone: what to invoice and what it costs; the measures behind them on wider screens. */}
           <TableWrap label="Billing by store">
             <table>
               <thead>
@@ -85,13 +86,13 @@ export function BillingView() {
                   <th scope="col" class="num">
                     Carts
                   </th>
-                  <th scope="col" class="num">
+                  <th scope="col" class="num wide-only">
                     Cart-months
                   </th>
-                  <th scope="col" class="num">
+                  <th scope="col" class="num wide-only">
                     Messages
                   </th>
-                  <th scope="col" class="num">
+                  <th scope="col" class="num wide-only">
                     Stored
                   </th>
                   <th scope="col" class="num">
@@ -100,7 +101,7 @@ export function BillingView() {
                   <th scope="col" class="num">
                     Cloud cost
                   </th>
-                  <th scope="col" class="num">
+                  <th scope="col" class="num wide-only">
                     Per cart-month
                   </th>
                 </tr>
@@ -110,12 +111,12 @@ export function BillingView() {
                   <tr key={s.storeId}>
                     <th scope="row">{s.storeId}</th>
                     <td class="num">{formatCount(s.measured.carts)}</td>
-                    <td class="num">{formatCount(s.measured.cartMonths)}</td>
-                    <td class="num">{formatCount(s.measured.messages)}</td>
-                    <td class="num">{formatBytes(s.measured.storedBytes)}</td>
+                    <td class="num wide-only">{formatCount(s.measured.cartMonths)}</td>
+                    <td class="num wide-only">{formatCount(s.measured.messages)}</td>
+                    <td class="num wide-only">{formatBytes(s.measured.storedBytes)}</td>
                     <td class="num">{formatMoney(s.invoice.totalCents, s.invoice.currency)}</td>
                     <td class="num">{formatMoney(Math.round(s.cloudCost.totalCents), currency)}</td>
-                    <td class="num">
+                    <td class="num wide-only">
                       {s.cloudCost.perCartMonthCents === null
                         ? '—'
                         : formatMoney(Math.round(s.cloudCost.perCartMonthCents), currency)}
