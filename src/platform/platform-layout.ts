@@ -19,6 +19,8 @@ export interface PlatformLayout {
   readonly tokenKey: string;
   /** The metric samples the ops console charts (decision 023). */
   readonly metricsHistoryDb: string;
+  /** How the daily retention job last went, kept across restarts (decision 063). */
+  readonly retentionLastRun: string;
 }
 
 /** A TLS server's key, certificate chain and what it was issued for (see server-identity.ts). */
@@ -53,5 +55,6 @@ export function platformLayout(dataDir: string): PlatformLayout {
     blobsDir: join(root, 'blobs'),
     tokenKey: join(apiDir, 'token-signing-key.json'),
     metricsHistoryDb: join(root, 'metrics', 'history.db'),
+    retentionLastRun: join(root, 'retention', 'last-run.json'),
   };
 }

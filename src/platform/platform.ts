@@ -361,7 +361,7 @@ export async function startPlatform(
     await openVaultsOfUsedRegions(customers.stores.vaults, identity, log);
     const scheduled = scheduleRetention({
       stores: { telemetry, entities, vaults: customers.stores.vaults, audit, blobs },
-      ...{ log, metrics, now },
+      ...{ log, metrics, now, lastRunFile: layout.retentionLastRun },
       ...(config.retentionDays !== undefined ? { telemetryHotDays: config.retentionDays } : {}),
     });
     retention.job = scheduled;

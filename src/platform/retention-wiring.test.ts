@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetentionStores } from '../domain/retention/retention-job.js';
 import { PlatformMetrics } from '../shared/observability/metrics.js';
 import { silentLogger } from '../shared/observability/logger.js';
+import { tempDir } from '../../test-support/temp-dir.js';
+import { parseLastRun } from './retention-last-run.js';
 import { scheduleRetention } from './retention-wiring.js';
 
 const DAY = 86_400_000;
@@ -140,6 +144,89 @@ describe('the platform’s retention schedule', () => {
       });
     } finally {
       await job.stop();
+    }
+  });
+
+  it('keeps the last run across a restart: shown after it, and not run again the same day', async (t) => {
+    const file = join(await tempDir(t, 'retention-last-'), 'retention', 'last-run.json');
+    let clock = Date.parse('2028-06-01T12:00:00Z');
+    let failing = false;
+    const { stores, runs } = fakeStores(() => failing);
+    const start = () =>
+      scheduleRetention({
+        ...{ stores, log: silentLogger(), metrics: new PlatformMetrics(), now: () => clock },
+        ...{ firstAfterMs: 5, checkEveryMs: 10, lastRunFile: file },
+      });
+
+    const first = start();
+    await until(() => runs.length === 1);
+    await first.stop();
+    const kept = parseLastRun(await readFile(file, 'utf8'));
+    assert.equal(kept?.outcome, 'ok');
+    assert.equal(kept.at, '2028-06-01T12:00:00.000Z');
+
+    // Restarted three hours on: the run is there, and the first checks leave it at one.
+    clock += 3 * 3_600_000;
+    const second = start();
+    assert.deepEqual(second.status().last, kept);
+    assert.equal(second.status().nextRunAfter, '2028-06-02T12:00:00.000Z');
+    await sleep(60);
+    assert.equal(runs.length, 1, 'not run again the day it ran');
+    await second.stop();
+
+    // A day after the kept run, the first check after start runs it; a failure is kept as well.
+    clock += DAY;
+    failing = true;
+    const third = start();
+    await until(() => runs.length > 1);
+    await third.stop();
+    assert.equal(parseLastRun(await readFile(file, 'utf8'))?.outcome, 'failed');
+    // A failed run holds nothing off: the next start runs at its first check.
+    failing = false;
+    const fourth = start();
+    assert.equal(fourth.status().last?.outcome, 'failed');
+    await until(() => fourth.status().last?.outcome === 'ok');
+    await fourth.stop();
+  });
+
+  it('runs at start when the kept run is dated after now (the clock stepped back) or unreadable', async (t) => {
+    const file = join(await tempDir(t, 'retention-last-'), 'last-run.json');
+    const clock = Date.parse('2028-06-01T12:00:00Z');
+    const { stores, runs } = fakeStores(() => false);
+    const start = () =>
+      scheduleRetention({
+        ...{ stores, log: silentLogger(), metrics: new PlatformMetrics(), now: () => clock },
+        ...{ firstAfterMs: 5, checkEveryMs: 10, lastRunFile: file },
+      });
+    const future = { at: '2029-06-01T12:00:00.000Z', outcome: 'ok', report: { lines: [] } };
+    await writeFile(file, JSON.stringify(future));
+    const stepped = start();
+    await until(() => runs.length === 1);
+    await stepped.stop();
+
+    await writeFile(file, '{"at": "yesterday"');
+    const torn = start();
+    assert.equal(torn.status().last, null, 'a file that is not a run is ignored');
+    await until(() => runs.length === 2);
+    await torn.stop();
+  });
+
+  it('reads back only what a last run looks like', () => {
+    const ok = { at: '2028-06-01T12:00:00.000Z', outcome: 'ok', report: { lines: [] } };
+    const failed = { at: '2028-06-01T12:00:00.000Z', outcome: 'failed', error: 'disk full' };
+    assert.deepEqual(parseLastRun(JSON.stringify(ok)), ok);
+    assert.deepEqual(parseLastRun(JSON.stringify(failed)), failed);
+    for (const bad of [
+      '',
+      'null',
+      '[]',
+      '{"at":"2028-06-01T12:00:00Z"}',
+      '{"at":"not a date","outcome":"ok","report":{}}',
+      '{"at":"2028-06-01T12:00:00Z","outcome":"ok"}',
+      '{"at":"2028-06-01T12:00:00Z","outcome":"failed","error":3}',
+      '{"at":"2028-06-01T12:00:00Z","outcome":"skipped","report":{}}',
+    ]) {
+      assert.equal(parseLastRun(bad), null, bad);
     }
   });
 });

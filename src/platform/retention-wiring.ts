@@ -9,15 +9,18 @@ import {
 import type { Logger } from '../shared/observability/logger.js';
 import type { PlatformMetrics } from '../shared/observability/metrics.js';
 import { periodic } from './periodic.js';
+import { keepLastRun, readLastRun } from './retention-last-run.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * The retention job of the running platform (decision 063): checked every hour, run at the first
- * check after start and then once a day, so a platform restarted more often than daily still
- * applies it. Each outcome is a log line and counters on /metrics. It replaces the hourly
- * telemetry expiry, which deleted raw events without folding them into aggregates.
+ * The retention job of the running platform (decision 063): checked every hour and run once a
+ * day. With `lastRunFile` the last run outlives a restart: the first check after start runs the
+ * job only when the kept run failed or is a day old, so a platform restarted more often than
+ * daily applies it once a day, not at each start. Each outcome is a log line and counters on
+ * /metrics. It replaces the hourly telemetry expiry, which deleted raw events without folding
+ * them into aggregates.
  */
 export function scheduleRetention(options: {
   readonly stores: RetentionStores;
@@ -25,6 +28,8 @@ export function scheduleRetention(options: {
   readonly metrics: PlatformMetrics;
   readonly now: () => number;
   readonly telemetryHotDays?: number;
+  /** Where the last run is kept across restarts (the platform's DIR/retention/last-run.json). */
+  readonly lastRunFile?: string;
   /** Tests shorten these; the platform keeps a minute and an hour. */
   readonly firstAfterMs?: number;
   readonly checkEveryMs?: number;
@@ -45,8 +50,15 @@ export function scheduleRetention(options: {
   });
   const jobOptions =
     options.telemetryHotDays !== undefined ? { telemetryHotDays: options.telemetryHotDays } : {};
-  let last: number | undefined;
-  let lastRun: RetentionLastRun | null = null;
+  let lastRun: RetentionLastRun | null = options.lastRunFile
+    ? readLastRun(options.lastRunFile, log)
+    : null;
+  // When the last successful run started; a failed one leaves the next check to try again.
+  let last: number | undefined = lastRun?.outcome === 'ok' ? Date.parse(lastRun.at) : undefined;
+  const keep = async (run: RetentionLastRun) => {
+    lastRun = run;
+    if (options.lastRunFile) await keepLastRun(options.lastRunFile, run, log);
+  };
   const apply = async (): Promise<RetentionReport> => {
     const started = now();
     last = started;
@@ -58,7 +70,7 @@ export function scheduleRetention(options: {
         if (line.count > 0) items.inc({ rule: line.rule, what: line.what }, line.count);
       }
       lastRunAt.set({ outcome: 'ok' }, now() / 1000);
-      lastRun = { at, outcome: 'ok', report };
+      await keep({ at, outcome: 'ok', report });
       log.info(
         { retention: Object.fromEntries(report.lines.map((l) => [l.what, l.count])) },
         'retention applied',
@@ -66,7 +78,7 @@ export function scheduleRetention(options: {
       return report;
     } catch (error) {
       lastRunAt.set({ outcome: 'failed' }, now() / 1000);
-      lastRun = { at, outcome: 'failed', error: String(error) };
+      await keep({ at, outcome: 'failed', error: String(error) });
       log.error({ err: error }, 'retention failed; the next check tries again');
       last = undefined;
       throw error;
@@ -81,7 +93,8 @@ export function scheduleRetention(options: {
   };
   const check = () =>
     queued(async () => {
-      if (last !== undefined && now() - last < DAY_MS) return;
+      // A run dated after now (the host clock was stepped back) does not hold the next one off.
+      if (last !== undefined && now() >= last && now() - last < DAY_MS) return;
       await apply().catch(() => undefined);
     });
   // The first check soon after start; setInterval's first tick would be an hour away.

@@ -15,6 +15,6 @@ export interface RetentionControl {
   plan(): Promise<RetentionReport>;
   /** Runs now (after a run in progress, if any), and counts as the day's run. */
   runNow(): Promise<RetentionReport>;
-  /** The last run since the platform started, and the earliest the daily check runs again. */
+  /** The last run (kept across restarts), and the earliest the daily check runs again. */
   status(): { readonly last: RetentionLastRun | null; readonly nextRunAfter: string | null };
 }

@@ -56,7 +56,7 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: ApiDeps): vo
       schema: {
         summary: 'The retention policy, and how the daily retention job last went',
         description:
-          '`last` is the last run since the platform started (null before the first, a minute after start); `nextRunAfter` the earliest the hourly check runs it again.',
+          '`last` is the last run, kept across restarts (null before the first, a minute after the first start); `nextRunAfter` the earliest the hourly check runs it again (null after a failed run: the next check tries again).',
         tags,
         security,
         response: {

@@ -44,6 +44,7 @@ export const TOP_LEVEL: Readonly<Record<string, EntryRule>> = {
   'payment-bridge': { set: 'core', what: "the payment bridge's client certificate" },
   privacy: { set: 'core', what: 'masking token segments, erasure list, detokenize audit' },
   registry: { set: 'core', what: 'devices and stores as provisioned' },
+  retention: { set: 'core', what: 'how the daily retention job last went (JSON)' },
   sim: { set: 'core', what: 'simulated devices (keys, counters)' },
   telemetry: { set: 'core', what: 'the telemetry store (SQLite)' },
   vault: { set: 'vault', what: "each region's PII vault (PGlite), one set per region" },

@@ -69,7 +69,7 @@ export function RetentionPanel() {
         <>
           <p data-testid="retention-last">
             {r.last === null ? (
-              'The platform applies the policy once a day; it has not run since the platform started.'
+              'The platform applies the policy once a day; it has not run yet.'
             ) : r.last.outcome === 'ok' ? (
               <>
                 <Badge level="good">Applied</Badge> {formatDateTime(r.last.at)}:{' '}
