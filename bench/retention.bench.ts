@@ -1,11 +1,16 @@
 // Retention's telemetry step on BENCH_ROWS events (default 500,000) of cart health, 500 carts over
 // 30 days: how fast the SQLite store folds events into daily aggregates and deletes them, how long
 // the daily check takes when nothing is due (it reads the table), and the same fold on DynamoDB
-// (dynalite in-process, BENCH_DYNAMO_ROWS, default 5,000). Prints one JSON line at the end.
+// (dynalite in-process, BENCH_DYNAMO_ROWS, default 5,000). Beside the SQLite fold, on copies of
+// the same file: the floor (a bare DELETE of the same rows, no fold: no fold that deletes them can
+// be faster) and the peer (the same fold written as SQL inside SQLite, json_tree and GROUP BY in
+// one transaction, as a DBA would; its aggregates are checked equal to ours). Prints one JSON line
+// at the end.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
 import dynalite from 'dynalite';
 import { useLocalAwsCredentials } from '../test-support/local-aws.js';
 import { DynamoDbTelemetryStore } from '../src/stores/telemetry/dynamodb/dynamodb-telemetry-store.js';
@@ -47,9 +52,59 @@ async function fill(store: TelemetryStore, n: number): Promise<void> {
   }
 }
 
+const FOLD_BEFORE = start + 31 * DAY;
+
+/**
+ * The same fold as SQL: every finite number in a body by its dotted path (json_tree quotes a key
+ * with an underscore, `$."battery_pct"`; the quotes go), and the day's count.
+ */
+const PEER_FOLD = `
+  INSERT INTO daily_aggregates (device_id, day, type, field, store_id, device_class, n, min, max, sum)
+  SELECT e.device_id, date(e.device_time / 1000, 'unixepoch'), e.type, replace(substr(j.fullkey, 3), '"', ''),
+         e.store_id, e.device_class, count(*), min(j.value), max(j.value), sum(j.value)
+    FROM events e, json_tree(e.body) j
+   WHERE e.device_time < @before AND j.type IN ('integer', 'real')
+     AND NOT (j.path = '$' AND j.key IN ('counter', 'schema_version'))
+   GROUP BY 1, 2, 3, 4
+  UNION ALL
+  SELECT device_id, date(device_time / 1000, 'unixepoch'), type, '#events',
+         store_id, device_class, count(*), NULL, NULL, NULL
+    FROM events WHERE device_time < @before GROUP BY 1, 2, 3`;
+
+/** Runs `work` on a copy of the SQLite file (VACUUM INTO) and times it; the copy goes after. */
+function onCopy<T>(file: string, name: string, work: (db: Database.Database) => T) {
+  const copy = join(dirname(file), name);
+  const source = new Database(file, { readonly: true });
+  source.exec(`VACUUM INTO '${copy}'`);
+  source.close();
+  const db = new Database(copy);
+  db.pragma('journal_mode = WAL');
+  try {
+    const t0 = process.hrtime.bigint();
+    const out = db.transaction(() => work(db))();
+    return { s: seconds(t0), out };
+  } finally {
+    db.close();
+  }
+}
+
+/** Rows, total count and total sum of an aggregates table: equal for equal folds. */
+const AGGREGATE_CHECK =
+  'SELECT count(*) AS rows, sum(n) AS n, sum(sum) AS total FROM daily_aggregates';
+type AggregateCheck = { rows: number; n: number; total: number };
+
+/** Counts exactly; the sums to float precision, as the two add in different orders. */
+function sameFold(a: unknown, b: unknown): boolean {
+  const x = a as AggregateCheck;
+  const y = b as AggregateCheck;
+  return (
+    x.rows === y.rows && x.n === y.n && Math.abs(x.total - y.total) <= 1e-9 * Math.abs(x.total)
+  );
+}
+
 async function fold(store: TelemetryStore, n: number) {
   const t0 = process.hrtime.bigint();
-  const out = await store.foldBefore(start + 31 * DAY);
+  const out = await store.foldBefore(FOLD_BEFORE);
   const s = seconds(t0);
   if (out.folded !== n) throw new Error(`folded ${out.folded} of ${n}`);
   return { s, perSecond: n / s };
@@ -69,11 +124,41 @@ try {
   t0 = process.hrtime.bigint();
   if ((await sqlite.foldBefore(start)).folded !== 0) throw new Error('folded what was not due');
   const idleS = seconds(t0);
+  const file = join(dir, 'telemetry.sqlite');
+  const floor = onCopy(file, 'floor.sqlite', (db) => {
+    const deleted = db.prepare('DELETE FROM events WHERE device_time < ?').run(FOLD_BEFORE).changes;
+    if (deleted !== total) throw new Error(`the floor deleted ${deleted} of ${total}`);
+  });
+  let peerAggregates: unknown;
+  const peer = onCopy(file, 'peer.sqlite', (db) => {
+    db.prepare(PEER_FOLD).run({ before: FOLD_BEFORE });
+    const deleted = db.prepare('DELETE FROM events WHERE device_time < ?').run(FOLD_BEFORE).changes;
+    if (deleted !== total) throw new Error(`the peer deleted ${deleted} of ${total}`);
+    peerAggregates = db.prepare(AGGREGATE_CHECK).get();
+  });
   const sqliteFold = await fold(sqlite, total);
   await sqlite.close();
+  const ours = new Database(file, { readonly: true });
+  const ourAggregates = ours.prepare(AGGREGATE_CHECK).get();
+  ours.close();
+  if (!sameFold(ourAggregates, peerAggregates)) {
+    throw new Error(
+      `the peer's fold differs: ours ${JSON.stringify(ourAggregates)}, peer ${JSON.stringify(peerAggregates)}`,
+    );
+  }
+  const floorPerS = total / floor.s;
+  const peerPerS = total / peer.s;
   console.log(
     `SQLite: plan over ${fmt(total)} events ${planS.toFixed(2)} s; fold and delete ${sqliteFold.s.toFixed(1)} s ` +
       `(${fmt(Math.round(sqliteFold.perSecond))} events/s); a run with nothing due (the table read) ${(idleS * 1000).toFixed(0)} ms`,
+  );
+  console.log(
+    `  floor, a bare DELETE of the same rows (no fold): ${fmt(Math.round(floorPerS))} events/s; ` +
+      `ours is ${((sqliteFold.perSecond / floorPerS) * 100).toFixed(0)} % of it`,
+  );
+  console.log(
+    `  peer, the same fold as SQL in SQLite (json_tree, GROUP BY, one transaction): ${fmt(Math.round(peerPerS))} events/s; ` +
+      `ours is ${(sqliteFold.perSecond / peerPerS).toFixed(2)}× it (aggregates equal: ${JSON.stringify(ourAggregates)})`,
   );
 
   useLocalAwsCredentials();
@@ -95,6 +180,8 @@ try {
       rows: total,
       sqlitePlanS: planS,
       sqliteFoldPerS: Math.round(sqliteFold.perSecond),
+      sqliteDeleteFloorPerS: Math.round(floorPerS),
+      sqlitePeerSqlFoldPerS: Math.round(peerPerS),
       sqliteIdleMs: Math.round(idleS * 1000),
       dynamoRows: dynamoTotal,
       dynamoFoldPerS: Math.round(dynamoFold.perSecond),
