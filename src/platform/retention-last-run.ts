@@ -35,7 +35,9 @@ export function parseLastRun(text: string): RetentionLastRun | null {
   if (typeof value !== 'object' || value === null) return null;
   const run = value as Record<string, unknown>;
   if (typeof run['at'] !== 'string' || Number.isNaN(Date.parse(run['at']))) return null;
-  if (run['outcome'] === 'ok' && typeof run['report'] === 'object' && run['report'] !== null) {
+  // The console sums the report's lines: a report without them is not one.
+  const report = run['report'] as { lines?: unknown } | null | undefined;
+  if (run['outcome'] === 'ok' && typeof report === 'object' && Array.isArray(report?.lines)) {
     return value as RetentionLastRun;
   }
   if (run['outcome'] === 'failed' && typeof run['error'] === 'string') {

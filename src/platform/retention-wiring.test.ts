@@ -223,6 +223,7 @@ describe('the platform’s retention schedule', () => {
       '{"at":"2028-06-01T12:00:00Z"}',
       '{"at":"not a date","outcome":"ok","report":{}}',
       '{"at":"2028-06-01T12:00:00Z","outcome":"ok"}',
+      '{"at":"2028-06-01T12:00:00Z","outcome":"ok","report":{}}',
       '{"at":"2028-06-01T12:00:00Z","outcome":"failed","error":3}',
       '{"at":"2028-06-01T12:00:00Z","outcome":"skipped","report":{}}',
     ]) {
